@@ -1,0 +1,50 @@
+# The two commands of the README: `make run` and `make test`. Only python3.11 and make needed.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+APPS := ecoles students orders training
+
+.PHONY: run test install lint format messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet ".[dev]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+# A local settings file for the embedded demo: DEBUG on and a random secret key.
+.env:
+	@$(PYTHON) -c "import secrets; print('DEBUG=true'); print('SECRET_KEY=' + secrets.token_urlsafe(50))" > $@
+	@echo "Wrote .env (DEBUG=true, a new SECRET_KEY) for this machine."
+
+run: install .env
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo --if-empty
+	@echo ""
+	@echo "  Ecoles: http://127.0.0.1:$(PORT)/"
+	@echo "  Logins (password 'demo'): director, office, trainer, teacher, accountant, admin"
+	@echo ""
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install .env
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+# Extract and compile the French catalogue, app by app (templates live in each app).
+messages: install .env
+	for app in $(APPS); do (cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete --no-location); done
+	$(PY) manage.py makemessages -l fr --no-obsolete --no-location $(foreach app,$(APPS) .venv tests bench,--ignore '$(app)/*')
+	$(PY) manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,343 @@
+"""The school itself: its users, identity, policy (the rules' numbers) and workshops."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from fractions import Fraction
+
+from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+from stdnum.fr import siret as stdnum_siret
+from stdnum.fr import tva as stdnum_tva
+
+from ecoles import roles
+
+
+class User(AbstractUser):
+    """A member of staff. Roles are Django groups (see ecoles.roles)."""
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["last_name", "first_name", "username"]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username
+
+    @cached_property
+    def roles(self) -> frozenset[str]:
+        if self.is_superuser:
+            return frozenset(roles.ALL_ROLES)
+        return frozenset(self.groups.values_list("name", flat=True))
+
+    def has_role(self, *names: str) -> bool:
+        return bool(self.roles.intersection(names))
+
+    @property
+    def is_director(self) -> bool:
+        return self.has_role(roles.DIRECTOR)
+
+    @property
+    def main_role(self) -> str | None:
+        """The role whose home page the user sees (the most powerful one held)."""
+        for name in roles.ALL_ROLES:
+            if name in self.roles:
+                return name
+        return None
+
+
+def validate_siret(value: str) -> None:
+    if not stdnum_siret.is_valid(value):
+        raise ValidationError(_("This SIRET is not valid (14 digits, checksum)."))
+
+
+def validate_vat_number(value: str) -> None:
+    if not stdnum_tva.is_valid(value):
+        raise ValidationError(_("This French VAT number is not valid (FR + key + SIREN)."))
+
+
+validate_uai = RegexValidator(
+    r"^\d{7}[A-Z]$", _("A UAI is 7 digits followed by a capital letter, e.g. 0691234A.")
+)
+
+
+class SingletonModel(models.Model):
+    """A table that holds exactly one row (pk=1), created with its defaults on first use."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls):
+        obj, _ = cls.objects.get_or_create(pk=1)
+        return obj
+
+
+class School(SingletonModel):
+    """The school's identity as it must appear on quotes and invoices (SPEC.md R4)."""
+
+    class VatRegime(models.TextChoices):
+        SUBJECT = "subject", _("Subject to VAT")
+        EXEMPT_293B = "exempt_293b", _("VAT franchise (art. 293 B du CGI)")
+        EXEMPT_261 = "exempt_261", _("Exempt (art. 261-7-1° du CGI)")
+
+    name = models.CharField(_("name"), max_length=200, default="École de Production")
+    legal_form = models.CharField(
+        _("legal form"), max_length=100, default="Association loi 1901", blank=True
+    )
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
+    uai = models.CharField(_("UAI"), max_length=8, blank=True, validators=[validate_uai])
+    vat_number = models.CharField(
+        _("VAT number"), max_length=13, blank=True, validators=[validate_vat_number]
+    )
+    vat_regime = models.CharField(
+        _("VAT regime"), max_length=20, choices=VatRegime, default=VatRegime.SUBJECT
+    )
+    logo = models.ImageField(_("logo"), upload_to="school/", blank=True)
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    quote_prefix = models.CharField(_("quote prefix"), max_length=5, default="DE")
+    invoice_prefix = models.CharField(_("invoice prefix"), max_length=5, default="FA")
+    credit_note_prefix = models.CharField(_("credit note prefix"), max_length=5, default="AV")
+    quote_validity_days = models.PositiveSmallIntegerField(
+        _("quote validity (days)"), default=30, validators=[MinValueValidator(1)]
+    )
+    # Code de commerce L441-10: at most 60 days from the invoice date.
+    payment_terms_days = models.PositiveSmallIntegerField(
+        _("payment terms (days)"),
+        default=30,
+        validators=[MaxValueValidator(60)],
+        help_text=_("At most 60 days after the invoice date (Code de commerce, L441-10)."),
+    )
+    # Code de commerce L441-10: at least three times the legal interest rate.
+    late_penalty_rate = models.DecimalField(
+        _("late-payment penalty rate (%)"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("12.00"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("Annual rate; at least three times the legal interest rate."),
+    )
+    early_payment_discount = models.CharField(
+        _("early-payment discount terms"),
+        max_length=200,
+        default="Pas d'escompte pour paiement anticipé.",
+    )
+    budget_year_start_month = models.PositiveSmallIntegerField(
+        _("budget year start month"),
+        choices=[(1, _("January")), (9, _("September"))],
+        default=9,
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("school")
+        verbose_name_plural = _("school")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(payment_terms_days__lte=60), name="school_payment_terms_max_60"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.siret:
+            self.siret = stdnum_siret.compact(self.siret)
+        if self.vat_number:
+            self.vat_number = stdnum_tva.compact(self.vat_number)
+
+    @property
+    def siren(self) -> str:
+        return self.siret[:9]
+
+    @property
+    def vat_mention(self) -> str:
+        """The mention the law asks on quotes and invoices when no VAT is charged."""
+        return {
+            self.VatRegime.SUBJECT: "",
+            self.VatRegime.EXEMPT_293B: "TVA non applicable, art. 293 B du CGI",
+            self.VatRegime.EXEMPT_261: "Exonération de TVA, art. 261-7-1° du CGI",
+        }[self.vat_regime]
+
+    @property
+    def charges_vat(self) -> bool:
+        return self.vat_regime == self.VatRegime.SUBJECT
+
+
+def _time(h: int, m: int = 0) -> dt.time:
+    return dt.time(h, m)
+
+
+class Policy(SingletonModel):
+    """The numbers behind SPEC.md R1 (2/3-1/3 balance), R2 (minors' working time) and R5.
+
+    Defaults are the French rules for workers under 18 (Code du travail L3162-1 to
+    L3164-2): 8 h a day, 35 h a week, 30 min break after 4 h 30, no night work, 12 h rest
+    (14 h under 16). The director edits them; every change is kept in the history.
+    """
+
+    # R1: target production : theory ratio, exact (2:1 is two thirds production).
+    target_production_parts = models.PositiveSmallIntegerField(
+        _("production parts"), default=2, validators=[MinValueValidator(1)]
+    )
+    target_theory_parts = models.PositiveSmallIntegerField(
+        _("theory parts"), default=1, validators=[MinValueValidator(1)]
+    )
+    balance_band_points = models.DecimalField(
+        _("balanced band (± points)"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("5.0"),
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("50"))],
+    )
+    balance_allowance_hours = models.DecimalField(
+        _("allowance (hours)"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("24.0"),
+        validators=[MinValueValidator(Decimal("0"))],
+        help_text=_("Production beyond the target by more than this is refused."),
+    )
+    school_year_start_month = models.PositiveSmallIntegerField(
+        _("school year start month"),
+        default=9,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+    )
+    school_year_start_day = models.PositiveSmallIntegerField(
+        _("school year start day"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(28)],
+    )
+    # R2: minors' working time.
+    max_daily_hours = models.DecimalField(
+        _("max hours a day"), max_digits=4, decimal_places=2, default=Decimal("8")
+    )
+    max_weekly_hours = models.DecimalField(
+        _("max hours a week"), max_digits=4, decimal_places=2, default=Decimal("35")
+    )
+    break_after_minutes = models.PositiveSmallIntegerField(
+        _("break required after (minutes of continuous work)"), default=270
+    )
+    break_minutes = models.PositiveSmallIntegerField(_("break length (minutes)"), default=30)
+    night_start = models.TimeField(_("night starts (16-17 years)"), default=_time(22))
+    night_start_under_16 = models.TimeField(_("night starts (under 16)"), default=_time(20))
+    night_end = models.TimeField(_("night ends"), default=_time(6))
+    daily_rest_hours = models.PositiveSmallIntegerField(
+        _("rest between two days (hours, 16-17 years)"), default=12
+    )
+    daily_rest_hours_under_16 = models.PositiveSmallIntegerField(
+        _("rest between two days (hours, under 16)"), default=14
+    )
+    # Team entry slots.
+    morning_start = models.TimeField(_("morning starts"), default=_time(8, 30))
+    morning_end = models.TimeField(_("morning ends"), default=_time(12))
+    afternoon_start = models.TimeField(_("afternoon starts"), default=_time(13, 30))
+    afternoon_end = models.TimeField(_("afternoon ends"), default=_time(17))
+    # R5: production share of the budget.
+    production_share_min = models.DecimalField(
+        _("production share target, low (%)"), max_digits=5, decimal_places=2, default=25
+    )
+    production_share_max = models.DecimalField(
+        _("production share target, high (%)"), max_digits=5, decimal_places=2, default=35
+    )
+    # R6: personal data of former pupils.
+    retention_years = models.PositiveSmallIntegerField(
+        _("keep former pupils' personal data (years)"),
+        default=5,
+        validators=[MinValueValidator(1)],
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("policy")
+        verbose_name_plural = _("policy")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(production_share_min__lte=models.F("production_share_max")),
+                name="policy_share_band_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("School policy"))
+
+    def clean(self) -> None:
+        errors = {}
+        if self.production_share_min > self.production_share_max:
+            errors["production_share_max"] = _("The high target must not be below the low one.")
+        if self.morning_start >= self.morning_end:
+            errors["morning_end"] = _("The morning must end after it starts.")
+        if self.afternoon_start >= self.afternoon_end:
+            errors["afternoon_end"] = _("The afternoon must end after it starts.")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def target_share(self) -> Fraction:
+        """Target production share, exact: 2:1 gives Fraction(2, 3)."""
+        p, t = self.target_production_parts, self.target_theory_parts
+        return Fraction(p, p + t)
+
+    def school_year_start(self, day: dt.date) -> dt.date:
+        """First day of the school year that contains `day`."""
+        start = dt.date(day.year, self.school_year_start_month, self.school_year_start_day)
+        return start if start <= day else start.replace(year=day.year - 1)
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def active(self) -> WorkshopQuerySet:
+        return self.filter(active=True)
+
+    def led_by(self, user) -> WorkshopQuerySet:
+        return self.filter(trainers=user)
+
+
+class Workshop(models.Model):
+    """An atelier, run by one or more maîtres professionnels, 10-12 pupils at most."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    trade = models.CharField(_("trade"), max_length=100)
+    trainers = models.ManyToManyField(
+        User,
+        verbose_name=_("trainers"),
+        related_name="workshops",
+        blank=True,
+        limit_choices_to={"groups__name": roles.TRAINER},
+    )
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"), default=12, validators=[MinValueValidator(1)]
+    )
+    active = models.BooleanField(_("active"), default=True)
+    history = HistoricalRecords(m2m_fields=[trainers])
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop")
+        verbose_name_plural = _("workshops")
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(capacity__gte=1), name="workshop_capacity_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,45 @@
+"""The main navigation: each role sees the entries it may use."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+
+from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TEACHER, TRAINER
+
+
+@dataclass(frozen=True)
+class Entry:
+    label: str
+    url_name: str
+    roles: frozenset[str]
+
+
+NAV = [
+    Entry(_("Home"), "home", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER, ACCOUNTANT})),
+    Entry(_("Pupils"), "students:list", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
+    Entry(_("Team entry"), "training:team_entry", frozenset({TRAINER, DIRECTOR})),
+    Entry(_("Theory"), "training:sessions", frozenset({TEACHER, DIRECTOR, OFFICE})),
+    Entry(_("Orders"), "orders:list", frozenset({DIRECTOR, OFFICE, TRAINER})),
+    Entry(_("Customers"), "orders:customers", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
+    Entry(_("Invoices"), "orders:invoices", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
+    Entry(_("Budget"), "budget", frozenset({DIRECTOR, ACCOUNTANT})),
+    Entry(_("Indicators"), "students:indicators", frozenset({DIRECTOR, OFFICE})),
+    Entry(_("School"), "school", frozenset({DIRECTOR})),
+]
+
+
+def entries_for(user, current_path: str = "") -> list[dict]:
+    items = []
+    for entry in NAV:
+        if not user.has_role(*entry.roles):
+            continue
+        try:
+            url = reverse(entry.url_name)
+        except NoReverseMatch:  # page not built yet in this version
+            continue
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": entry.label, "url": url, "active": active})
+    return items

@@ -1,0 +1,21 @@
+from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from ecoles import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("etablissement/", views.school_edit, name="school"),
+    path("etablissement/regles/", views.policy_edit, name="policy"),
+    path("ateliers/", views.workshop_list, name="workshops"),
+    path("ateliers/nouveau/", views.workshop_edit, name="workshop_add"),
+    path("ateliers/<int:pk>/", views.workshop_edit, name="workshop_edit"),
+    path("eleves/", include("students.urls")),
+    path("commandes/", include("orders.urls")),
+    path("temps/", include("training.urls")),
+    path("compte/", include("django.contrib.auth.urls")),
+    path("langue/", login_not_required(set_language), name="set_language"),
+    path("admin/", admin.site.urls),
+]

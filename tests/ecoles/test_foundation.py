@@ -1,0 +1,265 @@
+"""The foundation: login everywhere, roles, French pages, the demo school."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.urls import reverse
+
+from ecoles import roles
+from ecoles.models import Policy, School, User, Workshop
+from tests.urlwalk import walk
+
+PUBLIC = {
+    "login",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+    "admin:login",
+}
+
+
+def ours_and_admin_index():
+    return [r for r in walk() if r.name not in PUBLIC]
+
+
+def test_the_url_walk_finds_our_pages():
+    names = {r.name for r in walk()}
+    assert {"home", "school", "policy", "workshops", "login", "admin:index"} <= names
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", ours_and_admin_index(), ids=lambda r: r.name)
+def test_every_page_sends_anonymous_users_to_login(client, route):
+    response = client.get(route.url)
+    assert response.status_code == 302, route
+    assert response["Location"].startswith((reverse("login"), reverse("admin:login")))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("name", ["login", "password_reset"])
+def test_login_and_password_reset_are_public_and_french(client, name):
+    response = client.get(reverse(name))
+    assert response.status_code == 200
+    assert '<html lang="fr">' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_login_page_speaks_french(client):
+    body = client.get(reverse("login")).content.decode()
+    assert "Connexion" in body
+    assert "Mot de passe oublié" in body
+
+
+def test_groups_and_key_permissions_exist_after_migrating(db):
+    groups = {g.name: g for g in Group.objects.prefetch_related("permissions__content_type")}
+    assert set(roles.ALL_ROLES) <= set(groups)
+
+    def perms(role):
+        return {f"{p.content_type.app_label}.{p.codename}" for p in groups[role].permissions.all()}
+
+    assert {"ecoles.change_school", "ecoles.change_policy", "students.view_student"} <= perms(
+        roles.DIRECTOR
+    )
+    assert "orders.view_order" in perms(roles.OFFICE)
+    assert "ecoles.change_policy" not in perms(roles.OFFICE)
+    assert "students.view_student" in perms(roles.TEACHER)
+    assert "orders.view_order" not in perms(roles.TEACHER)
+    assert "students.view_student" not in perms(roles.ACCOUNTANT)
+
+
+def test_a_later_role_pattern_can_take_a_permission_back():
+    assert roles.permission_matches(roles.OFFICE, "students", "view_student")
+    assert not roles.permission_matches(roles.OFFICE, "students", "view_followupnote")
+    assert not roles.permission_matches(roles.OFFICE, "ecoles", "change_user")
+
+
+@pytest.fixture
+def demo_settings(settings):
+    settings.DEBUG = True
+    return settings
+
+
+def test_seed_demo_twice_adds_nothing_the_second_time(db, demo_settings):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    counts = (User.objects.count(), Workshop.objects.count(), School.objects.count())
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    assert (User.objects.count(), Workshop.objects.count(), School.objects.count()) == counts
+    assert Workshop.objects.count() == 3
+
+
+def test_seed_demo_refuses_without_debug_unless_told(db, settings):
+    from django.core.management.base import CommandError
+
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="allow-production"):
+        call_command("seed_demo")
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "username", ["director", "office", "trainer", "teacher", "accountant", "admin"]
+)
+def test_each_demo_role_logs_in_and_gets_its_home_page_in_french(
+    db, demo_settings, client, username
+):
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    response = client.post(reverse("login"), {"username": username, "password": "demo"})
+    assert response.status_code == 302
+    assert response["Location"] == reverse("home")
+    home = client.get(reverse("home"))
+    assert home.status_code == 200
+    body = home.content.decode()
+    assert '<html lang="fr">' in body
+    assert "Bonjour" in body
+
+
+def test_every_link_on_each_home_page_works(db, demo_settings, client):
+    import re
+
+    call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    for username in ["director", "office", "trainer", "teacher", "accountant", "admin"]:
+        client.force_login(User.objects.get(username=username))
+        body = client.get(reverse("home")).content.decode()
+        for href in set(re.findall(r'href="(/[^"]*)"', body)):
+            if href.startswith(settings.STATIC_URL) or href.startswith("/" + settings.STATIC_URL):
+                continue
+            assert client.get(href).status_code == 200, (username, href)
+
+
+def test_the_language_switch_turns_pages_to_english(db, client, director):
+    client.force_login(director)
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    body = client.get(reverse("home")).content.decode()
+    assert '<html lang="en">' in body
+    assert "Hello" in body
+
+
+class TestSchoolProfile:
+    def test_director_edits_the_school_profile(self, client_for, director, school):
+        client = client_for(director)
+        data = {
+            "name": "EP Gerland",
+            "legal_form": "Association loi 1901",
+            "siret": "732 829 320 00074",
+            "vat_number": "FR 44 732829320",
+            "vat_regime": "exempt_293b",
+            "quote_prefix": "DE",
+            "invoice_prefix": "FA",
+            "credit_note_prefix": "AV",
+            "quote_validity_days": 30,
+            "payment_terms_days": 45,
+            "late_penalty_rate": "12.00",
+            "early_payment_discount": "Pas d'escompte.",
+            "budget_year_start_month": 1,
+        }
+        response = client.post(reverse("school"), data)
+        assert response.status_code == 302
+        school = School.load()
+        assert school.name == "EP Gerland"
+        assert school.siret == "73282932000074"
+        assert school.vat_mention == "TVA non applicable, art. 293 B du CGI"
+
+    def test_a_wrong_siret_and_long_payment_terms_are_explained(self, client_for, director, school):
+        client = client_for(director)
+        response = client.post(
+            reverse("school"),
+            {
+                "name": "X",
+                "siret": "12345678901234",
+                "payment_terms_days": 90,
+                "vat_regime": "subject",
+            },
+        )
+        assert response.status_code == 200
+        body = html.unescape(response.content.decode())
+        assert "Ce SIRET n'est pas valide" in body
+        assert "inférieure ou égale à 60" in body
+        assert School.load().name == "École de Production de Test"
+
+    @pytest.mark.parametrize("persona", ["office", "woodwork_trainer", "teacher", "accountant"])
+    def test_only_the_director_edits_the_profile_and_policy(self, client_for, personas, persona):
+        client = client_for(personas[persona])
+        assert client.get(reverse("school")).status_code == 403
+        assert client.get(reverse("policy")).status_code == 403
+
+
+class TestPolicy:
+    def test_defaults_are_the_french_rules_for_minors(self, policy):
+        from fractions import Fraction
+
+        assert policy.target_share == Fraction(2, 3)
+        assert policy.balance_allowance_hours == 24
+        assert policy.max_daily_hours == 8 and policy.max_weekly_hours == 35
+        assert policy.break_after_minutes == 270 and policy.break_minutes == 30
+        assert policy.daily_rest_hours == 12 and policy.daily_rest_hours_under_16 == 14
+        assert policy.retention_years == 5
+
+    def test_school_year_starts_on_the_policy_date(self, policy):
+        import datetime as dt
+
+        assert policy.school_year_start(dt.date(2026, 11, 26)) == dt.date(2026, 9, 1)
+        assert policy.school_year_start(dt.date(2027, 3, 1)) == dt.date(2026, 9, 1)
+        assert policy.school_year_start(dt.date(2026, 9, 1)) == dt.date(2026, 9, 1)
+        assert policy.school_year_start(dt.date(2026, 8, 31)) == dt.date(2025, 9, 1)
+
+    def test_the_director_changes_the_allowance_and_it_is_kept_in_history(
+        self, client_for, director, policy
+    ):
+        client = client_for(director)
+        from ecoles.forms import PolicyForm
+
+        data = {k: v for k, v in PolicyForm(instance=policy).initial.items() if v is not None}
+        data = {k: (v.strftime("%H:%M") if hasattr(v, "strftime") else v) for k, v in data.items()}
+        data.pop("id", None)
+        data["balance_allowance_hours"] = "20"
+        response = client.post(reverse("policy"), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+        policy = Policy.load()
+        assert policy.balance_allowance_hours == 20
+        assert policy.history.first().history_user == director
+
+    def test_a_share_band_upside_down_is_refused(self, client_for, director, policy):
+        from ecoles.forms import PolicyForm
+
+        data = {k: v for k, v in PolicyForm(instance=policy).initial.items() if v is not None}
+        data = {k: (v.strftime("%H:%M") if hasattr(v, "strftime") else v) for k, v in data.items()}
+        data.update(production_share_min="40", production_share_max="30")
+        response = client_for(director).post(reverse("policy"), data)
+        assert response.status_code == 200
+        assert Policy.load().production_share_min == 25
+
+
+class TestWorkshops:
+    def test_director_creates_a_workshop_with_its_trainer(
+        self, client_for, director, woodwork_trainer
+    ):
+        response = client_for(director).post(
+            reverse("workshop_add"),
+            {
+                "name": "Horticulture",
+                "trade": "Jardinier paysagiste",
+                "trainers": [woodwork_trainer.pk],
+                "capacity": 10,
+                "active": "on",
+            },
+        )
+        assert response.status_code == 302
+        workshop = Workshop.objects.get(name="Horticulture")
+        assert list(workshop.trainers.all()) == [woodwork_trainer]
+
+    def test_the_list_shows_each_workshop_and_its_trainers(self, client_for, office, woodwork):
+        body = client_for(office).get(reverse("workshops")).content.decode()
+        assert "Menuiserie" in body and "Marc Delorme" in body
+
+    def test_a_workshop_without_name_says_what_to_fix(self, client_for, director):
+        response = client_for(director).post(reverse("workshop_add"), {"trade": "x", "capacity": 0})
+        assert response.status_code == 200
+        assert "Ce champ est obligatoire" in response.content.decode()
+        assert not Workshop.objects.exists()
