@@ -112,3 +112,13 @@ class Order(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def start_production(self, by) -> None:
+        """The first work log moves an accepted order into production (SPEC.md R3)."""
+        if self.status == self.Status.IN_PRODUCTION:
+            return
+        if self.status != self.Status.ACCEPTED:
+            raise ValueError(f"order {self.pk} is {self.status}, not accepted")
+        self.status = self.Status.IN_PRODUCTION
+        self._change_reason = f"production started by {by}"
+        self.save(update_fields=["status"])

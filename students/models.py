@@ -51,6 +51,9 @@ class Student(models.Model):
         related_name="tutored_students",
     )
     entry_date = models.DateField(_("entry date"))
+    cohort = models.PositiveSmallIntegerField(
+        _("cohort"), help_text=_("Year of entry, e.g. 2026 for the promotion 2026."), db_index=True
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.ENROLLED, db_index=True
     )
