@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+from django.utils import translation
+
+from ecoles.templatetags.ecoles import hours, money, percent
+
+
+@pytest.fixture(autouse=True)
+def french():
+    with translation.override("fr"):
+        yield
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("1234.56"), "1\u00a0234,56\u00a0€"),
+        (Decimal("0.005"), "0,01\u00a0€"),
+        (Decimal("1000000"), "1\u00a0000\u00a0000,00\u00a0€"),
+        (None, ""),
+    ],
+)
+def test_amounts_are_written_the_french_way(value, shown):
+    assert money(value) == shown
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        (Decimal("23.5"), "23\u00a0h\u00a030"),
+        (Decimal("8"), "8\u00a0h"),
+        (Decimal("-2.25"), "-2\u00a0h\u00a015"),
+        (dt.timedelta(hours=3, minutes=5), "3\u00a0h\u00a005"),
+    ],
+)
+def test_hours_read_as_hours_and_minutes(value, shown):
+    assert hours(value) == shown
+
+
+def test_a_share_is_a_percentage():
+    assert percent(Decimal("0.6667")) == "67\u00a0%"
+    assert percent(Decimal("0.3125"), 1) == "31,3\u00a0%"
