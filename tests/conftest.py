@@ -15,6 +15,18 @@ from ecoles.models import Policy, School, User, Workshop
 PASSWORD = "correct-horse-battery-staple"
 
 
+def pytest_collection_modifyitems(config, items) -> None:
+    """Tests marked `postgres` run only in the PostgreSQL pass of .ci/run."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        return
+    skip = pytest.mark.skip(reason="needs PostgreSQL (set DATABASE_URL=postgres://...)")
+    for item in items:
+        if "postgres" in item.keywords:
+            item.add_marker(skip)
+
+
 def make_user(username: str, role: str | None, **extra) -> User:
     user = User.objects.create_user(username=username, password=PASSWORD, **extra)
     if role:
