@@ -1,0 +1,153 @@
+"""Charts drawn on the server as SVG, so a page and its PDF show the same picture.
+
+Plain presentation attributes only (no style attributes, no script): the pages' CSP
+allows them, and WeasyPrint renders them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+PALETTE = ["#1f6feb", "#2e7d32", "#b26a00", "#8e24aa", "#c62828", "#00838f", "#6d4c41"]
+FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
+
+
+@dataclass
+class Series:
+    name: str
+    values: Sequence[Decimal | float | int | None]
+    color: str = PALETTE[0]
+    dashed: bool = False
+
+
+def _nice_max(value: float) -> float:
+    """A round upper bound for an axis (1, 2, 2.5 or 5 times a power of ten)."""
+    if value <= 0:
+        return 1.0
+    magnitude = 10 ** (len(str(int(value))) - 1)
+    for step in (1, 2, 2.5, 5, 10):
+        if value <= step * magnitude:
+            return step * magnitude
+    return 10 * magnitude
+
+
+def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
+    parts = []
+    for i, s in enumerate(series):
+        lx = x + i * 170
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        parts.append(
+            f'<line x1="{lx}" y1="{y}" x2="{lx + 22}" y2="{y}" stroke="{s.color}" '
+            f'stroke-width="3"{dash}/>'
+            f'<text x="{lx + 28}" y="{y + 4}" font-size="12" {FONT}>{escape(s.name)}</text>'
+        )
+    return parts
+
+
+def line_chart(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    fmt: Callable[[float], str] = lambda v: f"{v:,.0f}".replace(",", "\u202f"),
+    width: int = 720,
+    height: int = 300,
+) -> SafeString:
+    """Lines over categories (months, weeks); None values leave a gap."""
+    left, right, top, bottom = 70, 16, 20, 60
+    plot_w, plot_h = width - left - right, height - top - bottom
+    numbers = [float(v) for s in series for v in s.values if v is not None]
+    ymax = _nice_max(max(numbers, default=0))
+    n = max(len(labels), 1)
+
+    def x(i: int) -> float:
+        return left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
+
+    def y(v: float) -> float:
+        return top + plot_h - plot_h * v / ymax
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    for k in range(5):
+        v = ymax * k / 4
+        out.append(
+            f'<line x1="{left}" y1="{y(v):.1f}" x2="{width - right}" y2="{y(v):.1f}" '
+            f'stroke="#ddd"/><text x="{left - 6}" y="{y(v) + 4:.1f}" font-size="11" '
+            f'text-anchor="end" {FONT}>{escape(fmt(v))}</text>'
+        )
+    step = max(1, n // 12)
+    for i, label in enumerate(labels):
+        if i % step == 0:
+            out.append(
+                f'<text x="{x(i):.1f}" y="{top + plot_h + 16}" font-size="11" '
+                f'text-anchor="middle" {FONT}>{escape(label)}</text>'
+            )
+    for s in series:
+        points, segments = [], []
+        for i, v in enumerate(s.values):
+            if v is None:
+                if points:
+                    segments.append(points)
+                points = []
+                continue
+            points.append(f"{x(i):.1f},{y(float(v)):.1f}")
+        if points:
+            segments.append(points)
+        dash = ' stroke-dasharray="6 4"' if s.dashed else ""
+        for seg in segments:
+            out.append(
+                f'<polyline points="{" ".join(seg)}" fill="none" stroke="{s.color}" '
+                f'stroke-width="2.5"{dash}/>'
+            )
+    out += _legend(series, left, height - 14)
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 - every text above is escaped
+
+
+def bar_chart(
+    labels: Sequence[str],
+    series: Sequence[Series],
+    *,
+    title: str,
+    fmt: Callable[[float], str] = lambda v: f"{v:,.0f}".replace(",", "\u202f"),
+    width: int = 720,
+) -> SafeString:
+    """Horizontal bars, one group per label, one bar per series, values written at the end."""
+    left, right, top = 180, 90, 10
+    bar_h, gap = 16, 12
+    group_h = bar_h * len(series) + gap
+    height = top + group_h * len(labels) + 40
+    plot_w = width - left - right
+    numbers = [float(v) for s in series for v in s.values if v is not None]
+    vmax = max(numbers, default=0) or 1.0
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
+    ]
+    for i, label in enumerate(labels):
+        gy = top + i * group_h
+        out.append(
+            f'<text x="{left - 8}" y="{gy + group_h / 2:.1f}" font-size="12" '
+            f'text-anchor="end" {FONT}>{escape(label)}</text>'
+        )
+        for j, s in enumerate(series):
+            v = s.values[i]
+            if v is None:
+                continue
+            w = max(0.0, plot_w * float(v) / vmax)
+            by = gy + j * bar_h
+            out.append(
+                f'<rect x="{left}" y="{by}" width="{w:.1f}" height="{bar_h - 3}" '
+                f'fill="{s.color}"/><text x="{left + w + 4:.1f}" y="{by + bar_h - 5}" '
+                f'font-size="11" {FONT}>{escape(fmt(float(v)))}</text>'
+            )
+    out += _legend(series, left, height - 12)
+    out.append("</svg>")
+    return mark_safe("".join(out))  # noqa: S308 - every text above is escaped
