@@ -9,6 +9,7 @@ from django.utils.formats import number_format
 
 register = template.Library()
 
+
 def _decimal(value) -> Decimal | None:
     if value is None or value == "":
         return None
