@@ -10,6 +10,8 @@ from pathlib import Path
 import environ
 from django.utils.translation import gettext_lazy as _
 
+from ecoles import roles
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 env = environ.Env()
@@ -32,6 +34,7 @@ INSTALLED_APPS = [
     "students",
     "orders",
     "training",
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -45,6 +48,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy, Permissions-Policy, no caching of logged-in pages.
+    "accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -55,7 +60,15 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every page needs a login but those marked @login_not_required (login, reset).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # 12 h at most, 30 min idle for roles that read notes or money (SESSION_IDLE_ROLES).
+    "accounts.sessions.SessionTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Reads of follow-up notes are recorded (AUDIT_READ_MODELS).
+    "accounts.audit.ReadAuditMiddleware",
+    # A form is saved once, however many times it is sent (double click, back/resubmit).
+    "accounts.middleware.SubmitOnceMiddleware",
+    # "Locked for 15 minutes" in place of "wrong password" on a locked login.
+    "accounts.middleware.LoginLockMessageMiddleware",
 ]
 
 ROOT_URLCONF = "ecoles.urls"
@@ -74,6 +87,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ecoles.context_processors.navigation",
             ],
+            # Our {% csrf_token %} also adds the form's one-time submit token.
+            "builtins": ["accounts.templatetags.once"],
         },
     },
 ]
@@ -105,6 +120,11 @@ AUTH_USER_MODEL = "ecoles.User"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Django's model backend, refusing a username locked after failed logins (accounts.throttle).
+AUTHENTICATION_BACKENDS = ["accounts.backends.ThrottledModelBackend"]
+LOGIN_FAILURE_LIMIT = 5
+LOGIN_LOCK_MINUTES = 15
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -148,6 +168,30 @@ SESSION_COOKIE_AGE = 12 * 60 * 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Enforced by accounts.sessions: the 12 h hold even when the session is refreshed; the idle
+# limit applies to the roles that read follow-up notes or money.
+SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
+SESSION_IDLE_SECONDS = 30 * 60
+SESSION_IDLE_ROLES = [roles.DIRECTOR, roles.OFFICE, roles.TRAINER, roles.ACCOUNTANT]
+
+# Audit trail: changes by django-simple-history; reads of these models by accounts.audit.
+AUDIT_READ_MODELS = ["students.FollowUpNote"]
+
+# No inline script, no third-party origin. Inline *styles* stay allowed: server-drawn SVG
+# charts and a few templates use style attributes, which cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:"],
+    "font-src": ["'self'"],
+    "connect-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'self'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # Behind a TLS proxy in production (see README).
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
@@ -159,8 +203,11 @@ SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-if env.bool("BEHIND_PROXY", default=False):
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The login lock keys on the client's address: the proxy's X-Forwarded-For entry behind it.
+LOGIN_TRUST_X_FORWARDED_FOR = BEHIND_PROXY
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
