@@ -2,13 +2,141 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
 from django.conf import settings
-from django.db import models
-from django.db.models import Q
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models, transaction
+from django.db.models import (
+    DecimalField,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+from stdnum.eu import vat as stdnum_vat
+from stdnum.fr import siren as stdnum_siren
+from stdnum.fr import siret as stdnum_siret
 
 from ecoles import roles
+
+CENT = Decimal("0.01")
+ZERO = Decimal("0.00")
+MONEY = {"max_digits": 12, "decimal_places": 2}
+
+
+def cents(value: Decimal) -> Decimal:
+    """Round to the cent, half away from zero (the rounding French accounting uses)."""
+    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class VatRate(models.TextChoices):
+    """French VAT rates (CGI art. 278 to 281 nonies); stored as a percentage."""
+
+    NORMAL = "20.00", "20 %"
+    INTERMEDIATE = "10.00", "10 %"
+    REDUCED = "5.50", "5,5 %"
+    SUPER_REDUCED = "2.10", "2,1 %"
+    ZERO = "0.00", "0 %"
+
+
+VAT_RATE_CHOICES = [(Decimal(v), label) for v, label in VatRate.choices]
+
+
+@dataclass
+class Totals:
+    """Totals of a set of lines: each line rounded to the cent, VAT per rate on that rate's
+    total, rounded half-up to the cent (SPEC.md R4)."""
+
+    excl_vat: Decimal = ZERO
+    vat: Decimal = ZERO
+    incl_vat: Decimal = ZERO
+    # [(rate, base excl. VAT, VAT)], highest rate first
+    by_rate: list[tuple[Decimal, Decimal, Decimal]] = field(default_factory=list)
+
+
+def compute_totals(lines: Iterable[tuple[Decimal, Decimal]], charges_vat: bool = True) -> Totals:
+    """`lines` are (amount excl. VAT already rounded to the cent, VAT rate in %).
+
+    A school exempt from VAT charges none whatever the rate on the line: no VAT lines.
+    """
+    bases: dict[Decimal, Decimal] = {}
+    for amount, rate in lines:
+        rate = Decimal(rate) if charges_vat else ZERO
+        bases[rate] = bases.get(rate, ZERO) + cents(amount)
+    by_rate = []
+    for rate in sorted(bases, reverse=True):
+        base = bases[rate]
+        by_rate.append((rate, base, cents(base * rate / 100)))
+    excl = sum((b for _, b, _ in by_rate), ZERO)
+    vat = sum((v for _, _, v in by_rate), ZERO)
+    if not charges_vat:
+        by_rate = []
+    return Totals(excl_vat=excl, vat=vat, incl_vat=excl + vat, by_rate=by_rate)
+
+
+# --- Customers --------------------------------------------------------------------------
+
+
+def validate_siret_or_siren(value: str) -> None:
+    compact = stdnum_siret.compact(value)
+    if len(compact) == 14 and stdnum_siret.is_valid(compact):
+        return
+    if len(compact) == 9 and stdnum_siren.is_valid(compact):
+        return
+    raise ValidationError(
+        _("This is neither a valid SIRET (14 digits) nor a valid SIREN (9 digits).")
+    )
+
+
+def validate_eu_vat(value: str) -> None:
+    if not stdnum_vat.is_valid(value):
+        raise ValidationError(_("This VAT number is not valid (e.g. FR44732829320)."))
+
+
+class CustomerQuerySet(models.QuerySet):
+    def search(self, text: str) -> CustomerQuerySet:
+        if not text:
+            return self
+        return self.filter(
+            Q(name__icontains=text)
+            | Q(siret__icontains=text.replace(" ", ""))
+            | Q(city__icontains=text)
+            | Q(email__icontains=text)
+        )
+
+    def with_money(self) -> CustomerQuerySet:
+        """Annotate what each customer has been invoiced and still owes (one query)."""
+        invoices = Invoice.objects.filter(order__customer=OuterRef("pk")).with_balance()
+        owed = (
+            invoices.order_by().values("order__customer").annotate(s=Sum("balance_due")).values("s")
+        )
+        invoiced = (
+            Invoice.objects.filter(order__customer=OuterRef("pk"))
+            .order_by()
+            .values("order__customer")
+            .annotate(s=Sum("total_incl_vat"))
+            .values("s")
+        )
+        money = DecimalField(**MONEY)
+        return self.annotate(
+            invoiced=Coalesce(
+                Subquery(invoiced, output_field=money), Value(ZERO), output_field=money
+            ),
+            owed=Coalesce(Subquery(owed, output_field=money), Value(ZERO), output_field=money),
+        )
 
 
 class Customer(models.Model):
@@ -20,15 +148,93 @@ class Customer(models.Model):
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.COMPANY)
     name = models.CharField(_("name"), max_length=200)
+    siret = models.CharField(
+        _("SIRET or SIREN"),
+        max_length=14,
+        blank=True,
+        validators=[validate_siret_or_siren],
+        help_text=_("Companies: 14-digit SIRET (or 9-digit SIREN)."),
+    )
+    vat_number = models.CharField(
+        _("VAT number"), max_length=20, blank=True, validators=[validate_eu_vat]
+    )
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    address = models.CharField(_("billing address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.CharField(_("country"), max_length=60, blank=True, default="France")
+    delivery_address = models.TextField(
+        _("delivery address"), blank=True, help_text=_("Leave empty if same as billing.")
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords()
+
+    objects = CustomerQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind="individual", siret="") | Q(kind="company"),
+                name="customer_individual_has_no_siret",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        if self.siret:
+            self.siret = stdnum_siret.compact(self.siret)
+        if self.vat_number:
+            self.vat_number = stdnum_vat.compact(self.vat_number)
+        if self.kind == self.Kind.INDIVIDUAL:
+            if self.siret:
+                raise ValidationError({"siret": _("An individual has no SIRET.")})
+        elif not self.siret:
+            raise ValidationError({"siret": _("A company needs its SIRET or SIREN.")})
+
+    @property
+    def is_company(self) -> bool:
+        return self.kind == self.Kind.COMPANY
+
+    @property
+    def siren(self) -> str:
+        return self.siret[:9]
+
+    @property
+    def billing_address(self) -> str:
+        parts = [self.address, f"{self.postal_code} {self.city}".strip()]
+        if self.country and self.country != "France":
+            parts.append(self.country)
+        return "\n".join(p for p in parts if p)
+
+
+class Contact(models.Model):
+    """A person to talk to at a customer company."""
+
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.CASCADE, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("position"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Orders -----------------------------------------------------------------------------
 
 
 class OrderQuerySet(models.QuerySet):
@@ -45,9 +251,73 @@ class OrderQuerySet(models.QuerySet):
         """Orders on which pupils' work may be logged (SPEC.md R3)."""
         return self.filter(status__in=[Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION])
 
+    def late(self, today: dt.date) -> OrderQuerySet:
+        """Promised date passed and not delivered yet."""
+        return self.filter(
+            promised_date__lt=today,
+            status__in=[Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION],
+        )
+
+    def expired_quotes(self, today: dt.date) -> OrderQuerySet:
+        return self.filter(
+            Q(status=Order.Status.EXPIRED) | Q(status=Order.Status.SENT, valid_until__lt=today)
+        )
+
+    def with_status(self, status: str, today: dt.date) -> OrderQuerySet:
+        """Filter on the status a user sees: a sent quote past its validity is expired."""
+        if status == Order.Status.EXPIRED:
+            return self.expired_quotes(today)
+        if status == Order.Status.SENT:
+            return self.filter(status=status).exclude(valid_until__lt=today)
+        return self.filter(status=status)
+
+    def with_figures(self) -> OrderQuerySet:
+        """Annotate revenue (lines excl. VAT), materials, margin and hours logged, each from
+        its own subquery so that no join multiplies another."""
+        money = DecimalField(**MONEY)
+        lines = (
+            OrderLine.objects.filter(order=OuterRef("pk"))
+            .order_by()
+            .values("order")
+            .annotate(s=Sum("amount_excl_vat"))
+            .values("s")
+        )
+        materials = (
+            Material.objects.filter(order=OuterRef("pk"))
+            .order_by()
+            .values("order")
+            .annotate(s=Sum("cost"))
+            .values("s")
+        )
+        # Hours through the reverse relation (training.WorkLog), never importing training.
+        worked = (
+            Order.objects.filter(pk=OuterRef("pk"))
+            .order_by()
+            .annotate(
+                s=Sum(
+                    ExpressionWrapper(
+                        F("work_logs__end") - F("work_logs__start"), output_field=DurationField()
+                    )
+                )
+            )
+            .values("s")
+        )
+        return self.annotate(
+            revenue=Coalesce(Subquery(lines, output_field=money), Value(ZERO), output_field=money),
+            materials_cost=Coalesce(
+                Subquery(materials, output_field=money), Value(ZERO), output_field=money
+            ),
+            time_worked=Subquery(worked, output_field=DurationField()),
+        ).annotate(margin=ExpressionWrapper(F("revenue") - F("materials_cost"), output_field=money))
+
 
 class Order(models.Model):
-    """A customer's order, from quote to payment; only allowed transitions exist (R3)."""
+    """A customer's order, from quote to payment; only allowed transitions exist (R3).
+
+    Transitions are methods (`send`, `accept`, ...) checked against TRANSITIONS; each one
+    is recorded as an OrderEvent (who, when). Lines can change only while the quote is a
+    draft or sent; after that the agreed price is what gets invoiced.
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Quote draft")
@@ -60,6 +330,10 @@ class Order(models.Model):
         INVOICED = "invoiced", _("Invoiced")
         PAID = "paid", _("Paid")
         CANCELLED = "cancelled", _("Cancelled")
+
+    class Verdict(models.TextChoices):
+        CONFORMS = "conforms", _("Conforms to the specification")
+        DOES_NOT_CONFORM = "does_not_conform", _("Does not conform")
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
@@ -82,6 +356,28 @@ class Order(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )
+    reference = models.CharField(_("reference"), max_length=30, blank=True, editable=False)
+    specification = models.TextField(_("customer's specification"), blank=True)
+    quote_date = models.DateField(_("quote date"), null=True, blank=True, editable=False)
+    valid_until = models.DateField(_("quote valid until"), null=True, blank=True, editable=False)
+    start_date = models.DateField(_("planned start"), null=True, blank=True)
+    duration_days = models.PositiveSmallIntegerField(
+        _("planned duration (working days)"), null=True, blank=True
+    )
+    promised_date = models.DateField(_("promised delivery date"), null=True, blank=True)
+    estimated_hours = models.DecimalField(
+        _("estimated pupil hours"),
+        max_digits=7,
+        decimal_places=1,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True, editable=False)
+    verdict = models.CharField(
+        _("verdict"), max_length=20, choices=Verdict, blank=True, editable=False
+    )
+    rework = models.TextField(_("rework"), blank=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     objects = OrderQuerySet.as_manager()
@@ -108,17 +404,663 @@ class Order(models.Model):
                 ),
                 name="order_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(estimated_hours__gte=0), name="order_estimated_hours_positive"
+            ),
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return f"{self.reference} {self.title}" if self.reference else self.title
+
+    def save(self, *args, **kwargs) -> None:
+        super().save(*args, **kwargs)
+        if not self.reference:
+            from ecoles.models import School
+
+            prefix = School.load().quote_prefix
+            self.reference = f"{prefix}-{self.created_at.year}-{self.pk:05d}"
+            Order.objects.filter(pk=self.pk).update(reference=self.reference)
+
+    # --- derived values
+
+    @property
+    def lines_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.SENT)
+
+    def is_expired(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status == self.Status.EXPIRED or (
+            self.status == self.Status.SENT
+            and self.valid_until is not None
+            and self.valid_until < today
+        )
+
+    def shown_status(self, today: dt.date | None = None) -> str:
+        return self.Status.EXPIRED if self.is_expired(today) else self.status
+
+    def get_shown_status_display(self) -> str:
+        return self.Status(self.shown_status()).label
+
+    def is_late(self, today: dt.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        if self.promised_date is None:
+            return False
+        if self.delivered_on:
+            return self.delivered_on > self.promised_date
+        return self.status in (self.Status.ACCEPTED, self.Status.IN_PRODUCTION) and (
+            self.promised_date < today
+        )
+
+    def totals(self, charges_vat: bool | None = None) -> Totals:
+        if charges_vat is None:
+            from ecoles.models import School
+
+            charges_vat = School.load().charges_vat
+        return compute_totals(
+            ((line.amount_excl_vat, line.vat_rate) for line in self.lines.all()), charges_vat
+        )
+
+    # --- transitions (SPEC.md R3)
+
+    def allowed_actions(self, user=None, today: dt.date | None = None) -> list[str]:
+        """The transitions possible now (and for `user`, if given): the page's buttons."""
+        found = []
+        for name, rule in TRANSITIONS.items():
+            shown = self.shown_status(today)
+            if shown not in rule.sources:
+                continue
+            if user is not None and not user.has_role(*rule.roles):
+                continue
+            if name == "cancel" and self.has_uncredited_invoices():
+                continue
+            if name == "send" and not self.lines.exists():
+                continue
+            found.append(name)
+        return found
+
+    def has_uncredited_invoices(self) -> bool:
+        return any(inv.net_incl_vat > 0 for inv in self.invoices.all())
+
+    def _move(self, action: str, by, note: str = "", fields: Iterable[str] = ()) -> None:
+        rule = TRANSITIONS[action]
+        shown = self.shown_status()
+        if shown not in rule.sources:
+            raise TransitionError(
+                _("%(action)s is not possible on an order that is %(status)s.")
+                % {"action": rule.label, "status": self.Status(shown).label}
+            )
+        previous = self.status
+        self.status = rule.target
+        self._change_reason = f"{action} by {by}"
+        with transaction.atomic():
+            self.save(update_fields=["status", *fields])
+            OrderEvent.objects.create(
+                order=self, action=action, from_status=previous, to_status=self.status,
+                by=by, note=note,
+            )  # fmt: skip
+
+    def send(self, by, today: dt.date | None = None) -> None:
+        from ecoles.models import School
+
+        if not self.lines.exists():
+            raise TransitionError(_("A quote needs at least one line before it is sent."))
+        today = today or timezone.localdate()
+        self.quote_date = today
+        self.valid_until = today + dt.timedelta(days=School.load().quote_validity_days)
+        self._move("send", by, fields=["quote_date", "valid_until"])
+
+    def accept(self, by) -> None:
+        self._move("accept", by)
+
+    def refuse(self, by, note: str = "") -> None:
+        self._move("refuse", by, note)
+
+    def expire(self, by) -> None:
+        self._move("expire", by)
+
+    def revise(self, by) -> None:
+        """Back to a draft (a refused or expired quote the customer wants again)."""
+        self._move("revise", by)
 
     def start_production(self, by) -> None:
         """The first work log moves an accepted order into production (SPEC.md R3)."""
         if self.status == self.Status.IN_PRODUCTION:
             return
         if self.status != self.Status.ACCEPTED:
-            raise ValueError(f"order {self.pk} is {self.status}, not accepted")
-        self.status = self.Status.IN_PRODUCTION
-        self._change_reason = f"production started by {by}"
-        self.save(update_fields=["status"])
+            raise TransitionError(f"order {self.pk} is {self.status}, not accepted")
+        self._move("start_production", by)
+
+    def deliver(self, by, verdict: str, rework: str = "", on: dt.date | None = None) -> None:
+        if verdict not in self.Verdict.values:
+            raise TransitionError(_("Say whether the delivery conforms to the specification."))
+        self.delivered_on = on or timezone.localdate()
+        self.verdict = verdict
+        self.rework = rework
+        self._move("deliver", by, rework, fields=["delivered_on", "verdict", "rework"])
+
+    def cancel(self, by, note: str = "") -> None:
+        if self.has_uncredited_invoices():
+            raise TransitionError(
+                _("This order has an invoice: cancel it with a credit note first.")
+            )
+        self._move("cancel", by, note)
+
+    # Called by orders.invoicing only: an invoice or its payment moves the order.
+    def _mark_invoiced(self, by) -> None:
+        self._move("invoice", by)
+
+    def _mark_paid(self, by) -> None:
+        self._move("pay", by)
+
+
+class TransitionError(ValidationError):
+    """A status change the order's life does not allow (SPEC.md R3)."""
+
+
+@dataclass(frozen=True)
+class Transition:
+    label: str
+    sources: frozenset[str]
+    target: str
+    roles: frozenset[str]
+    button: bool = True  # False: done through another process (invoice, payment)
+
+
+S = Order.Status
+_ALL_ORDERS = frozenset({roles.DIRECTOR, roles.OFFICE})
+_MONEY_ROLES = frozenset({roles.DIRECTOR, roles.OFFICE, roles.ACCOUNTANT})
+_WORKSHOP = frozenset({roles.DIRECTOR, roles.OFFICE, roles.TRAINER})
+
+TRANSITIONS: dict[str, Transition] = {
+    "send": Transition(_("Send the quote"), frozenset({S.DRAFT}), S.SENT, _ALL_ORDERS),
+    "accept": Transition(_("Quote accepted"), frozenset({S.SENT}), S.ACCEPTED, _ALL_ORDERS),
+    "refuse": Transition(_("Quote refused"), frozenset({S.SENT}), S.REFUSED, _ALL_ORDERS),
+    "expire": Transition(_("Quote expired"), frozenset({S.SENT}), S.EXPIRED, _ALL_ORDERS, False),
+    "revise": Transition(
+        _("Revise the quote"), frozenset({S.REFUSED, S.EXPIRED}), S.DRAFT, _ALL_ORDERS
+    ),
+    "start_production": Transition(
+        _("Start production"), frozenset({S.ACCEPTED}), S.IN_PRODUCTION, _WORKSHOP
+    ),
+    "deliver": Transition(
+        _("Delivered"), frozenset({S.IN_PRODUCTION}), S.DELIVERED, _WORKSHOP, False
+    ),
+    "invoice": Transition(_("Invoiced"), frozenset({S.DELIVERED}), S.INVOICED, _MONEY_ROLES, False),
+    "pay": Transition(_("Paid"), frozenset({S.INVOICED}), S.PAID, _MONEY_ROLES, False),
+    "cancel": Transition(
+        _("Cancel the order"),
+        frozenset(
+            {S.DRAFT, S.SENT, S.ACCEPTED, S.REFUSED, S.EXPIRED, S.IN_PRODUCTION, S.DELIVERED}
+        ),
+        S.CANCELLED,
+        _ALL_ORDERS,
+    ),  # fmt: skip
+}
+BUTTON_ACTIONS = [name for name, t in TRANSITIONS.items() if t.button]
+
+
+class OrderEvent(models.Model):
+    """One transition of an order: who moved it, when, from what to what."""
+
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=30)
+    from_status = models.CharField(_("from"), max_length=20, choices=Order.Status)
+    to_status = models.CharField(_("to"), max_length=20, choices=Order.Status)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("order event")
+        verbose_name_plural = _("order events")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.from_status} → {self.to_status}"
+
+
+class Unit(models.TextChoices):
+    PIECE = "u", _("piece")
+    HOUR = "h", _("hour")
+    DAY = "j", _("day")
+    METER = "m", _("metre")
+    SQUARE_METER = "m2", _("m²")
+    KILOGRAM = "kg", _("kg")
+    PERSON = "pers", _("person")
+    LUMP_SUM = "forfait", _("lump sum")
+
+
+class OrderLine(models.Model):
+    """A line of the quote; its amount is computed (quantity × unit price, to the cent)."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="lines"
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(
+        _("quantity"), max_digits=10, decimal_places=2, validators=[MinValueValidator(CENT)]
+    )
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit, default=Unit.PIECE)
+    unit_price = models.DecimalField(
+        _("unit price excl. VAT"), **MONEY, validators=[MinValueValidator(ZERO)]
+    )
+    vat_rate = models.DecimalField(
+        _("VAT rate (%)"), max_digits=4, decimal_places=2, choices=VAT_RATE_CHOICES,
+        default=Decimal("20.00"),
+    )  # fmt: skip
+    amount_excl_vat = models.DecimalField(_("amount excl. VAT"), **MONEY, editable=False)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("order line")
+        verbose_name_plural = _("order lines")
+        ordering = ["position", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
+            models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def save(self, *args, **kwargs) -> None:
+        if not Order.objects.filter(pk=self.order_id, status__in=["draft", "sent"]).exists():
+            raise ValidationError(_("Lines can change only before the quote is accepted."))
+        self.compute()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if not Order.objects.filter(pk=self.order_id, status__in=["draft", "sent"]).exists():
+            raise ValidationError(_("Lines can change only before the quote is accepted."))
+        return super().delete(*args, **kwargs)
+
+    def compute(self) -> OrderLine:
+        # Stored values have two decimals: compute on what the database will keep.
+        self.quantity = Decimal(self.quantity).quantize(CENT, rounding=ROUND_HALF_UP)
+        self.unit_price = cents(self.unit_price)
+        self.amount_excl_vat = cents(self.quantity * self.unit_price)
+        return self
+
+
+class Material(models.Model):
+    """Material bought for an order: its cost counts against the order's margin."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="materials"
+    )
+    description = models.CharField(_("description"), max_length=200)
+    supplier = models.CharField(_("supplier"), max_length=200, blank=True)
+    cost = models.DecimalField(_("cost excl. VAT"), **MONEY, validators=[MinValueValidator(ZERO)])
+    bought_on = models.DateField(_("bought on"), default=timezone.localdate)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("material")
+        verbose_name_plural = _("materials")
+        ordering = ["bought_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(cost__gte=0), name="material_cost_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"orders/{instance.order_id}/spec/{filename}"
+
+
+class Attachment(models.Model):
+    """A file of the customer's specification (plan, photo, menu); served through a view."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.description or self.file.name.rsplit("/", 1)[-1]
+
+    @property
+    def filename(self) -> str:
+        return self.file.name.rsplit("/", 1)[-1]
+
+
+# --- Invoices, credit notes, payments (SPEC.md R4) --------------------------------------
+
+
+class ImmutableError(ValidationError):
+    """An issued invoice or credit note never changes (Code de commerce L123-22, CGI 289)."""
+
+
+# Only the stored PDF may be written once after the issue (it is rendered after commit).
+PDF_FIELDS = frozenset({"pdf", "pdf_sha256"})
+
+
+class IssuedQuerySet(models.QuerySet):
+    def delete(self):
+        raise ImmutableError(_("Issued documents can never be deleted."))
+
+    def update(self, **kwargs):
+        if not set(kwargs) <= PDF_FIELDS:
+            raise ImmutableError(_("Issued documents can never be changed."))
+        return super().update(**kwargs)
+
+
+class IssuedDocument(models.Model):
+    """Shared by Invoice and CreditNote: a number from a gapless yearly series, the issued
+    data copied, no edit or deletion ever (only the PDF is stored once, after commit)."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    issue_date = models.DateField(_("issue date"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    customer_kind = models.CharField(_("customer kind"), max_length=20, choices=Customer.Kind)
+    customer_name = models.CharField(_("customer name"), max_length=200)
+    customer_address = models.TextField(_("customer address"), blank=True)
+    customer_siren = models.CharField(_("customer SIREN"), max_length=9, blank=True)
+    customer_vat_number = models.CharField(_("customer VAT number"), max_length=20, blank=True)
+    issuer = models.JSONField(_("school identity at issue"), default=dict)
+    vat_mention = models.CharField(_("VAT mention"), max_length=100, blank=True)
+    vat_breakdown = models.JSONField(_("VAT per rate"), default=list)
+    total_excl_vat = models.DecimalField(_("total excl. VAT"), **MONEY)
+    total_vat = models.DecimalField(_("VAT"), **MONEY)
+    total_incl_vat = models.DecimalField(_("total incl. VAT"), **MONEY)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= PDF_FIELDS:
+                raise ImmutableError(_("Issued documents can never be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("Issued documents can never be deleted."))
+
+    @property
+    def is_company(self) -> bool:
+        return self.customer_kind == Customer.Kind.COMPANY
+
+    @property
+    def by_rate(self) -> list[tuple[Decimal, Decimal, Decimal]]:
+        return [(Decimal(r), Decimal(b), Decimal(v)) for r, b, v in self.vat_breakdown]
+
+
+class InvoiceQuerySet(IssuedQuerySet):
+    def issued(self) -> InvoiceQuerySet:
+        """Every Invoice row is issued: a number is taken only at issue (SPEC.md R4)."""
+        return self.exclude(number="")
+
+    def with_balance(self) -> InvoiceQuerySet:
+        """Annotate `amount_paid`, `amount_credited` (incl. VAT) and `balance_due`, in SQL."""
+        money = DecimalField(**MONEY)
+        paid = (
+            Payment.objects.filter(invoice=OuterRef("pk"))
+            .order_by()
+            .values("invoice")
+            .annotate(s=Sum("amount"))
+            .values("s")
+        )
+        credited = (
+            CreditNote.objects.filter(invoice=OuterRef("pk"))
+            .order_by()
+            .values("invoice")
+            .annotate(s=Sum("total_incl_vat"))
+            .values("s")
+        )
+        return self.annotate(
+            amount_paid=Coalesce(
+                Subquery(paid, output_field=money), Value(ZERO), output_field=money
+            ),
+            amount_credited=Coalesce(
+                Subquery(credited, output_field=money), Value(ZERO), output_field=money
+            ),
+        ).annotate(
+            balance_due=ExpressionWrapper(
+                F("total_incl_vat") - F("amount_credited") - F("amount_paid"), output_field=money
+            )
+        )
+
+    def owed(self) -> InvoiceQuerySet:
+        return self.with_balance().filter(balance_due__gt=0)
+
+    def overdue(self, today: dt.date) -> InvoiceQuerySet:
+        return self.owed().filter(due_date__lt=today)
+
+
+def document_upload(instance: IssuedDocument, filename: str) -> str:
+    return f"invoices/{instance.year}/{instance.number}.pdf"
+
+
+class Invoice(IssuedDocument):
+    """A facture: numbered at issue, copied from the order, never edited or deleted (R4)."""
+
+    class Kind(models.TextChoices):
+        FINAL = "final", _("Invoice")
+        DEPOSIT = "deposit", _("Deposit invoice")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.FINAL)
+    delivery_date = models.DateField(_("date of sale or delivery"), null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+    order_reference = models.CharField(_("order reference"), max_length=60)
+    late_penalty_rate = models.DecimalField(
+        _("late-payment penalty rate (%)"), max_digits=5, decimal_places=2
+    )
+    early_payment_discount = models.CharField(_("early-payment discount terms"), max_length=200)
+    pdf = models.FileField(_("PDF"), upload_to=document_upload, blank=True)
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="invoice_number_unique"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="invoice_sequence_positive"),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"
+            ),
+        ]
+
+    @property
+    def credited_incl_vat(self) -> Decimal:
+        if hasattr(self, "amount_credited"):
+            return self.amount_credited
+        return self.credit_notes.aggregate(s=Sum("total_incl_vat"))["s"] or ZERO
+
+    @property
+    def net_incl_vat(self) -> Decimal:
+        return self.total_incl_vat - self.credited_incl_vat
+
+    @property
+    def paid_amount(self) -> Decimal:
+        if hasattr(self, "amount_paid"):
+            return self.amount_paid
+        return self.payments.aggregate(s=Sum("amount"))["s"] or ZERO
+
+    @property
+    def balance(self) -> Decimal:
+        if hasattr(self, "balance_due"):
+            return self.balance_due
+        return self.net_incl_vat - self.paid_amount
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.balance > 0 and self.due_date < (today or timezone.localdate())
+
+    @property
+    def is_paid(self) -> bool:
+        return self.balance <= 0
+
+
+class DocumentLine(models.Model):
+    """A line copied into an issued document; never changes."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit, default=Unit.PIECE)
+    unit_price = models.DecimalField(_("unit price excl. VAT"), **MONEY)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=2)
+    amount_excl_vat = models.DecimalField(_("amount excl. VAT"), **MONEY)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableError(_("Issued documents can never be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("Issued documents can never be deleted."))
+
+
+class InvoiceLine(DocumentLine):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+
+    objects = IssuedQuerySet.as_manager()
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+
+def credit_note_upload(instance: CreditNote, filename: str) -> str:
+    return f"credit_notes/{instance.year}/{instance.number}.pdf"
+
+
+class CreditNoteQuerySet(IssuedQuerySet):
+    pass
+
+
+class CreditNote(IssuedDocument):
+    """An avoir: cancels an invoice in full or in part, its own gapless series (R4)."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    pdf = models.FileField(_("PDF"), upload_to=credit_note_upload, blank=True)
+
+    objects = CreditNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="creditnote_number_unique"),
+            models.CheckConstraint(
+                condition=Q(sequence__gte=1), name="creditnote_sequence_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_incl_vat__gt=0), name="creditnote_total_positive"
+            ),
+        ]
+
+
+class CreditNoteLine(DocumentLine):
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, related_name="lines")
+
+    objects = IssuedQuerySet.as_manager()
+
+    class Meta(DocumentLine.Meta):
+        verbose_name = _("credit note line")
+        verbose_name_plural = _("credit note lines")
+
+
+class NumberSeries(models.Model):
+    """The last number given in a year's series; its row is locked while issuing, so that
+    two people issuing at the same second get consecutive numbers (SPEC.md R4)."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="numberseries_kind_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"
+
+
+class Payment(models.Model):
+    """Money received against an invoice (SPEC.md R4)."""
+
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("Bank transfer")
+        CHEQUE = "cheque", _("Cheque")
+        CARD = "card", _("Card")
+        CASH = "cash", _("Cash")
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="payments"
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(CENT)])
+    method = models.CharField(_("method"), max_length=10, choices=Method)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.date} {self.amount}"

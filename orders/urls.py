@@ -1,3 +1,31 @@
+from django.urls import path
+
+from orders import views
+
 app_name = "orders"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.order_list, name="list"),
+    path("nouvelle/", views.order_edit, name="add"),
+    path("<int:pk>/", views.order_detail, name="detail"),
+    path("<int:pk>/modifier/", views.order_edit, name="edit"),
+    path("<int:pk>/lignes/", views.order_lines, name="lines"),
+    path("<int:pk>/action/<slug:action>/", views.order_action, name="action"),
+    path("<int:pk>/livraison/", views.order_deliver, name="deliver"),
+    path("<int:pk>/materiel/", views.material_add, name="material_add"),
+    path("<int:pk>/pieces/", views.attachment_add, name="attachment_add"),
+    path("pieces/<int:pk>/", views.attachment_download, name="attachment"),
+    path("<int:pk>/devis/pdf/", views.quote_pdf, name="quote_pdf"),
+    path("<int:pk>/facturer/", views.invoice_issue, name="invoice_issue"),
+    path("clients/", views.customer_list, name="customers"),
+    path("clients/nouveau/", views.customer_edit, name="customer_add"),
+    path("clients/<int:pk>/", views.customer_detail, name="customer_detail"),
+    path("clients/<int:pk>/modifier/", views.customer_edit, name="customer_edit"),
+    path("factures/", views.invoice_list, name="invoices"),
+    path("factures/export/", views.invoice_export, name="invoice_export"),
+    path("factures/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path("factures/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("factures/<int:pk>/paiement/", views.payment_add, name="payment_add"),
+    path("factures/<int:pk>/avoir/", views.credit_note_add, name="credit_note_add"),
+    path("avoirs/<int:pk>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
+]

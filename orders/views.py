@@ -1,1 +1,603 @@
+"""Orders pages: customers, orders from quote to delivery, invoices, credit notes, payments.
 
+Who may do what (ecoles/roles.py): the office and the director handle everything; a
+trainer sees and handles his workshop's orders (never invoices); the accountant sees all
+the money and handles invoices, credit notes and payments. Someone else's order is a 404.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ecoles.access import role_required
+from ecoles.models import School
+from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TRAINER
+from orders import invoicing
+from orders.forms import (
+    AttachmentForm,
+    ContactFormSet,
+    CreditNoteForm,
+    CustomerFilterForm,
+    CustomerForm,
+    DeliverForm,
+    DepositForm,
+    InvoiceFilterForm,
+    LineFormSet,
+    MaterialForm,
+    NoteForm,
+    OrderFilterForm,
+    OrderForm,
+    PaymentForm,
+)
+from orders.models import (
+    BUTTON_ACTIONS,
+    TRANSITIONS,
+    Attachment,
+    CreditNote,
+    Customer,
+    Invoice,
+    Order,
+    OrderEvent,
+    TransitionError,
+)
+
+ALL = (DIRECTOR, OFFICE, TRAINER, ACCOUNTANT)
+WORKSHOP = (DIRECTOR, OFFICE, TRAINER)
+MONEY = (DIRECTOR, OFFICE, ACCOUNTANT)
+FRONT_OFFICE = (DIRECTOR, OFFICE)
+PAGE_SIZE = 25
+
+
+def _order_for(user, pk: int) -> Order:
+    """The order if `user` may see it, else 404."""
+    return get_object_or_404(
+        Order.objects.visible_to(user).select_related("customer", "workshop", "trainer"), pk=pk
+    )
+
+
+def _query_string(request: HttpRequest) -> str:
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
+
+
+def _page(request: HttpRequest, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+
+
+# --- orders ------------------------------------------------------------------------------
+
+
+@role_required(*ALL)
+def order_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = OrderFilterForm(request.GET or None)
+    orders = (
+        Order.objects.visible_to(request.user)
+        .select_related("customer", "workshop", "trainer")
+        .with_figures()
+    )
+    if not request.user.has_role(DIRECTOR, OFFICE, ACCOUNTANT):
+        form.fields["workshop"].queryset = form.fields["workshop"].queryset.filter(
+            trainers=request.user
+        )
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            orders = orders.filter(
+                Q(title__icontains=data["q"])
+                | Q(reference__icontains=data["q"])
+                | Q(customer__name__icontains=data["q"])
+            )
+        if data["status"]:
+            orders = orders.with_status(data["status"], today)
+        if data["workshop"]:
+            orders = orders.filter(workshop=data["workshop"])
+        if data["late"]:
+            orders = orders.late(today)
+    customer_pk = request.GET.get("customer", "")
+    if customer_pk.isdigit():
+        orders = orders.filter(customer_id=int(customer_pk))
+    page = _page(request, orders)
+    return render(
+        request,
+        "orders/order_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "orders": page.object_list,
+            "query_string": _query_string(request),
+            "today": today,
+            "can_add": request.user.has_role(*WORKSHOP),
+        },
+    )
+
+
+@role_required(*ALL)
+def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    order = get_object_or_404(
+        Order.objects.visible_to(request.user)
+        .select_related("customer", "workshop", "trainer")
+        .with_figures()
+        .prefetch_related(
+            "lines",
+            "materials",
+            "attachments",
+            Prefetch("events", queryset=OrderEvent.objects.select_related("by")),
+            Prefetch("invoices", queryset=Invoice.objects.with_balance().order_by("sequence")),
+        ),
+        pk=pk,
+    )
+    return render(request, "orders/order_detail.html", _detail_context(request, order))
+
+
+def _detail_context(request: HttpRequest, order: Order, **forms) -> dict:
+    user = request.user
+    school = School.load()
+    actions = [a for a in order.allowed_actions(user) if a in BUTTON_ACTIONS]
+    can_work = user.has_role(*WORKSHOP)
+    can_bill = user.has_role(*MONEY)
+    return {
+        "order": order,
+        "school": school,
+        "totals": order.totals(school.charges_vat),
+        "actions": [(a, TRANSITIONS[a].label) for a in actions],
+        "can_edit": can_work and order.status not in ("invoiced", "paid", "cancelled"),
+        "can_edit_lines": can_work and order.lines_editable,
+        "can_deliver": can_work and order.status == Order.Status.IN_PRODUCTION,
+        "can_invoice": can_bill and order.status == Order.Status.DELIVERED,
+        "can_deposit": can_bill
+        and order.status in (Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION),
+        "can_see_invoices": can_bill,
+        "material_form": forms.get("material_form") or MaterialForm(),
+        "attachment_form": forms.get("attachment_form") or AttachmentForm(),
+        "deposit_form": forms.get("deposit_form") or DepositForm(),
+        "note_form": NoteForm(),
+        "today": timezone.localdate(),
+    }
+
+
+@role_required(*WORKSHOP)
+def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    order = _order_for(request.user, pk) if pk else None
+    if order and order.status in (Order.Status.INVOICED, Order.Status.PAID, Order.Status.CANCELLED):
+        messages.error(request, _("An invoiced or cancelled order can no longer be changed."))
+        return redirect("orders:detail", order.pk)
+    initial = {}
+    if not order and request.GET.get("customer", "").isdigit():
+        initial["customer"] = request.GET["customer"]
+    form = OrderForm(request.POST or None, instance=order, user=request.user, initial=initial)
+    if order and not order.lines_editable:
+        # After acceptance the customer and price are agreed: they do not move any more.
+        for name in ("customer", "workshop"):
+            form.fields[name].disabled = True
+    if request.method == "POST" and form.is_valid():
+        order = form.save()
+        messages.success(request, _("The order was saved."))
+        if pk is None:
+            return redirect("orders:lines", order.pk)
+        return redirect("orders:detail", order.pk)
+    return render(request, "orders/order_form.html", {"form": form, "order": order})
+
+
+@role_required(*WORKSHOP)
+def order_lines(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_for(request.user, pk)
+    if not order.lines_editable:
+        messages.error(request, _("Lines can change only before the quote is accepted."))
+        return redirect("orders:detail", order.pk)
+    formset = LineFormSet(request.POST or None, instance=order)
+    if request.method == "POST" and formset.is_valid():
+        with transaction.atomic():
+            for position, form in enumerate(formset.ordered_forms or formset.forms, start=1):
+                form.instance.position = position
+            formset.save()
+        messages.success(request, _("The quote lines were saved."))
+        return redirect("orders:detail", order.pk)
+    return render(request, "orders/order_lines.html", {"order": order, "formset": formset})
+
+
+@require_POST
+@role_required(*WORKSHOP)
+def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    order = _order_for(request.user, pk)
+    rule = TRANSITIONS.get(action)
+    if rule is None or action not in BUTTON_ACTIONS:
+        raise PermissionDenied
+    if not request.user.has_role(*rule.roles):
+        raise PermissionDenied
+    note = request.POST.get("note", "")[:500]
+    try:
+        if action in ("refuse", "cancel"):
+            getattr(order, action)(by=request.user, note=note)
+        else:
+            getattr(order, action)(by=request.user)
+    except TransitionError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(
+            request,
+            _("Done: the order is now “%(status)s”.") % {"status": order.get_status_display()},
+        )
+    return redirect("orders:detail", order.pk)
+
+
+@role_required(*WORKSHOP)
+def order_deliver(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_for(request.user, pk)
+    if order.status != Order.Status.IN_PRODUCTION:
+        messages.error(request, _("Only an order in production can be delivered."))
+        return redirect("orders:detail", order.pk)
+    form = DeliverForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        order.deliver(
+            by=request.user, verdict=data["verdict"], rework=data["rework"], on=data["delivered_on"]
+        )
+        messages.success(request, _("The delivery was recorded."))
+        return redirect("orders:detail", order.pk)
+    return render(request, "orders/order_deliver.html", {"order": order, "form": form})
+
+
+@require_POST
+@role_required(*WORKSHOP)
+def material_add(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_for(request.user, pk)
+    form = MaterialForm(request.POST)
+    if form.is_valid():
+        form.instance.order = order
+        form.save()
+        messages.success(request, _("The material was added."))
+        return redirect("orders:detail", order.pk)
+    return _detail_with_errors(request, order, material_form=form)
+
+
+@require_POST
+@role_required(*WORKSHOP)
+def attachment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_for(request.user, pk)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        form.instance.order = order
+        form.instance.uploaded_by = request.user
+        form.save()
+        messages.success(request, _("The file was added to the specification."))
+        return redirect("orders:detail", order.pk)
+    return _detail_with_errors(request, order, attachment_form=form)
+
+
+def _detail_with_errors(request: HttpRequest, order: Order, **forms) -> HttpResponse:
+    order = (
+        Order.objects.with_figures()
+        .select_related("customer", "workshop", "trainer")
+        .prefetch_related(
+            "lines",
+            "materials",
+            "attachments",
+            Prefetch("events", queryset=OrderEvent.objects.select_related("by")),
+            Prefetch("invoices", queryset=Invoice.objects.with_balance().order_by("sequence")),
+        )
+        .get(pk=order.pk)
+    )
+    return render(
+        request, "orders/order_detail.html", _detail_context(request, order, **forms), status=200
+    )
+
+
+@role_required(*ALL)
+def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
+    attachment = get_object_or_404(
+        Attachment.objects.filter(order__in=Order.objects.visible_to(request.user)), pk=pk
+    )
+    return FileResponse(
+        attachment.file.open("rb"), as_attachment=True, filename=attachment.filename
+    )
+
+
+@role_required(*ALL)
+def quote_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    from ecoles.pdf import render_pdf
+
+    order = _order_for(request.user, pk)
+    school = School.load()
+    data = render_pdf(
+        "pdf/quote.html",
+        {
+            "order": order,
+            "lines": list(order.lines.all()),
+            "totals": order.totals(school.charges_vat),
+            "school": school,
+            "quote_date": order.quote_date or timezone.localdate(),
+            "valid_until": order.valid_until
+            or timezone.localdate() + dt.timedelta(days=school.quote_validity_days),
+        },
+    )
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="devis-{order.reference}.pdf"'
+    return response
+
+
+@require_POST
+@role_required(*MONEY)
+def invoice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    order = _order_for(request.user, pk)
+    deposit = request.POST.get("kind") == "deposit"
+    percent: Decimal | None = None
+    if deposit:
+        form = DepositForm(request.POST)
+        if not form.is_valid():
+            return _detail_with_errors(request, order, deposit_form=form)
+        percent = form.cleaned_data["percent"]
+    try:
+        invoice = invoicing.issue_invoice(order, request.user, deposit_percent=percent)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("orders:detail", order.pk)
+    messages.success(request, _("Invoice %(number)s was issued.") % {"number": invoice.number})
+    return redirect("orders:invoice_detail", invoice.pk)
+
+
+# --- customers ---------------------------------------------------------------------------
+
+
+@role_required(*MONEY)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    form = CustomerFilterForm(request.GET or None)
+    order_count = (
+        Order.objects.filter(customer=OuterRef("pk"))
+        .order_by()
+        .values("customer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    customers = Customer.objects.with_money().annotate(order_count=Subquery(order_count))
+    if form.is_valid():
+        customers = customers.search(form.cleaned_data["q"])
+        if form.cleaned_data["kind"]:
+            customers = customers.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["owing"]:
+            customers = customers.filter(owed__gt=0)
+    page = _page(request, customers)
+    return render(
+        request,
+        "orders/customer_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "customers": page.object_list,
+            "query_string": _query_string(request),
+            "can_add": request.user.has_role(*FRONT_OFFICE),
+        },
+    )
+
+
+@role_required(*MONEY)
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(Customer.objects.with_money().prefetch_related("contacts"), pk=pk)
+    today = timezone.localdate()
+    orders = customer.orders.select_related("workshop").with_figures()
+    invoices = (
+        Invoice.objects.filter(order__customer=customer).with_balance().order_by("-issue_date")
+    )
+    return render(
+        request,
+        "orders/customer_detail.html",
+        {
+            "customer": customer,
+            "orders": orders,
+            "invoices": invoices,
+            "today": today,
+            "can_edit": request.user.has_role(*FRONT_OFFICE),
+        },
+    )
+
+
+@role_required(*FRONT_OFFICE)
+def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    customer = get_object_or_404(Customer, pk=pk) if pk else None
+    form = CustomerForm(request.POST or None, instance=customer)
+    contacts = ContactFormSet(request.POST or None, instance=customer, prefix="contacts")
+    if request.method == "POST" and form.is_valid() and contacts.is_valid():
+        with transaction.atomic():
+            customer = form.save()
+            contacts.instance = customer
+            contacts.save()
+        messages.success(request, _("The customer was saved."))
+        return redirect("orders:customer_detail", customer.pk)
+    return render(
+        request,
+        "orders/customer_form.html",
+        {"form": form, "contacts": contacts, "customer": customer},
+    )
+
+
+# --- invoices, credit notes, payments ----------------------------------------------------
+
+
+def _invoices_filtered(request: HttpRequest, form: InvoiceFilterForm):
+    today = timezone.localdate()
+    invoices = Invoice.objects.with_balance().select_related("order")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            invoices = invoices.filter(
+                Q(number__icontains=data["q"])
+                | Q(customer_name__icontains=data["q"])
+                | Q(order_reference__icontains=data["q"])
+            )
+        if data["state"] == form.OWED:
+            invoices = invoices.filter(balance_due__gt=0)
+        elif data["state"] == form.OVERDUE:
+            invoices = invoices.filter(balance_due__gt=0, due_date__lt=today)
+        elif data["state"] == form.PAID:
+            invoices = invoices.filter(balance_due__lte=0)
+        if data["year"]:
+            invoices = invoices.filter(year=data["year"])
+    return invoices
+
+
+@role_required(*MONEY)
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = InvoiceFilterForm(request.GET or None)
+    invoices = _invoices_filtered(request, form)
+    summary = Invoice.objects.with_balance().aggregate(
+        owed=Sum("balance_due", filter=Q(balance_due__gt=0)),
+        overdue=Sum("balance_due", filter=Q(balance_due__gt=0, due_date__lt=today)),
+        overdue_count=Count("pk", filter=Q(balance_due__gt=0, due_date__lt=today)),
+    )
+    page = _page(request, invoices)
+    return render(
+        request,
+        "orders/invoice_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "invoices": page.object_list,
+            "query_string": _query_string(request),
+            "summary": summary,
+            "today": today,
+        },
+    )
+
+
+@role_required(*MONEY)
+def invoice_export(request: HttpRequest) -> HttpResponse:
+    """For the accountant: invoices and credit notes, one line each (credit notes negative)."""
+    form = InvoiceFilterForm(request.GET or None)
+    invoices = _invoices_filtered(request, form).order_by("year", "sequence")
+    notes = CreditNote.objects.select_related("invoice").order_by("year", "sequence")
+    if form.is_valid() and form.cleaned_data["year"]:
+        notes = notes.filter(year=form.cleaned_data["year"])
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="factures-avoirs.csv"'
+    response.write("\ufeff")  # Excel opens UTF-8 with accents right only with a BOM
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        [
+            _("Type"), _("Number"), _("Date"), _("Customer"), _("Excl. VAT"), _("VAT"),
+            _("Incl. VAT"), _("Paid"), _("Due"), _("Due date"), _("Invoice"),
+        ]
+    )  # fmt: skip
+
+    def num(value: Decimal) -> str:
+        return f"{value:.2f}".replace(".", ",")
+
+    for inv in invoices.iterator():
+        writer.writerow(
+            [
+                _("Invoice"), inv.number, inv.issue_date.strftime("%d/%m/%Y"), inv.customer_name,
+                num(inv.total_excl_vat), num(inv.total_vat), num(inv.total_incl_vat),
+                num(inv.amount_paid), num(inv.balance_due), inv.due_date.strftime("%d/%m/%Y"), "",
+            ]
+        )  # fmt: skip
+    for note in notes.iterator():
+        writer.writerow(
+            [
+                _("Credit note"), note.number, note.issue_date.strftime("%d/%m/%Y"),
+                note.customer_name, num(-note.total_excl_vat), num(-note.total_vat),
+                num(-note.total_incl_vat), "", "", "", note.invoice.number,
+            ]
+        )  # fmt: skip
+    return response
+
+
+def _invoice_context(request: HttpRequest, invoice: Invoice, **forms) -> dict:
+    return {
+        "invoice": invoice,
+        "lines": invoice.lines.all(),
+        "credit_notes": invoice.credit_notes.all(),
+        "payments": invoice.payments.select_related("recorded_by"),
+        "payment_form": forms.get("payment_form") or PaymentForm(),
+        "today": timezone.localdate(),
+    }
+
+
+def _invoice_for(pk: int) -> Invoice:
+    return get_object_or_404(Invoice.objects.with_balance().select_related("order"), pk=pk)
+
+
+@role_required(*MONEY)
+def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(pk)
+    return render(request, "orders/invoice_detail.html", _invoice_context(request, invoice))
+
+
+def _pdf_response(document) -> HttpResponse:
+    data = invoicing.stored_pdf(document)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+    return response
+
+
+@role_required(*MONEY)
+def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf_response(get_object_or_404(Invoice, pk=pk))
+
+
+@role_required(*MONEY)
+def credit_note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf_response(get_object_or_404(CreditNote, pk=pk))
+
+
+@require_POST
+@role_required(*MONEY)
+def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            invoicing.record_payment(
+                invoice,
+                request.user,
+                date=data["date"],
+                amount=data["amount"],
+                method=data["method"],
+                reference=data["reference"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The payment was recorded."))
+            return redirect("orders:invoice_detail", invoice.pk)
+    context = _invoice_context(request, invoice, payment_form=form)
+    return render(request, "orders/invoice_detail.html", context)
+
+
+@role_required(*MONEY)
+def credit_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(pk)
+    form = CreditNoteForm(request.POST or None, invoice=invoice)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        partial = data["extent"] == form.PARTIAL
+        try:
+            note = invoicing.issue_credit_note(
+                invoice,
+                request.user,
+                reason=data["reason"],
+                amount_excl_vat=data["amount_excl_vat"] if partial else None,
+                vat_rate=data.get("vat_rate") if partial else None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Credit note %(number)s was issued.") % {"number": note.number}
+            )
+            return redirect("orders:invoice_detail", invoice.pk)
+    return render(request, "orders/credit_note_form.html", {"invoice": invoice, "form": form})

@@ -1,0 +1,214 @@
+"""Forms of the orders pages; they restate the models' rules as French messages."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.forms import inlineformset_factory
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecoles import roles
+from ecoles.models import User, Workshop
+from orders.models import (
+    VAT_RATE_CHOICES,
+    Attachment,
+    Contact,
+    Customer,
+    Material,
+    Order,
+    OrderLine,
+    Payment,
+)
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class CustomerForm(forms.ModelForm):
+    class Meta:
+        model = Customer
+        fields = [
+            "kind", "name", "siret", "vat_number", "email", "phone", "address", "postal_code",
+            "city", "country", "delivery_address", "notes",
+        ]  # fmt: skip
+        widgets = {
+            "delivery_address": forms.Textarea(attrs={"rows": 2}),
+            "notes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+ContactFormSet = inlineformset_factory(
+    Customer, Contact, fields=["name", "role", "email", "phone"], extra=1, can_delete=True
+)
+
+
+class OrderForm(forms.ModelForm):
+    class Meta:
+        model = Order
+        fields = [
+            "customer", "title", "workshop", "trainer", "specification", "start_date",
+            "duration_days", "promised_date", "estimated_hours",
+        ]  # fmt: skip
+        widgets = {
+            "start_date": DATE,
+            "promised_date": DATE,
+            "specification": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, user: User, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        workshops = Workshop.objects.all()
+        if not user.has_role(roles.DIRECTOR, roles.OFFICE):
+            workshops = workshops.filter(trainers=user)
+        self.fields["workshop"].queryset = workshops
+        self.fields["trainer"].queryset = User.objects.filter(groups__name=roles.TRAINER).distinct()
+
+    def clean(self) -> dict:
+        data = super().clean()
+        workshop, trainer = data.get("workshop"), data.get("trainer")
+        if workshop and trainer and not workshop.trainers.filter(pk=trainer.pk).exists():
+            self.add_error("trainer", _("This trainer does not run this workshop."))
+        start, promised = data.get("start_date"), data.get("promised_date")
+        if start and promised and promised < start:
+            self.add_error("promised_date", _("Delivery cannot be promised before the start."))
+        return data
+
+
+class OrderLineForm(forms.ModelForm):
+    vat_rate = forms.TypedChoiceField(
+        label=_("VAT rate (%)"), choices=VAT_RATE_CHOICES, coerce=Decimal, initial="20.00"
+    )
+
+    class Meta:
+        model = OrderLine
+        fields = ["description", "quantity", "unit", "unit_price", "vat_rate"]
+
+
+LineFormSet = inlineformset_factory(
+    Order, OrderLine, form=OrderLineForm, extra=2, can_delete=True, min_num=0
+)
+
+
+class MaterialForm(forms.ModelForm):
+    class Meta:
+        model = Material
+        fields = ["description", "supplier", "cost", "bought_on"]
+        widgets = {"bought_on": DATE}
+
+
+class AttachmentForm(forms.ModelForm):
+    class Meta:
+        model = Attachment
+        fields = ["file", "description"]
+
+
+class DeliverForm(forms.Form):
+    delivered_on = forms.DateField(label=_("delivered on"), widget=DATE, initial=timezone.localdate)
+    verdict = forms.ChoiceField(
+        label=_("verdict"), choices=Order.Verdict.choices, widget=forms.RadioSelect
+    )
+    rework = forms.CharField(
+        label=_("rework"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What had to be redone, if anything."),
+    )
+
+    def clean_delivered_on(self):
+        day = self.cleaned_data["delivered_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A delivery cannot be in the future."))
+        return day
+
+
+class NoteForm(forms.Form):
+    note = forms.CharField(label=_("note"), required=False, max_length=500)
+
+
+class DepositForm(forms.Form):
+    percent = forms.DecimalField(
+        label=_("deposit (%)"),
+        min_value=Decimal("1"),
+        max_value=Decimal("100"),
+        decimal_places=2,
+        initial=Decimal("30"),
+    )
+
+
+class CreditNoteForm(forms.Form):
+    FULL, PARTIAL = "full", "partial"
+    extent = forms.ChoiceField(
+        label=_("credit"),
+        choices=[(FULL, _("the whole invoice")), (PARTIAL, _("an amount"))],
+        widget=forms.RadioSelect,
+        initial=FULL,
+    )
+    reason = forms.CharField(label=_("reason"), max_length=300)
+    amount_excl_vat = forms.DecimalField(
+        label=_("amount excl. VAT"), required=False, min_value=Decimal("0.01"), decimal_places=2
+    )
+    vat_rate = forms.TypedChoiceField(
+        label=_("VAT rate (%)"), choices=VAT_RATE_CHOICES, coerce=Decimal, required=False
+    )
+
+    def __init__(self, *args, invoice, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        rates = [r for r, _b, _v in invoice.by_rate]
+        if rates:
+            self.fields["vat_rate"].choices = [(r, f"{r.normalize():f} %") for r in rates]
+            self.fields["vat_rate"].initial = rates[0]
+        else:
+            del self.fields["vat_rate"]
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("extent") == self.PARTIAL and not data.get("amount_excl_vat"):
+            self.add_error("amount_excl_vat", _("Say how much to credit."))
+        return data
+
+
+class PaymentForm(forms.ModelForm):
+    class Meta:
+        model = Payment
+        fields = ["date", "amount", "method", "reference"]
+        widgets = {"date": DATE}
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+
+
+class OrderFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    status = forms.ChoiceField(
+        label=_("status"), required=False, choices=[("", "—"), *Order.Status.choices]
+    )
+    workshop = forms.ModelChoiceField(
+        label=_("workshop"), required=False, queryset=Workshop.objects.all(), empty_label="—"
+    )
+    late = forms.BooleanField(label=_("late only"), required=False)
+
+
+class CustomerFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(
+        label=_("kind"), required=False, choices=[("", "—"), *Customer.Kind.choices]
+    )
+    owing = forms.BooleanField(label=_("owes money"), required=False)
+
+
+class InvoiceFilterForm(forms.Form):
+    ALL, OWED, OVERDUE, PAID = "", "owed", "overdue", "paid"
+    q = forms.CharField(label=_("Search"), required=False)
+    state = forms.ChoiceField(
+        label=_("state"),
+        required=False,
+        choices=[
+            (ALL, _("all")),
+            (OWED, _("owed")),
+            (OVERDUE, _("overdue")),
+            (PAID, _("paid")),
+        ],
+    )
+    year = forms.IntegerField(label=_("year"), required=False, min_value=2000, max_value=2100)

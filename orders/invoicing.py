@@ -1,0 +1,393 @@
+"""Issuing invoices and credit notes, recording payments (SPEC.md R4).
+
+The law (CGI art. 242 nonies A, BOI-TVA-DECLA-30-20-20) asks for invoice numbers in one
+continuous series with no gap: a number is taken only inside the transaction that creates
+the invoice, from a yearly counter row locked with SELECT ... FOR UPDATE, so that a
+failure after taking it rolls the counter back with everything else, and two people
+issuing at the same second queue on the lock. The (year, sequence) unique constraint is
+the last line of defence. PDFs are rendered after commit (slow, and not part of the law's
+data) and stored once with their SHA-256.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+from types import SimpleNamespace
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoles.models import School
+from orders.models import (
+    ZERO,
+    CreditNote,
+    CreditNoteLine,
+    Customer,
+    Invoice,
+    InvoiceLine,
+    NumberSeries,
+    Order,
+    Payment,
+    Unit,
+    cents,
+    compute_totals,
+)
+
+logger = logging.getLogger(__name__)
+
+
+class InvoicingError(ValidationError):
+    """An invoice, credit note or payment the rules refuse; the message says why."""
+
+
+def take_number(kind: str, year: int) -> int:
+    """The next number of `kind`'s series for `year`; call inside a transaction."""
+    # Create the year's row if missing without failing when another issuer does it at the
+    # same moment, then lock it: everyone else waits here until we commit or roll back.
+    NumberSeries.objects.bulk_create(
+        [NumberSeries(kind=kind, year=year, last=0)], ignore_conflicts=True
+    )
+    series = NumberSeries.objects.select_for_update().get(kind=kind, year=year)
+    series.last += 1
+    series.save(update_fields=["last"])
+    return series.last
+
+
+def format_number(prefix: str, year: int, sequence: int) -> str:
+    return f"{prefix}-{year}-{sequence:04d}"
+
+
+def school_identity(school: School) -> dict:
+    """What the document says about the issuer, frozen at issue."""
+    return {
+        name: getattr(school, name)
+        for name in (
+            "name", "legal_form", "address", "postal_code", "city", "phone", "email",
+            "website", "siret", "uai", "vat_number", "iban",
+        )
+    }  # fmt: skip
+
+
+def customer_identity(customer: Customer) -> dict:
+    company = customer.is_company
+    return {
+        "customer_kind": customer.kind,
+        "customer_name": customer.name,
+        "customer_address": customer.billing_address,
+        "customer_siren": customer.siren if company else "",
+        "customer_vat_number": customer.vat_number if company else "",
+    }
+
+
+@dataclass
+class Line:
+    description: str
+    quantity: Decimal
+    unit: str
+    unit_price: Decimal
+    vat_rate: Decimal
+
+    @property
+    def amount(self) -> Decimal:
+        return cents(self.quantity * self.unit_price)
+
+
+def _deposit_lines(order: Order, percent: Decimal, charges_vat: bool) -> list[Line]:
+    totals = order.totals(charges_vat)
+    if not charges_vat:
+        bases = [(ZERO, totals.excl_vat)]
+    else:
+        bases = [(rate, base) for rate, base, _vat in totals.by_rate]
+    text = _("Deposit of %(percent)s %% on quote %(ref)s")
+    percent_text = f"{percent.normalize():f}".replace(".", ",")
+    return [
+        Line(
+            text % {"percent": percent_text, "ref": order.reference},
+            Decimal("1"),
+            Unit.LUMP_SUM,
+            cents(base * percent / 100),
+            rate,
+        )
+        for rate, base in bases
+        if base
+    ]
+
+
+def _final_lines(order: Order) -> list[Line]:
+    lines = [
+        Line(line.description, line.quantity, line.unit, line.unit_price, line.vat_rate)
+        for line in order.lines.all()
+    ]
+    for deposit in order.invoices.filter(kind=Invoice.Kind.DEPOSIT).prefetch_related("lines"):
+        for line in deposit.lines.all():
+            lines.append(
+                Line(
+                    _("Deposit already invoiced (%(number)s)") % {"number": deposit.number},
+                    Decimal("1"),
+                    Unit.LUMP_SUM,
+                    -line.amount_excl_vat,
+                    line.vat_rate,
+                )
+            )
+    return lines
+
+
+def issue_invoice(
+    order: Order,
+    by,
+    *,
+    deposit_percent: Decimal | None = None,
+    today: dt.date | None = None,
+    render: bool = True,
+) -> Invoice:
+    """Issue the invoice of a delivered order, or a deposit invoice (acompte) of
+    `deposit_percent` % on an accepted order. Returns the committed invoice."""
+    today = today or timezone.localdate()
+    with transaction.atomic(durable=True):
+        order = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
+        school = School.load()
+        if deposit_percent is None:
+            if order.status != Order.Status.DELIVERED:
+                raise InvoicingError(_("Only a delivered order can be invoiced."))
+            kind = Invoice.Kind.FINAL
+            lines = _final_lines(order)
+        else:
+            if order.status not in (Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION):
+                raise InvoicingError(
+                    _("A deposit invoice is issued on an accepted order, before delivery.")
+                )
+            if not Decimal("0") < deposit_percent <= Decimal("100"):
+                raise InvoicingError(_("A deposit is between 0 and 100 %."))
+            kind = Invoice.Kind.DEPOSIT
+            lines = _deposit_lines(order, deposit_percent, school.charges_vat)
+        totals = compute_totals(((ln.amount, ln.vat_rate) for ln in lines), school.charges_vat)
+        if kind == Invoice.Kind.DEPOSIT:
+            deposited = sum(
+                (i.total_incl_vat for i in order.invoices.filter(kind=Invoice.Kind.DEPOSIT)),
+                ZERO,
+            )
+            if deposited + totals.incl_vat > order.totals(school.charges_vat).incl_vat:
+                raise InvoicingError(_("Deposits cannot exceed the order's total."))
+        if not lines or totals.incl_vat <= 0:
+            raise InvoicingError(_("There is nothing to invoice on this order."))
+
+        sequence = take_number(NumberSeries.Kind.INVOICE, today.year)
+        invoice = Invoice.objects.create(
+            order=order,
+            kind=kind,
+            number=format_number(school.invoice_prefix, today.year, sequence),
+            year=today.year,
+            sequence=sequence,
+            issue_date=today,
+            issued_by=by,
+            delivery_date=order.delivered_on if kind == Invoice.Kind.FINAL else None,
+            due_date=today + dt.timedelta(days=school.payment_terms_days),
+            order_reference=order.reference,
+            late_penalty_rate=school.late_penalty_rate,
+            early_payment_discount=school.early_payment_discount,
+            issuer=school_identity(school),
+            vat_mention=school.vat_mention,
+            vat_breakdown=[[str(r), str(b), str(v)] for r, b, v in totals.by_rate],
+            total_excl_vat=totals.excl_vat,
+            total_vat=totals.vat,
+            total_incl_vat=totals.incl_vat,
+            **customer_identity(order.customer),
+        )
+        InvoiceLine.objects.bulk_create(
+            InvoiceLine(
+                invoice=invoice, position=i, description=ln.description, quantity=ln.quantity,
+                unit=ln.unit, unit_price=ln.unit_price, vat_rate=ln.vat_rate,
+                amount_excl_vat=ln.amount,
+            )
+            for i, ln in enumerate(lines, start=1)
+        )  # fmt: skip
+        if kind == Invoice.Kind.FINAL:
+            order._mark_invoiced(by)
+        if render:
+            transaction.on_commit(lambda: _store_quietly(invoice))
+    return invoice
+
+
+def issue_credit_note(
+    invoice: Invoice,
+    by,
+    *,
+    reason: str,
+    amount_excl_vat: Decimal | None = None,
+    vat_rate: Decimal | None = None,
+    today: dt.date | None = None,
+    render: bool = True,
+) -> CreditNote:
+    """A credit note (avoir) on `invoice`: in full (no amount) or for `amount_excl_vat` at
+    `vat_rate`. An invoice is never credited beyond its total including VAT."""
+    today = today or timezone.localdate()
+    with transaction.atomic(durable=True):
+        # Lock the invoice: two credit notes at once must not both fit in what remains.
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        school = School.load()
+        charges_vat = not invoice.vat_mention
+        already = invoice.credited_incl_vat
+        if amount_excl_vat is None:
+            if already:
+                raise InvoicingError(
+                    _("This invoice was already credited in part: credit the rest by amount.")
+                )
+            lines = [
+                SimpleNamespace(
+                    description=ln.description, quantity=ln.quantity, unit=ln.unit,
+                    unit_price=ln.unit_price, vat_rate=ln.vat_rate, amount=ln.amount_excl_vat,
+                )
+                for ln in invoice.lines.all()
+            ]  # fmt: skip
+        else:
+            if amount_excl_vat <= 0:
+                raise InvoicingError(_("A credit note's amount must be positive."))
+            rates = {r for r, _b, _v in invoice.by_rate} or {ZERO}
+            rate = Decimal(vat_rate) if vat_rate is not None else max(rates)
+            if charges_vat and rate not in rates:
+                raise InvoicingError(_("This VAT rate does not appear on the invoice."))
+            amount = cents(amount_excl_vat)
+            lines = [
+                SimpleNamespace(
+                    description=reason, quantity=Decimal("1"), unit=Unit.LUMP_SUM,
+                    unit_price=amount, vat_rate=rate, amount=amount,
+                )
+            ]  # fmt: skip
+        totals = compute_totals(((ln.amount, ln.vat_rate) for ln in lines), charges_vat)
+        if already + totals.incl_vat > invoice.total_incl_vat:
+            raise InvoicingError(
+                _(
+                    "An invoice cannot be credited beyond its total: %(left)s € incl. VAT "
+                    "remain to credit."
+                )
+                % {"left": invoice.total_incl_vat - already}
+            )
+        sequence = take_number(NumberSeries.Kind.CREDIT_NOTE, today.year)
+        note = CreditNote.objects.create(
+            invoice=invoice,
+            reason=reason,
+            number=format_number(school.credit_note_prefix, today.year, sequence),
+            year=today.year,
+            sequence=sequence,
+            issue_date=today,
+            issued_by=by,
+            customer_kind=invoice.customer_kind,
+            customer_name=invoice.customer_name,
+            customer_address=invoice.customer_address,
+            customer_siren=invoice.customer_siren,
+            customer_vat_number=invoice.customer_vat_number,
+            issuer=school_identity(school),
+            vat_mention=invoice.vat_mention,
+            vat_breakdown=[[str(r), str(b), str(v)] for r, b, v in totals.by_rate],
+            total_excl_vat=totals.excl_vat,
+            total_vat=totals.vat,
+            total_incl_vat=totals.incl_vat,
+        )
+        CreditNoteLine.objects.bulk_create(
+            CreditNoteLine(
+                credit_note=note, position=i, description=ln.description, quantity=ln.quantity,
+                unit=ln.unit, unit_price=ln.unit_price, vat_rate=ln.vat_rate,
+                amount_excl_vat=ln.amount,
+            )
+            for i, ln in enumerate(lines, start=1)
+        )  # fmt: skip
+        _settle(invoice, by)
+        if render:
+            transaction.on_commit(lambda: _store_quietly(note))
+    return note
+
+
+def record_payment(
+    invoice: Invoice,
+    by,
+    *,
+    date: dt.date,
+    amount: Decimal,
+    method: str,
+    reference: str = "",
+) -> Payment:
+    """Record money received; the order is paid when its invoice is covered."""
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if amount <= 0:
+            raise InvoicingError(_("A payment's amount must be positive."))
+        if amount > invoice.balance:
+            raise InvoicingError(
+                _("This is more than the balance due (%(balance)s €).")
+                % {"balance": invoice.balance}
+            )
+        if date < invoice.issue_date:
+            raise InvoicingError(_("A payment cannot be dated before its invoice."))
+        payment = Payment.objects.create(
+            invoice=invoice, date=date, amount=amount, method=method, reference=reference,
+            recorded_by=by,
+        )  # fmt: skip
+        _settle(invoice, by)
+    return payment
+
+
+def _settle(invoice: Invoice, by) -> None:
+    """A final invoice covered by payments (and credit notes) makes its order paid."""
+    if invoice.kind != Invoice.Kind.FINAL:
+        return
+    invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
+    order = Order.objects.select_for_update().get(pk=invoice.order_id)
+    if order.status == Order.Status.INVOICED and invoice.balance <= 0 and invoice.amount_paid:
+        order._mark_paid(by)
+
+
+# --- stored PDFs -------------------------------------------------------------------------
+
+
+def render_document(document: Invoice | CreditNote) -> bytes:
+    from ecoles.pdf import render_pdf
+
+    live = School.load()
+    issuer = SimpleNamespace(**{**document.issuer, "logo": live.logo})
+    if isinstance(document, Invoice):
+        template, context = "pdf/invoice.html", {"invoice": document}
+    else:
+        template, context = "pdf/credit_note.html", {"note": document, "invoice": document.invoice}
+    return render_pdf(template, {**context, "school": issuer, "lines": list(document.lines.all())})
+
+
+def store_pdf(document: Invoice | CreditNote) -> Invoice | CreditNote:
+    """Render and store the PDF once; a document that has one keeps it forever."""
+    model = type(document)
+    document = model.objects.get(pk=document.pk)
+    if document.pdf:
+        return document
+    data = render_document(document)
+    sha = hashlib.sha256(data).hexdigest()
+    field = document.pdf
+    name = field.storage.save(field.field.generate_filename(document, "doc.pdf"), ContentFile(data))
+    # Only the first writer wins: a concurrent render's file is discarded.
+    if model.objects.filter(pk=document.pk, pdf="").update(pdf=name, pdf_sha256=sha):
+        return model.objects.get(pk=document.pk)
+    field.storage.delete(name)
+    return model.objects.get(pk=document.pk)
+
+
+def stored_pdf(document: Invoice | CreditNote) -> bytes:
+    """The stored PDF, exactly as stored; rendered now if it never was (lazy, e.g. demo)."""
+    if not document.pdf:
+        document = store_pdf(document)
+    with document.pdf.open("rb") as fh:
+        data = fh.read()
+    if hashlib.sha256(data).hexdigest() != document.pdf_sha256:
+        raise OSError(f"stored PDF of {document.number} does not match its SHA-256")
+    return data
+
+
+def _store_quietly(document) -> None:
+    try:
+        store_pdf(document)
+    except Exception:  # the PDF will be rendered on first download instead
+        logger.exception("could not render the PDF of %s", document.number)
