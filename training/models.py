@@ -1,16 +1,109 @@
-"""Pupils' time: production work logs and theory sessions (SPEC.md R1, R2)."""
+"""Pupils' time: production work logs, theory sessions and attendance (SPEC.md R1, R2).
+
+Durations are never stored: they derive from start/end datetimes, summed in SQL.
+A closed month (ClosedPeriod) freezes every log and attendance in it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from ecoles import roles
+
+DURATION = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+
+
+def local_day(value: dt.datetime) -> dt.date:
+    return timezone.localtime(value).date()
+
+
+def local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """[start 00:00, end+1 00:00) in the school's time zone, as aware datetimes."""
+    tz = timezone.get_current_timezone()
+    return (
+        dt.datetime.combine(start, dt.time(), tzinfo=tz),
+        dt.datetime.combine(end + dt.timedelta(days=1), dt.time(), tzinfo=tz),
+    )
+
+
+class PeriodClosedError(ValidationError):
+    """Raised when something would change a log or attendance in a closed month."""
+
+
+class ClosedPeriodQuerySet(models.QuerySet):
+    def covering(self, *days: dt.date) -> ClosedPeriodQuerySet:
+        return self.filter(month__in={d.replace(day=1) for d in days})
+
+
+class ClosedPeriod(models.Model):
+    """A month the director has closed: its logs and attendance can no longer change."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("First day of the month."))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closed by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = ClosedPeriodQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("closed period")
+        verbose_name_plural = _("closed periods")
+        ordering = ["-month"]
+        constraints = [
+            models.CheckConstraint(condition=Q(month__day=1), name="closedperiod_first_of_month"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%m/%Y}"
+
+    @staticmethod
+    def refuse_if_closed(*days: dt.date) -> None:
+        closed = ClosedPeriod.objects.covering(*days).order_by("month").first()
+        if closed:
+            raise PeriodClosedError(
+                _("%(month)s is closed: nothing in it can be added, changed or deleted.")
+                % {"month": f"{closed.month:%m/%Y}"},
+                code="closed",
+            )
+
+
+class WorkLogQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WorkLogQuerySet:
+        if user.has_role(roles.DIRECTOR, roles.OFFICE):
+            return self
+        if user.has_role(roles.TRAINER):
+            return self.filter(student__workshop__trainers=user)
+        return self.none()
+
+    def between(self, start: dt.date, end: dt.date) -> WorkLogQuerySet:
+        """Logs that start on a local day from `start` to `end` included."""
+        lo, hi = local_bounds(start, end)
+        return self.filter(start__gte=lo, start__lt=hi)
+
+    def hours_by_student(self) -> dict[int, dt.timedelta]:
+        rows = self.order_by().values("student").annotate(total=Sum(DURATION))
+        return {r["student"]: r["total"] for r in rows}
+
+    def total(self) -> dt.timedelta:
+        return self.aggregate(total=Sum(DURATION))["total"] or dt.timedelta()
+
 
 class WorkLog(models.Model):
-    """Production hours: a pupil's work on an order, start and end on the same day."""
+    """Production hours: a pupil's work on an order, start and end on the same day (R1)."""
 
     order = models.ForeignKey(
         "orders.Order", verbose_name=_("order"), on_delete=models.PROTECT, related_name="work_logs"
@@ -33,6 +126,8 @@ class WorkLog(models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
+    objects = WorkLogQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("work log")
         verbose_name_plural = _("work logs")
@@ -43,4 +138,314 @@ class WorkLog(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.student} · {self.order} · {self.start:%d/%m/%Y %H:%M}"
+        return f"{self.student} · {self.order} · {timezone.localtime(self.start):%d/%m/%Y %H:%M}"
+
+    def save(self, *args, **kwargs) -> None:
+        ClosedPeriod.refuse_if_closed(*self._days_touched())
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        ClosedPeriod.refuse_if_closed(*self._days_touched())
+        return super().delete(*args, **kwargs)
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return self.end - self.start
+
+    @property
+    def day(self) -> dt.date:
+        return local_day(self.start)
+
+    def clean(self) -> None:
+        if self.start and self.end:
+            if self.end <= self.start:
+                raise ValidationError({"end": _("The end must be after the start.")})
+            if local_day(self.start) != local_day(self.end):
+                raise ValidationError({"end": _("A work log starts and ends on the same day.")})
+
+    def _days_touched(self) -> list[dt.date]:
+        days = [local_day(self.start)]
+        if self.pk:
+            old = WorkLog.objects.filter(pk=self.pk).values_list("start", flat=True).first()
+            if old:
+                days.append(local_day(old))
+        return days
+
+
+class TheorySessionQuerySet(models.QuerySet):
+    def visible_to(self, user) -> TheorySessionQuerySet:
+        if user.has_role(roles.DIRECTOR, roles.OFFICE, roles.TEACHER):
+            return self
+        if user.has_role(roles.TRAINER):
+            return self.filter(attendances__student__workshop__trainers=user).distinct()
+        return self.none()
+
+    def between(self, start: dt.date, end: dt.date) -> TheorySessionQuerySet:
+        lo, hi = local_bounds(start, end)
+        return self.filter(start__gte=lo, start__lt=hi)
+
+
+class TheorySession(models.Model):
+    """A theory lesson (cours théorique), general or technological; the pupils expected
+    are its attendance rows, and only attended time counts as theory (R1)."""
+
+    class Subject(models.TextChoices):
+        GENERAL = "general", _("General education")
+        TECHNOLOGICAL = "technological", _("Technological education")
+
+    class Audience(models.TextChoices):
+        COHORT = "cohort", _("A cohort")
+        WORKSHOP = "workshop", _("A workshop")
+        PICKED = "picked", _("Hand-picked pupils")
+
+    subject = models.CharField(_("subject"), max_length=20, choices=Subject)
+    title = models.CharField(_("title"), max_length=200)
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("teacher"),
+        on_delete=models.PROTECT,
+        related_name="theory_sessions",
+    )
+    start = models.DateTimeField(_("start"))
+    end = models.DateTimeField(_("end"))
+    audience = models.CharField(
+        _("pupils expected"), max_length=20, choices=Audience, default=Audience.PICKED
+    )
+    cohort = models.PositiveSmallIntegerField(_("cohort"), null=True, blank=True)
+    workshop = models.ForeignKey(
+        "ecoles.Workshop",
+        verbose_name=_("workshop"),
+        on_delete=models.PROTECT,
+        related_name="theory_sessions",
+        null=True,
+        blank=True,
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = TheorySessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("theory session")
+        verbose_name_plural = _("theory sessions")
+        ordering = ["-start"]
+        indexes = [models.Index(fields=["start"], name="theorysession_start")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(subject__in=["general", "technological"]), name="session_subject_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {timezone.localtime(self.start):%d/%m/%Y %H:%M}"
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return self.end - self.start
+
+    @property
+    def day(self) -> dt.date:
+        return local_day(self.start)
+
+    def clean(self) -> None:
+        if self.start and self.end:
+            if self.end <= self.start:
+                raise ValidationError({"end": _("The end must be after the start.")})
+            if local_day(self.start) != local_day(self.end):
+                raise ValidationError({"end": _("A session starts and ends on the same day.")})
+
+
+class AttendanceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AttendanceQuerySet:
+        if user.has_role(roles.DIRECTOR, roles.OFFICE, roles.TEACHER):
+            return self
+        if user.has_role(roles.TRAINER):
+            return self.filter(student__workshop__trainers=user)
+        return self.none()
+
+    def attended(self) -> AttendanceQuerySet:
+        return self.filter(status__in=Attendance.ATTENDED)
+
+    def occupying(self) -> AttendanceQuerySet:
+        """Rows where the pupil is (or will be) in the room: not absent, not excused."""
+        return self.exclude(status__in=[Attendance.Status.ABSENT, Attendance.Status.EXCUSED])
+
+    def between(self, start: dt.date, end: dt.date) -> AttendanceQuerySet:
+        lo, hi = local_bounds(start, end)
+        return self.filter(session__start__gte=lo, session__start__lt=hi)
+
+
+class Attendance(models.Model):
+    """One expected pupil in one theory session, and the teacher's roll call (appel)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Not taken yet")
+        PRESENT = "present", _("Present")
+        LATE = "late", _("Late")
+        ABSENT = "absent", _("Absent")
+        EXCUSED = "excused", _("Excused")
+
+    ATTENDED = (Status.PRESENT, Status.LATE)
+
+    session = models.ForeignKey(
+        TheorySession,
+        verbose_name=_("session"),
+        on_delete=models.CASCADE,
+        related_name="attendances",
+    )
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("pupil"),
+        on_delete=models.PROTECT,
+        related_name="attendances",
+    )
+    status = models.CharField(
+        _("attendance"), max_length=10, choices=Status, default=Status.PENDING
+    )
+    late_minutes = models.PositiveSmallIntegerField(_("minutes late"), default=0)
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    taken_at = models.DateTimeField(_("taken at"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = AttendanceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["student__last_name", "student__first_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["session", "student"], name="attendance_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "present", "late", "absent", "excused"]),
+                name="attendance_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(late_minutes=0) | Q(status="late"), name="attendance_late_only"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.session}"
+
+    def save(self, *args, **kwargs) -> None:
+        ClosedPeriod.refuse_if_closed(local_day(self.session.start))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        ClosedPeriod.refuse_if_closed(local_day(self.session.start))
+        return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.status == self.Status.LATE and not self.late_minutes:
+            raise ValidationError({"late_minutes": _("Say how many minutes late.")})
+        if self.status != self.Status.LATE:
+            self.late_minutes = 0
+        if self.status == self.Status.EXCUSED and not self.reason:
+            raise ValidationError({"reason": _("An excused absence needs its reason.")})
+        if self.session_id and self.late_minutes * 60 >= self.session.duration.total_seconds():
+            raise ValidationError({"late_minutes": _("Late for the whole session: absent.")})
+
+    @property
+    def attended_start(self) -> dt.datetime:
+        return self.session.start + dt.timedelta(minutes=self.late_minutes)
+
+    @property
+    def attended(self) -> dt.timedelta:
+        if self.status not in self.ATTENDED:
+            return dt.timedelta()
+        return self.session.end - self.attended_start
+
+
+class OverrideQuerySet(models.QuerySet):
+    def visible_to(self, user) -> OverrideQuerySet:
+        if user.has_role(roles.DIRECTOR, roles.OFFICE):
+            return self
+        if user.has_role(roles.TRAINER):
+            return self.filter(student__workshop__trainers=user)
+        return self.none()
+
+
+class Override(models.Model):
+    """A director's written decision to let a refused time entry through (R1, R2).
+
+    Overlaps are never overridable; this keeps which rule, for whom, why, by whom."""
+
+    class Rule(models.TextChoices):
+        BALANCE = "balance", _("Two-thirds balance")
+        DAILY = "daily", _("Hours a day")
+        WEEKLY = "weekly", _("Hours a week")
+        BREAK = "break", _("Break after continuous work")
+        NIGHT = "night", _("Night hours")
+        REST = "rest", _("Rest between two days")
+
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("pupil"),
+        on_delete=models.PROTECT,
+        related_name="time_overrides",
+    )
+    rule = models.CharField(_("rule"), max_length=10, choices=Rule)
+    day = models.DateField(_("day"))
+    detail = models.CharField(_("what was refused"), max_length=500)
+    reason = models.TextField(_("reason"))
+    work_log = models.ForeignKey(
+        WorkLog,
+        verbose_name=_("work log"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="overrides",
+    )
+    attendance = models.ForeignKey(
+        Attendance,
+        verbose_name=_("attendance"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="overrides",
+    )
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("granted by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = OverrideQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("override")
+        verbose_name_plural = _("overrides")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(rule__in=["balance", "daily", "weekly", "break", "night", "rest"]),
+                name="override_rule_valid",
+            ),
+            models.CheckConstraint(condition=~Q(reason=""), name="override_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.get_rule_display()} · {self.day:%d/%m/%Y}"
+
+
+def hours_by_local_day(queryset, field: str = "start") -> dict:
+    """{(student_id, local date): timedelta} for a WorkLog queryset, one query."""
+    rows = (
+        queryset.order_by()
+        .annotate(local=TruncDate(field))
+        .values("student", "local")
+        .annotate(total=Sum(DURATION))
+    )
+    return {(r["student"], r["local"]): r["total"] for r in rows}

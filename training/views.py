@@ -1,1 +1,625 @@
+"""Pages of pupils' time: team entry, logs, theory sessions and roll call, balances, PDFs."""
 
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from fractions import Fraction
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ecoles.access import role_required
+from ecoles.models import Policy, Workshop
+from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
+from students.models import Student
+from training import balance, charts, recording
+from training.forms import (
+    AttendanceForm,
+    ClosePeriodForm,
+    PeriodFilterForm,
+    SessionForm,
+    TeamEntryForm,
+    WorkLogForm,
+)
+from training.models import (
+    DURATION,
+    Attendance,
+    ClosedPeriod,
+    Override,
+    TheorySession,
+    WorkLog,
+)
+
+PERIOD_NAMES = {"week": "This week", "month": "This month", "year": "School year to date"}
+
+
+def _student(user, pk: int) -> Student:
+    return get_object_or_404(Student.objects.visible_to(user).select_related("workshop"), pk=pk)
+
+
+def _can_log(user) -> bool:
+    return user.has_role(TRAINER, DIRECTOR)
+
+
+def _refusal_errors(form, exc: recording.Refused | ValidationError, user) -> None:
+    if isinstance(exc, recording.Refused):
+        for text in exc.messages:
+            form.add_error(None, text)
+        if exc.overridable and user.is_director:
+            form.add_error(
+                None, _("As director you may let this through: write the reason and save again.")
+            )
+    else:
+        for text in exc.messages:
+            form.add_error(None, text)
+
+
+# --- production: team entry and work logs ----------------------------------------------
+
+
+@role_required(TRAINER, DIRECTOR)
+def team_entry(request: HttpRequest) -> HttpResponse:
+    form = TeamEntryForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            logs = recording.save_team_entry(
+                order=data["order"],
+                day=data["date"],
+                start=data["start_time"],
+                end=data["end_time"],
+                students=list(data["students"]),
+                task=data["task"],
+                by=request.user,
+                override_reason=data.get("override_reason", ""),
+            )
+        except (recording.Refused, ValidationError) as exc:
+            _refusal_errors(form, exc, request.user)
+        else:
+            messages.success(
+                request,
+                _("%(count)s work logs saved on %(order)s.")
+                % {"count": len(logs), "order": data["order"]},
+            )
+            return redirect("training:team_entry")
+    return render(request, "training/team_entry.html", {"form": form})
+
+
+@role_required(TRAINER, DIRECTOR, OFFICE)
+def worklog_list(request: HttpRequest) -> HttpResponse:
+    form = PeriodFilterForm(request.GET or None, user=request.user)
+    logs = WorkLog.objects.visible_to(request.user).select_related("student", "order", "logged_by")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["start"]:
+            logs = logs.filter(start__gte=balance_bounds(data["start"])[0])
+        if data["end"]:
+            logs = logs.filter(start__lt=balance_bounds(data["end"])[1])
+        if data["student"]:
+            logs = logs.filter(student=data["student"])
+    page = Paginator(logs.order_by("-start", "student__last_name"), 50).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    closed = set(ClosedPeriod.objects.values_list("month", flat=True))
+    rows = [
+        {"log": log, "editable": log.day.replace(day=1) not in closed and _can_log(request.user)}
+        for log in page
+    ]
+    return render(
+        request,
+        "training/worklog_list.html",
+        {"form": form, "page_obj": page, "rows": rows, "query_string": query.urlencode()},
+    )
+
+
+def balance_bounds(day: dt.date):
+    from training.models import local_bounds
+
+    return local_bounds(day, day)
+
+
+@role_required(TRAINER, DIRECTOR)
+def worklog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    log = None
+    if pk:
+        log = get_object_or_404(
+            WorkLog.objects.visible_to(request.user).select_related("order", "student"), pk=pk
+        )
+    form = WorkLogForm(request.POST or None, user=request.user, log=log)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        target = log or WorkLog()
+        target.order = data["order"]
+        target.student = data["student"]
+        target.start = recording.aware(data["date"], data["start_time"])
+        target.end = recording.aware(data["date"], data["end_time"])
+        target.task = data["task"]
+        try:
+            recording.save_work_log(
+                target, by=request.user, override_reason=data.get("override_reason", "")
+            )
+        except (recording.Refused, ValidationError) as exc:
+            _refusal_errors(form, exc, request.user)
+        else:
+            messages.success(request, _("The work log was saved."))
+            return redirect("training:worklogs")
+    return render(request, "training/worklog_form.html", {"form": form, "log": log})
+
+
+@require_POST
+@role_required(TRAINER, DIRECTOR)
+def worklog_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    log = get_object_or_404(WorkLog.objects.visible_to(request.user), pk=pk)
+    try:
+        recording.delete_work_log(log)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The work log was deleted."))
+    return redirect("training:worklogs")
+
+
+# --- theory: sessions and roll call -------------------------------------------------------
+
+
+def _with_counts(sessions):
+    return sessions.select_related("teacher", "workshop").annotate(
+        expected=Count("attendances"),
+        pending=Count("attendances", filter=Q(attendances__status=Attendance.Status.PENDING)),
+    )
+
+
+@role_required(TEACHER, DIRECTOR, OFFICE)
+def sessions(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    mine = TheorySession.objects.all()
+    if request.user.has_role(TEACHER) and not request.user.has_role(DIRECTOR, OFFICE):
+        mine = mine.filter(teacher=request.user)
+    todays = _with_counts(mine.between(today, today)).order_by("start")
+    to_take = (
+        _with_counts(mine.filter(start__lt=timezone.now()).exclude(start__date=today))
+        .filter(pending__gt=0)
+        .order_by("-start")[:30]
+    )
+    upcoming = _with_counts(
+        mine.between(today + dt.timedelta(days=1), today + dt.timedelta(days=14))
+    ).order_by("start")
+    return render(
+        request,
+        "training/sessions.html",
+        {
+            "today": today,
+            "todays": todays,
+            "to_take": to_take,
+            "upcoming": upcoming,
+            "can_add": request.user.has_role(TEACHER, DIRECTOR),
+        },
+    )
+
+
+@role_required(TEACHER, DIRECTOR)
+def session_add(request: HttpRequest) -> HttpResponse:
+    form = SessionForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        start = recording.aware(data["date"], data["start_time"])
+        end = recording.aware(data["date"], data["end_time"])
+        pupils = list(form.expected())
+        try:
+            session = recording.plan_session(
+                subject=data["subject"],
+                title=data["title"],
+                teacher=data["teacher"],
+                start=start,
+                end=end,
+                audience=data["audience"],
+                cohort=data.get("cohort") or None,
+                workshop=data.get("workshop"),
+                students=pupils,
+            )
+        except (recording.Refused, ValidationError) as exc:
+            _refusal_errors(form, exc, request.user)
+        else:
+            messages.success(request, _("The session was planned."))
+            return redirect("training:session", pk=session.pk)
+    return render(request, "training/session_form.html", {"form": form})
+
+
+@role_required(TEACHER, DIRECTOR, OFFICE)
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = get_object_or_404(
+        TheorySession.objects.visible_to(request.user).select_related("teacher", "workshop"),
+        pk=pk,
+    )
+    rows = list(
+        session.attendances.select_related("student", "student__workshop", "session").order_by(
+            "student__last_name", "student__first_name"
+        )
+    )
+    can_call = request.user.has_role(TEACHER, DIRECTOR)
+    closed = ClosedPeriod.objects.covering(session.day).exists()
+    form = AttendanceForm(request.POST or None, rows=rows, can_override=request.user.is_director)
+    if request.method == "POST":
+        if not can_call:
+            raise Http404
+        if form.is_valid():
+            try:
+                count = recording.record_attendance(
+                    session,
+                    form.calls(),
+                    by=request.user,
+                    override_reason=form.cleaned_data.get("override_reason", ""),
+                )
+            except (recording.Refused, ValidationError) as exc:
+                _refusal_errors(form, exc, request.user)
+            else:
+                messages.success(
+                    request, _("Roll call saved (%(count)s changes).") % {"count": count}
+                )
+                return redirect("training:session", pk=session.pk)
+    return render(
+        request,
+        "training/session_detail.html",
+        {"session": session, "form": form, "can_call": can_call and not closed, "closed": closed},
+    )
+
+
+# --- balances --------------------------------------------------------------------------
+
+
+def _period_table(ids: list[int], today: dt.date, policy) -> dict:
+    """Per period, {id: Balance} and the group total (nine aggregate queries at most)."""
+    result = {}
+    for name, (start, end) in balance.periods(today, policy).items():
+        values = balance.balances(ids, start, end, policy=policy)
+        result[name] = {
+            "label": _(PERIOD_NAMES[name]),
+            "start": start,
+            "end": end,
+            "by_student": values,
+            "total": balance.total(values.values(), policy),
+        }
+    return result
+
+
+@role_required(DIRECTOR, OFFICE, TRAINER)
+def student_time(request: HttpRequest, pk: int) -> HttpResponse:
+    student = _student(request.user, pk)
+    policy = Policy.load()
+    today = timezone.localdate()
+    table = _period_table([student.pk], today, policy)
+    year_start = balance.year_start_for(student, today, policy)
+    target, _band, allowance = balance.policy_numbers(policy)
+    year = table["year"]["total"]
+    series = balance.weekly_series([student.pk], year_start, today)
+    orders = (
+        WorkLog.objects.filter(student=student)
+        .between(year_start, today)
+        .order_by()
+        .values("order", "order__title")
+        .annotate(total=Sum(DURATION))
+        .order_by("-total")
+    )
+    recent = (
+        WorkLog.objects.filter(student=student)
+        .select_related("order", "logged_by")
+        .order_by("-start")[:15]
+    )
+    absences = (
+        Attendance.objects.filter(student=student)
+        .between(year_start, today)
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    return render(
+        request,
+        "training/student_time.html",
+        {
+            "student": student,
+            "periods": [(name, data, data["total"]) for name, data in table.items()],
+            "chart": charts.weekly_chart(series, target),
+            "year": year,
+            "allowance": allowance,
+            "over_allowance": year.gap > allowance,
+            "theory_alert": recording.theory_alert(year, allowance),
+            "theory_short": max(year.gap / balance.theory_factor(target), Fraction(0)),
+            "overrides": student.time_overrides.select_related("granted_by")[:50],
+            "orders": [{**o, "hours": o["total"]} for o in orders],
+            "recent": recent,
+            "attendance_counts": {row["status"]: row["n"] for row in absences},
+            "can_log": _can_log(request.user),
+            "can_print": request.user.has_role(DIRECTOR, OFFICE, TRAINER),
+        },
+    )
+
+
+def _group_page(request, title: str, pupils, back=None) -> HttpResponse:
+    policy = Policy.load()
+    today = timezone.localdate()
+    pupils = list(pupils.order_by("last_name", "first_name"))
+    ids = [p.pk for p in pupils]
+    table = _period_table(ids, today, policy)
+    target, _band, allowance = balance.policy_numbers(policy)
+    start = policy.school_year_start(today)
+    rows = [
+        {
+            "student": p,
+            "week": table["week"]["by_student"][p.pk],
+            "month": table["month"]["by_student"][p.pk],
+            "year": table["year"]["by_student"][p.pk],
+        }
+        for p in pupils
+    ]
+    return render(
+        request,
+        "training/group_balance.html",
+        {
+            "title": title,
+            "rows": rows,
+            "periods": [(name, data, data["total"]) for name, data in table.items()],
+            "chart": charts.weekly_chart(balance.weekly_series(ids, start, today), target),
+            "allowance": allowance,
+        },
+    )
+
+
+@role_required(DIRECTOR, OFFICE, TRAINER)
+def workshop_balance(request: HttpRequest, pk: int) -> HttpResponse:
+    workshops = Workshop.objects.all()
+    if not request.user.has_role(DIRECTOR, OFFICE):
+        workshops = workshops.led_by(request.user)
+    workshop = get_object_or_404(workshops, pk=pk)
+    pupils = Student.objects.visible_to(request.user).enrolled().filter(workshop=workshop)
+    return _group_page(request, _("Workshop %(name)s") % {"name": workshop.name}, pupils)
+
+
+@role_required(DIRECTOR, OFFICE, TRAINER)
+def cohort_balance(request: HttpRequest, year: int) -> HttpResponse:
+    pupils = Student.objects.visible_to(request.user).enrolled().filter(cohort=year)
+    if not pupils.exists():
+        raise Http404
+    return _group_page(request, _("Cohort %(year)s") % {"year": year}, pupils)
+
+
+@role_required(DIRECTOR, OFFICE, TRAINER)
+def balances_index(request: HttpRequest) -> HttpResponse:
+    workshops = Workshop.objects.active()
+    if not request.user.has_role(DIRECTOR, OFFICE):
+        workshops = workshops.led_by(request.user)
+    cohorts = (
+        Student.objects.visible_to(request.user)
+        .enrolled()
+        .order_by("-cohort")
+        .values_list("cohort", flat=True)
+        .distinct()
+    )
+    return render(
+        request,
+        "training/balances_index.html",
+        {"workshops": workshops, "cohorts": cohorts, "is_director": request.user.is_director},
+    )
+
+
+@role_required(DIRECTOR)
+def out_of_balance(request: HttpRequest) -> HttpResponse:
+    policy = Policy.load()
+    today = timezone.localdate()
+    target, _band, allowance = balance.policy_numbers(policy)
+    pupils = {p.pk: p for p in Student.objects.enrolled().select_related("workshop")}
+    values = balance.balances(list(pupils), policy.school_year_start(today), today, policy=policy)
+    rows = [
+        {
+            "student": pupils[pk],
+            "balance": value,
+            "over_allowance": value.gap > allowance,
+            "theory_alert": value.gap < -allowance,
+            "theory_short": max(value.gap / balance.theory_factor(target), Fraction(0)),
+        }
+        for pk, value in values.items()
+        if value.status in (balance.TOO_MUCH_PRODUCTION, balance.TOO_MUCH_THEORY)
+        or abs(value.gap) > allowance
+    ]
+    rows.sort(key=lambda r: r["balance"].gap, reverse=True)
+    return render(
+        request,
+        "training/out_of_balance.html",
+        {"rows": rows, "allowance": allowance, "total": len(pupils)},
+    )
+
+
+@role_required(DIRECTOR, OFFICE)
+def overrides(request: HttpRequest) -> HttpResponse:
+    items = Override.objects.visible_to(request.user).select_related(
+        "student", "granted_by", "work_log__order"
+    )
+    rule = request.GET.get("rule")
+    if rule in Override.Rule.values:
+        items = items.filter(rule=rule)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "training/overrides.html",
+        {
+            "page_obj": page,
+            "rules": Override.Rule.choices,
+            "rule": rule,
+            "query_string": f"rule={rule}" if rule else "",
+        },
+    )
+
+
+@role_required(DIRECTOR)
+def closed_periods(request: HttpRequest) -> HttpResponse:
+    form = ClosePeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        month = form.cleaned_data["month"]
+        ClosedPeriod.objects.create(month=month, closed_by=request.user)
+        messages.success(request, _("%(month)s is closed.") % {"month": f"{month:%m/%Y}"})
+        return redirect("training:closed_periods")
+    return render(
+        request,
+        "training/closed_periods.html",
+        {"form": form, "periods": ClosedPeriod.objects.select_related("closed_by")},
+    )
+
+
+@role_required(DIRECTOR, OFFICE, TRAINER)
+def order_hours(request: HttpRequest, pk: int) -> HttpResponse:
+    from orders.models import Order
+
+    order = get_object_or_404(Order.objects.visible_to(request.user), pk=pk)
+    return render(
+        request,
+        "training/order_hours.html",
+        {"order": order, **order_hours_context(order)},
+    )
+
+
+def order_hours_context(order) -> dict:
+    """Hours logged on an order, by pupil (for the order page: two queries)."""
+    rows = list(
+        WorkLog.objects.filter(order=order)
+        .order_by()
+        .values("student", "student__first_name", "student__last_name")
+        .annotate(total=Sum(DURATION), logs=Count("pk"))
+        .order_by("student__last_name", "student__first_name")
+    )
+    total = sum((r["total"] for r in rows), dt.timedelta())
+    return {"hours_rows": rows, "hours_total": total}
+
+
+# --- documents ----------------------------------------------------------------------------
+
+
+def _statement_period(request, policy, today: dt.date) -> tuple[str, dt.date, dt.date]:
+    name = request.GET.get("period", "month")
+    if name not in PERIOD_NAMES:
+        name = "month"
+    try:
+        day = dt.date.fromisoformat(request.GET.get("date", "")) or today
+    except ValueError:
+        day = today
+    start, end = balance.periods(day, policy)[name]
+    if name == "year":
+        end = min(
+            dt.date(start.year + 1, start.month, start.day) - dt.timedelta(days=1),
+            max(day, today),
+        )
+    return name, start, end
+
+
+@role_required(DIRECTOR, OFFICE, TRAINER)
+def statement(request: HttpRequest, pk: int) -> HttpResponse:
+    from ecoles.pdf import render_pdf
+
+    student = _student(request.user, pk)
+    policy = Policy.load()
+    today = timezone.localdate()
+    name, start, end = _statement_period(request, policy, today)
+    logs = WorkLog.objects.filter(student=student).between(start, end)
+    production = {
+        row["day"]: balance.to_hours(row["total"])
+        for row in logs.order_by()
+        .annotate(day=TruncDate("start"))
+        .values("day")
+        .annotate(total=Sum(DURATION))
+    }
+    theory: dict[dt.date, Fraction] = defaultdict(Fraction)
+    for row in (
+        Attendance.objects.attended()
+        .filter(student=student)
+        .between(start, end)
+        .order_by()
+        .annotate(day=TruncDate("session__start"))
+        .values("day")
+        .annotate(total=Sum(balance.SESSION_DURATION), late=Sum("late_minutes"))
+    ):
+        theory[row["day"]] += balance.to_hours(row["total"]) - Fraction(row["late"] or 0, 60)
+    target, band, _allowance = balance.policy_numbers(policy)
+    weeks: dict[dt.date, dict] = {}
+    for day in sorted(set(production) | set(theory)):
+        week = weeks.setdefault(
+            balance.monday(day), {"days": [], "p": Fraction(0), "t": Fraction(0)}
+        )
+        p, t = production.get(day, Fraction(0)), theory.get(day, Fraction(0))
+        week["days"].append({"day": day, "p": balance.as_decimal(p), "t": balance.as_decimal(t)})
+        week["p"] += p
+        week["t"] += t
+    total = balance.Balance(
+        sum((w["p"] for w in weeks.values()), Fraction(0)),
+        sum((w["t"] for w in weeks.values()), Fraction(0)),
+        target,
+        band,
+    )
+    orders = (
+        logs.order_by()
+        .values("order__title", "order__customer__name")
+        .annotate(total=Sum(DURATION))
+        .order_by("-total")
+    )
+    pdf = render_pdf(
+        "pdf/statement.html",
+        {
+            "student": student,
+            "period_name": name,
+            "start": start,
+            "end": end,
+            "weeks": [
+                {
+                    "monday": monday,
+                    "days": w["days"],
+                    "p": balance.as_decimal(w["p"]),
+                    "t": balance.as_decimal(w["t"]),
+                }
+                for monday, w in weeks.items()
+            ],
+            "total": total,
+            "total_hours": total.production_hours + total.theory_hours,
+            "orders": orders,
+            "chart": charts.weekly_chart([(m, w["p"], w["t"]) for m, w in weeks.items()], target)
+            if name != "week"
+            else "",
+            "today": today,
+            "signer": request.user,
+        },
+    )
+    return _pdf_response(pdf, f"releve-heures-{student.last_name}-{start:%Y%m%d}.pdf")
+
+
+@role_required(DIRECTOR, OFFICE)
+def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    from ecoles.pdf import render_pdf
+
+    student = _student(request.user, pk)
+    policy = Policy.load()
+    today = timezone.localdate()
+    year_start = policy.school_year_start(today)
+    pdf = render_pdf(
+        "pdf/certificate.html",
+        {
+            "student": student,
+            "today": today,
+            "year_start": year_start,
+            "year_end": dt.date(year_start.year + 1, year_start.month, year_start.day)
+            - dt.timedelta(days=1),
+            "signer": request.user,
+        },
+    )
+    return _pdf_response(pdf, f"certificat-scolarite-{student.last_name}.pdf")
+
+
+def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response

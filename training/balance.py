@@ -1,0 +1,298 @@
+"""The two-thirds balance (SPEC.md R1): production share and gap of pupils over a period.
+
+Pure arithmetic first (`Balance`, `production_refusal`), exact with `Fraction`; then the
+database wrappers, which compute any number of pupils in a fixed number of SQL queries.
+
+    gap = P - T × share / (1 - share)        (2/3: P - 2T)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+from django.db.models import DurationField, ExpressionWrapper, F, Sum
+from django.db.models.functions import TruncDate
+from django.utils.translation import gettext as _
+
+from training.models import DURATION, Attendance, WorkLog
+
+BALANCED = "balanced"
+TOO_MUCH_PRODUCTION = "too_much_production"
+TOO_MUCH_THEORY = "too_much_theory"
+NO_DATA = "no_data"
+
+STATUS_LABELS = {
+    BALANCED: "Balanced",
+    TOO_MUCH_PRODUCTION: "Too much production",
+    TOO_MUCH_THEORY: "Too much theory",
+    NO_DATA: "Nothing logged",
+}
+
+SESSION_DURATION = ExpressionWrapper(
+    F("session__end") - F("session__start"), output_field=DurationField()
+)
+
+
+def to_hours(value: dt.timedelta | None) -> Fraction:
+    """A duration as exact hours."""
+    if not value:
+        return Fraction(0)
+    return Fraction(value.days * 86400 + value.seconds, 3600)
+
+
+def as_decimal(value: Fraction, places: str = "0.01") -> Decimal:
+    return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(
+        Decimal(places), rounding=ROUND_HALF_UP
+    )
+
+
+def theory_factor(target: Fraction) -> Fraction:
+    """Hours of production one hour of theory balances: share / (1 - share), 2 for 2/3."""
+    return target / (1 - target)
+
+
+def gap(production: Fraction, theory: Fraction, target: Fraction) -> Fraction:
+    return production - theory * theory_factor(target)
+
+
+def share(production: Fraction, theory: Fraction) -> Fraction | None:
+    total = production + theory
+    return production / total if total else None
+
+
+def status(production: Fraction, theory: Fraction, target: Fraction, band: Fraction) -> str:
+    """Balanced within ±band (a fraction, 0.05 for 5 points) of the target share."""
+    value = share(production, theory)
+    if value is None:
+        return NO_DATA
+    if value > target + band:
+        return TOO_MUCH_PRODUCTION
+    if value < target - band:
+        return TOO_MUCH_THEORY
+    return BALANCED
+
+
+@dataclass(frozen=True)
+class Balance:
+    """Production and theory hours of one pupil (or a group) over a period."""
+
+    production: Fraction
+    theory: Fraction
+    target: Fraction = Fraction(2, 3)
+    band: Fraction = Fraction(5, 100)
+
+    @property
+    def share(self) -> Fraction | None:
+        return share(self.production, self.theory)
+
+    @property
+    def gap(self) -> Fraction:
+        return gap(self.production, self.theory, self.target)
+
+    @property
+    def status(self) -> str:
+        return status(self.production, self.theory, self.target, self.band)
+
+    @property
+    def status_label(self) -> str:
+        return _(STATUS_LABELS[self.status])
+
+    @property
+    def css(self) -> str:
+        return {BALANCED: "ok", NO_DATA: "neutral"}.get(self.status, "warn")
+
+    # Decimals for templates (the `hours` and `percent` filters).
+    @property
+    def production_hours(self) -> Decimal:
+        return as_decimal(self.production, "0.0001")
+
+    @property
+    def theory_hours(self) -> Decimal:
+        return as_decimal(self.theory, "0.0001")
+
+    @property
+    def gap_hours(self) -> Decimal:
+        return as_decimal(self.gap, "0.0001")
+
+    @property
+    def share_decimal(self) -> Decimal | None:
+        value = self.share
+        return None if value is None else as_decimal(value, "0.0001")
+
+    def __add__(self, other: Balance) -> Balance:
+        return Balance(
+            self.production + other.production, self.theory + other.theory, self.target, self.band
+        )
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why logging more production is refused: the gap would pass the allowance."""
+
+    gap_after: Fraction
+    allowance: Fraction
+    theory_short: Fraction  # theory hours missing to be exactly on target
+    theory_needed: Fraction  # theory hours that would let this entry through
+
+    def message(self, pupil: str) -> str:
+        return _(
+            "%(pupil)s would be %(gap)s h of production ahead of the two-thirds target "
+            "(allowance %(allowance)s h): he is %(short)s h of theory short, at least "
+            "%(needed)s h more theory are needed before this can be logged."
+        ) % {
+            "pupil": pupil,
+            "gap": as_decimal(self.gap_after, "0.1"),
+            "allowance": as_decimal(self.allowance, "0.1"),
+            "short": as_decimal(self.theory_short, "0.1"),
+            "needed": as_decimal(self.theory_needed, "0.1"),
+        }
+
+
+def production_refusal(
+    current: Balance, added_hours: Fraction, allowance: Fraction
+) -> Refusal | None:
+    """None if adding `added_hours` of production keeps the gap within the allowance."""
+    after = current.gap + added_hours
+    if after <= allowance:
+        return None
+    factor = theory_factor(current.target)
+    return Refusal(after, allowance, after / factor, (after - allowance) / factor)
+
+
+# --- database -----------------------------------------------------------------------
+
+
+def policy_numbers(policy) -> tuple[Fraction, Fraction, Fraction]:
+    """(target share, band as a fraction, allowance hours) from the Policy, exact."""
+    return (
+        policy.target_share,
+        Fraction(policy.balance_band_points) / 100,
+        Fraction(policy.balance_allowance_hours),
+    )
+
+
+def _student_ids(students) -> list[int]:
+    if hasattr(students, "values_list"):
+        return list(students.values_list("pk", flat=True))
+    return [s if isinstance(s, int) else s.pk for s in students]
+
+
+def balances(
+    students,
+    start: dt.date,
+    end: dt.date,
+    *,
+    policy=None,
+    since_entry: bool = True,
+    exclude_log: int | None = None,
+) -> dict[int, Balance]:
+    """{student id: Balance} for local days `start`..`end` included: three SQL queries
+    whatever the number of pupils (their ids, production sums, attended theory sums).
+
+    Time before a pupil's entry date is not counted (`since_entry`).
+    """
+    from ecoles.models import Policy
+
+    policy = policy or Policy.load()
+    target, band, _allowance = policy_numbers(policy)
+    ids = _student_ids(students)
+    logs = WorkLog.objects.filter(student__in=ids).between(start, end)
+    attended = Attendance.objects.attended().filter(student__in=ids).between(start, end)
+    if since_entry:
+        logs = logs.filter(start__date__gte=F("student__entry_date"))
+        attended = attended.filter(session__start__date__gte=F("student__entry_date"))
+    if exclude_log:
+        logs = logs.exclude(pk=exclude_log)
+    production = logs.hours_by_student()
+    theory = {
+        row["student"]: to_hours(row["total"]) - Fraction(row["late"] or 0, 60)
+        for row in attended.order_by()
+        .values("student")
+        .annotate(total=Sum(SESSION_DURATION), late=Sum("late_minutes"))
+    }
+    return {
+        pk: Balance(to_hours(production.get(pk)), theory.get(pk, Fraction(0)), target, band)
+        for pk in ids
+    }
+
+
+def year_start_for(student, day: dt.date, policy) -> dt.date:
+    """The later of the school year's start and the pupil's entry date."""
+    start = policy.school_year_start(day)
+    return max(start, student.entry_date) if student.entry_date else start
+
+
+def total(values: Iterable[Balance], policy) -> Balance:
+    target, band, _ = policy_numbers(policy)
+    result = Balance(Fraction(0), Fraction(0), target, band)
+    for value in values:
+        result = result + value
+    return result
+
+
+def monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def weekly_series(
+    students, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, Fraction, Fraction]]:
+    """[(monday, production hours, theory hours)] summed over `students`, every week from
+    `start` to `end` (two SQL queries, grouped by local day)."""
+    ids = students.values("pk") if hasattr(students, "values") else _student_ids(students)
+    logs = (
+        WorkLog.objects.filter(student__in=ids)
+        .between(start, end)
+        .order_by()
+        .annotate(local=TruncDate("start"))
+        .values("local")
+        .annotate(total=Sum(DURATION))
+    )
+    sessions = (
+        Attendance.objects.attended()
+        .filter(student__in=ids)
+        .between(start, end)
+        .order_by()
+        .annotate(local=TruncDate("session__start"))
+        .values("local")
+        .annotate(total=Sum(SESSION_DURATION), late=Sum("late_minutes"))
+    )
+    production: dict[dt.date, Fraction] = defaultdict(Fraction)
+    theory: dict[dt.date, Fraction] = defaultdict(Fraction)
+    for row in logs:
+        production[monday(row["local"])] += to_hours(row["total"])
+    for row in sessions:
+        theory[monday(row["local"])] += to_hours(row["total"]) - Fraction(row["late"] or 0, 60)
+    weeks = []
+    week = monday(start)
+    while week <= end:
+        weeks.append((week, production[week], theory[week]))
+        week += dt.timedelta(days=7)
+    return weeks
+
+
+def periods(today: dt.date, policy) -> dict[str, tuple[dt.date, dt.date]]:
+    """The week, the month and the school year to date that contain `today`."""
+    return {
+        "week": (monday(today), monday(today) + dt.timedelta(days=6)),
+        "month": (today.replace(day=1), _month_end(today)),
+        "year": (policy.school_year_start(today), today),
+    }
+
+
+def _month_end(day: dt.date) -> dt.date:
+    nxt = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return nxt - dt.timedelta(days=1)
+
+
+def group_balances(students, today: dt.date, policy) -> dict[str, dict[int, Balance]]:
+    """Per period (week, month, year), {student id: Balance}: nine queries in all."""
+    return {
+        name: balances(students, a, b, policy=policy)
+        for name, (a, b) in periods(today, policy).items()
+    }

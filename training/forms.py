@@ -1,0 +1,360 @@
+"""Forms for recording time: team entry, one work log, a theory session, the roll call."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecoles import roles
+from ecoles.models import Policy, Workshop
+from students.models import Student
+from training.models import Attendance, TheorySession, WorkLog
+
+MORNING, AFTERNOON, CUSTOM = "morning", "afternoon", "custom"
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%H:%M", **kwargs)
+
+
+class PupilCheckboxes(forms.CheckboxSelectMultiple):
+    template_name = "training/widgets/pupils.html"
+
+
+def override_field() -> forms.CharField:
+    return forms.CharField(
+        label=_("Director's override: reason"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only if the entry is refused: lets it through despite the rule (not overlaps). "
+            "The reason is kept and shown on the pupil's record."
+        ),
+    )
+
+
+def orders_for(user):
+    from orders.models import Order
+
+    orders = Order.objects.visible_to(user).open_for_work().select_related("workshop")
+    if not user.has_role(roles.DIRECTOR):
+        orders = orders.filter(workshop__trainers=user)
+    return orders.order_by("workshop__name", "title")
+
+
+def pupils_for(user):
+    pupils = Student.objects.visible_to(user).enrolled().select_related("workshop")
+    if not user.has_role(roles.DIRECTOR):
+        pupils = pupils.filter(workshop__trainers=user)
+    return pupils.order_by("workshop__name", "last_name", "first_name")
+
+
+class SlotMixin:
+    def clean_slot(self, cleaned):
+        policy = Policy.load()
+        slot = cleaned.get("slot")
+        if slot == MORNING:
+            return policy.morning_start, policy.morning_end
+        if slot == AFTERNOON:
+            return policy.afternoon_start, policy.afternoon_end
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if not start or not end:
+            self.add_error("start_time", _("Give the start and end times."))
+            return None
+        if end <= start:
+            self.add_error("end_time", _("The end must be after the start."))
+            return None
+        return start, end
+
+
+class TeamEntryForm(SlotMixin, forms.Form):
+    """The trainer's daily tool: one order, one slot, his pupils ticked, one save."""
+
+    order = forms.ModelChoiceField(label=_("Order"), queryset=None)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    slot = forms.ChoiceField(
+        label=_("Slot"),
+        choices=[(MORNING, _("Morning")), (AFTERNOON, _("Afternoon")), (CUSTOM, _("Other times"))],
+        initial=MORNING,
+        widget=forms.RadioSelect,
+    )
+    start_time = forms.TimeField(label=_("From"), required=False, widget=TimeInput())
+    end_time = forms.TimeField(label=_("To"), required=False, widget=TimeInput())
+    students = forms.ModelMultipleChoiceField(
+        label=_("Pupils"), queryset=None, widget=PupilCheckboxes
+    )
+    task = forms.CharField(label=_("Task done"), max_length=200, required=False)
+    override_reason = override_field()
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["order"].queryset = orders_for(user)
+        self.fields["students"].queryset = pupils_for(user)
+        self.fields["date"].initial = timezone.localdate()
+        policy = Policy.load()
+        self.fields["slot"].choices = [
+            (
+                MORNING,
+                _("Morning (%(a)s-%(b)s)") % _times(policy.morning_start, policy.morning_end),
+            ),
+            (
+                AFTERNOON,
+                _("Afternoon (%(a)s-%(b)s)") % _times(policy.afternoon_start, policy.afternoon_end),
+            ),
+            (CUSTOM, _("Other times")),
+        ]
+        if not user.has_role(roles.DIRECTOR):
+            del self.fields["override_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        times = self.clean_slot(cleaned)
+        if times:
+            cleaned["start_time"], cleaned["end_time"] = times
+        order, students = cleaned.get("order"), cleaned.get("students")
+        if order and students:
+            others = [s for s in students if s.workshop_id != order.workshop_id]
+            if others:
+                self.add_error(
+                    "students",
+                    _("Not in the workshop of this order: %(names)s.")
+                    % {"names": ", ".join(str(s) for s in others)},
+                )
+        return cleaned
+
+
+def _times(a: dt.time, b: dt.time) -> dict:
+    return {"a": f"{a:%H:%M}", "b": f"{b:%H:%M}"}
+
+
+class WorkLogForm(forms.Form):
+    """Correct (or add) one pupil's work log."""
+
+    order = forms.ModelChoiceField(label=_("Order"), queryset=None)
+    student = forms.ModelChoiceField(label=_("Pupil"), queryset=None)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("From"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("To"), widget=TimeInput())
+    task = forms.CharField(label=_("Task done"), max_length=200, required=False)
+    override_reason = override_field()
+
+    def __init__(self, *args, user, log: WorkLog | None = None, **kwargs):
+        if log is not None and not args and "initial" not in kwargs:
+            start, end = timezone.localtime(log.start), timezone.localtime(log.end)
+            kwargs["initial"] = {
+                "order": log.order_id,
+                "student": log.student_id,
+                "date": start.date(),
+                "start_time": start.time(),
+                "end_time": end.time(),
+                "task": log.task,
+            }
+        super().__init__(*args, **kwargs)
+        from django.db.models import Q
+
+        from orders.models import Order
+
+        orders = orders_for(user)
+        if log is not None:  # keep the log's own order even if it was delivered since
+            orders = Order.objects.visible_to(user).filter(
+                Q(pk__in=orders.values("pk")) | Q(pk=log.order_id)
+            )
+        self.fields["order"].queryset = orders.order_by("title")
+        pupils = Student.objects.visible_to(user)
+        if not user.has_role(roles.DIRECTOR):
+            pupils = pupils.filter(workshop__trainers=user)
+        self.fields["student"].queryset = pupils.order_by("last_name", "first_name")
+        if not user.has_role(roles.DIRECTOR):
+            del self.fields["override_reason"]
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end must be after the start."))
+        order, student = cleaned.get("order"), cleaned.get("student")
+        if order and student and order.workshop_id != student.workshop_id:
+            self.add_error("student", _("This pupil is not in the workshop of this order."))
+        return cleaned
+
+
+class SessionForm(forms.Form):
+    """A theory session and who is expected: a cohort, a workshop or picked pupils."""
+
+    subject = forms.ChoiceField(label=_("Subject"), choices=TheorySession.Subject.choices)
+    title = forms.CharField(label=_("Title"), max_length=200)
+    teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=None)
+    date = forms.DateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("From"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("To"), widget=TimeInput())
+    audience = forms.ChoiceField(
+        label=_("Pupils expected"),
+        choices=TheorySession.Audience.choices,
+        widget=forms.RadioSelect,
+        initial=TheorySession.Audience.COHORT,
+    )
+    cohort = forms.TypedChoiceField(label=_("Cohort"), coerce=int, required=False, choices=())
+    workshop = forms.ModelChoiceField(
+        label=_("Workshop"), queryset=Workshop.objects.active(), required=False
+    )
+    students = forms.ModelMultipleChoiceField(
+        label=_("Pupils"), queryset=None, required=False, widget=PupilCheckboxes
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ecoles.models import User
+
+        teachers = User.objects.filter(groups__name=roles.TEACHER, is_active=True)
+        self.fields["teacher"].queryset = teachers
+        if user.has_role(roles.TEACHER) and not user.has_role(roles.DIRECTOR):
+            self.fields["teacher"].queryset = User.objects.filter(pk=user.pk)
+        self.fields["teacher"].initial = user.pk
+        enrolled = Student.objects.enrolled()
+        cohorts = enrolled.order_by("-cohort").values_list("cohort", flat=True).distinct()
+        self.fields["cohort"].choices = [("", "---------")] + [(c, str(c)) for c in cohorts]
+        self.fields["students"].queryset = enrolled.select_related("workshop").order_by(
+            "workshop__name", "last_name", "first_name"
+        )
+        self.fields["date"].initial = timezone.localdate()
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end must be after the start."))
+        audience = cleaned.get("audience")
+        needed = {
+            TheorySession.Audience.COHORT: ("cohort", _("Choose the cohort.")),
+            TheorySession.Audience.WORKSHOP: ("workshop", _("Choose the workshop.")),
+            TheorySession.Audience.PICKED: ("students", _("Tick at least one pupil.")),
+        }.get(audience)
+        if needed and not cleaned.get(needed[0]):
+            self.add_error(needed[0], needed[1])
+        return cleaned
+
+    def expected(self):
+        audience = self.cleaned_data["audience"]
+        enrolled = Student.objects.enrolled()
+        if audience == TheorySession.Audience.COHORT:
+            return enrolled.filter(cohort=self.cleaned_data["cohort"])
+        if audience == TheorySession.Audience.WORKSHOP:
+            return enrolled.filter(workshop=self.cleaned_data["workshop"])
+        return self.cleaned_data["students"]
+
+
+class AttendanceForm(forms.Form):
+    """The roll call: one status per expected pupil, minutes if late, reason if excused."""
+
+    def __init__(self, *args, rows: list[Attendance], can_override: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        choices = [c for c in Attendance.Status.choices if c[0] != Attendance.Status.PENDING]
+        for row in rows:
+            self.fields[f"status_{row.pk}"] = forms.ChoiceField(
+                label=str(row.student),
+                choices=choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=None if row.status == Attendance.Status.PENDING else row.status,
+            )
+            self.fields[f"late_{row.pk}"] = forms.IntegerField(
+                label=_("minutes late"),
+                min_value=0,
+                max_value=600,
+                required=False,
+                initial=row.late_minutes or None,
+            )
+            self.fields[f"reason_{row.pk}"] = forms.CharField(
+                label=_("reason"), max_length=200, required=False, initial=row.reason
+            )
+        if can_override:
+            self.fields["override_reason"] = override_field()
+
+    def lines(self):
+        for row in self.rows:
+            yield {
+                "row": row,
+                "status": self[f"status_{row.pk}"],
+                "late": self[f"late_{row.pk}"],
+                "reason": self[f"reason_{row.pk}"],
+            }
+
+    def clean(self):
+        cleaned = super().clean()
+        for row in self.rows:
+            status = cleaned.get(f"status_{row.pk}") or row.status
+            late = cleaned.get(f"late_{row.pk}") or 0
+            if status == Attendance.Status.LATE and not late:
+                self.add_error(f"late_{row.pk}", _("Say how many minutes late."))
+            if (
+                status == Attendance.Status.LATE
+                and late * 60 >= row.session.duration.total_seconds()
+            ):
+                self.add_error(f"late_{row.pk}", _("Late for the whole session: absent."))
+            if status == Attendance.Status.EXCUSED and not cleaned.get(f"reason_{row.pk}"):
+                self.add_error(f"reason_{row.pk}", _("An excused absence needs its reason."))
+        return cleaned
+
+    def calls(self):
+        from training.recording import Call
+
+        result = []
+        for row in self.rows:
+            status = self.cleaned_data.get(f"status_{row.pk}") or row.status
+            result.append(
+                Call(
+                    row,
+                    status,
+                    self.cleaned_data.get(f"late_{row.pk}") or 0,
+                    self.cleaned_data.get(f"reason_{row.pk}") or "",
+                )
+            )
+        return result
+
+
+class ClosePeriodForm(forms.Form):
+    month = forms.CharField(
+        label=_("Month to close"), widget=forms.TextInput(attrs={"type": "month"})
+    )
+
+    def clean_month(self) -> dt.date:
+        value = self.cleaned_data["month"]
+        try:
+            year, month = (int(x) for x in value.split("-"))
+            day = dt.date(year, month, 1)
+        except ValueError:
+            raise forms.ValidationError(_("Give a month like 2026-11.")) from None
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("A month cannot be closed before it starts."))
+        from training.models import ClosedPeriod
+
+        if ClosedPeriod.objects.filter(month=day).exists():
+            raise forms.ValidationError(_("This month is already closed."))
+        return day
+
+
+class PeriodFilterForm(forms.Form):
+    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    student = forms.ModelChoiceField(label=_("Pupil"), queryset=None, required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = Student.objects.visible_to(user).order_by(
+            "last_name", "first_name"
+        )

@@ -1,0 +1,329 @@
+"""A minor's working time (SPEC.md R2, Code du travail L3162-1 to L3164-2).
+
+Production and theory together: at most 8 h a day and 35 h a week, a 30-minute break
+after 4 h 30 of continuous activity, no night activity (22:00-06:00, 20:00-06:00 under
+16), 12 h rest between two days (14 h under 16). A pupil is never in two places at once.
+All numbers come from the Policy. `check()` is pure; `activities()` reads the database.
+
+Pupils of 18 and over are adults: only the overlap rule applies to them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+OVERLAP = "overlap"
+DAILY = "daily"
+WEEKLY = "weekly"
+BREAK = "break"
+NIGHT = "night"
+REST = "rest"
+BALANCE = "balance"  # raised by training.balance, listed here so refusals share one type
+
+
+@dataclass(frozen=True)
+class Interval:
+    """One activity of a pupil (aware datetimes); `ref` identifies the row it comes from."""
+
+    start: dt.datetime
+    end: dt.datetime
+    label: str = ""
+    ref: tuple[str, int] | None = None
+
+    @property
+    def duration(self) -> dt.timedelta:
+        return self.end - self.start
+
+    def local(self) -> tuple[dt.datetime, dt.datetime]:
+        return timezone.localtime(self.start), timezone.localtime(self.end)
+
+    @property
+    def day(self) -> dt.date:
+        return timezone.localtime(self.start).date()
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_daily: dt.timedelta
+    max_weekly: dt.timedelta
+    break_after: dt.timedelta
+    break_length: dt.timedelta
+    night_start: dt.time
+    night_end: dt.time
+    rest: dt.timedelta
+    minor: bool = True
+
+    @classmethod
+    def for_age(cls, policy, age: int) -> Limits:
+        under_16 = age < 16
+        return cls(
+            max_daily=dt.timedelta(hours=float(policy.max_daily_hours)),
+            max_weekly=dt.timedelta(hours=float(policy.max_weekly_hours)),
+            break_after=dt.timedelta(minutes=policy.break_after_minutes),
+            break_length=dt.timedelta(minutes=policy.break_minutes),
+            night_start=policy.night_start_under_16 if under_16 else policy.night_start,
+            night_end=policy.night_end,
+            rest=dt.timedelta(
+                hours=policy.daily_rest_hours_under_16 if under_16 else policy.daily_rest_hours
+            ),
+            minor=age < 18,
+        )
+
+
+@dataclass(frozen=True)
+class Violation:
+    """A refused entry: which rule, for which pupil, by how much, and the words to say it."""
+
+    rule: str
+    student_id: int | None
+    message: str
+    excess: dt.timedelta = dt.timedelta()
+    day: dt.date | None = None
+
+    @property
+    def overridable(self) -> bool:
+        return self.rule != OVERLAP
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    years = day.year - birth_date.year
+    return years - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def fmt(delta: dt.timedelta) -> str:
+    minutes = round(delta.total_seconds() / 60)
+    h, m = divmod(minutes, 60)
+    return f"{h}\u00a0h\u00a0{m:02d}" if m else f"{h}\u00a0h"
+
+
+def _hm(value: dt.datetime) -> str:
+    return f"{timezone.localtime(value):%H:%M}"
+
+
+def _monday(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def _night_overlap(start: dt.datetime, end: dt.datetime, limits: Limits) -> dt.timedelta:
+    """Time of [start, end) (local, same day) before night_end or after night_start."""
+    day = start.date()
+    tz = start.tzinfo
+    morning = dt.datetime.combine(day, limits.night_end, tzinfo=tz)
+    evening = dt.datetime.combine(day, limits.night_start, tzinfo=tz)
+    early = max(dt.timedelta(), min(end, morning) - start)
+    late = max(dt.timedelta(), end - max(start, evening))
+    return early + late
+
+
+def check(
+    new: Interval,
+    existing: list[Interval],
+    *,
+    limits: Limits,
+    pupil: str,
+    student_id: int | None = None,
+) -> list[Violation]:
+    """Every rule `new` would break given the pupil's `existing` activities (pure)."""
+    day = new.day
+    found: list[Violation] = []
+
+    def refuse(rule: str, message: str, excess: dt.timedelta = dt.timedelta()) -> None:
+        found.append(Violation(rule, student_id, message, excess, day))
+
+    for other in existing:
+        if other.start < new.end and new.start < other.end:
+            overlap = min(other.end, new.end) - max(other.start, new.start)
+            refuse(
+                OVERLAP,
+                _(
+                    "%(pupil)s is already busy from %(start)s to %(end)s (%(what)s): "
+                    "%(excess)s overlap. A pupil cannot be in two places at once."
+                )
+                % {
+                    "pupil": pupil,
+                    "start": _hm(other.start),
+                    "end": _hm(other.end),
+                    "what": other.label,
+                    "excess": fmt(overlap),
+                },
+                overlap,
+            )
+    if not limits.minor:
+        return found
+
+    same_day = sorted([i for i in existing if i.day == day] + [new], key=lambda i: i.start)
+    day_total = sum((i.duration for i in same_day), dt.timedelta())
+    if day_total > limits.max_daily:
+        refuse(
+            DAILY,
+            _("%(pupil)s would be busy %(total)s on %(day)s: %(excess)s over %(max)s a day.")
+            % {
+                "pupil": pupil,
+                "total": fmt(day_total),
+                "day": f"{day:%d/%m/%Y}",
+                "excess": fmt(day_total - limits.max_daily),
+                "max": fmt(limits.max_daily),
+            },
+            day_total - limits.max_daily,
+        )
+
+    week = _monday(day)
+    week_total = new.duration + sum(
+        (i.duration for i in existing if _monday(i.day) == week), dt.timedelta()
+    )
+    if week_total > limits.max_weekly:
+        refuse(
+            WEEKLY,
+            _(
+                "%(pupil)s would be busy %(total)s in the week of %(week)s: "
+                "%(excess)s over %(max)s a week."
+            )
+            % {
+                "pupil": pupil,
+                "total": fmt(week_total),
+                "week": f"{week:%d/%m/%Y}",
+                "excess": fmt(week_total - limits.max_weekly),
+                "max": fmt(limits.max_weekly),
+            },
+            week_total - limits.max_weekly,
+        )
+
+    # Continuous activity: pauses shorter than the required break do not interrupt it.
+    block_start, block_end, blocks = None, None, []
+    for item in same_day:
+        if block_end is not None and item.start - block_end < limits.break_length:
+            block_end = max(block_end, item.end)
+        else:
+            if block_start is not None:
+                blocks.append((block_start, block_end))
+            block_start, block_end = item.start, item.end
+    blocks.append((block_start, block_end))
+    for b_start, b_end in blocks:
+        if b_start <= new.start < b_end and b_end - b_start > limits.break_after:
+            refuse(
+                BREAK,
+                _(
+                    "%(pupil)s would work %(length)s without a %(break)s break "
+                    "(%(start)s-%(end)s): %(excess)s over %(max)s."
+                )
+                % {
+                    "pupil": pupil,
+                    "length": fmt(b_end - b_start),
+                    "break": fmt(limits.break_length),
+                    "start": _hm(b_start),
+                    "end": _hm(b_end),
+                    "excess": fmt(b_end - b_start - limits.break_after),
+                    "max": fmt(limits.break_after),
+                },
+                b_end - b_start - limits.break_after,
+            )
+
+    start, end = new.local()
+    night = _night_overlap(start, end, limits)
+    if night:
+        refuse(
+            NIGHT,
+            _(
+                "%(pupil)s may not be busy between %(night_start)s and %(night_end)s at his "
+                "age: %(excess)s of night time."
+            )
+            % {
+                "pupil": pupil,
+                "night_start": f"{limits.night_start:%H:%M}",
+                "night_end": f"{limits.night_end:%H:%M}",
+                "excess": fmt(night),
+            },
+            night,
+        )
+
+    first, last = same_day[0], max(same_day, key=lambda i: i.end)
+    before = [i for i in existing if i.day == day - dt.timedelta(days=1)]
+    after = [i for i in existing if i.day == day + dt.timedelta(days=1)]
+    if before and first is new:
+        rest = new.start - max(i.end for i in before)
+        if rest < limits.rest:
+            refuse(
+                REST,
+                _(
+                    "%(pupil)s would rest only %(rest)s since the day before: %(excess)s short "
+                    "of %(needed)s."
+                )
+                % {
+                    "pupil": pupil,
+                    "rest": fmt(rest),
+                    "excess": fmt(limits.rest - rest),
+                    "needed": fmt(limits.rest),
+                },
+                limits.rest - rest,
+            )
+    if after and last is new:
+        rest = min(i.start for i in after) - new.end
+        if rest < limits.rest:
+            refuse(
+                REST,
+                _(
+                    "%(pupil)s would rest only %(rest)s before the next day: %(excess)s short "
+                    "of %(needed)s."
+                )
+                % {
+                    "pupil": pupil,
+                    "rest": fmt(rest),
+                    "excess": fmt(limits.rest - rest),
+                    "needed": fmt(limits.rest),
+                },
+                limits.rest - rest,
+            )
+    return found
+
+
+# --- database -----------------------------------------------------------------------
+
+
+def window(day: dt.date) -> tuple[dt.date, dt.date]:
+    """Days whose activities matter for an entry on `day`: its week and the days around."""
+    monday = _monday(day)
+    return min(monday, day - dt.timedelta(days=1)), max(
+        monday + dt.timedelta(days=6), day + dt.timedelta(days=1)
+    )
+
+
+def activities(
+    student_ids: list[int],
+    first: dt.date,
+    last: dt.date,
+    *,
+    exclude_logs: list[int] = (),
+    exclude_attendances: list[int] = (),
+) -> dict[int, list[Interval]]:
+    """{student id: [Interval]} of work logs and theory sessions (not absent/excused),
+    local days `first`..`last`: two SQL queries whatever the number of pupils."""
+    from training.models import Attendance, WorkLog
+
+    result: dict[int, list[Interval]] = defaultdict(list)
+    logs = (
+        WorkLog.objects.filter(student__in=student_ids)
+        .between(first, last)
+        .exclude(pk__in=list(exclude_logs))
+        .values_list("pk", "student", "start", "end", "order__title")
+    )
+    for pk, student, start, end, title in logs:
+        result[student].append(Interval(start, end, title, ("log", pk)))
+    rows = (
+        Attendance.objects.occupying()
+        .filter(student__in=student_ids)
+        .between(first, last)
+        .exclude(pk__in=list(exclude_attendances))
+        .values_list(
+            "pk", "student", "session__start", "session__end", "late_minutes", "session__title"
+        )
+    )
+    for pk, student, start, end, late, title in rows:
+        result[student].append(
+            Interval(start + dt.timedelta(minutes=late), end, title, ("attendance", pk))
+        )
+    return result
