@@ -309,11 +309,9 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 
 @role_required(*ALL)
 def quote_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from ecoles.pdf import render_pdf
-
     order = _order_for(request.user, pk)
     school = School.load()
-    data = render_pdf(
+    data = invoicing.render_pdf(
         "pdf/quote.html",
         {
             "order": order,
