@@ -37,15 +37,15 @@ def _nice_max(value: float) -> float:
 
 
 def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
-    parts = []
-    for i, s in enumerate(series):
-        lx = x + i * 170
+    parts, lx = [], x
+    for s in series:
         dash = ' stroke-dasharray="6 4"' if s.dashed else ""
         parts.append(
             f'<line x1="{lx}" y1="{y}" x2="{lx + 22}" y2="{y}" stroke="{s.color}" '
             f'stroke-width="3"{dash}/>'
             f'<text x="{lx + 28}" y="{y + 4}" font-size="12" {FONT}>{escape(s.name)}</text>'
         )
+        lx += 50 + 7.5 * len(s.name)
     return parts
 
 

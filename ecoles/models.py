@@ -450,7 +450,7 @@ class BudgetLine(models.Model):
     class Meta:
         verbose_name = _("budget line")
         verbose_name_plural = _("budget lines")
-        ordering = ["kind", "source", "category", "label"]
+        ordering = ["-kind", "source", "category", "label"]  # resources first
         constraints = [
             models.CheckConstraint(
                 condition=(

@@ -6,31 +6,44 @@ identity), rendered to bytes. Rendering is slow: call it outside transactions.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import translation
 
 
-def _fetch(url: str, *args, **kwargs) -> dict:
-    """Serve /static/ and the school's uploaded logo from disk; refuse the network."""
-    from weasyprint import default_url_fetcher
-
+def local_path(url: str) -> Path | None:
+    """The file on disk behind a /static/ or /media/ URL, or None (never the network)."""
+    url = url.removeprefix("file://")
     static_prefix = "/" + settings.STATIC_URL.lstrip("/")
     media_prefix = "/" + settings.MEDIA_URL.lstrip("/")
-    for prefix in (static_prefix, "file:" + static_prefix):
-        if url.startswith(prefix):
-            path = finders.find(url.removeprefix(prefix))
-            if path:
-                return default_url_fetcher("file://" + path)
-    for prefix in (media_prefix, "file:" + media_prefix):
-        if url.startswith(prefix):
-            path = (settings.MEDIA_ROOT / url.removeprefix(prefix)).resolve()
-            if path.is_relative_to(settings.MEDIA_ROOT.resolve()) and path.is_file():
-                return default_url_fetcher(path.as_uri())
-    if url.startswith("data:"):
-        return default_url_fetcher(url)
-    raise ValueError(f"PDF documents may not load {url}")
+    if url.startswith(static_prefix):
+        found = finders.find(url.removeprefix(static_prefix))
+        return Path(found) if found else None
+    if url.startswith(media_prefix):
+        root = Path(settings.MEDIA_ROOT).resolve()
+        path = (root / url.removeprefix(media_prefix)).resolve()
+        return path if path.is_relative_to(root) and path.is_file() else None
+    return None
+
+
+def _fetcher():
+    from weasyprint.urls import URLFetcher
+
+    class LocalFetcher(URLFetcher):
+        """Static files and uploaded media from disk, data: URLs; nothing else."""
+
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            path = local_path(url)
+            if path is None:
+                raise ValueError(f"PDF documents may not load {url}")
+            return super().fetch(path.as_uri(), headers)
+
+    return LocalFetcher(allowed_protocols={"file", "data"})
 
 
 def render_pdf(template: str, context: dict, language: str = "fr") -> bytes:
@@ -42,4 +55,4 @@ def render_pdf(template: str, context: dict, language: str = "fr") -> bytes:
     context = {"school": School.load(), **context}
     with translation.override(language):
         html = render_to_string(template, context)
-    return HTML(string=html, base_url="/", url_fetcher=_fetch).write_pdf()
+    return HTML(string=html, base_url="/", url_fetcher=_fetcher()).write_pdf()

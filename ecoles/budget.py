@@ -1,0 +1,215 @@
+"""What production contributes to the budget (SPEC.md R5).
+
+The production revenue of a budget year is computed, never typed: the invoices issued
+within it, excluding VAT, net of the credit notes issued within it. Everything here is a
+fixed number of SQL aggregates, whatever the size of the history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
+
+from ecoles.models import BudgetLine, BudgetYear, Policy, Workshop
+from orders.models import CreditNote, Invoice, Material, Payment
+
+ZERO = Decimal("0.00")
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def _sum(queryset, field_name: str) -> Decimal:
+    return queryset.aggregate(total=Coalesce(Sum(field_name), Value(ZERO), output_field=MONEY))[
+        "total"
+    ]
+
+
+def production_revenue(start: dt.date, end: dt.date) -> Decimal:
+    """Invoices excluding VAT issued in [start, end], net of credit notes issued then."""
+    invoiced = _sum(
+        Invoice.objects.issued().filter(issue_date__range=(start, end)), "total_excl_vat"
+    )
+    credited = _sum(CreditNote.objects.filter(issue_date__range=(start, end)), "total_excl_vat")
+    return invoiced - credited
+
+
+def cash_received(start: dt.date, end: dt.date) -> Decimal:
+    """Payments received in [start, end] (including VAT: what reached the bank)."""
+    return _sum(Payment.objects.filter(date__range=(start, end)), "amount")
+
+
+def months(start: dt.date, end: dt.date) -> list[dt.date]:
+    """First day of each month from start to end."""
+    result, day = [], start.replace(day=1)
+    while day <= end:
+        result.append(day)
+        day = (day + dt.timedelta(days=32)).replace(day=1)
+    return result
+
+
+def monthly_revenue(start: dt.date, end: dt.date) -> list[tuple[dt.date, Decimal]]:
+    """Net production revenue of each month of [start, end], two queries in all."""
+    by_month: dict[dt.date, Decimal] = dict.fromkeys(months(start, end), ZERO)
+    invoiced = (
+        Invoice.objects.issued()
+        .filter(issue_date__range=(start, end))
+        .annotate(month=TruncMonth("issue_date"))
+        .values("month")
+        .annotate(total=Sum("total_excl_vat"))
+    )
+    credited = (
+        CreditNote.objects.filter(issue_date__range=(start, end))
+        .annotate(month=TruncMonth("issue_date"))
+        .values("month")
+        .annotate(total=Sum("total_excl_vat"))
+    )
+    for row in invoiced:
+        by_month[_as_date(row["month"])] += row["total"]
+    for row in credited:
+        by_month[_as_date(row["month"])] -= row["total"]
+    return sorted(by_month.items())
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+@dataclass
+class WorkshopFigures:
+    workshop: Workshop
+    revenue: Decimal
+    materials: Decimal
+
+    @property
+    def margin(self) -> Decimal:
+        return self.revenue - self.materials
+
+
+def by_workshop(start: dt.date, end: dt.date) -> list[WorkshopFigures]:
+    """Revenue (net of credit notes) and materials of the orders invoiced in the year.
+
+    Each sum is its own subquery: joining invoices, credit notes and materials at once
+    would count each row several times.
+    """
+    period = {"issue_date__range": (start, end)}
+    invoiced = (
+        Invoice.objects.issued()
+        .filter(order__workshop=OuterRef("pk"), **period)
+        .values("order__workshop")
+        .annotate(total=Sum("total_excl_vat"))
+        .values("total")
+    )
+    credited = (
+        CreditNote.objects.filter(invoice__order__workshop=OuterRef("pk"), **period)
+        .values("invoice__order__workshop")
+        .annotate(total=Sum("total_excl_vat"))
+        .values("total")
+    )
+    invoiced_orders = Invoice.objects.issued().filter(**period).values("order")
+    materials = (
+        Material.objects.filter(order__workshop=OuterRef("pk"), order__in=invoiced_orders)
+        .values("order__workshop")
+        .annotate(total=Sum("cost"))
+        .values("total")
+    )
+    rows = Workshop.objects.annotate(
+        invoiced=Coalesce(Subquery(invoiced, output_field=MONEY), Value(ZERO)),
+        credited=Coalesce(Subquery(credited, output_field=MONEY), Value(ZERO)),
+        materials=Coalesce(Subquery(materials, output_field=MONEY), Value(ZERO)),
+    )
+    return [WorkshopFigures(w, w.invoiced - w.credited, w.materials) for w in rows]
+
+
+@dataclass
+class SourceFigures:
+    source: str
+    label: str
+    planned: Decimal = ZERO
+    actual: Decimal = ZERO
+
+
+@dataclass
+class Summary:
+    """A budget year at a glance: the figures the board and the funders watch."""
+
+    year: BudgetYear
+    production_revenue: Decimal
+    production_planned: Decimal
+    cash_received: Decimal
+    resources: list[SourceFigures]
+    expenses_planned: Decimal
+    expenses_actual: Decimal
+    share_min: Decimal
+    share_max: Decimal
+    lines: list[BudgetLine] = field(default_factory=list)
+
+    @property
+    def resources_planned(self) -> Decimal:
+        return sum((r.planned for r in self.resources), ZERO)
+
+    @property
+    def resources_actual(self) -> Decimal:
+        return sum((r.actual for r in self.resources), ZERO)
+
+    @property
+    def share(self) -> Decimal | None:
+        """Production revenue / total actual resources (None before any resource)."""
+        if not self.resources_actual:
+            return None
+        return self.production_revenue / self.resources_actual
+
+    @property
+    def planned_share(self) -> Decimal | None:
+        if not self.resources_planned:
+            return None
+        return self.production_planned / self.resources_planned
+
+    @property
+    def share_status(self) -> str:
+        """'below', 'within' or 'above' the policy's target band (percent bounds)."""
+        if self.share is None:
+            return "unknown"
+        percent = self.share * 100
+        if percent < self.share_min:
+            return "below"
+        if percent > self.share_max:
+            return "above"
+        return "within"
+
+    @property
+    def balance_actual(self) -> Decimal:
+        return self.resources_actual - self.expenses_actual
+
+
+def summary(year: BudgetYear) -> Summary:
+    """Planned and actual resources by source, expenses, and the production share."""
+    lines = list(year.lines.all())
+    revenue = production_revenue(year.start, year.end)
+    resources = {value: SourceFigures(value, label) for value, label in BudgetLine.Source.choices}
+    expenses_planned = expenses_actual = ZERO
+    for line in lines:
+        if line.kind == BudgetLine.Kind.RESOURCE:
+            figures = resources[line.source]
+            figures.planned += line.planned
+            if not line.is_production:
+                figures.actual += line.actual or ZERO
+        else:
+            expenses_planned += line.planned
+            expenses_actual += line.actual or ZERO
+    resources[BudgetLine.Source.PRODUCTION].actual = revenue
+    policy = Policy.load()
+    return Summary(
+        year=year,
+        production_revenue=revenue,
+        production_planned=resources[BudgetLine.Source.PRODUCTION].planned,
+        cash_received=cash_received(year.start, year.end),
+        resources=list(resources.values()),
+        expenses_planned=expenses_planned,
+        expenses_actual=expenses_actual,
+        share_min=policy.production_share_min,
+        share_max=policy.production_share_max,
+        lines=lines,
+    )

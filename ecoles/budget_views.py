@@ -1,0 +1,217 @@
+"""The budget pages (SPEC.md R5): figures, charts, lines, CSV exports, the board's PDF."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from decimal import Decimal
+
+from django import forms
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from ecoles import budget
+from ecoles.access import role_required
+from ecoles.charts import PALETTE, Series, bar_chart, line_chart
+from ecoles.models import BudgetLine, BudgetYear
+from ecoles.pdf import render_pdf
+from ecoles.roles import ACCOUNTANT, DIRECTOR
+
+
+class BudgetLineForm(forms.ModelForm):
+    class Meta:
+        model = BudgetLine
+        fields = ["kind", "source", "category", "label", "funder", "planned", "actual"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["actual"].help_text = gettext_lazy(
+            "Leave empty for production sales: their actual amount is computed from the invoices."
+        )
+
+
+def _year_from(request: HttpRequest) -> BudgetYear:
+    """The year asked for (?year=2026 is the year starting in 2026), or today's."""
+    raw = request.GET.get("year")
+    if raw is None:
+        return BudgetYear.for_day(timezone.localdate())
+    try:
+        return BudgetYear.objects.get(start__year=int(raw))
+    except (ValueError, BudgetYear.DoesNotExist) as exc:
+        raise Http404 from exc
+
+
+def _figures(year: BudgetYear) -> dict:
+    summary = budget.summary(year)
+    monthly = budget.monthly_revenue(year.start, year.end)
+    workshops = budget.by_workshop(year.start, year.end)
+    return {"summary": summary, "monthly": monthly, "workshops": workshops}
+
+
+def _charts(summary: budget.Summary, monthly, workshops) -> dict:
+    month_labels = [formats.date_format(m, "M") for m, _ in monthly]
+    today = timezone.localdate()
+    cumulative, total = [], Decimal(0)
+    for month, amount in monthly:
+        total += amount
+        cumulative.append(total if month <= today else None)
+    n = len(monthly)
+    plan = [summary.production_planned * (i + 1) / n for i in range(n)]
+    revenue_chart = line_chart(
+        month_labels,
+        [
+            Series(_("Production revenue (cumulative)"), cumulative, PALETTE[0]),
+            Series(_("Plan"), plan, "#888", dashed=True),
+        ],
+        title=_("Cumulative production revenue against the plan"),
+    )
+    sources_chart = bar_chart(
+        [r.label for r in summary.resources],
+        [
+            Series(_("Planned"), [r.planned for r in summary.resources], "#9bb7e0"),
+            Series(_("Actual"), [r.actual for r in summary.resources], PALETTE[0]),
+        ],
+        title=_("Resources by source"),
+    )
+    workshop_chart = bar_chart(
+        [w.workshop.name for w in workshops],
+        [
+            Series(_("Revenue"), [w.revenue for w in workshops], PALETTE[0]),
+            Series(_("Margin"), [w.margin for w in workshops], PALETTE[1]),
+        ],
+        title=_("Revenue and margin by workshop"),
+    )
+    return {
+        "revenue_chart": revenue_chart,
+        "sources_chart": sources_chart,
+        "workshop_chart": workshop_chart,
+    }
+
+
+@role_required(DIRECTOR, ACCOUNTANT)
+def budget_page(request: HttpRequest) -> HttpResponse:
+    year = _year_from(request)
+    figures = _figures(year)
+    context = {
+        "year": year,
+        "years": BudgetYear.objects.all(),
+        **figures,
+        **_charts(figures["summary"], figures["monthly"], figures["workshops"]),
+    }
+    return render(request, "ecoles/budget.html", context)
+
+
+@role_required(DIRECTOR, ACCOUNTANT)
+def budget_pdf(request: HttpRequest) -> HttpResponse:
+    year = _year_from(request)
+    figures = _figures(year)
+    context = {
+        "year": year,
+        "today": timezone.localdate(),
+        **figures,
+        **_charts(figures["summary"], figures["monthly"], figures["workshops"]),
+    }
+    pdf = render_pdf("pdf/budget_report.html", context)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="budget-{year}.pdf"'
+    return response
+
+
+@role_required(DIRECTOR, ACCOUNTANT)
+def budget_line_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpResponse:
+    budget_year = get_object_or_404(BudgetYear, start__year=year)
+    line = get_object_or_404(BudgetLine, pk=pk, year=budget_year) if pk else None
+    form = BudgetLineForm(request.POST or None, instance=line)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        saved.year = budget_year
+        saved.save()
+        messages.success(request, _("The budget line was saved."))
+        return redirect(f"{_budget_url()}?year={budget_year.start.year}")
+    return render(
+        request, "ecoles/budget_line_form.html", {"form": form, "year": budget_year, "line": line}
+    )
+
+
+@role_required(DIRECTOR, ACCOUNTANT)
+def budget_year_add(request: HttpRequest) -> HttpResponse:
+    """Open the next budget year, copying the plan of the latest one."""
+    if request.method != "POST":
+        return redirect(_budget_url())
+    latest = BudgetYear.objects.first()
+    day = (latest.end + dt.timedelta(days=1)) if latest else timezone.localdate()
+    new = BudgetYear.for_day(day)
+    if latest and not new.lines.exists():
+        BudgetLine.objects.bulk_create(
+            BudgetLine(
+                year=new,
+                kind=line.kind,
+                source=line.source,
+                category=line.category,
+                label=line.label,
+                funder=line.funder,
+                planned=line.planned,
+            )
+            for line in latest.lines.all()
+        )
+    messages.success(
+        request, _("Budget year %(year)s opened with last year's plan.") % {"year": new}
+    )
+    return redirect(f"{_budget_url()}?year={new.start.year}")
+
+
+def _budget_url() -> str:
+    from django.urls import reverse
+
+    return reverse("budget")
+
+
+def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response.write("\ufeff")  # so that Excel reads the accents
+    return response, csv.writer(response, delimiter=";")
+
+
+@role_required(DIRECTOR, ACCOUNTANT)
+def budget_lines_csv(request: HttpRequest) -> HttpResponse:
+    year = _year_from(request)
+    summary = budget.summary(year)
+    response, writer = _csv_response(f"budget-{year}-lignes.csv")
+    writer.writerow(
+        [_("Kind"), _("Source or category"), _("Label"), _("Funder"), _("Planned"), _("Actual")]
+    )
+    for line in summary.lines:
+        actual = summary.production_revenue if line.is_production else line.actual
+        writer.writerow(
+            [
+                line.get_kind_display(),
+                line.get_source_display() if line.source else line.get_category_display(),
+                line.label,
+                line.funder,
+                _decimal(line.planned),
+                _decimal(actual),
+            ]
+        )
+    return response
+
+
+@role_required(DIRECTOR, ACCOUNTANT)
+def budget_monthly_csv(request: HttpRequest) -> HttpResponse:
+    year = _year_from(request)
+    response, writer = _csv_response(f"budget-{year}-chiffre-affaires-mensuel.csv")
+    writer.writerow([_("Month"), _("Production revenue excl. VAT"), _("Cumulative")])
+    total = Decimal(0)
+    for month, amount in budget.monthly_revenue(year.start, year.end):
+        total += amount
+        writer.writerow([month.strftime("%Y-%m"), _decimal(amount), _decimal(total)])
+    return response
+
+
+def _decimal(value: Decimal | None) -> str:
+    """French spreadsheets expect a decimal comma and no thousands separator."""
+    return "" if value is None else f"{value:.2f}".replace(".", ",")
