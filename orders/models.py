@@ -526,8 +526,6 @@ class Order(models.Model):
         """The first work log moves an accepted order into production (SPEC.md R3)."""
         if self.status == self.Status.IN_PRODUCTION:
             return
-        if self.status != self.Status.ACCEPTED:
-            raise TransitionError(f"order {self.pk} is {self.status}, not accepted")
         self._move("start_production", by)
 
     def deliver(self, by, verdict: str, rework: str = "", on: dt.date | None = None) -> None:
@@ -539,7 +537,7 @@ class Order(models.Model):
         self._move("deliver", by, rework, fields=["delivered_on", "verdict", "rework"])
 
     def cancel(self, by, note: str = "") -> None:
-        if self.has_uncredited_invoices():
+        if self.shown_status() in TRANSITIONS["cancel"].sources and self.has_uncredited_invoices():
             raise TransitionError(
                 _("This order has an invoice: cancel it with a credit note first.")
             )

@@ -68,6 +68,11 @@ def _order_for(user, pk: int) -> Order:
     )
 
 
+def _posted(request: HttpRequest):
+    """The POST data on a POST (even empty, so that the form shows its errors), else None."""
+    return request.POST if request.method == "POST" else None
+
+
 def _query_string(request: HttpRequest) -> str:
     params = request.GET.copy()
     params.pop("page", None)
@@ -179,7 +184,7 @@ def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {}
     if not order and request.GET.get("customer", "").isdigit():
         initial["customer"] = request.GET["customer"]
-    form = OrderForm(request.POST or None, instance=order, user=request.user, initial=initial)
+    form = OrderForm(_posted(request), instance=order, user=request.user, initial=initial)
     if order and not order.lines_editable:
         # After acceptance the customer and price are agreed: they do not move any more.
         for name in ("customer", "workshop"):
@@ -199,7 +204,7 @@ def order_lines(request: HttpRequest, pk: int) -> HttpResponse:
     if not order.lines_editable:
         messages.error(request, _("Lines can change only before the quote is accepted."))
         return redirect("orders:detail", order.pk)
-    formset = LineFormSet(request.POST or None, instance=order)
+    formset = LineFormSet(_posted(request), instance=order)
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():
             for position, form in enumerate(formset.ordered_forms or formset.forms, start=1):
@@ -241,7 +246,7 @@ def order_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     if order.status != Order.Status.IN_PRODUCTION:
         messages.error(request, _("Only an order in production can be delivered."))
         return redirect("orders:detail", order.pk)
-    form = DeliverForm(request.POST or None)
+    form = DeliverForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         order.deliver(
@@ -406,8 +411,8 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*FRONT_OFFICE)
 def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=pk) if pk else None
-    form = CustomerForm(request.POST or None, instance=customer)
-    contacts = ContactFormSet(request.POST or None, instance=customer, prefix="contacts")
+    form = CustomerForm(_posted(request), instance=customer)
+    contacts = ContactFormSet(_posted(request), instance=customer, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
         with transaction.atomic():
             customer = form.save()
@@ -579,7 +584,7 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*MONEY)
 def credit_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice_for(pk)
-    form = CreditNoteForm(request.POST or None, invoice=invoice)
+    form = CreditNoteForm(_posted(request), invoice=invoice)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         partial = data["extent"] == form.PARTIAL
