@@ -18,6 +18,7 @@ from fractions import Fraction
 from django.db.models import DurationField, ExpressionWrapper, F, Sum
 from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from training.models import DURATION, Attendance, WorkLog
 
@@ -27,10 +28,10 @@ TOO_MUCH_THEORY = "too_much_theory"
 NO_DATA = "no_data"
 
 STATUS_LABELS = {
-    BALANCED: "Balanced",
-    TOO_MUCH_PRODUCTION: "Too much production",
-    TOO_MUCH_THEORY: "Too much theory",
-    NO_DATA: "Nothing logged",
+    BALANCED: gettext_lazy("Balanced"),
+    TOO_MUCH_PRODUCTION: gettext_lazy("Too much production"),
+    TOO_MUCH_THEORY: gettext_lazy("Too much theory"),
+    NO_DATA: gettext_lazy("Nothing logged"),
 }
 
 SESSION_DURATION = ExpressionWrapper(
@@ -100,7 +101,7 @@ class Balance:
 
     @property
     def status_label(self) -> str:
-        return _(STATUS_LABELS[self.status])
+        return str(STATUS_LABELS[self.status])
 
     @property
     def css(self) -> str:
@@ -141,16 +142,22 @@ class Refusal:
 
     def message(self, pupil: str) -> str:
         return _(
-            "%(pupil)s would be %(gap)s h of production ahead of the two-thirds target "
-            "(allowance %(allowance)s h): he is %(short)s h of theory short, at least "
-            "%(needed)s h more theory are needed before this can be logged."
+            "%(pupil)s would be %(gap)s of production ahead of the two-thirds target "
+            "(allowance %(allowance)s): he is %(short)s of theory short, at least "
+            "%(needed)s more theory before this can be logged."
         ) % {
             "pupil": pupil,
-            "gap": as_decimal(self.gap_after, "0.1"),
-            "allowance": as_decimal(self.allowance, "0.1"),
-            "short": as_decimal(self.theory_short, "0.1"),
-            "needed": as_decimal(self.theory_needed, "0.1"),
+            "gap": _fmt(self.gap_after),
+            "allowance": _fmt(self.allowance),
+            "short": _fmt(self.theory_short),
+            "needed": _fmt(self.theory_needed),
         }
+
+
+def _fmt(hours: Fraction) -> str:
+    from training.timeguard import fmt
+
+    return fmt(dt.timedelta(minutes=float(hours * 60)))
 
 
 def production_refusal(

@@ -63,7 +63,7 @@ def pupils_for(user):
 
 
 class SlotMixin:
-    def clean_slot(self, cleaned):
+    def slot_times(self, cleaned):
         policy = Policy.load()
         slot = cleaned.get("slot")
         if slot == MORNING:
@@ -122,7 +122,7 @@ class TeamEntryForm(SlotMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        times = self.clean_slot(cleaned)
+        times = self.slot_times(cleaned)
         if times:
             cleaned["start_time"], cleaned["end_time"] = times
         order, students = cleaned.get("order"), cleaned.get("students")

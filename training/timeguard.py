@@ -98,6 +98,8 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
 def fmt(delta: dt.timedelta) -> str:
     minutes = round(delta.total_seconds() / 60)
     h, m = divmod(minutes, 60)
+    if not h:
+        return f"{m}\u00a0min"
     return f"{h}\u00a0h\u00a0{m:02d}" if m else f"{h}\u00a0h"
 
 

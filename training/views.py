@@ -15,6 +15,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ecoles.access import role_required
@@ -39,7 +40,11 @@ from training.models import (
     WorkLog,
 )
 
-PERIOD_NAMES = {"week": "This week", "month": "This month", "year": "School year to date"}
+PERIOD_NAMES = {
+    "week": gettext_lazy("This week"),
+    "month": gettext_lazy("This month"),
+    "year": gettext_lazy("School year to date"),
+}
 
 
 def _student(user, pk: int) -> Student:
@@ -284,7 +289,7 @@ def _period_table(ids: list[int], today: dt.date, policy) -> dict:
     for name, (start, end) in balance.periods(today, policy).items():
         values = balance.balances(ids, start, end, policy=policy)
         result[name] = {
-            "label": _(PERIOD_NAMES[name]),
+            "label": str(PERIOD_NAMES[name]),
             "start": start,
             "end": end,
             "by_student": values,

@@ -1,0 +1,248 @@
+"""Demo time: a realistic school year (or ctx.scale of them) of work logs and theory.
+
+A week is about 23 h of workshop and 12 h of theory on one timetable shared by every
+workshop, so no pupil is ever in two places; days stay under 8 h, weeks at 35 h, breaks
+and rest as the law asks. Theory attendance has lateness and absences; one pupil is
+kept on theory catch-up (too much theory), one extra evening is let through by the
+director with a written override. Deterministic (ctx.rng), idempotent, bulk inserts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from fractions import Fraction
+
+from django.utils import timezone
+
+from ecoles.models import Policy
+from training.models import Attendance, TheorySession, WorkLog
+
+BATCH = 5000
+T = dt.time
+# (weekday, start, end, kind, audience, titles): theory 3.5 + 3.5 + 3.5 + 1.5 = 12 h.
+THEORY = [
+    (0, T(8, 30), T(12), "general", "cohort", ["Français", "Histoire-géographie"]),
+    (1, T(13, 30), T(17), "technological", "workshop", ["Technologie", "Lecture de plans"]),
+    (3, T(8, 30), T(12), "general", "cohort", ["Mathématiques", "Sciences physiques"]),
+    (4, T(13, 30), T(15), "technological", "workshop", ["Prévention santé environnement"]),
+]
+# Production: 6 half-days of 3.5 h and Friday 15:00-17:00 = 23 h.
+PRODUCTION = [
+    (0, T(13, 30), T(17)),
+    (1, T(8, 30), T(12)),
+    (2, T(8, 30), T(12)),
+    (2, T(13, 30), T(17)),
+    (3, T(13, 30), T(17)),
+    (4, T(8, 30), T(12)),
+    (4, T(15), T(17)),
+]
+TASKS = {
+    "Menuiserie": ["Débit", "Usinage des pièces", "Assemblage", "Ponçage", "Finition", "Pose"],
+    "Usinage": ["Programmation CN", "Tournage", "Fraisage", "Contrôle", "Ébavurage"],
+    "Restauration": ["Mise en place", "Cuisson", "Dressage", "Service", "Plonge", "Pâtisserie"],
+}
+EXCUSES = ["Rendez-vous médical", "Convocation administrative", "Malade (certificat)"]
+HOLIDAYS = [((10, 19), (11, 1)), ((12, 20), (12, 31)), ((1, 1), (1, 3)), ((2, 14), (3, 1)),
+            ((4, 18), (5, 3)), ((7, 4), (8, 31))]  # fmt: skip
+
+
+def _holiday(day: dt.date) -> bool:
+    return any(a <= (day.month, day.day) <= b for a, b in HOLIDAYS)
+
+
+def _at(day: dt.date, time: dt.time) -> dt.datetime:
+    return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
+
+
+def seed(ctx) -> None:
+    if WorkLog.objects.exists() or TheorySession.objects.exists():
+        ctx.progress("training: time already seeded, nothing added")
+        return
+    from orders.models import Order
+    from students.models import Student
+
+    policy = Policy.load()
+    rng = ctx.rng
+    today = ctx.today
+    now = timezone.now()
+    year_start = policy.school_year_start(today)
+    first = year_start.replace(year=year_start.year - (ctx.scale - 1))
+    last = today + dt.timedelta(days=14)  # sessions planned two weeks ahead
+    factor = policy.target_share / (1 - policy.target_share)
+    allowance = Fraction(policy.balance_allowance_hours)
+
+    pupils = list(
+        Student.objects.exclude(status=Student.Status.APPLICANT)
+        .select_related("workshop")
+        .order_by("pk")
+    )
+    orders = defaultdict(list)
+    for order in Order.objects.filter(
+        status__in=["in_production", "delivered", "invoiced", "paid"]
+    ).order_by("pk"):
+        orders[order.workshop_id].append(order)
+    for workshop in ctx.workshops.values():
+        if not orders.get(workshop.pk):
+            ctx.progress(f"training: no order in production for {workshop}, no work logs there")
+    teachers = [u for k, u in sorted(ctx.users.items()) if k in ("teacher", "prof.maths")]
+    teachers = teachers or [ctx.users["director"]]
+    director = ctx.users["director"]
+
+    def active_until(p) -> dt.date:
+        if p.status == Student.Status.ENROLLED:
+            return last
+        two_years = policy.school_year_start(p.entry_date).replace(
+            year=policy.school_year_start(p.entry_date).year + 2
+        )
+        return min(last, two_years - dt.timedelta(days=1))
+
+    ranges = {p.pk: (p.entry_date, active_until(p)) for p in pupils}
+    enrolled = [p for p in pupils if p.status == Student.Status.ENROLLED and orders[p.workshop_id]]
+    catch_up = enrolled[0] if enrolled else None  # on theory catch-up for the last 4 weeks
+    catch_up_from = today - dt.timedelta(days=28)
+    extra_day = today - dt.timedelta(days=today.weekday() + 5)  # last week's Wednesday
+
+    gaps: dict[int, Fraction] = defaultdict(Fraction)
+    counted_year: dict[int, dt.date] = {}
+    logs: list[WorkLog] = []
+    total_logs = total_calls = 0
+    day = first - dt.timedelta(days=first.weekday())
+    while day <= last:
+        week_sessions: list[tuple[TheorySession, list]] = []
+        for offset in range(5):
+            current = day + dt.timedelta(days=offset)
+            if current < first or current > last or _holiday(current):
+                continue
+            school_year = policy.school_year_start(current)
+            present = [p for p in pupils if ranges[p.pk][0] <= current <= ranges[p.pk][1]]
+            for p in present:
+                if counted_year.get(p.pk) != school_year:
+                    counted_year[p.pk], gaps[p.pk] = school_year, Fraction(0)
+            for weekday, start, end, subject, audience, titles in THEORY:
+                if weekday != offset:
+                    continue
+                groups = defaultdict(list)
+                for p in present:
+                    key = p.cohort if audience == "cohort" else p.workshop_id
+                    groups[key].append(p)
+                for index, (key, members) in enumerate(sorted(groups.items())):
+                    session = TheorySession(
+                        subject=subject,
+                        title=titles[(current.toordinal() // 7 + index) % len(titles)],
+                        teacher=teachers[index % len(teachers)],
+                        start=_at(current, start),
+                        end=_at(current, end),
+                        audience=audience,
+                        cohort=key if audience == "cohort" else None,
+                        workshop_id=key if audience == "workshop" else None,
+                    )
+                    week_sessions.append((session, members))
+            if current > today:
+                continue
+            for weekday, start, end in PRODUCTION:
+                if weekday != offset or _at(current, end) > now:
+                    continue
+                hours = Fraction(
+                    (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute), 60
+                )
+                for p in present:
+                    choices = orders[p.workshop_id]
+                    if not choices or rng.random() < 0.04:
+                        continue  # absent from the workshop that half-day
+                    if p is catch_up and current >= catch_up_from:
+                        continue
+                    if gaps[p.pk] + hours > allowance:
+                        continue  # would be refused: the trainer sends him to theory
+                    gaps[p.pk] += hours
+                    logs.append(
+                        WorkLog(
+                            order=rng.choice(choices),
+                            student=p,
+                            start=_at(current, start),
+                            end=_at(current, end),
+                            task=rng.choice(TASKS.get(p.workshop.name, ["Production"])),
+                            logged_by=ctx.trainer_of(p.workshop)
+                            if p.workshop.name in TASKS
+                            else director,
+                        )
+                    )
+        # Theory of the week: sessions first (their ids), then the roll call.
+        sessions = TheorySession.objects.bulk_create([s for s, _ in week_sessions])
+        calls = []
+        for session, (_, members) in zip(sessions, week_sessions, strict=True):
+            local = timezone.localtime(session.start).date()
+            taken = session.end <= now and local < today
+            length = Fraction(int((session.end - session.start).total_seconds()), 3600)
+            for p in members:
+                call = Attendance(session=session, student=p)
+                if taken:
+                    call.taken_by, call.taken_at = session.teacher, session.end
+                    draw = rng.random()
+                    if p is catch_up and local >= catch_up_from:
+                        draw = 0.5  # always there on catch-up
+                    if draw < 0.05:
+                        call.status = Attendance.Status.ABSENT
+                    elif draw < 0.07:
+                        call.status, call.reason = Attendance.Status.EXCUSED, rng.choice(EXCUSES)
+                    elif draw < 0.10:
+                        call.status, call.late_minutes = (
+                            Attendance.Status.LATE,
+                            rng.choice([5, 10, 15, 20]),
+                        )
+                    else:
+                        call.status = Attendance.Status.PRESENT
+                    if call.status in Attendance.ATTENDED:
+                        gaps[p.pk] -= (length - Fraction(call.late_minutes, 60)) * factor
+                calls.append(call)
+        Attendance.objects.bulk_create(calls, batch_size=BATCH)
+        total_calls += len(calls)
+        if len(logs) >= BATCH:
+            WorkLog.objects.bulk_create(logs, batch_size=BATCH)
+            total_logs += len(logs)
+            logs = []
+        day += dt.timedelta(days=7)
+    WorkLog.objects.bulk_create(logs, batch_size=BATCH)
+    total_logs += len(logs)
+
+    _one_override(ctx, extra_day, [p for p in enrolled if p is not catch_up], first, director)
+    ctx.progress(f"training: {total_logs} work logs, {total_calls} roll-call lines")
+
+
+def _one_override(ctx, day: dt.date, candidates: list, first: dt.date, director) -> None:
+    """An extra evening before a delivery, refused by the rules, let through by the
+    director: the refusal is computed by the same checks as the pages."""
+    from training import recording
+
+    if day < first or _holiday(day):
+        return
+    afternoon = (
+        WorkLog.objects.filter(student__in=candidates, start=_at(day, T(13, 30)))
+        .select_related("student__workshop", "order")
+        .order_by("student_id")
+        .first()
+    )
+    if afternoon is None:
+        return
+    pupil = afternoon.student
+    start, end = _at(day, T(17)), _at(day, T(18, 30))
+    violations = recording.find_violations(
+        [recording.Entry(pupil, start, end, afternoon.order.title)]
+    )
+    if not violations or not all(v.overridable for v in violations):
+        return
+    evening = WorkLog.objects.create(
+        order=afternoon.order,
+        student=pupil,
+        start=start,
+        end=end,
+        task="Finitions avant livraison",
+        logged_by=afternoon.logged_by,
+    )
+    recording._record_overrides(
+        violations,
+        director,
+        "Livraison urgente promise au client ; accord de la famille, heure et demie "
+        "récupérée le vendredi suivant.",
+        logs={pupil.pk: evening},
+    )
