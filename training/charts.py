@@ -83,7 +83,7 @@ def weekly_chart(
                 f'text-anchor="middle" fill="#555">{monday:%d/%m}</text>'
             )
     ly = height + 12
-    share = round(target * 100)
+    target_label = _("Target: %(share)s %% production") % {"share": round(target * 100)}
     parts.append(
         f'<rect x="{left}" y="{ly - 8}" width="10" height="10" fill="{PRODUCTION_COLOUR}"/>'
         f'<text x="{left + 14}" y="{ly}">{escape(_("Production"))}</text>'
@@ -91,8 +91,7 @@ def weekly_chart(
         f'<text x="{left + 124}" y="{ly}">{escape(_("Theory"))}</text>'
         f'<line x1="{left + 200}" x2="{left + 214}" y1="{ly - 3}" y2="{ly - 3}" '
         f'stroke="{TARGET_COLOUR}" stroke-width="2"/>'
-        f'<text x="{left + 218}" y="{ly}">'
-        f"{escape(_('Target: %(share)s %% production') % {'share': share})}</text>"
+        f'<text x="{left + 218}" y="{ly}">{escape(target_label)}</text>'
     )
     parts.append("</svg>")
     return mark_safe("".join(parts))  # noqa: S308 - every text part is escaped above
