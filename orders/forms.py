@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 
 from django import forms
@@ -26,6 +27,15 @@ DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
 class CustomerForm(forms.ModelForm):
+    # Typed with spaces ("732 829 320 00074"): compacted before the 14-digit check.
+    siret = forms.CharField(
+        label=_("SIRET or SIREN"),
+        max_length=30,
+        required=False,
+        help_text=_("Companies: 14-digit SIRET (or 9-digit SIREN)."),
+    )
+    vat_number = forms.CharField(label=_("VAT number"), max_length=30, required=False)
+
     class Meta:
         model = Customer
         fields = [
@@ -36,6 +46,12 @@ class CustomerForm(forms.ModelForm):
             "delivery_address": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def clean_siret(self) -> str:
+        return re.sub(r"[\s.-]", "", self.cleaned_data["siret"])
+
+    def clean_vat_number(self) -> str:
+        return re.sub(r"[\s.-]", "", self.cleaned_data["vat_number"]).upper()
 
 
 ContactFormSet = inlineformset_factory(

@@ -207,7 +207,7 @@ def order_lines(request: HttpRequest, pk: int) -> HttpResponse:
     formset = LineFormSet(_posted(request), instance=order)
     if request.method == "POST" and formset.is_valid():
         with transaction.atomic():
-            for position, form in enumerate(formset.ordered_forms or formset.forms, start=1):
+            for position, form in enumerate(formset.forms, start=1):
                 form.instance.position = position
             formset.save()
         messages.success(request, _("The quote lines were saved."))
@@ -492,7 +492,7 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
     writer.writerow(
         [
             _("Type"), _("Number"), _("Date"), _("Customer"), _("Excl. VAT"), _("VAT"),
-            _("Incl. VAT"), _("Paid"), _("Due"), _("Due date"), _("Invoice"),
+            _("Incl. VAT"), _("Amount paid"), _("Due"), _("Due date"), _("Invoice"),
         ]
     )  # fmt: skip
 
