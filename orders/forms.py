@@ -198,27 +198,27 @@ class PaymentForm(forms.ModelForm):
 class OrderFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(
-        label=_("status"), required=False, choices=[("", "—"), *Order.Status.choices]
+        label=_("Status"), required=False, choices=[("", "—"), *Order.Status.choices]
     )
     workshop = forms.ModelChoiceField(
-        label=_("workshop"), required=False, queryset=Workshop.objects.all(), empty_label="—"
+        label=_("Workshop"), required=False, queryset=Workshop.objects.all(), empty_label="—"
     )
-    late = forms.BooleanField(label=_("late only"), required=False)
+    late = forms.BooleanField(label=_("Late only"), required=False)
 
 
 class CustomerFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     kind = forms.ChoiceField(
-        label=_("kind"), required=False, choices=[("", "—"), *Customer.Kind.choices]
+        label=_("Kind"), required=False, choices=[("", "—"), *Customer.Kind.choices]
     )
-    owing = forms.BooleanField(label=_("owes money"), required=False)
+    owing = forms.BooleanField(label=_("Owes money"), required=False)
 
 
 class InvoiceFilterForm(forms.Form):
     ALL, OWED, OVERDUE, PAID = "", "owed", "overdue", "paid"
     q = forms.CharField(label=_("Search"), required=False)
     state = forms.ChoiceField(
-        label=_("state"),
+        label=_("State"),
         required=False,
         choices=[
             (ALL, _("all")),
@@ -227,4 +227,4 @@ class InvoiceFilterForm(forms.Form):
             (PAID, _("paid")),
         ],
     )
-    year = forms.IntegerField(label=_("year"), required=False, min_value=2000, max_value=2100)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)

@@ -1,0 +1,343 @@
+"""Demo customers and orders: every state, real invoice numbers, credit notes, payments.
+
+Orders are written with `bulk_create` (their history is the demo's), but every invoice and
+credit note goes through `orders.invoicing` in date order, so that the numbering is the
+real one. PDFs are rendered lazily on first download, except a few recent ones at scale 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.utils import timezone
+from stdnum import luhn
+from stdnum.fr import tva
+
+from ecoles.demo import FIRST_NAMES, LAST_NAMES, DemoContext
+from orders import invoicing
+from orders.models import (
+    TRANSITIONS,
+    Contact,
+    Customer,
+    Invoice,
+    Material,
+    Order,
+    OrderEvent,
+    OrderLine,
+)
+
+D = Decimal
+S = Order.Status
+
+COMPANIES = [
+    ("Boulangerie Fournier", "12 rue Mercière", "69002", "Lyon"),
+    ("Menuiserie Lambert SARL", "45 avenue Jean Jaurès", "69007", "Lyon"),
+    ("Mécanique de Précision du Rhône", "8 rue de l'Industrie", "69200", "Vénissieux"),
+    ("Hôtel des Célestins", "4 rue des Archers", "69002", "Lyon"),
+    ("Mairie de Saint-Fons", "Place Roger Salengro", "69190", "Saint-Fons"),
+    ("Clinique du Parc", "155 boulevard de Stalingrad", "69006", "Lyon"),
+    ("Garage Moreau & Fils", "21 route de Vienne", "69008", "Lyon"),
+    ("Librairie Passages", "11 rue de Brest", "69002", "Lyon"),
+    ("Hydraulique Industrie SAS", "3 allée des Savoies", "69800", "Saint-Priest"),
+    ("Crèche Les Petits Loups", "27 rue Garibaldi", "69003", "Lyon"),
+    ("Cabinet Durand Architectes", "9 quai Saint-Vincent", "69001", "Lyon"),
+    ("Brasserie Georges", "30 cours de Verdun", "69002", "Lyon"),
+    ("Lycée Lumière", "50 boulevard des États-Unis", "69008", "Lyon"),
+    ("Transports Girard", "ZI Mi-Plaine", "69330", "Meyzieu"),
+    ("Association Habitat et Humanisme", "69 chemin de Vassieux", "69300", "Caluire"),
+    ("Robotique Alpes Rhône", "2 rue Paul Bert", "69100", "Villeurbanne"),
+]
+
+STREETS = ["de la République", "Garibaldi", "Paul Bert", "des Lilas", "Victor Hugo"]
+
+CATALOGUE = {
+    "Menuiserie": {
+        "titles": [
+            "Bibliothèque en chêne", "Table de réfectoire", "Bancs de jardin", "Meuble TV",
+            "Comptoir d'accueil", "Étagères sur mesure", "Escalier en hêtre", "Bureau d'angle",
+            "Jardinières en mélèze", "Vestiaire pour crèche",
+        ],
+        "lines": [("Fabrication selon plan", "u", (350, 2400), "20"),
+                  ("Pose sur site", "h", (40, 48), "20")],
+        "materials": [("Planches de chêne massif", "Bois & Matériaux Lyon", (80, 600)),
+                      ("Quincaillerie et vernis", "Würth", (20, 120))],
+        "hours": (20, 90),
+    },
+    "Usinage": {
+        "titles": [
+            "Série d'axes inox", "Brides acier usinées", "Pièces de rechange pour presse",
+            "Outillage de contrôle", "Bagues bronze", "Supports de capteurs",
+            "Platines aluminium", "Entretoises filetées",
+        ],
+        "lines": [("Pièce usinée selon plan", "u", (4, 45), "20"),
+                  ("Programmation et réglage", "forfait", (120, 400), "20")],
+        "materials": [("Barres inox 316L", "Metalinox", (60, 500)),
+                      ("Plaques aluminium 5083", "Alu Rhône", (40, 300))],
+        "hours": (15, 70),
+    },
+    "Restauration": {
+        "titles": [
+            "Buffet pour séminaire", "Cocktail déjeunatoire", "Repas de fin d'année",
+            "Plateaux-repas", "Déjeuner d'inauguration", "Goûter de kermesse",
+            "Dîner de gala", "Petit-déjeuner d'entreprise",
+        ],
+        "lines": [("Menu préparé et servi", "pers", (14, 38), "10"),
+                  ("Boissons (vins et softs)", "pers", (3, 9), "20")],
+        "materials": [("Denrées alimentaires", "Metro Lyon", (120, 900)),
+                      ("Boissons", "Cash Boissons", (40, 250))],
+        "hours": (10, 45),
+    },
+}  # fmt: skip
+
+# Each workshop's current school year shows every state, oldest first.
+CURRENT_STATES = [
+    S.PAID, S.PAID, S.CANCELLED, S.INVOICED, S.INVOICED, S.INVOICED, S.REFUSED,
+    S.DELIVERED, S.DELIVERED, S.IN_PRODUCTION, S.IN_PRODUCTION, S.EXPIRED,
+    S.ACCEPTED, S.ACCEPTED, S.SENT, S.DRAFT,
+]  # fmt: skip
+
+
+def make_siret(rng) -> str:
+    siren8 = "".join(str(rng.randrange(10)) for _ in range(8))
+    siren8 = str(rng.randrange(3, 9)) + siren8[1:]
+    siren = siren8 + luhn.calc_check_digit(siren8)
+    nic = f"{rng.randrange(1, 99):04d}"
+    return siren + nic + luhn.calc_check_digit(siren + nic)
+
+
+def french_vat_number(siren: str) -> str:
+    """FR + key + SIREN, the key being (12 + 3 × (SIREN mod 97)) mod 97."""
+    number = f"FR{(12 + 3 * (int(siren) % 97)) % 97:02d}{siren}"
+    assert tva.is_valid(number)
+    return number
+
+
+def seed(ctx: DemoContext) -> None:
+    if Customer.objects.exists():
+        return  # already seeded: idempotent
+    rng = ctx.rng
+    office = ctx.users["office"]
+    customers = _customers(ctx)
+    companies = [c for c in customers if c.is_company]
+    individuals = [c for c in customers if not c.is_company]
+
+    plans = []  # (order, state, created date)
+    for years_back in range(ctx.scale):
+        year_start = ctx.school_year_start.replace(year=ctx.school_year_start.year - years_back)
+        for workshop in ctx.workshops.values():
+            if years_back == 0:
+                # spread the current year's orders over the last ~5 months
+                first = ctx.today - dt.timedelta(days=150)
+                states = CURRENT_STATES
+                span = (ctx.today - first).days - 3
+                days = [
+                    first + dt.timedelta(days=span * i // len(states)) for i in range(len(states))
+                ]
+            else:
+                n = 12 + rng.randrange(4)
+                states = [_past_state(rng) for _ in range(n)]
+                days = sorted(year_start + dt.timedelta(days=rng.randrange(300)) for _ in range(n))
+            for state, day in zip(states, days, strict=True):
+                pool = individuals if rng.random() < 0.3 else companies
+                plans.append((_order(ctx, workshop, rng.choice(pool), state, day), state, day))
+
+    orders = Order.objects.bulk_create([p[0] for p in plans])
+    for order in orders:
+        order.reference = f"DE-{order.created_at.year}-{order.pk:05d}"
+    Order.objects.bulk_update(orders, ["reference"])
+    _lines_materials_events(ctx, plans)
+    _invoices(ctx, plans, office)
+    ctx.progress(f"orders: {len(orders)} orders, {Invoice.objects.count()} invoices")
+
+
+def _customers(ctx: DemoContext) -> list[Customer]:
+    rng = ctx.rng
+    customers = []
+    for name, address, postal_code, city in COMPANIES:
+        siret = make_siret(rng)
+        customers.append(
+            Customer(
+                kind=Customer.Kind.COMPANY, name=name, siret=siret,
+                vat_number=french_vat_number(siret[:9]),
+                address=address, postal_code=postal_code, city=city,
+                email=f"contact@{name.split()[0].lower()}.example.fr", phone="04 72 00 00 00",
+            )
+        )  # fmt: skip
+    for _ in range(8 * ctx.scale):
+        first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
+        customers.append(
+            Customer(
+                kind=Customer.Kind.INDIVIDUAL, name=f"{first} {last}",
+                address=f"{rng.randrange(1, 120)} rue {rng.choice(STREETS)}",
+                postal_code=rng.choice(["69003", "69100", "69006", "69500"]),
+                city=rng.choice(["Lyon", "Villeurbanne", "Bron"]), email="",
+            )
+        )  # fmt: skip
+    customers = Customer.objects.bulk_create(customers)
+    Contact.objects.bulk_create(
+        Contact(
+            customer=c,
+            name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+            role=rng.choice(["Gérant", "Responsable achats", "Directrice", "Chef de projet"]),
+            email=f"achats@{c.name.split()[0].lower()}.example.fr",
+        )
+        for c in customers
+        if c.is_company
+    )
+    return customers
+
+
+def _past_state(rng) -> str:
+    roll = rng.random()
+    if roll < 0.78:
+        return S.PAID
+    if roll < 0.86:
+        return S.REFUSED
+    if roll < 0.93:
+        return S.EXPIRED
+    return S.CANCELLED
+
+
+def _order(ctx: DemoContext, workshop, customer, state: str, day: dt.date) -> Order:
+    rng = ctx.rng
+    spec = CATALOGUE.get(workshop.name, CATALOGUE["Menuiserie"])
+    created = timezone.make_aware(dt.datetime.combine(day, dt.time(9, 30)))
+    hours = D(rng.randrange(*spec["hours"]))
+    start = day + dt.timedelta(days=7)
+    duration = rng.randrange(5, 20)
+    promised = start + dt.timedelta(days=duration + 7)
+    order = Order(
+        customer=customer, title=rng.choice(spec["titles"]), workshop=workshop,
+        trainer=ctx.trainer_of(workshop), status=state, created_at=created,
+        specification="Selon plan et échanges avec le client.", start_date=start,
+        duration_days=duration, promised_date=promised, estimated_hours=hours,
+    )  # fmt: skip
+    if state != S.DRAFT:
+        order.quote_date = day
+        order.valid_until = day + dt.timedelta(days=30)
+    if state in (S.DELIVERED, S.INVOICED, S.PAID):
+        late = rng.random() < 0.2
+        order.delivered_on = min(
+            promised + dt.timedelta(days=rng.randrange(1, 8) if late else -rng.randrange(0, 4)),
+            ctx.today - dt.timedelta(days=1),
+        )
+        conforms = rng.random() < 0.88
+        order.verdict = Order.Verdict.CONFORMS if conforms else Order.Verdict.DOES_NOT_CONFORM
+        if not conforms:
+            order.rework = "Finitions reprises à la demande du client."
+        order.status = S.DELIVERED  # invoiced and paid come through orders.invoicing
+    if state == S.EXPIRED:
+        order.status = S.SENT  # shown as expired once past its validity date
+        order.quote_date = min(day, ctx.today - dt.timedelta(days=45))
+        order.valid_until = order.quote_date + dt.timedelta(days=30)
+    return order
+
+
+def _lines_materials_events(ctx: DemoContext, plans) -> None:
+    rng = ctx.rng
+    lines, materials, events = [], [], []
+    trainer_moves = {"start_production", "deliver"}
+    for order, state, day in plans:
+        spec = CATALOGUE.get(order.workshop.name, CATALOGUE["Menuiserie"])
+        for position, (text, unit, (low, high), rate) in enumerate(spec["lines"], start=1):
+            if unit == "pers":
+                qty = D(rng.randrange(20, 120))
+            elif unit == "u" and high < 100:
+                qty = D(rng.randrange(20, 400))
+            elif unit == "h":
+                qty = D(rng.randrange(2, 12))
+            else:
+                qty = D(1)
+            price = D(rng.randrange(low * 100, high * 100)) / 100
+            lines.append(
+                OrderLine(
+                    order=order, position=position, description=text, quantity=qty, unit=unit,
+                    unit_price=price, vat_rate=D(rate),
+                ).compute()
+            )  # fmt: skip
+        if state in (S.IN_PRODUCTION, S.DELIVERED, S.INVOICED, S.PAID):
+            for text, supplier, (low, high) in spec["materials"]:
+                materials.append(
+                    Material(
+                        order=order, description=text, supplier=supplier,
+                        cost=D(rng.randrange(low * 100, high * 100)) / 100,
+                        bought_on=min(order.start_date, ctx.today),
+                    )
+                )  # fmt: skip
+        path = {
+            S.SENT: ["send"], S.EXPIRED: ["send"], S.REFUSED: ["send", "refuse"],
+            S.ACCEPTED: ["send", "accept"], S.CANCELLED: ["send", "accept", "cancel"],
+            S.IN_PRODUCTION: ["send", "accept", "start_production"],
+        }.get(state, ["send", "accept", "start_production", "deliver"])  # fmt: skip
+        if state == S.DRAFT:
+            path = []
+        previous = S.DRAFT
+        for i, action in enumerate(path):
+            target = TRANSITIONS[action].target
+            when = day + dt.timedelta(days=min(i * 5, max((ctx.today - day).days - 1, 0)))
+            if action == "deliver":
+                when = order.delivered_on
+            by = order.trainer if action in trainer_moves else ctx.users["office"]
+            events.append(
+                OrderEvent(
+                    order=order, action=action, from_status=previous, to_status=target, by=by,
+                    at=timezone.make_aware(dt.datetime.combine(when, dt.time(10))),
+                )
+            )  # fmt: skip
+            previous = target
+    OrderLine.objects.bulk_create(lines)
+    Material.objects.bulk_create(materials)
+    OrderEvent.objects.bulk_create(events)
+
+
+def _invoices(ctx: DemoContext, plans, office) -> None:
+    rng = ctx.rng
+    accountant = ctx.users.get("accountant", office)
+    to_issue = sorted(
+        ((order.delivered_on + dt.timedelta(days=rng.randrange(1, 6)), order, state)
+         for order, state, _day in plans if state in (S.INVOICED, S.PAID)),
+        key=lambda item: (item[0], item[1].pk),
+    )  # fmt: skip
+    deposits = [
+        order for order, state, day in plans
+        if state in (S.IN_PRODUCTION,) and order.workshop.name == "Menuiserie"
+    ]  # fmt: skip
+    for order in deposits:
+        day = min(order.quote_date + dt.timedelta(days=8), ctx.today)
+        to_issue.append((day, order, "deposit"))
+    to_issue.sort(key=lambda item: (item[0], item[1].pk))
+    issued = []
+    for day, order, state in to_issue:
+        day = min(day, ctx.today)
+        if state == "deposit":
+            invoicing.issue_invoice(order, office, deposit_percent=D("30"), today=day, render=False)
+            continue
+        invoice = invoicing.issue_invoice(order, office, today=day, render=False)
+        issued.append((invoice, state))
+    # Payments in date order; the current year's "invoiced" ones stay owed, some overdue.
+    for n, (invoice, state) in enumerate(issued):
+        if state == S.PAID:
+            if n % 9 == 4:  # a commercial gesture now and then
+                invoicing.issue_credit_note(
+                    invoice, accountant, reason="Geste commercial (retard de livraison)",
+                    amount_excl_vat=(invoice.total_excl_vat / 10).quantize(D("0.01")),
+                    today=min(invoice.issue_date + dt.timedelta(days=10), ctx.today), render=False,
+                )  # fmt: skip
+            invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
+            paid_on = min(invoice.issue_date + dt.timedelta(days=rng.randrange(5, 55)), ctx.today)
+            invoicing.record_payment(
+                invoice, accountant, date=paid_on, amount=invoice.balance_due,
+                method=rng.choice(["transfer", "transfer", "cheque", "card"]),
+                reference=f"REF-{invoice.sequence:04d}",
+            )  # fmt: skip
+        elif n % 3 == 0:
+            invoicing.record_payment(
+                invoice, accountant,
+                date=min(invoice.issue_date + dt.timedelta(days=20), ctx.today),
+                amount=(invoice.total_incl_vat / 2).quantize(D("0.01")), method="cheque",
+                reference="Chèque n° 1234567",
+            )  # fmt: skip
+    if ctx.scale == 1:
+        for invoice in Invoice.objects.order_by("-issue_date", "-sequence")[:3]:
+            invoicing.store_pdf(invoice)
