@@ -1,0 +1,34 @@
+"""The demo seeder gives the office something real to look at, and runs twice safely."""
+
+from __future__ import annotations
+
+import pytest
+from django.utils import timezone
+from stdnum.fr import siret
+
+from ecoles import demo as school_demo
+from orders import demo
+from orders.models import CreditNote, Customer, Invoice, Order, Payment
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_has_every_state_real_numbers_and_overdue_invoices_and_runs_twice(
+    settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    ctx = school_demo.DemoContext(progress=lambda _m: None)
+    school_demo.seed(ctx)
+    demo.seed(ctx)
+    counts = (Customer.objects.count(), Order.objects.count(), Invoice.objects.count())
+    demo.seed(ctx)
+    assert (Customer.objects.count(), Order.objects.count(), Invoice.objects.count()) == counts
+    today = timezone.localdate()
+    shown = {o.shown_status(today) for o in Order.objects.all()}
+    assert shown == set(Order.Status.values)
+    assert all(siret.is_valid(c.siret) for c in Customer.objects.filter(kind="company"))
+    for year in Invoice.objects.values_list("year", flat=True).distinct():
+        sequences = sorted(Invoice.objects.filter(year=year).values_list("sequence", flat=True))
+        assert sequences == list(range(1, len(sequences) + 1))
+    assert Invoice.objects.overdue(today).exists()
+    assert CreditNote.objects.exists() and Payment.objects.exists()
