@@ -1,14 +1,62 @@
-"""Pupils (élèves) and what the school keeps about them (SPEC.md R6)."""
+"""Pupils (élèves) and what the school keeps about them (SPEC.md R6).
+
+A pupil's record (identity, contact, guardians, programme, workshop, tutor), the tutor's
+confidential follow-up notes (suivi social) and who read them, and what became of him
+after leaving (the network's indicators are computed from it, see students.indicators).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import unicodedata
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
+
+# Écoles de Production take pupils of 14 to 18 (Code de l'éducation, L443-6).
+MIN_ENTRY_AGE = 14
+MAX_ENTRY_AGE = 18
+
+
+def age_on(birth_date: dt.date, day: dt.date) -> int:
+    """Age in whole years on `day` (a pupil born on 29 February ages on 1 March)."""
+    return day.year - birth_date.year - ((day.month, day.day) < (birth_date.month, birth_date.day))
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """`day` plus `months` calendar months, clamped to the month's last day."""
+    month0 = day.month - 1 + months
+    year, month = day.year + month0 // 12, month0 % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return dt.date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def fold(text: str) -> str:
+    """Lower case without accents: what a search compares ('Léa' matches 'lea')."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+def can_see_contacts(user) -> bool:
+    """Teachers see pupils' names, cohorts and workshops only (SPEC.md §2)."""
+    return user.has_role(roles.DIRECTOR, roles.OFFICE, roles.TRAINER)
+
+
+def manages_records(user) -> bool:
+    """Who creates and edits pupils' records: the office and the direction."""
+    return user.has_role(roles.DIRECTOR, roles.OFFICE)
 
 
 class StudentQuerySet(models.QuerySet):
@@ -23,9 +71,44 @@ class StudentQuerySet(models.QuerySet):
     def enrolled(self) -> StudentQuerySet:
         return self.filter(status=Student.Status.ENROLLED)
 
+    def current(self) -> StudentQuerySet:
+        """Not anonymised: the pupils whose record still names them."""
+        return self.filter(anonymised_at__isnull=True)
+
+    def search(self, text: str) -> StudentQuerySet:
+        """Every word of `text` in the pupil's names, accents and case ignored."""
+        qs = self
+        for word in fold(text).split():
+            qs = qs.filter(search_name__contains=word)
+        return qs
+
+    def present_during(self, start: dt.date, end: dt.date) -> StudentQuerySet:
+        """Pupils enrolled at some point between `start` and `end` (applicants excluded)."""
+        return self.exclude(status=Student.Status.APPLICANT).filter(
+            Q(left_on__isnull=True) | Q(left_on__gte=start), entry_date__lte=end
+        )
+
+    def left_during(self, start: dt.date, end: dt.date) -> StudentQuerySet:
+        return self.filter(
+            status__in=[Student.Status.LEFT, Student.Status.GRADUATED],
+            left_on__gte=start,
+            left_on__lte=end,
+        )
+
+    def due_for_anonymisation(self, today: dt.date, retention_years: int) -> StudentQuerySet:
+        """Former pupils who left more than `retention_years` ago and still carry names."""
+        limit = add_months(today, -12 * retention_years)
+        return self.current().filter(
+            status__in=[Student.Status.LEFT, Student.Status.GRADUATED], left_on__lt=limit
+        )
+
 
 class Student(models.Model):
-    """A pupil of 14 to 18 under school status."""
+    """A pupil of 14 to 18 under school status (SPEC.md R6).
+
+    Leaving data (date, reason, exam result) and the destinations at 6 and 12 months feed
+    the network's indicators; they survive anonymisation, the names and contacts do not.
+    """
 
     class Status(models.TextChoices):
         APPLICANT = "applicant", _("Applicant")
@@ -33,9 +116,59 @@ class Student(models.Model):
         LEFT = "left", _("Left")
         GRADUATED = "graduated", _("Graduated")
 
+    class Programme(models.TextChoices):
+        CAP = "cap", _("CAP")
+        BAC_PRO = "bac_pro", _("Bac Pro")
+        OTHER = "other", _("Other title")
+
+    class LeavingReason(models.TextChoices):
+        END_OF_PROGRAMME = "end_of_programme", _("End of the programme")
+        JOB = "job", _("Left for a job or an apprenticeship")
+        REORIENTATION = "reorientation", _("Changed to another school or programme")
+        MOVED = "moved", _("Family moved away")
+        DROPPED_OUT = "dropped_out", _("Dropped out")
+        EXCLUDED = "excluded", _("Excluded")
+        OTHER = "other", _("Other reason")
+
+    class ExamResult(models.TextChoices):
+        PASSED = "passed", _("Qualification obtained")
+        FAILED = "failed", _("Sat the exam, not obtained")
+        NOT_TAKEN = "not_taken", _("Did not sit the exam")
+
+    class Destination(models.TextChoices):
+        EMPLOYMENT = "employment", _("Employment")
+        APPRENTICESHIP = "apprenticeship", _("Apprenticeship")
+        FURTHER_STUDY = "further_study", _("Further study")
+        SELF_EMPLOYED = "self_employed", _("Self-employed")
+        SEEKING = "seeking", _("Seeking work or training")
+        UNKNOWN = "unknown", _("Unknown")
+
+    class Contract(models.TextChoices):
+        CDI = "cdi", _("Permanent contract (CDI)")
+        CDD = "cdd", _("Fixed-term contract (CDD)")
+        TEMPORARY = "temporary", _("Temporary work (intérim)")
+        PROFESSIONALISATION = "professionalisation", _("Contrat de professionnalisation")
+        OTHER = "other", _("Other contract")
+
+    # Reasons the network counts as a drop-out (a departure without a solution).
+    DROP_OUT_REASONS = (LeavingReason.DROPPED_OUT, LeavingReason.EXCLUDED)
+    # Destinations counted as placed (insertion): a job, a contract or a school.
+    PLACED = (
+        Destination.EMPLOYMENT,
+        Destination.APPRENTICESHIP,
+        Destination.FURTHER_STUDY,
+        Destination.SELF_EMPLOYED,
+    )
+
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"))
+    # Contact of the pupil himself; the family's is on each Guardian.
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
     workshop = models.ForeignKey(
         "ecoles.Workshop",
         verbose_name=_("workshop"),
@@ -50,6 +183,20 @@ class Student(models.Model):
         blank=True,
         related_name="tutored_students",
     )
+    programme = models.CharField(
+        _("programme"), max_length=20, choices=Programme, default=Programme.CAP
+    )
+    programme_title = models.CharField(
+        _("programme title"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. CAP Menuisier fabricant; required for another title."),
+    )
+    programme_year = models.PositiveSmallIntegerField(
+        _("year of the programme"),
+        default=1,
+        validators=[MinValueValidator(1), MaxValueValidator(3)],
+    )
     entry_date = models.DateField(_("entry date"))
     cohort = models.PositiveSmallIntegerField(
         _("cohort"), help_text=_("Year of entry, e.g. 2026 for the promotion 2026."), db_index=True
@@ -57,6 +204,30 @@ class Student(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status, default=Status.ENROLLED, db_index=True
     )
+    # Leaving and what became of him (SPEC.md R6).
+    left_on = models.DateField(_("leaving date"), null=True, blank=True, db_index=True)
+    leaving_reason = models.CharField(
+        _("reason for leaving"), max_length=20, choices=LeavingReason, blank=True
+    )
+    exam_result = models.CharField(
+        _("qualification"), max_length=20, choices=ExamResult, blank=True
+    )
+    destination_6m = models.CharField(
+        _("destination at 6 months"), max_length=20, choices=Destination, blank=True
+    )
+    contract_6m = models.CharField(
+        _("contract at 6 months"), max_length=20, choices=Contract, blank=True
+    )
+    destination_12m = models.CharField(
+        _("destination at 12 months"), max_length=20, choices=Destination, blank=True
+    )
+    contract_12m = models.CharField(
+        _("contract at 12 months"), max_length=20, choices=Contract, blank=True
+    )
+    # Folded "first last" for accent-blind search on SQLite and PostgreSQL alike
+    # (neither compares 'é' with 'e' out of the box); kept in step by save().
+    search_name = models.CharField(max_length=201, blank=True, editable=False, db_index=True)
+    anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     history = HistoricalRecords()
 
     objects = StudentQuerySet.as_manager()
@@ -70,7 +241,253 @@ class Student(models.Model):
                 condition=Q(status__in=["applicant", "enrolled", "left", "graduated"]),
                 name="student_status_valid",
             ),
+            models.CheckConstraint(
+                condition=Q(programme_year__gte=1, programme_year__lte=3),
+                name="student_programme_year_1_to_3",
+            ),
+            models.CheckConstraint(
+                condition=~Q(programme="other") | ~Q(programme_title=""),
+                name="student_other_programme_has_title",
+            ),
+            # Only those who left have a leaving date, and a passed exam is a graduate.
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(status__in=["left", "graduated"]),
+                name="student_leaving_date_only_when_left",
+            ),
+            models.CheckConstraint(
+                condition=~Q(exam_result="passed") | Q(status="graduated"),
+                name="student_passed_is_graduated",
+            ),
+            models.CheckConstraint(
+                condition=Q(destination_6m="employment") | Q(contract_6m=""),
+                name="student_contract_6m_only_when_employed",
+            ),
+            models.CheckConstraint(
+                condition=Q(destination_12m="employment") | Q(contract_12m=""),
+                name="student_contract_12m_only_when_employed",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.search_name = fold(f"{self.first_name} {self.last_name}")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_name"}
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        errors: dict[str, str] = {}
+        if self.programme == self.Programme.OTHER and not self.programme_title.strip():
+            errors["programme_title"] = _("Give the title of this programme.")
+        if self.birth_date and self.entry_date and self.birth_date >= self.entry_date:
+            errors["birth_date"] = _("The birth date must be before the entry date.")
+        if (
+            self.tutor_id
+            and self.workshop_id
+            and not self.workshop.trainers.filter(pk=self.tutor_id).exists()
+        ):
+            errors["tutor"] = _("The tutor must be a trainer of the pupil's workshop.")
+        if self.has_left:
+            if not self.left_on:
+                errors["left_on"] = _("A pupil who left has a leaving date.")
+            elif self.entry_date and self.left_on < self.entry_date:
+                errors["left_on"] = _("The leaving date cannot be before the entry date.")
+            if self.status == self.Status.GRADUATED and self.exam_result != self.ExamResult.PASSED:
+                errors["exam_result"] = _("A graduate has obtained his qualification.")
+            if self.status == self.Status.LEFT and self.exam_result == self.ExamResult.PASSED:
+                errors["exam_result"] = _("A pupil who obtained his qualification is a graduate.")
+        elif self.left_on:
+            errors["left_on"] = _("Only a pupil who left has a leaving date.")
+        for destination, contract in (
+            ("destination_6m", "contract_6m"),
+            ("destination_12m", "contract_12m"),
+        ):
+            employed = getattr(self, destination) == self.Destination.EMPLOYMENT
+            if employed and not getattr(self, contract):
+                errors[contract] = _("Give the type of contract.")
+            if not employed and getattr(self, contract):
+                errors[contract] = _("A contract goes with employment only.")
+        if errors:
+            raise ValidationError(errors)
+
+    def settle_leaving_status(self) -> None:
+        """A pupil who leaves with his qualification is a graduate; otherwise he has left."""
+        passed = self.exam_result == self.ExamResult.PASSED
+        self.status = self.Status.GRADUATED if passed else self.Status.LEFT
+
+    def clear_leaving(self) -> None:
+        """Re-admission: the pupil is back, his leaving and destinations no longer hold."""
+        self.left_on = None
+        for field in (
+            "leaving_reason",
+            "exam_result",
+            "destination_6m",
+            "contract_6m",
+            "destination_12m",
+            "contract_12m",
+        ):
+            setattr(self, field, "")
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.last_name.upper()} {self.first_name}"
+
+    @property
+    def has_left(self) -> bool:
+        return self.status in (self.Status.LEFT, self.Status.GRADUATED)
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.anonymised_at is not None
+
+    @property
+    def programme_label(self) -> str:
+        return self.programme_title or self.get_programme_display()
+
+    def age_on(self, day: dt.date) -> int:
+        return age_on(self.birth_date, day)
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    def entry_warnings(self, pending: int = 0) -> list[str]:
+        """What a user must confirm before saving: age at entry, a full workshop (R6).
+
+        `pending`: pupils about to join the same workshop with this one (an import).
+        """
+        warnings = []
+        if self.birth_date and self.entry_date:
+            age = self.age_on(self.entry_date)
+            if not MIN_ENTRY_AGE <= age <= MAX_ENTRY_AGE:
+                warnings.append(
+                    _(
+                        "%(name)s will be %(age)s on the entry date, outside the 14-18 years "
+                        "of an École de Production."
+                    )
+                    % {"name": self, "age": age}
+                )
+        if self.workshop_id and self.status == self.Status.ENROLLED:
+            others = self.workshop.students.enrolled().exclude(pk=self.pk).count() + pending
+            if others + 1 > self.workshop.capacity:
+                warnings.append(
+                    _(
+                        "The workshop %(workshop)s would have %(count)s enrolled pupils, over "
+                        "its capacity of %(capacity)s."
+                    )
+                    % {
+                        "workshop": self.workshop,
+                        "count": others + 1,
+                        "capacity": self.workshop.capacity,
+                    }
+                )
+        return warnings
+
+    def notes_visible_to(self, user) -> bool:
+        """Follow-up notes: only the pupil's tutor and the direction (SPEC.md R6)."""
+        if user.has_role(roles.DIRECTOR):
+            return True
+        return self.tutor_id is not None and self.tutor_id == user.pk
+
+
+class Guardian(models.Model):
+    """A parent or other adult responsible for the pupil, and who receives the mail."""
+
+    class Relationship(models.TextChoices):
+        MOTHER = "mother", _("Mother")
+        FATHER = "father", _("Father")
+        LEGAL_GUARDIAN = "legal_guardian", _("Legal guardian")
+        FOSTER_FAMILY = "foster_family", _("Foster family")
+        SOCIAL_WORKER = "social_worker", _("Social worker (ASE)")
+        RELATIVE = "relative", _("Other relative")
+        OTHER = "other", _("Other")
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("pupil"), on_delete=models.CASCADE, related_name="guardians"
+    )
+    relationship = models.CharField(
+        _("relationship"), max_length=20, choices=Relationship, default=Relationship.MOTHER
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone_other = models.CharField(_("other phone"), max_length=30, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    legal_representative = models.BooleanField(_("legal representative"), default=True)
+    receives_mail = models.BooleanField(_("receives the mail"), default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        ordering = ["student", "-receives_mail", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name} ({self.get_relationship_display()})".strip()
+
+    def clean(self) -> None:
+        if not (self.phone or self.phone_other or self.email or self.address):
+            raise ValidationError(_("Give at least a phone, an email or an address."))
+
+
+class FollowUpNoteQuerySet(models.QuerySet):
+    def visible_to(self, user) -> FollowUpNoteQuerySet:
+        """Notes of the pupils `user` tutors; the direction reads them all (SPEC.md R6)."""
+        if user.has_role(roles.DIRECTOR):
+            return self
+        if user.has_role(roles.TRAINER):
+            return self.filter(student__tutor=user, student__workshop__trainers=user)
+        return self.none()
+
+
+class FollowUpNote(models.Model):
+    """Suivi social: a confidential note by the pupil's tutor or the direction.
+
+    Only the pupil's tutor and the direction read them; every reading is recorded by the
+    trust layer (settings.AUDIT_READ_MODELS, accounts.audit: who, when, from which page).
+    They appear in no list, export or search of anyone else.
+    """
+
+    class Category(models.TextChoices):
+        FAMILY = "family", _("Family")
+        HOUSING = "housing", _("Housing")
+        HEALTH = "health", _("Health")
+        SCHOOL = "school", _("Schooling")
+        OTHER = "other", _("Other")
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("pupil"), on_delete=models.CASCADE, related_name="followup_notes"
+    )
+    date = models.DateField(_("date"), default=timezone.localdate)
+    category = models.CharField(_("category"), max_length=20, choices=Category)
+    text = models.TextField(_("note"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = FollowUpNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("follow-up note")
+        verbose_name_plural = _("follow-up notes")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__in=["family", "housing", "health", "school", "other"]),
+                name="followupnote_category_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.date:%d/%m/%Y} · {self.get_category_display()}"

@@ -1,0 +1,149 @@
+"""The school's results for one school year, as the network of Écoles de Production
+reports them (SPEC.md R6): pupils enrolled, exam success per programme, drop-out,
+placement at 6 and 12 months, further study. Every rate comes with its counts.
+
+Definitions (what a school year is comes from the policy: 1 September by default):
+- enrolled: pupils present at some point of the year (entered before its end, not left
+  before its start); applicants are not pupils yet;
+- leavers: pupils whose leaving date falls in the year;
+- exam success: leavers who obtained their qualification / leavers who sat the exam,
+  per programme held when leaving;
+- drop-out: leavers who dropped out or were excluded / pupils enrolled;
+- placement at 6 (12) months: leavers in employment, apprenticeship, further study or
+  self-employed / leavers whose destination is known (neither empty nor "unknown");
+- further study: leavers in further study at 6 months / leavers whose destination at
+  6 months is known.
+Anonymised pupils keep every field these use, so anonymising changes no figure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db.models import Count, Min, Q
+
+from ecoles.models import Policy
+from students.models import Student
+
+_LEFT = Q(status__in=[Student.Status.LEFT, Student.Status.GRADUATED])
+_SAT = Q(exam_result__in=[Student.ExamResult.PASSED, Student.ExamResult.FAILED])
+_PASSED = Q(exam_result=Student.ExamResult.PASSED)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """`count` out of `total`, and the share (None when there is nobody to count)."""
+
+    count: int
+    total: int
+
+    @property
+    def share(self) -> Decimal | None:
+        if not self.total:
+            return None
+        return Decimal(self.count) / Decimal(self.total)
+
+
+@dataclass(frozen=True)
+class ExamLine:
+    programme: str  # a Student.Programme value, or "" for all programmes
+    label: str
+    rate: Rate
+
+
+@dataclass(frozen=True)
+class Indicators:
+    year: int  # the school year starting in `year`: 2025 is 2025-2026
+    start: dt.date
+    end: dt.date
+    enrolled: int
+    entered: int
+    leavers: int
+    exams: list[ExamLine]
+    drop_out: Rate
+    placement_6m: Rate
+    placement_12m: Rate
+    further_study: Rate
+    unknown_6m: int  # leavers whose destination at 6 months is empty or unknown
+    unknown_12m: int
+
+    @property
+    def label(self) -> str:
+        return school_year_label(self.year)
+
+    @property
+    def exam_total(self) -> ExamLine:
+        return self.exams[-1]
+
+
+def school_year_label(year: int) -> str:
+    return f"{year}-{year + 1}"
+
+
+def school_year_bounds(year: int, policy: Policy) -> tuple[dt.date, dt.date]:
+    start = dt.date(year, policy.school_year_start_month, policy.school_year_start_day)
+    return start, start.replace(year=year + 1) - dt.timedelta(days=1)
+
+
+def current_school_year(today: dt.date, policy: Policy) -> int:
+    return policy.school_year_start(today).year
+
+
+def available_years(today: dt.date, policy: Policy) -> list[int]:
+    """From the first pupil's entry to the current school year, latest first."""
+    current = current_school_year(today, policy)
+    first = Student.objects.exclude(status=Student.Status.APPLICANT).aggregate(
+        first=Min("entry_date")
+    )["first"]
+    oldest = min(policy.school_year_start(first).year, current) if first else current
+    return list(range(current, oldest - 1, -1))
+
+
+def compute(year: int, policy: Policy | None = None) -> Indicators:
+    """All the figures of one school year, in one SQL query."""
+    policy = policy or Policy.load()
+    start, end = school_year_bounds(year, policy)
+    left = _LEFT & Q(left_on__gte=start, left_on__lte=end)
+    known_6m = left & ~Q(destination_6m__in=["", Student.Destination.UNKNOWN])
+    known_12m = left & ~Q(destination_12m__in=["", Student.Destination.UNKNOWN])
+    aggregates = {
+        "enrolled": Count("pk"),
+        "entered": Count("pk", filter=Q(entry_date__gte=start)),
+        "leavers": Count("pk", filter=left),
+        "dropped": Count("pk", filter=left & Q(leaving_reason__in=Student.DROP_OUT_REASONS)),
+        "known_6m": Count("pk", filter=known_6m),
+        "placed_6m": Count("pk", filter=left & Q(destination_6m__in=Student.PLACED)),
+        "known_12m": Count("pk", filter=known_12m),
+        "placed_12m": Count("pk", filter=left & Q(destination_12m__in=Student.PLACED)),
+        "study_6m": Count("pk", filter=left & Q(destination_6m=Student.Destination.FURTHER_STUDY)),
+        "sat": Count("pk", filter=left & _SAT),
+        "passed": Count("pk", filter=left & _PASSED),
+    }
+    for programme in Student.Programme.values:
+        aggregates[f"sat_{programme}"] = Count("pk", filter=left & _SAT & Q(programme=programme))
+        aggregates[f"passed_{programme}"] = Count(
+            "pk", filter=left & _PASSED & Q(programme=programme)
+        )
+    row = Student.objects.present_during(start, end).aggregate(**aggregates)
+    exams = [
+        ExamLine(value, label, Rate(row[f"passed_{value}"], row[f"sat_{value}"]))
+        for value, label in Student.Programme.choices
+    ]
+    exams.append(ExamLine("", "", Rate(row["passed"], row["sat"])))
+    return Indicators(
+        year=year,
+        start=start,
+        end=end,
+        enrolled=row["enrolled"],
+        entered=row["entered"],
+        leavers=row["leavers"],
+        exams=exams,
+        drop_out=Rate(row["dropped"], row["enrolled"]),
+        placement_6m=Rate(row["placed_6m"], row["known_6m"]),
+        placement_12m=Rate(row["placed_12m"], row["known_12m"]),
+        further_study=Rate(row["study_6m"], row["known_6m"]),
+        unknown_6m=row["leavers"] - row["known_6m"],
+        unknown_12m=row["leavers"] - row["known_12m"],
+    )
