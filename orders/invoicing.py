@@ -18,13 +18,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecoles import pdf
 from ecoles.models import School
 from orders.models import (
     ZERO,
@@ -348,65 +348,8 @@ def _settle(invoice: Invoice, by) -> None:
 
 
 def render_pdf(template: str, context: dict) -> bytes:
-    """ecoles.pdf.render_pdf, made to work with WeasyPrint 70.
-
-    TEMPORARY: ecoles/pdf.py imports `weasyprint.default_url_fetcher` (removed in 70) and
-    receives URLs as `file:///static/...`; until it moves to `weasyprint.urls.URLFetcher`
-    (asked for in the orders report), this renders the same way with a fetcher that
-    delegates to its `_fetch` rules (static files and media only, no network).
-    """
-    from ecoles import pdf
-
-    try:
-        from weasyprint import default_url_fetcher  # noqa: F401
-    except ImportError:
-        pass
-    else:  # an older WeasyPrint: the project's renderer works as it is
-        return pdf.render_pdf(template, context)
-
-    from django.template.loader import render_to_string
-    from django.utils import translation
-    from weasyprint import HTML
-    from weasyprint.urls import URLFetcher
-
-    class Fetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("file:///"):
-                url = url.removeprefix("file://")
-            if url.startswith("/"):
-                path = None
-                for prefix, resolve in (
-                    ("/" + settings.STATIC_URL.lstrip("/"), _static_path),
-                    ("/" + settings.MEDIA_URL.lstrip("/"), _media_path),
-                ):
-                    if url.startswith(prefix):
-                        path = resolve(url.removeprefix(prefix))
-                if path:
-                    return super().fetch(path.as_uri())
-            if url.startswith("data:"):
-                return super().fetch(url)
-            raise ValueError(f"PDF documents may not load {url}")
-
-    context = {"school": School.load(), **context}
-    with translation.override("fr"):
-        html = render_to_string(template, context)
-    return HTML(string=html, base_url="/", url_fetcher=Fetcher()).write_pdf()
-
-
-def _static_path(name: str):
-    from pathlib import Path
-
-    from django.contrib.staticfiles import finders
-
-    found = finders.find(name)
-    return Path(found) if found else None
-
-
-def _media_path(name: str):
-    path = (settings.MEDIA_ROOT / name).resolve()
-    if path.is_relative_to(settings.MEDIA_ROOT.resolve()) and path.is_file():
-        return path
-    return None
+    """Render a document of ours to PDF bytes (ecoles.pdf, the only WeasyPrint user)."""
+    return pdf.render_pdf(template, context)
 
 
 def render_document(document: Invoice | CreditNote) -> bytes:
