@@ -137,7 +137,7 @@ def balance_bounds(day: dt.date):
 @role_required(TRAINER, DIRECTOR)
 def worklog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     log = None
-    if pk:
+    if pk is not None:
         log = get_object_or_404(
             WorkLog.objects.visible_to(request.user).select_related("order", "student"), pk=pk
         )
