@@ -124,7 +124,7 @@ def budget_pdf(request: HttpRequest) -> HttpResponse:
 @role_required(DIRECTOR, ACCOUNTANT)
 def budget_line_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpResponse:
     budget_year = get_object_or_404(BudgetYear, start__year=year)
-    line = get_object_or_404(BudgetLine, pk=pk, year=budget_year) if pk else None
+    line = get_object_or_404(BudgetLine, pk=pk, year=budget_year) if pk is not None else None
     form = BudgetLineForm(request.POST or None, instance=line)
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)

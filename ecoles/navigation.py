@@ -22,6 +22,7 @@ NAV = [
     Entry(_("Pupils"), "students:list", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("Team entry"), "training:team_entry", frozenset({TRAINER, DIRECTOR})),
     Entry(_("Theory"), "training:sessions", frozenset({TEACHER, DIRECTOR, OFFICE})),
+    Entry(_("Balances"), "training:balances", frozenset({DIRECTOR, OFFICE, TRAINER})),
     Entry(_("Orders"), "orders:list", frozenset({DIRECTOR, OFFICE, TRAINER, ACCOUNTANT})),
     Entry(_("Customers"), "orders:customers", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Invoices"), "orders:invoices", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),

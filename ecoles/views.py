@@ -7,25 +7,29 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
+from ecoles import dashboards
 from ecoles.access import role_required
 from ecoles.forms import PolicyForm, SchoolForm, WorkshopForm
 from ecoles.models import Policy, School, Workshop
 from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TEACHER, TRAINER
 
-HOME_TEMPLATES = {
-    DIRECTOR: "ecoles/home_director.html",
-    OFFICE: "ecoles/home_office.html",
-    TRAINER: "ecoles/home_trainer.html",
-    TEACHER: "ecoles/home_teacher.html",
-    ACCOUNTANT: "ecoles/home_accountant.html",
+HOME_KEYS = {
+    DIRECTOR: "director",
+    OFFICE: "office",
+    TRAINER: "trainer",
+    TEACHER: "teacher",
+    ACCOUNTANT: "accountant",
 }
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """Each role's home page: what needs attention today (ecoles/dashboards.py)."""
     role = request.user.main_role
     if role is None:
         return render(request, "ecoles/home_norole.html")
-    return render(request, HOME_TEMPLATES[role], {"school": School.load(), "role": role})
+    key = HOME_KEYS[role]
+    context = {"school": School.load(), "role": role, **dashboards.for_role(key, request.user)}
+    return render(request, f"ecoles/home_{key}.html", context)
 
 
 @role_required(DIRECTOR)
@@ -57,7 +61,7 @@ def workshop_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(DIRECTOR)
 def workshop_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    workshop = get_object_or_404(Workshop, pk=pk) if pk else None
+    workshop = get_object_or_404(Workshop, pk=pk) if pk is not None else None
     form = WorkshopForm(request.POST or None, instance=workshop)
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -177,7 +177,7 @@ def _detail_context(request: HttpRequest, order: Order, **forms) -> dict:
 
 @role_required(*WORKSHOP)
 def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    order = _order_for(request.user, pk) if pk else None
+    order = _order_for(request.user, pk) if pk is not None else None
     if order and order.status in (Order.Status.INVOICED, Order.Status.PAID, Order.Status.CANCELLED):
         messages.error(request, _("An invoiced or cancelled order can no longer be changed."))
         return redirect("orders:detail", order.pk)
@@ -410,7 +410,7 @@ def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*FRONT_OFFICE)
 def customer_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
-    customer = get_object_or_404(Customer, pk=pk) if pk else None
+    customer = get_object_or_404(Customer, pk=pk) if pk is not None else None
     form = CustomerForm(_posted(request), instance=customer)
     contacts = ContactFormSet(_posted(request), instance=customer, prefix="contacts")
     if request.method == "POST" and form.is_valid() and contacts.is_valid():
