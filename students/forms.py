@@ -187,15 +187,7 @@ class LeavingForm(forms.ModelForm):
 
     class Meta:
         model = Student
-        fields = [
-            "left_on",
-            "leaving_reason",
-            "exam_result",
-            "destination_6m",
-            "contract_6m",
-            "destination_12m",
-            "contract_12m",
-        ]
+        fields = Student.LEAVING_FIELDS
         widgets = {"left_on": DateInput}
 
     def __init__(self, *args, **kwargs) -> None:

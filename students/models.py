@@ -150,6 +150,16 @@ class Student(models.Model):
         PROFESSIONALISATION = "professionalisation", _("Contrat de professionnalisation")
         OTHER = "other", _("Other contract")
 
+    # What the leaving form records, and a re-admission clears.
+    LEAVING_FIELDS = (
+        "left_on",
+        "leaving_reason",
+        "exam_result",
+        "destination_6m",
+        "contract_6m",
+        "destination_12m",
+        "contract_12m",
+    )
     # Reasons the network counts as a drop-out (a departure without a solution).
     DROP_OUT_REASONS = (LeavingReason.DROPPED_OUT, LeavingReason.EXCLUDED)
     # Destinations counted as placed (insertion): a job, a contract or a school.
@@ -320,16 +330,8 @@ class Student(models.Model):
 
     def clear_leaving(self) -> None:
         """Re-admission: the pupil is back, his leaving and destinations no longer hold."""
-        self.left_on = None
-        for field in (
-            "leaving_reason",
-            "exam_result",
-            "destination_6m",
-            "contract_6m",
-            "destination_12m",
-            "contract_12m",
-        ):
-            setattr(self, field, "")
+        for field in self.LEAVING_FIELDS:
+            setattr(self, field, None if field == "left_on" else "")
 
     @property
     def full_name(self) -> str:
