@@ -151,3 +151,30 @@ def bar_chart(
     out += _legend(series, left, height - 12)
     out.append("</svg>")
     return mark_safe("".join(out))  # noqa: S308 - every text above is escaped
+
+
+def share_gauge(
+    share: Decimal | None, low: Decimal, high: Decimal, *, scale: int = 60
+) -> SafeString:
+    """A share (0-1) as a bar on a 0-`scale` % axis, the target band (`low`-`high` %) shaded."""
+
+    def x(percent: float) -> float:
+        return round(300 * min(max(percent, 0.0), scale) / scale, 1)
+
+    band = f'<rect x="{x(float(low))}" y="6" width="{x(float(high)) - x(float(low))}" '
+    band += 'height="16" fill="#c8e6c9"/>'
+    bar = ""
+    if share is not None:
+        bar = f'<rect x="0" y="10" width="{x(float(share) * 100)}" height="8" fill="{PALETTE[0]}"/>'
+    return mark_safe(  # noqa: S308 - numbers only
+        '<svg class="gauge" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 300 36" '
+        'role="img" aria-hidden="true">'
+        '<rect x="0" y="6" width="300" height="16" rx="3" fill="#e6e6e6"/>'
+        f"{band}{bar}"
+        f'<text x="0" y="34" font-size="10" {FONT}>0 %</text>'
+        f'<text x="{x(float(low))}" y="34" font-size="10" text-anchor="middle" {FONT}>'
+        f"{low:.0f}</text>"
+        f'<text x="{x(float(high))}" y="34" font-size="10" text-anchor="middle" {FONT}>'
+        f"{high:.0f}</text>"
+        f'<text x="300" y="34" font-size="10" text-anchor="end" {FONT}>{scale} %</text></svg>'
+    )

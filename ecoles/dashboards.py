@@ -1,0 +1,179 @@
+"""What each role sees first (SPEC.md §2, R1, R3, R5): figures that need attention today.
+
+Each function returns a template context built with a fixed number of SQL queries,
+whatever the size of the school's history (lists are cut to a few rows).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.utils import timezone
+
+from ecoles import budget
+from ecoles.charts import share_gauge
+from ecoles.models import BudgetYear, Policy
+from orders.models import Invoice, Order, Payment
+from students import indicators
+from students.models import Guardian, Student
+from training import balance
+from training.models import Attendance, TheorySession
+
+SHOWN = 6  # rows of each list on a home page
+ZERO = Decimal("0.00")
+
+
+def _out_of_balance(students, today: dt.date, policy: Policy) -> list[tuple[Student, object]]:
+    """Pupils whose year-to-date balance is not 'balanced', the largest gaps first."""
+    start = policy.school_year_start(today)
+    pupils = {s.pk: s for s in students.select_related("workshop")}
+    found = [
+        (pupils[pk], b)
+        for pk, b in balance.balances(list(pupils), start, today, policy=policy).items()
+        if b.status in (balance.TOO_MUCH_PRODUCTION, balance.TOO_MUCH_THEORY)
+    ]
+    return sorted(found, key=lambda pair: -abs(pair[1].gap))
+
+
+def _overdue(today: dt.date) -> dict:
+    overdue = Invoice.objects.overdue(today)
+    totals = overdue.aggregate(count=Count("pk"), due=Sum("balance_due"))
+    return {
+        "overdue_count": totals["count"],
+        "overdue_amount": totals["due"] or ZERO,
+        "overdue_invoices": list(overdue.order_by("due_date")[:SHOWN]),
+    }
+
+
+def director(user, today: dt.date) -> dict:
+    policy = Policy.load()
+    year = BudgetYear.for_day(today)
+    unbalanced = _out_of_balance(Student.objects.enrolled(), today, policy)
+    late = Order.objects.late(today).select_related("customer", "workshop")
+    school_year = indicators.current_school_year(today, policy) - 1
+    summary = budget.summary(year)
+    return {
+        "budget_year": year,
+        "summary": summary,
+        "share_gauge": share_gauge(summary.share, summary.share_min, summary.share_max),
+        "unbalanced": unbalanced[:SHOWN],
+        "unbalanced_count": len(unbalanced),
+        "late_orders": list(late.order_by("promised_date")[:SHOWN]),
+        "late_count": late.count(),
+        "quotes_waiting": Order.objects.with_status(Order.Status.SENT, today).count(),
+        "indicators": indicators.compute(school_year, policy),
+        **_overdue(today),
+    }
+
+
+def office(user, today: dt.date) -> dict:
+    drafts = Order.objects.filter(status=Order.Status.DRAFT).select_related("customer")
+    # A sent quote unanswered for a week is worth a call; past its validity it has expired.
+    follow_up = (
+        Order.objects.with_status(Order.Status.SENT, today)
+        .filter(quote_date__lte=today - dt.timedelta(days=7))
+        .select_related("customer")
+    )
+    to_invoice = Order.objects.filter(status=Order.Status.DELIVERED).select_related("customer")
+    has_guardian = Exists(Guardian.objects.filter(student=OuterRef("pk")))
+    missing = (
+        Student.objects.enrolled()
+        .current()
+        .annotate(has_guardian=has_guardian)
+        .filter(Q(has_guardian=False) | Q(tutor__isnull=True) | Q(phone="") & Q(email=""))
+        .select_related("workshop")
+    )
+    return {
+        "drafts": list(drafts.order_by("pk")[:SHOWN]),
+        "drafts_count": drafts.count(),
+        "follow_up": list(follow_up.order_by("quote_date")[:SHOWN]),
+        "follow_up_count": follow_up.count(),
+        "to_invoice": list(to_invoice.order_by("pk")[:SHOWN]),
+        "to_invoice_count": to_invoice.count(),
+        "missing_data": list(missing[:SHOWN]),
+        "missing_count": missing.count(),
+        **_overdue(today),
+    }
+
+
+def trainer(user, today: dt.date) -> dict:
+    policy = Policy.load()
+    orders = Order.objects.visible_to(user)
+    in_hand = (
+        orders.filter(status__in=[Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION])
+        .select_related("customer")
+        .order_by("promised_date", "pk")
+    )
+    to_estimate = orders.filter(status=Order.Status.DRAFT).select_related("customer")
+    pupils = Student.objects.visible_to(user).enrolled().select_related("workshop")
+    week = balance.periods(today, policy)["week"]
+    week_balances = balance.balances(pupils, week[0], min(week[1], today), policy=policy)
+    return {
+        "orders": list(in_hand[: SHOWN * 2]),
+        "orders_count": in_hand.count(),
+        "to_estimate": list(to_estimate.order_by("pk")[:SHOWN]),
+        "pupils_week": [(p, week_balances[p.pk]) for p in pupils],
+        "week": week,
+    }
+
+
+def teacher(user, today: dt.date) -> dict:
+    sessions = TheorySession.objects.filter(teacher=user)
+    pending = Attendance.objects.filter(status=Attendance.Status.PENDING)
+    todays = (
+        sessions.filter(start__date=today)
+        .annotate(pending=Count("attendances", filter=Q(attendances__status="pending")))
+        .order_by("start")
+    )
+    to_take = (
+        sessions.filter(start__date__lt=today)
+        .filter(Exists(pending.filter(session=OuterRef("pk"))))
+        .order_by("-start")
+    )
+    since = today - dt.timedelta(days=30)
+    absent = (
+        Attendance.objects.filter(status=Attendance.Status.ABSENT, session__start__date__gte=since)
+        .values("student", "student__first_name", "student__last_name", "student__cohort")
+        .annotate(absences=Count("pk"))
+        .filter(absences__gte=3)
+        .order_by("-absences")
+    )
+    return {
+        "today_sessions": list(todays),
+        "to_take": list(to_take[:SHOWN]),
+        "to_take_count": to_take.count(),
+        "often_absent": list(absent[:SHOWN]),
+        "since": since,
+    }
+
+
+def accountant(user, today: dt.date) -> dict:
+    year = BudgetYear.for_day(today)
+    month_start = today.replace(day=1)
+    month = Payment.objects.filter(date__range=(month_start, today)).aggregate(
+        count=Count("pk"), total=Sum("amount")
+    )
+    return {
+        "budget_year": year,
+        "revenue": budget.production_revenue(year.start, year.end),
+        "cash": budget.cash_received(year.start, year.end),
+        "payments_count": month["count"],
+        "payments_total": month["total"] or ZERO,
+        "month_start": month_start,
+        **_overdue(today),
+    }
+
+
+BY_ROLE = {
+    "director": director,
+    "office": office,
+    "trainer": trainer,
+    "teacher": teacher,
+    "accountant": accountant,
+}
+
+
+def for_role(key: str, user) -> dict:
+    return BY_ROLE[key](user, timezone.localdate())
