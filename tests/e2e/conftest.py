@@ -3,6 +3,7 @@ pytest-django's live server. They skip, saying why, where no Chromium is found."
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 
@@ -35,6 +36,18 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
+# One Playwright and one Chromium per test process, shared by every `browser` fixture
+# (other apps' browser tests import this fixture into their own conftest: two sync
+# Playwright instances cannot run in one process).
+_SHARED: dict = {}
+
+
+def _close_shared() -> None:
+    if "browser" in _SHARED:
+        _SHARED.pop("browser").close()
+        _SHARED.pop("playwright").stop()
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not (os.path.exists(CHROMIUM) or shutil.which("chromium")):
@@ -43,10 +56,14 @@ def browser():
         from playwright.sync_api import sync_playwright
     except ImportError:
         _unavailable("the playwright package is not installed (pip install '.[dev]')")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield browser
-        browser.close()
+    if "browser" not in _SHARED:
+        playwright = sync_playwright().start()
+        _SHARED["playwright"] = playwright
+        _SHARED["browser"] = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=ARGS, headless=True
+        )
+        atexit.register(_close_shared)
+    return _SHARED["browser"]
 
 
 @pytest.fixture
