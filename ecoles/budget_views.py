@@ -123,6 +123,8 @@ def budget_pdf(request: HttpRequest) -> HttpResponse:
 
 @role_required(DIRECTOR, ACCOUNTANT)
 def budget_line_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpResponse:
+    if not 1900 <= year <= 9999:
+        raise Http404
     budget_year = get_object_or_404(BudgetYear, start__year=year)
     line = get_object_or_404(BudgetLine, pk=pk, year=budget_year) if pk is not None else None
     form = BudgetLineForm(request.POST or None, instance=line)

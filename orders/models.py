@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 from stdnum.eu import vat as stdnum_vat
+from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
@@ -188,10 +189,13 @@ class Customer(models.Model):
         return self.name
 
     def clean(self) -> None:
-        if self.siret:
-            self.siret = stdnum_siret.compact(self.siret)
-        if self.vat_number:
-            self.vat_number = stdnum_vat.compact(self.vat_number)
+        try:
+            if self.siret:
+                self.siret = stdnum_siret.compact(self.siret)
+            if self.vat_number:
+                self.vat_number = stdnum_vat.compact(self.vat_number)
+        except StdnumError as exc:
+            raise ValidationError(_("Only digits, letters and spaces, please.")) from exc
         if self.kind == self.Kind.INDIVIDUAL:
             if self.siret:
                 raise ValidationError({"siret": _("An individual has no SIRET.")})
@@ -881,6 +885,7 @@ class Invoice(IssuedDocument):
     )
     early_payment_discount = models.CharField(_("early-payment discount terms"), max_length=200)
     pdf = models.FileField(_("PDF"), upload_to=document_upload, blank=True)
+    history = HistoricalRecords()
 
     objects = InvoiceQuerySet.as_manager()
 
@@ -979,6 +984,7 @@ class CreditNote(IssuedDocument):
     )
     reason = models.CharField(_("reason"), max_length=300)
     pdf = models.FileField(_("PDF"), upload_to=credit_note_upload, blank=True)
+    history = HistoricalRecords()
 
     objects = CreditNoteQuerySet.as_manager()
 

@@ -18,6 +18,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from ecoles.models import Policy
 from training import balance, timeguard
@@ -254,7 +255,9 @@ def plan_session(
         raise Refused(overlaps)
     with transaction.atomic():
         session.save()
-        Attendance.objects.bulk_create(Attendance(session=session, student=s) for s in students)
+        bulk_create_with_history(
+            [Attendance(session=session, student=s) for s in students], Attendance
+        )
     return session
 
 
