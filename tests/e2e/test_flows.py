@@ -1,0 +1,94 @@
+"""The daily paths, end to end in a real browser: the trainer's team entry on a phone,
+the director's override of a balance refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from orders.models import Customer, Order
+from students.models import Student
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_in
+from training.models import Override, WorkLog
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PARIS = ZoneInfo("Europe/Paris")
+DAY = dt.date(2026, 11, 18)  # a Wednesday of the school year
+
+
+def pupil(workshop, first: str, last: str) -> Student:
+    return Student.objects.create(
+        first_name=first,
+        last_name=last,
+        birth_date=dt.date(2010, 4, 1),
+        workshop=workshop,
+        entry_date=dt.date(2025, 9, 1),
+        cohort=2025,
+    )
+
+
+@pytest.fixture
+def order(woodwork, woodwork_trainer):
+    customer = Customer.objects.create(kind="individual", name="M. Roche")
+    return Order.objects.create(
+        customer=customer,
+        title="Bibliothèque en chêne",
+        workshop=woodwork,
+        trainer=woodwork_trainer,
+        status=Order.Status.ACCEPTED,
+    )
+
+
+def fill_team_entry(page, order, pupils) -> None:
+    page.goto("/temps/equipe/")
+    page.select_option("select[name=order]", str(order.pk))
+    page.fill("input[name=date]", DAY.isoformat())
+    page.check("input[name=slot][value=morning]")
+    for p in pupils:
+        page.check(f"input[name=students][value='{p.pk}']")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_a_trainer_logs_a_morning_for_his_team_on_a_phone(phone, woodwork, woodwork_trainer, order):
+    team = [pupil(woodwork, "Léa", "Martin"), pupil(woodwork, "Hugo", "Bernard")]
+    log_in(phone, "wood", PASSWORD)
+    fill_team_entry(phone, order, team)
+    logs = WorkLog.objects.filter(order=order)
+    assert logs.count() == 2
+    assert {log.student for log in logs} == set(team)
+    first = logs.first().start.astimezone(PARIS)
+    assert (first.date(), first.hour, first.minute) == (DAY, 8, 30)
+    order.refresh_from_db()
+    assert order.status == Order.Status.IN_PRODUCTION  # the first log starts production
+
+
+def test_the_director_overrides_a_balance_refusal_with_a_reason(page, woodwork, director, order):
+    hugo = pupil(woodwork, "Hugo", "Bernard")
+    # 24 h 30 of production already this school year, no theory: over the 24 h allowance.
+    WorkLog.objects.bulk_create(
+        WorkLog(
+            order=order,
+            student=hugo,
+            start=dt.datetime(2026, 11, day, 8, 30, tzinfo=PARIS),
+            end=dt.datetime(2026, 11, day, 12, 0, tzinfo=PARIS),
+            logged_by=director,
+        )
+        for day in (2, 3, 4, 5, 6, 9, 10)
+    )
+    log_in(page, "dir", PASSWORD)
+    fill_team_entry(page, order, [hugo])
+    assert WorkLog.objects.filter(student=hugo).count() == 7
+    assert "théorie" in page.inner_text("main")  # says how much theory he is short
+    page.fill("[name=override_reason]", "Livraison urgente validée avec la famille")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    assert WorkLog.objects.filter(student=hugo).count() == 8
+    override = Override.objects.get()
+    assert override.reason == "Livraison urgente validée avec la famille"
+    assert page.goto(f"/temps/eleves/{hugo.pk}/").status == 200
+    assert "Livraison urgente validée avec la famille" in page.inner_text("main")
