@@ -67,6 +67,7 @@ def prepare(database: str, scale: int) -> None:
         for path in (WORK / f"sqlite-{scale}").glob("db.sqlite3*"):
             path.unlink()
     manage(env, "migrate", "--noinput", "-v0")
+    manage(env, "collectstatic", "--noinput", "-v0")  # PDFs link the hashed stylesheet
     print(f"seeding {database} at scale {scale}…", file=sys.stderr)
     manage(env, "seed_demo", "--scale", str(scale), "--allow-production")
     marker.touch()
