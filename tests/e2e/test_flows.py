@@ -92,3 +92,52 @@ def test_the_director_overrides_a_balance_refusal_with_a_reason(page, woodwork, 
     assert override.reason == "Livraison urgente validée avec la famille"
     assert page.goto(f"/temps/eleves/{hugo.pk}/").status == 200
     assert "Livraison urgente validée avec la famille" in page.inner_text("main")
+
+
+def test_the_office_takes_an_order_from_quote_to_paid_invoice_and_downloads_it(
+    page, woodwork, office, school, settings, tmp_path
+):
+    from decimal import Decimal
+
+    from orders.models import Invoice, OrderLine
+
+    settings.MEDIA_ROOT = tmp_path
+    customer = Customer.objects.create(kind="individual", name="Mme Garnier", city="Lyon")
+    order = Order.objects.create(customer=customer, title="Comptoir en chêne", workshop=woodwork)
+    OrderLine(
+        order=order,
+        description="Comptoir",
+        quantity=Decimal("1"),
+        unit_price=Decimal("1200"),
+        vat_rate=Decimal("20"),
+    ).compute().save()
+    log_in(page, "office", PASSWORD)
+    for action in ["send", "accept", "start_production"]:
+        page.goto(f"/commandes/{order.pk}/")
+        page.click(f"form[action$='/action/{action}/'] button")
+        page.wait_for_load_state()
+    page.goto(f"/commandes/{order.pk}/livraison/")
+    page.check("input[name=verdict][value=conforms]")
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+    page.click(f"form[action$='/{order.pk}/facturer/'] button")
+    page.wait_for_load_state()
+    invoice = Invoice.objects.get()
+    assert invoice.number in page.inner_text("main")
+    page.goto(f"/commandes/factures/{invoice.pk}/")
+    page.click("details:has(form[action$='/paiement/']) summary")
+    page.fill("input[name=amount]", "1440.00")
+    page.select_option("select[name=method]", "transfer")
+    page.click("form[action$='/paiement/'] button")
+    page.wait_for_load_state()
+    order.refresh_from_db()
+    assert order.status == Order.Status.PAID
+    with page.expect_download() as download:
+        page.evaluate(
+            "url => { const a = document.createElement('a'); a.href = url; a.download = ''; "
+            "document.body.appendChild(a); a.click(); }",
+            f"/commandes/factures/{invoice.pk}/pdf/",
+        )
+    path = download.value.path()
+    with open(path, "rb") as handle:
+        assert handle.read(5) == b"%PDF-"
