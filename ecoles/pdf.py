@@ -10,6 +10,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -20,7 +21,17 @@ def local_path(url: str) -> Path | None:
     static_prefix = "/" + settings.STATIC_URL.lstrip("/")
     media_prefix = "/" + settings.MEDIA_URL.lstrip("/")
     if url.startswith(static_prefix):
-        found = finders.find(url.removeprefix(static_prefix))
+        name = url.removeprefix(static_prefix)
+        # Collected (hashed) names live in STATIC_ROOT in production; sources via finders.
+        collected = Path(settings.STATIC_ROOT) / name
+        if collected.is_file() and collected.resolve().is_relative_to(
+            Path(settings.STATIC_ROOT).resolve()
+        ):
+            return collected
+        try:
+            found = finders.find(name)
+        except SuspiciousFileOperation:
+            return None
         return Path(found) if found else None
     if url.startswith(media_prefix):
         root = Path(settings.MEDIA_ROOT).resolve()

@@ -44,3 +44,18 @@ def test_hours_read_as_hours_and_minutes(value, shown):
 def test_a_share_is_a_percentage():
     assert percent(Decimal("0.6667")) == "67\u00a0%"
     assert percent(Decimal("0.3125"), 1) == "31,3\u00a0%"
+
+
+def test_pdfs_find_the_collected_stylesheet_of_a_production_server(settings, tmp_path):
+    """Without DEBUG, {% static %} gives hashed names that only exist in STATIC_ROOT."""
+    from ecoles.pdf import local_path
+
+    settings.STATIC_ROOT = tmp_path
+    (tmp_path / "css").mkdir()
+    (tmp_path / "css" / "pdf.0123abcd.css").write_text("body {}")
+    assert (
+        local_path("file:///static/css/pdf.0123abcd.css") == tmp_path / "css" / "pdf.0123abcd.css"
+    )
+    assert local_path("/static/css/pdf.css").name == "pdf.css"  # the source, via the finders
+    assert local_path("/static/../../etc/passwd") is None
+    assert local_path("https://example.org/x.css") is None
