@@ -15,7 +15,17 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery, Sum
+from django.db.models import (
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Sum,
+)
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -155,9 +165,21 @@ def _detail_context(request: HttpRequest, order: Order, **forms) -> dict:
     actions = [a for a in order.allowed_actions(user) if a in BUTTON_ACTIONS]
     can_work = user.has_role(*WORKSHOP)
     can_bill = user.has_role(*MONEY)
+    # Hours by pupil through the reverse relation (training.WorkLog), one grouped query.
+    hours_rows = list(
+        order.work_logs.order_by()
+        .values("student", "student__first_name", "student__last_name")
+        .annotate(
+            total=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField())),
+            logs=Count("pk"),
+        )
+        .order_by("student__last_name", "student__first_name")
+    )
     return {
         "order": order,
         "school": school,
+        "hours_rows": hours_rows,
+        "hours_total": order.time_worked,
         "totals": order.totals(school.charges_vat),
         "actions": [(a, TRANSITIONS[a].label) for a in actions],
         "can_edit": can_work and order.status not in ("invoiced", "paid", "cancelled"),

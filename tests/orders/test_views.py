@@ -256,3 +256,29 @@ def test_the_office_takes_a_customer_from_quote_to_paid_invoice_in_french(
         "sent", "accepted", "in_production", "delivered", "invoiced", "paid",
     ]  # fmt: skip
     assert client.get(reverse("orders:invoice_pdf", args=[invoice.pk])).content.startswith(b"%PDF")
+
+
+def test_the_order_page_shows_its_hours_by_pupil(
+    wood_order, woodwork, woodwork_trainer, client_for
+):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    from students.models import Student
+    from training.models import WorkLog
+
+    paris = ZoneInfo("Europe/Paris")
+    lea = Student.objects.create(
+        first_name="Léa", last_name="Martin", birth_date=dt.date(2010, 3, 1),
+        workshop=woodwork, entry_date=dt.date(2025, 9, 1), cohort=2025,
+    )  # fmt: skip
+    for day in (17, 18):
+        WorkLog.objects.create(
+            order=wood_order, student=lea, logged_by=woodwork_trainer,
+            start=dt.datetime(2026, 11, day, 8, 30, tzinfo=paris),
+            end=dt.datetime(2026, 11, day, 12, 0, tzinfo=paris),
+        )  # fmt: skip
+    body = client_for(woodwork_trainer).get(reverse("orders:detail", args=[wood_order.pk]))
+    text = html.unescape(body.content.decode())
+    assert "Léa Martin" in text
+    assert "7\u00a0h" in text
