@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from decimal import Decimal
 
@@ -17,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from ecoles import budget
 from ecoles.access import role_required
 from ecoles.charts import PALETTE, Series, bar_chart, line_chart
+from ecoles.exports import csv_response
 from ecoles.models import BudgetLine, BudgetYear
 from ecoles.pdf import render_pdf
 from ecoles.roles import ACCOUNTANT, DIRECTOR
@@ -172,46 +172,34 @@ def _budget_url() -> str:
     return reverse("budget")
 
 
-def _csv_response(filename: str) -> tuple[HttpResponse, csv.writer]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")  # so that Excel reads the accents
-    return response, csv.writer(response, delimiter=";")
-
-
 @role_required(DIRECTOR, ACCOUNTANT)
 def budget_lines_csv(request: HttpRequest) -> HttpResponse:
     year = _year_from(request)
     summary = budget.summary(year)
-    response, writer = _csv_response(f"budget-{year}-lignes.csv")
-    writer.writerow(
-        [_("Kind"), _("Source or category"), _("Label"), _("Funder"), _("Planned"), _("Actual")]
+    header = [_("Kind"), _("Source or category"), _("Label"), _("Funder"), _("Planned")]
+    rows = (
+        [
+            line.get_kind_display(),
+            line.get_source_display() if line.source else line.get_category_display(),
+            line.label,
+            line.funder,
+            _decimal(line.planned),
+            _decimal(summary.production_revenue if line.is_production else line.actual),
+        ]
+        for line in summary.lines
     )
-    for line in summary.lines:
-        actual = summary.production_revenue if line.is_production else line.actual
-        writer.writerow(
-            [
-                line.get_kind_display(),
-                line.get_source_display() if line.source else line.get_category_display(),
-                line.label,
-                line.funder,
-                _decimal(line.planned),
-                _decimal(actual),
-            ]
-        )
-    return response
+    return csv_response(f"budget-{year}-lignes.csv", [*header, _("Actual")], rows)
 
 
 @role_required(DIRECTOR, ACCOUNTANT)
 def budget_monthly_csv(request: HttpRequest) -> HttpResponse:
     year = _year_from(request)
-    response, writer = _csv_response(f"budget-{year}-chiffre-affaires-mensuel.csv")
-    writer.writerow([_("Month"), _("Production revenue excl. VAT"), _("Cumulative")])
-    total = Decimal(0)
+    rows, total = [], Decimal(0)
     for month, amount in budget.monthly_revenue(year.start, year.end):
         total += amount
-        writer.writerow([month.strftime("%Y-%m"), _decimal(amount), _decimal(total)])
-    return response
+        rows.append([month.strftime("%Y-%m"), _decimal(amount), _decimal(total)])
+    header = [_("Month"), _("Production revenue excl. VAT"), _("Cumulative")]
+    return csv_response(f"budget-{year}-chiffre-affaires-mensuel.csv", header, rows)
 
 
 def _decimal(value: Decimal | None) -> str:

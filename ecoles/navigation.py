@@ -41,6 +41,13 @@ def entries_for(user, current_path: str = "") -> list[dict]:
             url = reverse(entry.url_name)
         except NoReverseMatch:  # page not built yet in this version
             continue
-        active = current_path == url if url == "/" else current_path.startswith(url)
-        items.append({"label": entry.label, "url": url, "active": active})
+        items.append({"label": entry.label, "url": url, "active": False})
+    # The longest URL that prefixes the current path is the page's entry (/eleves/indicateurs/
+    # is Indicators, not Pupils); the home page only on itself.
+    matches = [i for i in items if current_path.startswith(i["url"]) and i["url"] != "/"]
+    if matches:
+        max(matches, key=lambda i: len(i["url"]))["active"] = True
+    elif current_path == "/":
+        for item in items:
+            item["active"] = item["url"] == "/"
     return items

@@ -7,7 +7,6 @@ the money and handles invoices, credit notes and payments. Someone else's order 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from decimal import Decimal
 
@@ -33,6 +32,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecoles.access import role_required
+from ecoles.exports import csv_response
 from ecoles.models import School
 from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TRAINER
 from orders import invoicing
@@ -507,37 +507,29 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
     notes = CreditNote.objects.select_related("invoice").order_by("year", "sequence")
     if form.is_valid() and form.cleaned_data["year"]:
         notes = notes.filter(year=form.cleaned_data["year"])
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="factures-avoirs.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with accents right only with a BOM
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(
-        [
-            _("Type"), _("Number"), _("Date"), _("Customer"), _("Excl. VAT"), _("VAT"),
-            _("Incl. VAT"), _("Amount paid"), _("Due"), _("Due date"), _("Invoice"),
-        ]
-    )  # fmt: skip
+    header = [
+        _("Type"), _("Number"), _("Date"), _("Customer"), _("Excl. VAT"), _("VAT"),
+        _("Incl. VAT"), _("Amount paid"), _("Due"), _("Due date"), _("Invoice"),
+    ]  # fmt: skip
 
     def num(value: Decimal) -> str:
         return f"{value:.2f}".replace(".", ",")
 
-    for inv in invoices.iterator():
-        writer.writerow(
-            [
+    def rows():
+        for inv in invoices.iterator():
+            yield [
                 _("Invoice"), inv.number, inv.issue_date.strftime("%d/%m/%Y"), inv.customer_name,
                 num(inv.total_excl_vat), num(inv.total_vat), num(inv.total_incl_vat),
                 num(inv.amount_paid), num(inv.balance_due), inv.due_date.strftime("%d/%m/%Y"), "",
-            ]
-        )  # fmt: skip
-    for note in notes.iterator():
-        writer.writerow(
-            [
+            ]  # fmt: skip
+        for note in notes.iterator():
+            yield [
                 _("Credit note"), note.number, note.issue_date.strftime("%d/%m/%Y"),
                 note.customer_name, num(-note.total_excl_vat), num(-note.total_vat),
                 num(-note.total_incl_vat), "", "", "", note.invoice.number,
-            ]
-        )  # fmt: skip
-    return response
+            ]  # fmt: skip
+
+    return csv_response("factures-avoirs.csv", header, rows())
 
 
 def _invoice_context(request: HttpRequest, invoice: Invoice, **forms) -> dict:

@@ -8,7 +8,6 @@ pupil's tutor and the direction, so that their existence shows nowhere else.
 from __future__ import annotations
 
 import base64
-import csv
 from pathlib import Path
 
 from django.contrib import messages
@@ -27,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import ReadLog
 from ecoles.access import role_required
+from ecoles.exports import csv_response
 from ecoles.models import Policy
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from students import anonymisation, importing, indicators
@@ -99,24 +99,6 @@ def _links(user, pages, pk: int) -> list[tuple[str, str]]:
         if allowed is None or user.has_role(*allowed):
             links.append((label, url))
     return links
-
-
-def _csv_cell(value) -> str:
-    """A cell a spreadsheet shows as text: no formula injection (=, +, -, @)."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
-def _csv_response(filename: str, header: list[str], rows) -> HttpResponse:
-    """Semicolons and a BOM: what Excel in French opens without asking."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([_csv_cell(v) for v in row])
-    return response
 
 
 def _list_queryset(request: HttpRequest):
@@ -207,7 +189,7 @@ def student_export(request: HttpRequest) -> HttpResponse:
             yield row
 
     stamp = timezone.localdate().strftime("%Y-%m-%d")
-    return _csv_response(f"eleves-{stamp}.csv", header, rows())
+    return csv_response(f"eleves-{stamp}.csv", header, rows())
 
 
 @role_required(DIRECTOR, OFFICE, TRAINER, TEACHER)
@@ -442,7 +424,7 @@ def indicator_export(request: HttpRequest) -> HttpResponse:
         line(_("Further study at 6 months"), f.further_study),
     ]
     header = [_("School year"), _("Indicator"), _("Count"), _("Out of"), _("Rate (%)")]
-    return _csv_response(f"indicateurs-{f.label}.csv", header, rows)
+    return csv_response(f"indicateurs-{f.label}.csv", header, rows)
 
 
 @role_required(DIRECTOR)

@@ -59,3 +59,21 @@ def test_pdfs_find_the_collected_stylesheet_of_a_production_server(settings, tmp
     assert local_path("/static/css/pdf.css").name == "pdf.css"  # the source, via the finders
     assert local_path("/static/../../etc/passwd") is None
     assert local_path("https://example.org/x.css") is None
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [
+        ('=HYPERLINK("http://x")', '\'=HYPERLINK("http://x")'),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("+33 6 12", "'+33 6 12"),
+        ("-200,00", "-200,00"),
+        ("-12.5", "-12.5"),
+        ("Dupont", "Dupont"),
+        (None, ""),
+    ],
+)
+def test_csv_cells_never_start_a_formula_but_numbers_stay_numbers(value, shown):
+    from ecoles.exports import cell
+
+    assert cell(value) == shown

@@ -263,3 +263,10 @@ class TestWorkshops:
         assert response.status_code == 200
         assert "Ce champ est obligatoire" in response.content.decode()
         assert not Workshop.objects.exists()
+
+
+def test_the_menu_marks_the_most_precise_entry(db, client, director):
+    client.force_login(director)
+    body = client.get(reverse("students:indicators")).content.decode()
+    assert body.count('aria-current="page"') == 1
+    assert 'aria-current="page">Indicateurs<' in body
