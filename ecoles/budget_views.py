@@ -9,6 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -133,7 +134,7 @@ def budget_line_edit(request: HttpRequest, year: int, pk: int | None = None) -> 
         saved.year = budget_year
         saved.save()
         messages.success(request, _("The budget line was saved."))
-        return redirect(f"{_budget_url()}?year={budget_year.start.year}")
+        return redirect(f"{reverse('budget')}?year={budget_year.start.year}")
     return render(
         request, "ecoles/budget_line_form.html", {"form": form, "year": budget_year, "line": line}
     )
@@ -143,7 +144,7 @@ def budget_line_edit(request: HttpRequest, year: int, pk: int | None = None) -> 
 def budget_year_add(request: HttpRequest) -> HttpResponse:
     """Open the next budget year, copying the plan of the latest one."""
     if request.method != "POST":
-        return redirect(_budget_url())
+        return redirect(reverse("budget"))
     latest = BudgetYear.objects.first()
     day = (latest.end + dt.timedelta(days=1)) if latest else timezone.localdate()
     new = BudgetYear.for_day(day)
@@ -163,13 +164,7 @@ def budget_year_add(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, _("Budget year %(year)s opened with last year's plan.") % {"year": new}
     )
-    return redirect(f"{_budget_url()}?year={new.start.year}")
-
-
-def _budget_url() -> str:
-    from django.urls import reverse
-
-    return reverse("budget")
+    return redirect(f"{reverse('budget')}?year={new.start.year}")
 
 
 @role_required(DIRECTOR, ACCOUNTANT)

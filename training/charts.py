@@ -6,11 +6,14 @@ The same markup serves the pages and the PDFs (no JavaScript, no external fonts)
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from fractions import Fraction
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from ecoles.templatetags.ecoles import hours as format_hours
 
 PRODUCTION_COLOUR = "#1565c0"
 THEORY_COLOUR = "#f9a825"
@@ -18,9 +21,7 @@ TARGET_COLOUR = "#c62828"
 
 
 def _h(value: Fraction) -> str:
-    minutes = round(value * 60)
-    h, m = divmod(abs(minutes), 60)
-    return f"{'-' if minutes < 0 else ''}{h} h {m:02d}" if m else f"{h} h"
+    return format_hours(Decimal(value.numerator) / Decimal(value.denominator))
 
 
 def weekly_chart(
