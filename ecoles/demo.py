@@ -64,6 +64,7 @@ class DemoContext:
     users: dict[str, User] = field(default_factory=dict)
     workshops: dict[str, Workshop] = field(default_factory=dict)
     progress: Callable[[str], None] = print
+    bar: Callable[[str, int, int], None] = lambda label, done, total: None  # noqa: E731
 
     @property
     def school_year_start(self) -> dt.date:

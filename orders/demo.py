@@ -123,7 +123,7 @@ def seed(ctx: DemoContext) -> None:
     individuals = [c for c in customers if not c.is_company]
 
     plans = []  # (order, state, created date)
-    for years_back in range(ctx.scale):
+    for years_back in reversed(range(ctx.scale)):  # oldest first: numbers follow time
         year_start = ctx.school_year_start.replace(year=ctx.school_year_start.year - years_back)
         for workshop in ctx.workshops.values():
             if years_back == 0:

@@ -2,9 +2,11 @@
 
 A week is about 23 h of workshop and 12 h of theory on one timetable shared by every
 workshop, so no pupil is ever in two places; days stay under 8 h, weeks at 35 h, breaks
-and rest as the law asks. Theory attendance has lateness and absences; one pupil is
-kept on theory catch-up (too much theory), one extra evening is let through by the
-director with a written override. Deterministic (ctx.rng), idempotent, bulk inserts.
+and rest as the law asks. A half-day is two pieces: two subjects of theory, or two
+tasks (often on two orders) in the workshop, each logged, on the orders in production
+that day. Theory attendance has lateness and absences; one pupil is kept on theory
+catch-up (too much theory), one extra evening is let through by the director with a
+written override. Deterministic (ctx.rng), idempotent, bulk inserts.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ from training.models import Attendance, TheorySession, WorkLog
 
 BATCH = 5000
 T = dt.time
-# (weekday, start, end, kind, audience, titles): theory 3.5 + 3.5 + 3.5 + 1.5 = 12 h.
+# (weekday, start, end, kind, audience, titles): theory 3.5 + 3.5 + 3.5 + 1.5 = 12 h; a
+# half-day of two titles is two sessions, one subject after the other.
 THEORY = [
     (0, T(8, 30), T(12), "general", "cohort", ["Français", "Histoire-géographie"]),
     (1, T(13, 30), T(17), "technological", "workshop", ["Technologie", "Lecture de plans"]),
@@ -49,6 +52,19 @@ HOLIDAYS = [((10, 19), (11, 1)), ((12, 20), (12, 31)), ((1, 1), (1, 3)), ((2, 14
 
 def _holiday(day: dt.date) -> bool:
     return any(a <= (day.month, day.day) <= b for a, b in HOLIDAYS)
+
+
+def _minutes(time: dt.time) -> int:
+    return time.hour * 60 + time.minute
+
+
+def _halves(start: dt.time, end: dt.time, parts: int) -> list[tuple[dt.time, dt.time]]:
+    """A half-day of 3 h or more cut in two (8:30-10:15-12:00); a shorter slot whole."""
+    if parts < 2 or _minutes(end) - _minutes(start) < 180:
+        return [(start, end)]
+    middle = (_minutes(start) + _minutes(end)) // 2
+    cut = dt.time(middle // 60, middle % 60)
+    return [(start, cut), (cut, end)]
 
 
 def _at(day: dt.date, time: dt.time) -> dt.datetime:
@@ -80,7 +96,7 @@ def seed(ctx) -> None:
     orders = defaultdict(list)
     for order in Order.objects.filter(
         status__in=["in_production", "delivered", "invoiced", "paid"]
-    ).order_by("pk"):
+    ).order_by("start_date", "pk"):
         orders[order.workshop_id].append(order)
     for workshop in ctx.workshops.values():
         if not orders.get(workshop.pk):
@@ -103,12 +119,14 @@ def seed(ctx) -> None:
     catch_up_from = today - dt.timedelta(days=28)
     extra_day = today - dt.timedelta(days=today.weekday() + 5)  # last week's Wednesday
 
+    on_bench: dict[tuple, list] = {}
     gaps: dict[int, Fraction] = defaultdict(Fraction)
     counted_year: dict[int, dt.date] = {}
     logs: list[WorkLog] = []
     total_logs = total_calls = 0
     day = first - dt.timedelta(days=first.weekday())
-    while day <= last:
+    weeks = (last - day).days // 7 + 1
+    for week in range(1, weeks + 1):
         week_sessions: list[tuple[TheorySession, list]] = []
         for offset in range(5):
             current = day + dt.timedelta(days=offset)
@@ -127,46 +145,53 @@ def seed(ctx) -> None:
                     key = p.cohort if audience == "cohort" else p.workshop_id
                     groups[key].append(p)
                 for index, (key, members) in enumerate(sorted(groups.items())):
-                    session = TheorySession(
-                        subject=subject,
-                        title=titles[(current.toordinal() // 7 + index) % len(titles)],
-                        teacher=teachers[index % len(teachers)],
-                        start=_at(current, start),
-                        end=_at(current, end),
-                        audience=audience,
-                        cohort=key if audience == "cohort" else None,
-                        workshop_id=key if audience == "workshop" else None,
-                    )
-                    week_sessions.append((session, members))
+                    pieces = _halves(start, end, len(titles))
+                    for part, (piece_start, piece_end) in enumerate(pieces):
+                        session = TheorySession(
+                            subject=subject,
+                            title=titles[(current.toordinal() // 7 + index + part) % len(titles)],
+                            teacher=teachers[(index + part) % len(teachers)],
+                            start=_at(current, piece_start),
+                            end=_at(current, piece_end),
+                            audience=audience,
+                            cohort=key if audience == "cohort" else None,
+                            workshop_id=key if audience == "workshop" else None,
+                        )
+                        week_sessions.append((session, members))
             if current > today:
                 continue
             for weekday, start, end in PRODUCTION:
                 if weekday != offset or _at(current, end) > now:
                     continue
-                hours = Fraction(
-                    (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute), 60
-                )
                 for p in present:
-                    choices = orders[p.workshop_id]
+                    key = (p.workshop_id, current)
+                    if key not in on_bench:
+                        on_bench[key] = _on_the_bench(orders[p.workshop_id], current)
+                    choices = on_bench[key]
                     if not choices or rng.random() < 0.04:
                         continue  # absent from the workshop that half-day
                     if p is catch_up and current >= catch_up_from:
                         continue
-                    if gaps[p.pk] + hours > allowance:
-                        continue  # would be refused: the trainer sends him to theory
-                    gaps[p.pk] += hours
-                    logs.append(
-                        WorkLog(
-                            order=rng.choice(choices),
-                            student=p,
-                            start=_at(current, start),
-                            end=_at(current, end),
-                            task=rng.choice(TASKS.get(p.workshop.name, ["Production"])),
-                            logged_by=ctx.trainer_of(p.workshop)
-                            if p.workshop.name in TASKS
-                            else director,
+                    order = rng.choice(choices)
+                    for part, (piece_start, piece_end) in enumerate(_halves(start, end, 2)):
+                        hours = Fraction(_minutes(piece_end) - _minutes(piece_start), 60)
+                        if gaps[p.pk] + hours > allowance:
+                            break  # would be refused: the trainer sends him to theory
+                        gaps[p.pk] += hours
+                        if part and rng.random() < 0.3:
+                            order = rng.choice(choices)  # moves on to another order
+                        logs.append(
+                            WorkLog(
+                                order=order,
+                                student=p,
+                                start=_at(current, piece_start),
+                                end=_at(current, piece_end),
+                                task=rng.choice(TASKS.get(p.workshop.name, ["Production"])),
+                                logged_by=ctx.trainer_of(p.workshop)
+                                if p.workshop.name in TASKS
+                                else director,
+                            )
                         )
-                    )
         # Theory of the week: sessions first (their ids), then the roll call.
         sessions = TheorySession.objects.bulk_create([s for s, _ in week_sessions])
         calls = []
@@ -202,11 +227,23 @@ def seed(ctx) -> None:
             total_logs += len(logs)
             logs = []
         day += dt.timedelta(days=7)
+        ctx.bar("training: weeks", week, weeks)
     WorkLog.objects.bulk_create(logs, batch_size=BATCH)
     total_logs += len(logs)
 
     _one_override(ctx, extra_day, [p for p in enrolled if p is not catch_up], first, director)
     ctx.progress(f"training: {total_logs} work logs, {total_calls} roll-call lines")
+
+
+def _on_the_bench(orders: list, day: dt.date) -> list:
+    """The workshop's orders in production that day (started, not yet delivered); on a day
+    with none, the last one started (the pupils finish it), so each order's hours come
+    from its own weeks and do not grow with the years of history."""
+    started = [o for o in orders if o.start_date and o.start_date <= day]
+    running = [o for o in started if o.delivered_on is None or day <= o.delivered_on]
+    if running:
+        return running
+    return started[-1:] or orders[:1]
 
 
 def _one_override(ctx, day: dt.date, candidates: list, first: dt.date, director) -> None:

@@ -7,6 +7,7 @@ import time
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from ecoles.demo import DemoContext
 from ecoles.models import User
@@ -23,7 +24,7 @@ class Command(BaseCommand):
             "--scale",
             type=int,
             default=1,
-            help="Multiply the history: N school years and N times the pupils (benchmarks).",
+            help="N school years of history, pupils entering and leaving each (benchmarks).",
         )
         parser.add_argument(
             "--if-empty",
@@ -47,7 +48,7 @@ class Command(BaseCommand):
         if if_empty and User.objects.exists():
             self.stdout.write("The database already has users: demo school not loaded.")
             return
-        ctx = DemoContext(scale=scale, progress=self._progress)
+        ctx = DemoContext(scale=scale, progress=self._progress, bar=self._bar)
         for name in SEEDERS:
             try:
                 module = importlib.import_module(name)
@@ -59,10 +60,27 @@ class Command(BaseCommand):
             self._progress(f"{name}…")
             module.seed(ctx)
             self._progress(f"{name}: {time.monotonic() - started:.1f} s")
+        if connection.vendor == "postgresql":
+            # Statistics for the planner now, rather than when autovacuum gets round to the
+            # tables just filled (until then it plans as if they were empty).
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
         self.stdout.write(
             self.style.SUCCESS("Demo school ready. Logins: see README (password 'demo').")
         )
 
     def _progress(self, message: str) -> None:
         self.stdout.write(message)
+        self.stdout.flush()
+
+    def _bar(self, label: str, done: int, total: int) -> None:
+        """A bar redrawn in place on a terminal; a line every tenth in a log file."""
+        on_terminal = self.stdout.isatty()
+        if not on_terminal and done * 10 // total == (done - 1) * 10 // total:
+            return
+        filled = 30 * done // max(total, 1)
+        line = f"{label} [{'#' * filled}{'.' * (30 - filled)}] {done}/{total}"
+        self.stdout.write(("\r" + line) if on_terminal else line, ending="")
+        if not on_terminal or done == total:
+            self.stdout.write("")
         self.stdout.flush()

@@ -1,0 +1,53 @@
+"""The demo's time: logs on the orders in production that day, half-days in two pieces,
+and a progress bar while ten years are built."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from training.models import TheorySession, WorkLog
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_work_is_logged_on_orders_already_started(demo):
+    logs = WorkLog.objects.select_related("order")
+    assert logs.count() > 1000
+    early = [
+        log
+        for log in logs
+        if log.order.start_date and timezone.localtime(log.start).date() < log.order.start_date
+    ]
+    assert early == []
+
+
+def test_a_half_day_is_two_pieces_and_no_pupil_is_in_two_places(demo):
+    morning = {(timezone.localtime(s.start).time(), timezone.localtime(s.end).time())
+               for s in TheorySession.objects.all()}  # fmt: skip
+    starts = {start.strftime("%H:%M") for start, _ in morning}
+    assert {"08:30", "10:15"} <= starts  # Français, then histoire-géographie
+    by_pupil: dict[int, list] = {}
+    for log in WorkLog.objects.order_by("student", "start"):
+        previous = by_pupil.get(log.student_id)
+        assert previous is None or previous.end <= log.start, (previous, log)
+        by_pupil[log.student_id] = log
+
+
+def test_the_long_part_shows_a_progress_bar(demo):
+    lines = [line for line in demo.splitlines() if line.startswith("training: weeks [")]
+    assert 2 <= len(lines) <= 12  # a line every tenth in a log file, not one a week
+    done, total = lines[-1].split("] ")[1].split("/")
+    assert done == total and "[" + "#" * 30 + "]" in lines[-1]
