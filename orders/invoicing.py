@@ -335,10 +335,14 @@ def record_payment(
 
 
 def _settle(invoice: Invoice, by) -> None:
-    """A final invoice covered by payments (and credit notes) makes its order paid."""
+    """An invoice covered by payments and credit notes is settled (the lists of what is
+    owed skip it); a covered final invoice makes its order paid."""
+    invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
+    if invoice.balance_due <= 0 and not invoice.settled:
+        invoice.settled = True
+        invoice.save(update_fields=["settled"])
     if invoice.kind != Invoice.Kind.FINAL:
         return
-    invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
     order = Order.objects.select_for_update().get(pk=invoice.order_id)
     if order.status == Order.Status.INVOICED and invoice.balance <= 0 and invoice.amount_paid:
         order._mark_paid(by)

@@ -32,10 +32,14 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from ecoles import roles
+from ecoles.db import Elapsed
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 12, "decimal_places": 2}
+# SQLite sums money as floating point (1486.25 + 165.14 is a hair under 1651.39): balances
+# are compared in SQL with half a cent, which changes nothing for PostgreSQL's exact sums.
+HALF_CENT = Decimal("0.005")
 
 
 def cents(value: Decimal) -> Decimal:
@@ -293,17 +297,14 @@ class OrderQuerySet(models.QuerySet):
             .annotate(s=Sum("cost"))
             .values("s")
         )
-        # Hours through the reverse relation (training.WorkLog), never importing training.
+        # Hours from the work logs (training.WorkLog, reached through the reverse relation so
+        # that orders never imports training), summed on the FK index of each order's logs.
+        work_log = self.model._meta.get_field("work_logs").related_model
         worked = (
-            Order.objects.filter(pk=OuterRef("pk"))
+            work_log.objects.filter(order=OuterRef("pk"))
             .order_by()
-            .annotate(
-                s=Sum(
-                    ExpressionWrapper(
-                        F("work_logs__end") - F("work_logs__start"), output_field=DurationField()
-                    )
-                )
-            )
+            .values("order")
+            .annotate(s=Sum(Elapsed("end", "start")))
             .values("s")
         )
         return self.annotate(
@@ -752,8 +753,9 @@ class ImmutableError(ValidationError):
     """An issued invoice or credit note never changes (Code de commerce L123-22, CGI 289)."""
 
 
-# Only the stored PDF may be written once after the issue (it is rendered after commit).
-PDF_FIELDS = frozenset({"pdf", "pdf_sha256"})
+# After the issue, only bookkeeping is written, never what the document says: the stored
+# PDF (rendered after commit) and, on an invoice, that it is settled.
+BOOKKEEPING_FIELDS = frozenset({"pdf", "pdf_sha256", "settled"})
 
 
 class IssuedQuerySet(models.QuerySet):
@@ -761,7 +763,7 @@ class IssuedQuerySet(models.QuerySet):
         raise ImmutableError(_("Issued documents can never be deleted."))
 
     def update(self, **kwargs):
-        if not set(kwargs) <= PDF_FIELDS:
+        if not set(kwargs) <= BOOKKEEPING_FIELDS:
             raise ImmutableError(_("Issued documents can never be changed."))
         return super().update(**kwargs)
 
@@ -804,7 +806,7 @@ class IssuedDocument(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             fields = kwargs.get("update_fields")
-            if fields is None or not set(fields) <= PDF_FIELDS:
+            if fields is None or not set(fields) <= BOOKKEEPING_FIELDS:
                 raise ImmutableError(_("Issued documents can never be changed."))
         super().save(*args, **kwargs)
 
@@ -826,7 +828,10 @@ class InvoiceQuerySet(IssuedQuerySet):
         return self.exclude(number="")
 
     def with_balance(self) -> InvoiceQuerySet:
-        """Annotate `amount_paid`, `amount_credited` (incl. VAT) and `balance_due`, in SQL."""
+        """Annotate `amount_paid`, `amount_credited` (incl. VAT) and `balance_due`, in SQL
+        (once: owed() and paid() build on it)."""
+        if "balance_due" in self.query.annotations:
+            return self
         money = DecimalField(**MONEY)
         paid = (
             Payment.objects.filter(invoice=OuterRef("pk"))
@@ -856,7 +861,10 @@ class InvoiceQuerySet(IssuedQuerySet):
         )
 
     def owed(self) -> InvoiceQuerySet:
-        return self.with_balance().filter(balance_due__gt=0)
+        return self.filter(settled=False).with_balance().filter(balance_due__gte=HALF_CENT)
+
+    def paid(self) -> InvoiceQuerySet:
+        return self.with_balance().filter(balance_due__lt=HALF_CENT)
 
     def overdue(self, today: dt.date) -> InvoiceQuerySet:
         return self.owed().filter(due_date__lt=today)
@@ -885,6 +893,10 @@ class Invoice(IssuedDocument):
     )
     early_payment_discount = models.CharField(_("early-payment discount terms"), max_length=200)
     pdf = models.FileField(_("PDF"), upload_to=document_upload, blank=True)
+    # Set once payments and credit notes cover the total (orders.invoicing._settle), never
+    # unset (neither can be deleted): what is owed is looked for among unsettled invoices
+    # only, not in every invoice of every year.
+    settled = models.BooleanField(_("settled"), default=False, editable=False)
     history = HistoricalRecords()
 
     objects = InvoiceQuerySet.as_manager()
@@ -899,6 +911,12 @@ class Invoice(IssuedDocument):
             models.CheckConstraint(
                 condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"
             ),
+        ]
+        indexes = [
+            # The budget sums a year's (or a month's) invoices by issue date.
+            models.Index(fields=["issue_date"], name="invoice_issue_date"),
+            # What is owed and overdue: the few invoices not settled, by due date.
+            models.Index(fields=["due_date"], condition=Q(settled=False), name="invoice_unsettled"),
         ]
 
     @property
@@ -1065,6 +1083,8 @@ class Payment(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
         ]
+        # Cash received over a budget year is summed by payment date.
+        indexes = [models.Index(fields=["date"], name="payment_date")]
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.date} {self.amount}"

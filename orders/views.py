@@ -16,9 +16,6 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import (
     Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
     OuterRef,
     Prefetch,
     Q,
@@ -32,6 +29,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecoles.access import role_required
+from ecoles.db import Elapsed
 from ecoles.exports import csv_response
 from ecoles.models import School
 from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TRAINER
@@ -93,6 +91,16 @@ def _page(request: HttpRequest, queryset):
     return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _page_with_figures(request: HttpRequest, orders):
+    """A page of orders, then the figures (sums over lines, materials, logs) of that page
+    only: sorting all orders with their sums would compute them for every order ever."""
+    page = _page(request, orders.values_list("pk", flat=True))
+    ids = list(page.object_list)
+    rows = orders.with_figures().in_bulk(ids)
+    page.object_list = [rows[pk] for pk in ids]
+    return page
+
+
 # --- orders ------------------------------------------------------------------------------
 
 
@@ -100,10 +108,8 @@ def _page(request: HttpRequest, queryset):
 def order_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = OrderFilterForm(request.GET or None)
-    orders = (
-        Order.objects.visible_to(request.user)
-        .select_related("customer", "workshop", "trainer")
-        .with_figures()
+    orders = Order.objects.visible_to(request.user).select_related(
+        "customer", "workshop", "trainer"
     )
     if not request.user.has_role(DIRECTOR, OFFICE, ACCOUNTANT):
         form.fields["workshop"].queryset = form.fields["workshop"].queryset.filter(
@@ -126,7 +132,7 @@ def order_list(request: HttpRequest) -> HttpResponse:
     customer_pk = request.GET.get("customer", "")
     if customer_pk.isdigit():
         orders = orders.filter(customer_id=int(customer_pk))
-    page = _page(request, orders)
+    page = _page_with_figures(request, orders)
     return render(
         request,
         "orders/order_list.html",
@@ -170,7 +176,7 @@ def _detail_context(request: HttpRequest, order: Order, **forms) -> dict:
         order.work_logs.order_by()
         .values("student", "student__first_name", "student__last_name")
         .annotate(
-            total=Sum(ExpressionWrapper(F("end") - F("start"), output_field=DurationField())),
+            total=Sum(Elapsed("end", "start")),
             logs=Count("pk"),
         )
         .order_by("student__last_name", "student__first_name")
@@ -409,21 +415,32 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+CUSTOMER_SHOWN = 20  # latest orders and invoices on a customer's page
+
+
 @role_required(*MONEY)
 def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
     customer = get_object_or_404(Customer.objects.with_money().prefetch_related("contacts"), pk=pk)
     today = timezone.localdate()
-    orders = customer.orders.select_related("workshop").with_figures()
+    orders = customer.orders.select_related("workshop").with_figures().order_by("-pk")
     invoices = (
-        Invoice.objects.filter(order__customer=customer).with_balance().order_by("-issue_date")
+        Invoice.objects.filter(order__customer=customer)
+        .with_balance()
+        .order_by("-issue_date", "-pk")
+    )
+    # The latest of each; a customer of ten years has the full lists one link away.
+    counts = Order.objects.filter(customer=customer).aggregate(
+        orders=Count("pk", distinct=True), invoices=Count("invoices", distinct=True)
     )
     return render(
         request,
         "orders/customer_detail.html",
         {
             "customer": customer,
-            "orders": orders,
-            "invoices": invoices,
+            "orders": orders[:CUSTOMER_SHOWN],
+            "orders_count": counts["orders"],
+            "invoices": invoices[:CUSTOMER_SHOWN],
+            "invoices_count": counts["invoices"],
             "today": today,
             "can_edit": request.user.has_role(*FRONT_OFFICE),
         },
@@ -464,13 +481,16 @@ def _invoices_filtered(request: HttpRequest, form: InvoiceFilterForm):
                 | Q(order_reference__icontains=data["q"])
             )
         if data["state"] == form.OWED:
-            invoices = invoices.filter(balance_due__gt=0)
+            invoices = invoices.owed()
         elif data["state"] == form.OVERDUE:
-            invoices = invoices.filter(balance_due__gt=0, due_date__lt=today)
+            invoices = invoices.overdue(today)
         elif data["state"] == form.PAID:
-            invoices = invoices.filter(balance_due__lte=0)
+            invoices = invoices.paid()
         if data["year"]:
             invoices = invoices.filter(year=data["year"])
+    customer_pk = request.GET.get("customer", "")
+    if customer_pk.isdigit():
+        invoices = invoices.filter(order__customer_id=int(customer_pk))
     return invoices
 
 
@@ -479,10 +499,10 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = InvoiceFilterForm(request.GET or None)
     invoices = _invoices_filtered(request, form)
-    summary = Invoice.objects.with_balance().aggregate(
-        owed=Sum("balance_due", filter=Q(balance_due__gt=0)),
-        overdue=Sum("balance_due", filter=Q(balance_due__gt=0, due_date__lt=today)),
-        overdue_count=Count("pk", filter=Q(balance_due__gt=0, due_date__lt=today)),
+    summary = Invoice.objects.owed().aggregate(
+        owed=Sum("balance_due"),
+        overdue=Sum("balance_due", filter=Q(due_date__lt=today)),
+        overdue_count=Count("pk", filter=Q(due_date__lt=today)),
     )
     page = _page(request, invoices)
     return render(

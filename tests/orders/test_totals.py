@@ -148,3 +148,38 @@ def test_an_invoice_is_overdue_after_its_due_date_while_not_covered(delivered, o
         invoice, office, date=dt.date(2026, 2, 12), amount=D("360"), method="card"
     )
     assert not Invoice.objects.overdue(dt.date(2026, 2, 13)).exists()
+
+
+def test_an_invoice_covered_by_a_credit_note_and_a_payment_is_settled(
+    make_order, woodwork, company, office
+):
+    """1 486,25 + 165,14 is 1 651,39 exactly: not a hair under, as floating point (SQLite)
+    would have it, which left such invoices owed and overdue at 0,00 €."""
+    order = make_order(woodwork, company, status="delivered", lines=[("1", "1376.16", "20")])
+    invoice = invoicing.issue_invoice(order, office, render=False)
+    assert invoice.total_incl_vat == D("1651.39")
+    invoicing.issue_credit_note(
+        invoice, office, reason="Remise", amount_excl_vat=D("137.62"), render=False
+    )
+    later = invoice.due_date + dt.timedelta(days=30)
+    assert list(Invoice.objects.overdue(later)) == [invoice]
+    invoicing.record_payment(
+        invoice, office, date=invoice.issue_date, amount=D("1486.25"), method="transfer"
+    )
+    invoice.refresh_from_db()
+    assert invoice.settled
+    assert not Invoice.objects.owed().exists()
+    assert not Invoice.objects.overdue(later).exists()
+    assert list(Invoice.objects.paid()) == [invoice]
+    order.refresh_from_db()
+    assert order.status == "paid"
+
+
+def test_a_partly_paid_invoice_stays_owed(delivered, office):
+    invoice = invoicing.issue_invoice(delivered, office, render=False)
+    invoicing.record_payment(
+        invoice, office, date=invoice.issue_date, amount=D("100"), method="transfer"
+    )
+    invoice.refresh_from_db()
+    assert not invoice.settled
+    assert Invoice.objects.owed().get().balance_due == D("260.00")
