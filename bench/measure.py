@@ -14,7 +14,6 @@ import re
 import statistics
 import sys
 import time
-from collections import deque
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -22,8 +21,7 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ecoles.settings")
 
 ROLES = ["director", "office", "trainer", "teacher", "accountant"]
-SKIP = re.compile(r"^/(admin|static|media)/|logout|/langue/|\.csv|export|/compte/")
-HREF = re.compile(r'href="(/[^"#]*)"')
+SKIP = re.compile(r"^/(admin|static|media)/|logout|/langue/|\.csv|\.zip|export|/compte/")
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -32,7 +30,8 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[k]
 
 
-def measure(client, url: str, repeat: int) -> dict:
+def timed(call, repeat: int) -> dict:
+    """Run `call` once to warm caches, once counting its queries, then `repeat` times."""
     from django.db import connection
 
     queries = []
@@ -41,50 +40,49 @@ def measure(client, url: str, repeat: int) -> dict:
         queries.append(sql)
         return execute(sql, params, many, context)
 
-    client.get(url)  # warm caches (templates, connection)
+    call()  # warm caches (templates, connection)
     with connection.execute_wrapper(count):
-        response = client.get(url)
+        result = call()
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
-        client.get(url)
+        call()
         times.append((time.perf_counter() - started) * 1000)
     return {
-        "url": url,
-        "status": response.status_code,
-        "content_type": response.get("Content-Type", "").split(";")[0],
+        "result": result,
         "queries": len(queries),
         "median_ms": statistics.median(times),
         "p95_ms": percentile(times, 95),
     }
 
 
-def crawl(client, max_pages: int) -> dict[str, str]:
-    """Route name -> first URL reached for it, breadth first from the home page."""
-    from django.urls import Resolver404, resolve
+def measure(client, url: str, repeat: int) -> dict:
+    row = timed(lambda: client.get(url), repeat)
+    response = row.pop("result")
+    return {
+        **row,
+        "url": url,
+        "status": response.status_code,
+        "content_type": response.get("Content-Type", "").split(";")[0],
+    }
 
-    found: dict[str, str] = {}
-    queue, seen = deque(["/"]), {"/"}
-    while queue and len(found) < max_pages:
-        url = queue.popleft()
-        try:
-            name = resolve(url.split("?")[0]).view_name
-        except Resolver404:
-            continue
-        key = name + ("?" + url.split("?")[1].split("=")[0] if "?" in url else "")
-        if key in found:
-            continue
-        response = client.get(url)
-        if response.status_code != 200:
-            continue
-        found[key] = url
-        if response.get("Content-Type", "").startswith("text/html"):
-            for href in HREF.findall(response.content.decode()):
-                href = href.replace("&amp;", "&")
-                if href not in seen and not SKIP.search(href):
-                    seen.add(href)
-                    queue.append(href)
-    return found
+
+def invoice_rendering(repeat: int) -> dict:
+    """An invoice PDF rendered from the database (the page serves the stored file)."""
+    from orders.invoicing import render_document
+    from orders.models import Invoice
+
+    invoice = Invoice.objects.order_by("-pk").first()
+    row = timed(lambda: render_document(invoice), repeat)
+    row.pop("result")
+    return {
+        **row,
+        "url": f"render_document(invoice {invoice.number})",
+        "status": 200,
+        "content_type": "application/pdf",
+        "role": "office",
+        "name": "invoice PDF, rendered",
+    }
 
 
 def main() -> int:
@@ -95,6 +93,7 @@ def main() -> int:
     from django.test import Client
 
     from ecoles.models import User
+    from tests.urlwalk import crawl
 
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeat", type=int, default=9)
@@ -110,7 +109,7 @@ def main() -> int:
     for username in ROLES:
         client = Client(raise_request_exception=False)
         client.force_login(User.objects.get(username=username))
-        for name, url in crawl(client, args.max_pages).items():
+        for name, url in crawl(client, args.max_pages, SKIP).items():
             row = measure(client, url, args.repeat)
             row.update(role=username, name=name)
             rows.append(row)
@@ -118,6 +117,7 @@ def main() -> int:
                 f"{username:11} {name:40} {row['median_ms']:8.1f} ms {row['queries']:3} q",
                 file=sys.stderr,
             )
+    rows.append(invoice_rendering(args.repeat))
     print(json.dumps(rows))
     return 0
 

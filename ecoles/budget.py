@@ -21,24 +21,51 @@ ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
 
-def _sum(queryset, field_name: str) -> Decimal:
-    return queryset.aggregate(total=Coalesce(Sum(field_name), Value(ZERO), output_field=MONEY))[
-        "total"
-    ]
+def _sums(**sums: tuple) -> dict[str, Decimal]:
+    """Several {name: (queryset, field)} sums in one query: each a scalar subquery, read
+    off the one row of the Policy table (the ORM has no SELECT without a table)."""
+    from ecoles.models import Policy
+
+    Policy.load()  # the row exists
+    subqueries = {
+        name: Coalesce(
+            Subquery(
+                queryset.order_by()
+                .annotate(one=Value(1))
+                .values("one")
+                .annotate(total=Sum(field))
+                .values("total")
+            ),
+            Value(ZERO),
+            output_field=MONEY,
+        )
+        for name, (queryset, field) in sums.items()
+    }
+    return Policy.objects.filter(pk=1).values(**subqueries).get()
+
+
+def money_in(start: dt.date, end: dt.date) -> tuple[Decimal, Decimal]:
+    """(production revenue, cash received) in [start, end], one query: invoices excluding
+    VAT net of the credit notes issued then; payments received (what reached the bank)."""
+    row = _sums(
+        invoiced=(
+            Invoice.objects.issued().filter(issue_date__range=(start, end)),
+            "total_excl_vat",
+        ),
+        credited=(CreditNote.objects.filter(issue_date__range=(start, end)), "total_excl_vat"),
+        cash=(Payment.objects.filter(date__range=(start, end)), "amount"),
+    )
+    return row["invoiced"] - row["credited"], row["cash"]
 
 
 def production_revenue(start: dt.date, end: dt.date) -> Decimal:
     """Invoices excluding VAT issued in [start, end], net of credit notes issued then."""
-    invoiced = _sum(
-        Invoice.objects.issued().filter(issue_date__range=(start, end)), "total_excl_vat"
-    )
-    credited = _sum(CreditNote.objects.filter(issue_date__range=(start, end)), "total_excl_vat")
-    return invoiced - credited
+    return money_in(start, end)[0]
 
 
 def cash_received(start: dt.date, end: dt.date) -> Decimal:
     """Payments received in [start, end] (including VAT: what reached the bank)."""
-    return _sum(Payment.objects.filter(date__range=(start, end)), "amount")
+    return money_in(start, end)[1]
 
 
 def months(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -187,7 +214,7 @@ class Summary:
 def summary(year: BudgetYear) -> Summary:
     """Planned and actual resources by source, expenses, and the production share."""
     lines = list(year.lines.all())
-    revenue = production_revenue(year.start, year.end)
+    revenue, cash = money_in(year.start, year.end)
     resources = {value: SourceFigures(value, label) for value, label in BudgetLine.Source.choices}
     expenses_planned = expenses_actual = ZERO
     for line in lines:
@@ -205,7 +232,7 @@ def summary(year: BudgetYear) -> Summary:
         year=year,
         production_revenue=revenue,
         production_planned=resources[BudgetLine.Source.PRODUCTION].planned,
-        cash_received=cash_received(year.start, year.end),
+        cash_received=cash,
         resources=list(resources.values()),
         expenses_planned=expenses_planned,
         expenses_actual=expenses_actual,

@@ -61,8 +61,12 @@ def director(user, today: dt.date) -> dict:
         "unbalanced": unbalanced[:SHOWN],
         "unbalanced_count": len(unbalanced),
         "late_orders": list(late.order_by("promised_date")[:SHOWN]),
-        "late_count": late.count(),
-        "quotes_waiting": Order.objects.with_status(Order.Status.SENT, today).count(),
+        **Order.objects.aggregate(
+            late_count=Count("pk", filter=Q(pk__in=late.values("pk"))),
+            quotes_waiting=Count(
+                "pk", filter=Q(pk__in=Order.objects.with_status(Order.Status.SENT, today))
+            ),
+        ),
         "indicators": indicators.compute(school_year, policy),
         **_overdue(today),
     }
@@ -121,20 +125,16 @@ def trainer(user, today: dt.date) -> dict:
 
 def teacher(user, today: dt.date) -> dict:
     sessions = TheorySession.objects.filter(teacher=user)
-    pending = Attendance.objects.filter(status=Attendance.Status.PENDING)
     todays = (
-        sessions.filter(start__date=today)
+        sessions.between(today, today)
         .annotate(pending=Count("attendances", filter=Q(attendances__status="pending")))
         .order_by("start")
     )
-    to_take = (
-        sessions.filter(start__date__lt=today)
-        .filter(Exists(pending.filter(session=OuterRef("pk"))))
-        .order_by("-start")
-    )
+    to_take = sessions.roll_call_to_take(today).order_by("-start")
     since = today - dt.timedelta(days=30)
     absent = (
-        Attendance.objects.filter(status=Attendance.Status.ABSENT, session__start__date__gte=since)
+        Attendance.objects.filter(status=Attendance.Status.ABSENT)
+        .between(since, today)
         .values("student", "student__first_name", "student__last_name", "student__cohort")
         .annotate(absences=Count("pk"))
         .filter(absences__gte=3)
@@ -157,8 +157,7 @@ def accountant(user, today: dt.date) -> dict:
     )
     return {
         "budget_year": year,
-        "revenue": budget.production_revenue(year.start, year.end),
-        "cash": budget.cash_received(year.start, year.end),
+        **dict(zip(("revenue", "cash"), budget.money_in(year.start, year.end), strict=True)),
         "payments_count": month["count"],
         "payments_total": month["total"] or ZERO,
         "month_start": month_start,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+from contextvars import ContextVar
 from decimal import Decimal
 from fractions import Fraction
 
@@ -67,6 +69,11 @@ validate_uai = RegexValidator(
 )
 
 
+# Singletons already read during the current request (set by SingletonsPerRequest): a
+# page asks for the policy from several places and the database once.
+_loaded: ContextVar[dict | None] = ContextVar("ecoles_singletons", default=None)
+
+
 class SingletonModel(models.Model):
     """A table that holds exactly one row (pk=1), created with its defaults on first use."""
 
@@ -76,11 +83,34 @@ class SingletonModel(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
+        memo = _loaded.get()
+        if memo is not None:
+            memo[type(self)] = copy.copy(self)
 
     @classmethod
     def load(cls):
+        """The row, read once per request; each caller gets its own copy to change."""
+        memo = _loaded.get()
+        if memo is not None and cls in memo:
+            return copy.copy(memo[cls])
         obj, _ = cls.objects.get_or_create(pk=1)
+        if memo is not None:
+            memo[cls] = copy.copy(obj)
         return obj
+
+
+class SingletonsPerRequest:
+    """Middleware: School.load() and Policy.load() query once per request at most."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _loaded.set({})
+        try:
+            return self.get_response(request)
+        finally:
+            _loaded.reset(token)
 
 
 class School(SingletonModel):

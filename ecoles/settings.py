@@ -51,6 +51,8 @@ MIDDLEWARE = [
     # Content-Security-Policy, Permissions-Policy, no caching of logged-in pages.
     "accounts.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # School.load() and Policy.load() read the database once per request.
+    "ecoles.models.SingletonsPerRequest",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -73,6 +75,9 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "ecoles.urls"
 WSGI_APPLICATION = "ecoles.wsgi.application"
+
+# Django's form renderer with <select> written in Python (same markup, ten times faster).
+FORM_RENDERER = "ecoles.rendering.FormRenderer"
 
 TEMPLATES = [
     {

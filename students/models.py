@@ -245,7 +245,8 @@ class Student(models.Model):
     class Meta:
         verbose_name = _("pupil")
         verbose_name_plural = _("pupils")
-        ordering = ["last_name", "first_name"]
+        # pk last: two pupils of the same name keep their order from page to page.
+        ordering = ["last_name", "first_name", "pk"]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["applicant", "enrolled", "left", "graduated"]),

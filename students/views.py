@@ -427,6 +427,9 @@ def indicator_export(request: HttpRequest) -> HttpResponse:
     return csv_response(f"indicateurs-{f.label}.csv", header, rows)
 
 
+SHOWN_DUE = 25  # former pupils listed before the anonymise button; the count says the rest
+
+
 @role_required(DIRECTOR)
 def anonymise(request: HttpRequest) -> HttpResponse:
     """The director's button: anonymise former pupils past the retention period."""
@@ -444,8 +447,14 @@ def anonymise(request: HttpRequest) -> HttpResponse:
             % {"count": count},
         )
         return redirect("students:anonymise")
+    count = due.count()
     return render(
         request,
         "students/anonymise.html",
-        {"due": due, "retention_years": policy.retention_years},
+        {
+            "count": count,
+            "shown": list(due[:SHOWN_DUE]),
+            "more": max(count - SHOWN_DUE, 0),
+            "retention_years": policy.retention_years,
+        },
     )

@@ -6,7 +6,9 @@ as soon as it is routed.
 
 from __future__ import annotations
 
+import re
 import uuid
+from collections import deque
 from dataclasses import dataclass
 
 from django.urls import URLPattern, URLResolver, get_resolver
@@ -28,8 +30,6 @@ class Route:
 
 
 def _sample_url(route: str, converters: dict) -> str:
-    import re
-
     def repl(match: re.Match) -> str:
         conv = converters.get(match.group("name"))
         return SAMPLE.get(type(conv), "sample")
@@ -51,3 +51,36 @@ def walk(resolver: URLResolver | None = None, prefix: str = "/", ns: str = "") -
         elif isinstance(pattern, URLPattern) and pattern.name:
             routes.append(Route(ns + pattern.name, prefix + part, pattern.callback))
     return routes
+
+
+HREF = re.compile(r'href="(/[^"#]*)"')
+
+
+def crawl(client, max_pages: int, skip: re.Pattern) -> dict[str, str]:
+    """The pages a user reaches from his home page by following links, breadth first:
+    {route name (plus the first query parameter's name, if any): first URL found}. Links
+    matching `skip` are not followed. Used by the query-count guards and bench/measure.py."""
+    from django.urls import Resolver404, resolve
+
+    found: dict[str, str] = {}
+    queue, seen = deque(["/"]), {"/"}
+    while queue and len(found) < max_pages:
+        url = queue.popleft()
+        try:
+            name = resolve(url.split("?")[0]).view_name
+        except Resolver404:
+            continue
+        key = name + ("?" + url.split("?")[1].split("=")[0] if "?" in url else "")
+        if key in found:
+            continue
+        response = client.get(url)
+        if response.status_code != 200:
+            continue
+        found[key] = url
+        if response.get("Content-Type", "").startswith("text/html"):
+            for href in HREF.findall(response.content.decode()):
+                href = href.replace("&amp;", "&")
+                if href not in seen and not skip.search(href):
+                    seen.add(href)
+                    queue.append(href)
+    return found

@@ -15,11 +15,12 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
-from django.db.models import DurationField, ExpressionWrapper, F, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import DateTimeField, OuterRef, Subquery, Sum
+from django.db.models.functions import Cast, TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecoles.db import Elapsed
 from training.models import DURATION, Attendance, WorkLog
 
 BALANCED = "balanced"
@@ -34,9 +35,7 @@ STATUS_LABELS = {
     NO_DATA: gettext_lazy("Nothing logged"),
 }
 
-SESSION_DURATION = ExpressionWrapper(
-    F("session__end") - F("session__start"), output_field=DurationField()
-)
+SESSION_DURATION = Elapsed("session__end", "session__start")
 
 
 def to_hours(value: dt.timedelta | None) -> Fraction:
@@ -198,33 +197,55 @@ def balances(
     since_entry: bool = True,
     exclude_log: int | None = None,
 ) -> dict[int, Balance]:
-    """{student id: Balance} for local days `start`..`end` included: three SQL queries
-    whatever the number of pupils (their ids, production sums, attended theory sums).
+    """{student id: Balance} for local days `start`..`end` included: one SQL query
+    whatever the number of pupils (each pupil's production and attended theory summed by
+    a subquery on the (student, start) index).
 
     Time before a pupil's entry date is not counted (`since_entry`).
     """
     from ecoles.models import Policy
+    from students.models import Student
 
     policy = policy or Policy.load()
     target, band, _allowance = policy_numbers(policy)
-    ids = _student_ids(students)
-    logs = WorkLog.objects.filter(student__in=ids).between(start, end)
-    attended = Attendance.objects.attended().filter(student__in=ids).between(start, end)
+    if hasattr(students, "values"):
+        pupils = Student.objects.filter(pk__in=students.values("pk"))
+    else:
+        pupils = Student.objects.filter(pk__in=_student_ids(students))
+    logs = WorkLog.objects.filter(student=OuterRef("pk")).between(start, end)
+    attended = Attendance.objects.attended().filter(student=OuterRef("pk")).between(start, end)
     if since_entry:
-        logs = logs.filter(start__date__gte=F("student__entry_date"))
-        attended = attended.filter(session__start__date__gte=F("student__entry_date"))
+        # From midnight (UTC) of the entry day: minors never work at night, so no log or
+        # session falls in the hours between that and local midnight. Compared as stored,
+        # the index on (student, start) still serves.
+        entry = Cast(OuterRef("entry_date"), DateTimeField())
+        logs = logs.filter(start__gte=entry)
+        attended = attended.filter(session__start__gte=entry)
     if exclude_log:
         logs = logs.exclude(pk=exclude_log)
-    production = logs.hours_by_student()
-    theory = {
-        row["student"]: to_hours(row["total"]) - Fraction(row["late"] or 0, 60)
-        for row in attended.order_by()
-        .values("student")
-        .annotate(total=Sum(SESSION_DURATION), late=Sum("late_minutes"))
-    }
+
+    def summed(queryset, value) -> Subquery:
+        return Subquery(
+            queryset.order_by().values("student").annotate(total=Sum(value)).values("total")
+        )
+
+    rows = (
+        pupils.order_by()
+        .values_list("pk")
+        .annotate(
+            production=summed(logs, DURATION),
+            theory=summed(attended, SESSION_DURATION),
+            late=summed(attended, "late_minutes"),
+        )
+    )
     return {
-        pk: Balance(to_hours(production.get(pk)), theory.get(pk, Fraction(0)), target, band)
-        for pk in ids
+        pk: Balance(
+            to_hours(production),
+            to_hours(theory) - Fraction(late or 0, 60),
+            target,
+            band,
+        )
+        for pk, production, theory, late in rows
     }
 
 

@@ -174,7 +174,12 @@ class WorkLogForm(forms.Form):
                 Q(pk__in=orders.values("pk")) | Q(pk=log.order_id)
             )
         self.fields["order"].queryset = orders.order_by("title")
-        pupils = Student.objects.visible_to(user)
+        # The pupils of this school year (a former pupil's old log keeps its pupil).
+        today = timezone.localdate()
+        pupils = Student.objects.visible_to(user).filter(
+            Q(pk__in=Student.objects.present_during(Policy.load().school_year_start(today), today))
+            | Q(pk=log.student_id if log else None)
+        )
         if not user.has_role(roles.DIRECTOR):
             pupils = pupils.filter(workshop__trainers=user)
         self.fields["student"].queryset = pupils.order_by("last_name", "first_name")
@@ -349,12 +354,21 @@ class ClosePeriodForm(forms.Form):
 
 
 class PeriodFilterForm(forms.Form):
+    """The work-log list's filter: the current school year unless the user asks otherwise
+    (an empty "From" means since the beginning); the pupils of that year to pick from
+    (a former pupil's logs are on his own time page)."""
+
     start = forms.DateField(label=_("From"), required=False, widget=DateInput())
     end = forms.DateField(label=_("To"), required=False, widget=DateInput())
     student = forms.ModelChoiceField(label=_("Pupil"), queryset=None, required=False)
 
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["student"].queryset = Student.objects.visible_to(user).order_by(
-            "last_name", "first_name"
+    def __init__(self, data, *, user, year_start: dt.date, today: dt.date, **kwargs):
+        if "start" not in data:
+            data = data.copy()
+            data["start"] = year_start.isoformat()
+        super().__init__(data, **kwargs)
+        self.fields["student"].queryset = (
+            Student.objects.visible_to(user)
+            .present_during(year_start, today)
+            .order_by("last_name", "first_name")
         )

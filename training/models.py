@@ -11,15 +11,16 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import DurationField, ExpressionWrapper, F, Q, Sum
+from django.db.models import F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
+from ecoles.db import Elapsed
 
-DURATION = ExpressionWrapper(F("end") - F("start"), output_field=DurationField())
+DURATION = Elapsed("end", "start")
 
 
 def local_day(value: dt.datetime) -> dt.date:
@@ -132,7 +133,12 @@ class WorkLog(models.Model):
         verbose_name = _("work log")
         verbose_name_plural = _("work logs")
         ordering = ["-start"]
-        indexes = [models.Index(fields=["student", "start"], name="worklog_student_start")]
+        indexes = [
+            # A pupil's hours over a period (balances, time page, statements).
+            models.Index(fields=["student", "start"], name="worklog_student_start"),
+            # The log list: a period, newest first.
+            models.Index(fields=["start"], name="worklog_start"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="worklog_end_after_start"),
         ]
@@ -183,6 +189,15 @@ class TheorySessionQuerySet(models.QuerySet):
     def between(self, start: dt.date, end: dt.date) -> TheorySessionQuerySet:
         lo, hi = local_bounds(start, end)
         return self.filter(start__gte=lo, start__lt=hi)
+
+    def roll_call_to_take(self, before: dt.date) -> TheorySessionQuerySet:
+        """Sessions of the days before `before` whose roll call is not finished. Found from
+        the pending roll-call lines (partial index attendance_pending), so that years of
+        sessions whose roll call was taken cost nothing."""
+        pending = Attendance.objects.filter(status=Attendance.Status.PENDING)
+        return self.filter(
+            start__lt=local_bounds(before, before)[0], pk__in=pending.values("session_id")
+        )
 
 
 class TheorySession(models.Model):
@@ -331,6 +346,12 @@ class Attendance(models.Model):
             models.CheckConstraint(
                 condition=Q(late_minutes=0) | Q(status="late"), name="attendance_late_only"
             ),
+        ]
+        # Roll calls still to take: a few rows among years of taken ones (partial index).
+        indexes = [
+            models.Index(
+                fields=["session"], condition=Q(status="pending"), name="attendance_pending"
+            )
         ]
 
     def __str__(self) -> str:

@@ -101,7 +101,13 @@ def team_entry(request: HttpRequest) -> HttpResponse:
 
 @role_required(TRAINER, DIRECTOR, OFFICE)
 def worklog_list(request: HttpRequest) -> HttpResponse:
-    form = PeriodFilterForm(request.GET or None, user=request.user)
+    today = timezone.localdate()
+    form = PeriodFilterForm(
+        request.GET,
+        user=request.user,
+        year_start=Policy.load().school_year_start(today),
+        today=today,
+    )
     logs = WorkLog.objects.visible_to(request.user).select_related("student", "order", "logged_by")
     if form.is_valid():
         data = form.cleaned_data
@@ -192,11 +198,7 @@ def sessions(request: HttpRequest) -> HttpResponse:
     if request.user.has_role(TEACHER) and not request.user.has_role(DIRECTOR, OFFICE):
         mine = mine.filter(teacher=request.user)
     todays = _with_counts(mine.between(today, today)).order_by("start")
-    to_take = (
-        _with_counts(mine.filter(start__lt=timezone.now()).exclude(start__date=today))
-        .filter(pending__gt=0)
-        .order_by("-start")[:30]
-    )
+    to_take = _with_counts(mine.roll_call_to_take(today)).order_by("-start")[:30]
     upcoming = _with_counts(
         mine.between(today + dt.timedelta(days=1), today + dt.timedelta(days=14))
     ).order_by("start")

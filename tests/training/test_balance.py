@@ -108,4 +108,4 @@ def test_balances_of_any_number_of_pupils_take_three_queries(
     with CaptureQueriesContext(connection) as queries:
         values = balance.balances(Student.objects.all(), TODAY, TODAY, policy=policy)
     assert len(values) == size
-    assert len(queries) == 3
+    assert len(queries) == 1
