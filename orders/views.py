@@ -189,6 +189,7 @@ def _detail_context(request: HttpRequest, order: Order, **forms) -> dict:
         "totals": order.totals(school.charges_vat),
         "actions": [(a, TRANSITIONS[a].label) for a in actions],
         "can_edit": can_work and order.status not in ("invoiced", "paid", "cancelled"),
+        "can_open_hours": can_work,  # the hours page is the workshop's (training:order_hours)
         "can_edit_lines": can_work and order.lines_editable,
         "can_deliver": can_work and order.status == Order.Status.IN_PRODUCTION,
         "can_invoice": can_bill and order.status == Order.Status.DELIVERED,

@@ -56,10 +56,11 @@ def walk(resolver: URLResolver | None = None, prefix: str = "/", ns: str = "") -
 HREF = re.compile(r'href="(/[^"#]*)"')
 
 
-def crawl(client, max_pages: int, skip: re.Pattern) -> dict[str, str]:
+def crawl(client, max_pages: int, skip: re.Pattern, broken: list | None = None) -> dict[str, str]:
     """The pages a user reaches from his home page by following links, breadth first:
     {route name (plus the first query parameter's name, if any): first URL found}. Links
-    matching `skip` are not followed. Used by the query-count guards and bench/measure.py."""
+    matching `skip` are not followed; links that do not answer 200 go to `broken`. Used
+    by the query-count guards and bench/measure.py."""
     from django.urls import Resolver404, resolve
 
     found: dict[str, str] = {}
@@ -75,6 +76,8 @@ def crawl(client, max_pages: int, skip: re.Pattern) -> dict[str, str]:
             continue
         response = client.get(url)
         if response.status_code != 200:
+            if broken is not None:
+                broken.append((url, response.status_code))
             continue
         found[key] = url
         if response.get("Content-Type", "").startswith("text/html"):
