@@ -58,16 +58,6 @@ def money_in(start: dt.date, end: dt.date) -> tuple[Decimal, Decimal]:
     return row["invoiced"] - row["credited"], row["cash"]
 
 
-def production_revenue(start: dt.date, end: dt.date) -> Decimal:
-    """Invoices excluding VAT issued in [start, end], net of credit notes issued then."""
-    return money_in(start, end)[0]
-
-
-def cash_received(start: dt.date, end: dt.date) -> Decimal:
-    """Payments received in [start, end] (including VAT: what reached the bank)."""
-    return money_in(start, end)[1]
-
-
 def months(start: dt.date, end: dt.date) -> list[dt.date]:
     """First day of each month from start to end."""
     result, day = [], start.replace(day=1)

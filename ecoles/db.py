@@ -18,20 +18,22 @@ class Elapsed(Func):
     arity = 2
     output_field = DurationField()
 
-    def __init__(self, end: str = "end", start: str = "start") -> None:
+    def __init__(self, end: str, start: str) -> None:
         super().__init__(F(end), F(start))
 
-    def as_sql(self, compiler, connection, **extra):
+    def _compiled(self, compiler) -> tuple[str, str, tuple]:
         (end, end_params), (start, start_params) = (
             compiler.compile(e) for e in self.get_source_expressions()
         )
-        return f"({end} - {start})", (*end_params, *start_params)
+        return end, start, (*end_params, *start_params)
+
+    def as_sql(self, compiler, connection, **extra):
+        end, start, params = self._compiled(compiler)
+        return f"({end} - {start})", params
 
     def as_sqlite(self, compiler, connection, **extra):
-        (end, end_params), (start, start_params) = (
-            compiler.compile(e) for e in self.get_source_expressions()
-        )
+        end, start, params = self._compiled(compiler)
         seconds = (
-            f"(CAST(strftime('%%s', {end}) AS INTEGER) - CAST(strftime('%%s', {start}) AS INTEGER))"
+            f"CAST(strftime('%%s', {end}) AS INTEGER) - CAST(strftime('%%s', {start}) AS INTEGER)"
         )
-        return f"({seconds} * 1000000)", (*end_params, *start_params)
+        return f"(({seconds}) * 1000000)", params
