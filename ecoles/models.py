@@ -19,6 +19,7 @@ from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
 from ecoles import roles
+from ecoles.db import ChoiceLabels
 
 
 class User(AbstractUser):
@@ -74,7 +75,7 @@ validate_uai = RegexValidator(
 _loaded: ContextVar[dict | None] = ContextVar("ecoles_singletons", default=None)
 
 
-class SingletonModel(models.Model):
+class SingletonModel(ChoiceLabels, models.Model):
     """A table that holds exactly one row (pk=1), created with its defaults on first use."""
 
     class Meta:
@@ -426,7 +427,7 @@ class BudgetYear(models.Model):
         return obj
 
 
-class BudgetLine(models.Model):
+class BudgetLine(ChoiceLabels, models.Model):
     """A planned and an actual amount, for one source of resources or one kind of expense."""
 
     class Kind(models.TextChoices):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
+from ecoles.db import ChoiceLabels
 
 # Écoles de Production take pupils of 14 to 18 (Code de l'éducation, L443-6).
 MIN_ENTRY_AGE = 14
@@ -103,7 +104,7 @@ class StudentQuerySet(models.QuerySet):
         )
 
 
-class Student(models.Model):
+class Student(ChoiceLabels, models.Model):
     """A pupil of 14 to 18 under school status (SPEC.md R6).
 
     Leaving data (date, reason, exam result) and the destinations at 6 and 12 months feed
@@ -396,7 +397,7 @@ class Student(models.Model):
         return self.tutor_id is not None and self.tutor_id == user.pk
 
 
-class Guardian(models.Model):
+class Guardian(ChoiceLabels, models.Model):
     """A parent or other adult responsible for the pupil, and who receives the mail."""
 
     class Relationship(models.TextChoices):
@@ -449,7 +450,7 @@ class FollowUpNoteQuerySet(models.QuerySet):
         return self.none()
 
 
-class FollowUpNote(models.Model):
+class FollowUpNote(ChoiceLabels, models.Model):
     """Suivi social: a confidential note by the pupil's tutor or the direction.
 
     Only the pupil's tutor and the direction read them; every reading is recorded by the
