@@ -67,8 +67,15 @@ HOW = """## How the pages stay flat
   (`ecoles.models.SingletonsPerRequest`); lists use `select_related`; the
   query-count guards (`tests/test_query_counts.py`) fail CI when a page goes over its
   bound, with one school year of history or two.
-- **Forms**: a `<select>` is written in Python (`ecoles/rendering.py`), not one template
-  include per option.
+- **What every page pays, paid once.** The session is read through the cache (files shared
+  by the workers; `cached_db` keeps the database copy), the user and his roles come in one
+  query (`accounts.backends`), and the menu's addresses are reversed once per process.
+- **Forms and lists**: inputs, text areas, selects, radio buttons and checkboxes are
+  written in Python (`ecoles/rendering.py`), byte for byte Django's markup, not three or
+  four template includes each; a status's label is a dictionary lookup
+  (`ecoles.db.ChoiceLabels`), where Django's `get_status_display()` rebuilt and hashed the
+  whole list of choices on every row; choice fields read their options without a
+  PostgreSQL server-side cursor (three round trips each).
 """
 
 
@@ -164,19 +171,36 @@ def machine() -> str:
     )
 
 
-def report(results: dict, scales: list[int], repeat: int, rounds: int, command: str) -> str:
+def breakdown(database: str, scale: int) -> list[str]:
+    """The tail of bench/breakdown.py: the median page's and the login page's split."""
+    out = subprocess.run(  # noqa: S603
+        [PY, str(ROOT / "bench" / "breakdown.py"), "--database", database, "--scale", str(scale)],
+        check=True,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    ).stdout.splitlines()
+    header = out[0]
+    return [header, *(line for line in out[-5:] if line.strip())]
+
+
+def report(
+    results: dict, scales: list[int], repeat: int, rounds: int, command: str, splits: dict
+) -> str:
     small, large = min(scales), max(scales)
     lines = [
         "# Performance",
         "",
         f"Measured {datetime.now():%Y-%m-%d %H:%M} on {machine()}.",
         "",
-        f"Reproduce with `{command}` (about 25 minutes; the seeded databases are kept in "
+        f"Reproduce with `{command}` (about 30 minutes; the seeded databases are kept in "
         "`/tmp/ecoles-bench`). Each page is fetched as its role through Django's test client "
         "(server time: middleware, views, templates, SQL; no network) after a warm-up, "
         f"{repeat} times in each of {rounds} rounds that alternate the scales (so that a slow "
         "minute of the machine does not fall on one scale only); medians and 95th "
-        "percentiles are over all the rounds' timings. `q` is its number of SQL queries. "
+        "percentiles are over all the rounds' timings. The login page is served again after "
+        "each timing of every page, and its median is over all those servings: page and "
+        "login are compared over the same minutes. `q` is its number of SQL queries. "
         "Pages are found by following the links from each role's home page; downloads "
         "other than the PDFs (CSV, the pupil's data archive) are left out.",
         "",
@@ -237,6 +261,17 @@ def report(results: dict, scales: list[int], repeat: int, rounds: int, command: 
             if ratio > MAX_LOGIN_RATIO:
                 verdicts.append(f"- {database}: median page {ratio:.1f}× login")
         lines.append("")
+    lines += [
+        "## Where the time goes",
+        "",
+        f"`.venv/bin/python bench/breakdown.py --database D --scale {large}` splits each "
+        "page's server time into SQL (sending the query and reading its rows), template "
+        "rendering, and the rest (middleware, views, forms, building queries and model "
+        "objects in Python). Its median page and the login page:",
+        "",
+    ]
+    for database, split in splits.items():
+        lines += [f"{database}:", "", "```", *split, "```", ""]
     lines += ["## Verdict", ""]
     lines += verdicts or ["Every target above is met on every database measured."]
     lines += ["", HOW]
@@ -253,6 +288,7 @@ def main() -> int:
     args = parser.parse_args()
     WORK.mkdir(exist_ok=True)
     results: dict[str, dict[int, list[dict]]] = {}
+    splits: dict[str, list[str]] = {}
     for database in args.databases:
         rounds: dict[int, list] = {scale: [] for scale in args.scales}
         for scale in args.scales:
@@ -261,8 +297,11 @@ def main() -> int:
             for scale in args.scales:
                 rounds[scale].append(run(database, scale, args.repeat))
         results[database] = {scale: merge(rows) for scale, rows in rounds.items()}
+        splits[database] = breakdown(database, max(args.scales))
     command = "bench/run.py " + " ".join(sys.argv[1:]) if sys.argv[1:] else "bench/run.py"
-    text = report(results, args.scales, args.repeat, args.rounds, f".venv/bin/python {command}")
+    text = report(
+        results, args.scales, args.repeat, args.rounds, f".venv/bin/python {command}", splits
+    )
     Path(args.out).parent.mkdir(exist_ok=True)
     Path(args.out).write_text(text, encoding="utf-8")
     (WORK / "results.json").write_text(json.dumps(results), encoding="utf-8")
