@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Exists, OuterRef, Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +26,8 @@ from orders.models import (
 )
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# How far back the new-order form's list of customers goes.
+CUSTOMER_YEARS = 2
 
 
 class CustomerForm(forms.ModelForm):
@@ -79,6 +83,18 @@ class OrderForm(forms.ModelForm):
             workshops = workshops.filter(trainers=user)
         self.fields["workshop"].queryset = workshops
         self.fields["trainer"].queryset = User.objects.filter(groups__name=roles.TRAINER).distinct()
+        self.fields["customer"].queryset = self._customers_to_offer()
+
+    def _customers_to_offer(self):
+        """The customers of the last CUSTOMER_YEARS (an order, or a new record), and the one
+        this order, the link or the sent form names: the list stays as short after ten
+        years as after one. An older customer's page has its own "New order" link."""
+        since = timezone.now() - dt.timedelta(days=365 * CUSTOMER_YEARS)
+        named = [self.instance.customer_id, self.initial.get("customer")]
+        named.append(self.data.get(self.add_prefix("customer")))
+        named = [int(pk) for pk in named if str(pk or "").isdigit()]
+        ordered = Order.objects.filter(customer=OuterRef("pk"), created_at__gte=since)
+        return Customer.objects.filter(Q(created_at__gte=since) | Exists(ordered) | Q(pk__in=named))
 
     def clean(self) -> dict:
         data = super().clean()

@@ -3,6 +3,7 @@ office's whole path from quote to paid invoice in the browser."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from decimal import Decimal
 
@@ -134,6 +135,37 @@ def test_a_trainer_cannot_create_an_order_in_another_workshop(
     assert response.status_code == 200
     assert "Sélectionnez un choix valide" in html.unescape(response.content.decode())
     assert not Order.objects.exists()
+
+
+def test_the_new_order_form_offers_the_customers_of_the_last_two_years(
+    company, individual, woodwork, make_order, office, client_for
+):
+    """A customer who has not ordered for three years is left out of the list (it would
+    grow with every year of history), but its own link still opens the form on it, and
+    an order of it can still be saved and edited."""
+    old = dt.datetime(2023, 6, 1, tzinfo=dt.UTC)
+    Customer.objects.filter(pk=company.pk).update(created_at=old)
+    Customer.objects.filter(pk=individual.pk).update(created_at=old)
+    earlier = make_order(woodwork, company)
+    Order.objects.filter(pk=earlier.pk).update(created_at=old)
+    recent = Customer.objects.create(kind=Customer.Kind.INDIVIDUAL, name="M. Récent")
+    make_order(woodwork, individual)  # ordered just now: offered again
+    client = client_for(office)
+
+    offered = html.unescape(client.get(reverse("orders:add")).content.decode())
+    assert recent.name in offered and individual.name in offered
+    assert company.name not in offered
+
+    linked = client.get(reverse("orders:add") + f"?customer={company.pk}").content.decode()
+    assert f'<option value="{company.pk}" selected>' in linked
+    response = client.post(
+        reverse("orders:add"),
+        {"customer": company.pk, "title": "Banc", "workshop": woodwork.pk, "estimated_hours": "3"},
+    )
+    assert response.status_code == 302
+    assert Order.objects.filter(customer=company, title="Banc").exists()
+    editing = client.get(reverse("orders:edit", args=[earlier.pk])).content.decode()
+    assert f'<option value="{company.pk}" selected>' in editing
 
 
 def test_a_payment_beyond_the_balance_is_refused_and_not_saved(world, accountant, client_for):
