@@ -54,10 +54,12 @@ rows, a stored duration on work logs for the balances' sums on SQLite.
 
 How steady the numbers are (seen on 2026-11-26). On this virtual machine the same page
 measured in four runs one after the other took 10.8, 11.9, 6.7 and 8.8 ms (SQLite, scales
-1, 10, 1, 10, the director's new-order form); of the ten pages over 1.5× in the run
-before this one, one is over in this one. The rounds alternate the scales and the login
+1, 10, 1, 10, the director's new-order form); two runs an hour apart flagged 24 and 6
+pages over 1.5×, and one page in both. The rounds alternate the scales and the login
 page is timed between pages, which steadies the ratios; it does not make a 5 ms page's
-median exact to a third.
+median exact to a third. One page differs for a reason: the trainer's list of orders
+shows his 16 orders at scale 1 and a full page of 25 at scale 10, more rows and not
+slower ones.
 """
 
 # How the pages stay flat as the years pile up (kept with the numbers it explains).
