@@ -112,33 +112,37 @@ def render_multiple(widget: dict) -> str:
     return mark_safe("".join(parts))  # noqa: S308 - every part is escaped
 
 
+def _options(widget: dict):
+    return (option for _, group, _ in widget["optgroups"] for option in group)
+
+
 def _plain(options) -> bool:
-    """Options drawn by Django's own templates, with text labels."""
+    """Radio buttons or checkboxes drawn by Django's own templates, with text labels."""
     return all(
         option["template_name"] in OPTIONS and isinstance(option["label"], (str, Promise))
         for option in options
     )
 
 
+def _in_python(template_name: str, widget: dict):
+    """The function that writes this widget, or None to let its template do it."""
+    if template_name in INPUTS:
+        return render_input
+    if template_name == TEXTAREA:
+        return render_textarea
+    if template_name in OPTIONS and _plain([widget]):
+        return render_option
+    if template_name in MULTIPLE and _plain(_options(widget)):
+        return render_multiple
+    if template_name == SELECT and all(o["template_name"] == OPTION for o in _options(widget)):
+        return render_select
+    return None
+
+
 class FormRenderer(DjangoTemplates):
     def render(self, template_name, context, request=None):
         widget = context.get("widget")
-        if widget is None:
-            pass
-        elif template_name in INPUTS:
-            return render_input(widget)
-        elif template_name == TEXTAREA:
-            return render_textarea(widget)
-        elif template_name in OPTIONS and _plain([widget]):
-            return render_option(widget)
-        elif template_name in MULTIPLE and _plain(
-            option for _, group, _ in widget["optgroups"] for option in group
-        ):
-            return render_multiple(widget)
-        elif template_name == SELECT and all(
-            option["template_name"] == OPTION
-            for _, group, _ in widget["optgroups"]
-            for option in group
-        ):
-            return render_select(widget)
+        write = _in_python(template_name, widget) if widget is not None else None
+        if write:
+            return write(widget)
         return super().render(template_name, context, request)
