@@ -1,8 +1,10 @@
 """Measure every page of every demo role against the configured database.
 
-Run by bench/run.py in a subprocess whose environment points at a seeded database; prints
-one JSON document. Pages are found the way a person finds them: from each role's home
-page, following links (breadth first), one URL per route name.
+Run by bench/run.py in a subprocess whose environment points at a seeded database, one
+per scale, all alive at once: run.py asks each in turn to time the same page, so that the
+scales are compared over the same seconds of the machine. Speaks JSON lines on stdin and
+stdout. Pages are found the way a person finds them: from each role's home page,
+following links (breadth first), one URL per route name.
 """
 
 from __future__ import annotations
@@ -93,6 +95,8 @@ def invoice_rendering(repeat: int) -> dict:
 
 
 def main() -> int:
+    """Serve measurements on request: print the pages found, then answer one JSON line
+    per command read on stdin (a page to time, the invoice to render, or the end)."""
     import django
 
     django.setup()
@@ -103,16 +107,12 @@ def main() -> int:
     from tests.urlwalk import crawl
 
     parser = argparse.ArgumentParser()
-    parser.add_argument("--repeat", type=int, default=9)
     parser.add_argument("--max-pages", type=int, default=60)
     args = parser.parse_args()
     settings.ALLOWED_HOSTS = ["*"]
 
-    rows = []
     anonymous = Client(raise_request_exception=False)
-    login = measure(anonymous, LOGIN, args.repeat)
-    login.update(role="anonymous", name="login")
-    rows.append(login)
+    login_times: list[float] = []
 
     def login_again() -> None:
         """The login page is served again after each timing of a page, so that the two
@@ -120,24 +120,34 @@ def main() -> int:
         drifts by a third from one minute to the next)."""
         started = time.perf_counter()
         anonymous.get(LOGIN)
-        login["times"].append((time.perf_counter() - started) * 1000)
+        login_times.append((time.perf_counter() - started) * 1000)
 
+    clients = {"anonymous": anonymous}
+    pages = {("anonymous", "login"): LOGIN}
     for username in ROLES:
-        client = Client(raise_request_exception=False)
+        client = clients[username] = Client(raise_request_exception=False)
         client.force_login(User.objects.get(username=username))
         for name, url in crawl(client, args.max_pages, SKIP).items():
-            row = measure(client, url, args.repeat, login_again)
-            row.update(role=username, name=name)
-            rows.append(row)
-            print(
-                f"{username:11} {name:40} {row['median_ms']:8.1f} ms {row['queries']:3} q",
-                file=sys.stderr,
-            )
-    rows.append(invoice_rendering(args.repeat))
-    login["median_ms"] = statistics.median(login["times"])
-    login["p95_ms"] = percentile(login["times"], 95)
-    print(json.dumps(rows))
+            pages[(username, name)] = url
+    answer([{"role": role, "name": name} for role, name in pages])
+
+    for line in sys.stdin:
+        command = json.loads(line)
+        if "role" in command:
+            key = (command["role"], command["name"])
+            between = None if key == ("anonymous", "login") else login_again
+            row = measure(clients[key[0]], pages[key], command["repeat"], between)
+            answer({**row, "role": key[0], "name": key[1]})
+        elif "invoice" in command:
+            answer(invoice_rendering(command["invoice"]))
+        else:
+            answer({"login_times": login_times})
+            return 0
     return 0
+
+
+def answer(document) -> None:
+    print(json.dumps(document), flush=True)
 
 
 if __name__ == "__main__":

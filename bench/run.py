@@ -145,35 +145,74 @@ def prepare(database: str, scale: int) -> None:
     marker.touch()
 
 
-def merge(rounds: list[list[dict]]) -> list[dict]:
-    """One row per page from several rounds: every round's timings pooled."""
+def merge(rows: list[dict]) -> list[dict]:
+    """One row per page: the timings of all its rounds pooled."""
     pooled: dict[tuple, dict] = {}
-    for rows in rounds:
-        for row in rows:
-            key = (row["role"], row["name"])
-            if key in pooled:
-                pooled[key]["times"] += row["times"]
-                pooled[key]["queries"] = max(pooled[key]["queries"], row["queries"])
-            else:
-                pooled[key] = {**row, "times": list(row["times"])}
+    for row in rows:
+        key = (row["role"], row["name"])
+        if key in pooled:
+            pooled[key]["times"] += row["times"]
+            pooled[key]["queries"] = max(pooled[key]["queries"], row["queries"])
+        else:
+            pooled[key] = {**row, "times": list(row["times"])}
     for row in pooled.values():
         row["median_ms"] = statistics.median(row["times"])
         row["p95_ms"] = percentile(row["times"], 95)
     return list(pooled.values())
 
 
-def run(database: str, scale: int, repeat: int) -> list[dict]:
-    env = environment(database, scale)
-    manage(env, "collectstatic", "--noinput", "-v0")
-    out = subprocess.run(  # noqa: S603
-        [PY, str(ROOT / "bench" / "measure.py"), "--repeat", str(repeat)],
-        env=env,
-        check=True,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    return json.loads(out.stdout)
+class Child:
+    """bench/measure.py serving one database at one scale, asked page by page."""
+
+    def __init__(self, database: str, scale: int) -> None:
+        env = environment(database, scale)
+        manage(env, "collectstatic", "--noinput", "-v0")
+        self.process = subprocess.Popen(  # noqa: S603
+            [PY, str(ROOT / "bench" / "measure.py")],
+            env=env,
+            cwd=ROOT,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        self.pages = {(page["role"], page["name"]) for page in self.read()}
+
+    def read(self):
+        line = self.process.stdout.readline()
+        if not line:
+            raise RuntimeError(f"bench/measure.py stopped (exit code {self.process.wait()})")
+        return json.loads(line)
+
+    def ask(self, **command):
+        self.process.stdin.write(json.dumps(command) + "\n")
+        self.process.stdin.flush()
+        return self.read()
+
+
+def run(database: str, scales: list[int], repeat: int, rounds: int) -> dict[int, list[dict]]:
+    """Every page timed at every scale in turn, `rounds` times, the first scale changing
+    each time: the scales of one page are measured within the same second or two."""
+    children = {scale: Child(database, scale) for scale in scales}
+    rows: dict[int, list[dict]] = {scale: [] for scale in scales}
+    try:
+        pages = sorted(set().union(*(child.pages for child in children.values())))
+        for number, key in enumerate(pages, 1):
+            order = list(scales)
+            for _ in range(rounds):
+                for scale in order:
+                    if key in children[scale].pages:
+                        row = children[scale].ask(role=key[0], name=key[1], repeat=repeat)
+                        rows[scale].append(row)
+                order.reverse()
+            print(f"{database}: {number}/{len(pages)} {key[0]} {key[1]}", file=sys.stderr)
+        for scale, child in children.items():
+            rows[scale].append(child.ask(invoice=repeat * rounds))
+            login = {"role": "anonymous", "name": "login", "queries": 0}
+            rows[scale].append({**login, "times": child.ask(done=True)["login_times"]})
+    finally:
+        for child in children.values():
+            child.process.kill()
+    return {scale: merge(found) for scale, found in rows.items()}
 
 
 def machine() -> str:
@@ -314,13 +353,9 @@ def main() -> int:
     results: dict[str, dict[int, list[dict]]] = {}
     splits: dict[str, list[str]] = {}
     for database in args.databases:
-        rounds: dict[int, list] = {scale: [] for scale in args.scales}
         for scale in args.scales:
             prepare(database, scale)
-        for _ in range(args.rounds):
-            for scale in args.scales:
-                rounds[scale].append(run(database, scale, args.repeat))
-        results[database] = {scale: merge(rows) for scale, rows in rounds.items()}
+        results[database] = run(database, args.scales, args.repeat, args.rounds)
         splits[database] = breakdown(database, max(args.scales))
     command = "bench/run.py " + " ".join(sys.argv[1:]) if sys.argv[1:] else "bench/run.py"
     text = report(
