@@ -85,13 +85,19 @@ def test_balances_count_only_attended_theory_minus_lateness(
 
 
 @pytest.mark.django_db
-def test_time_before_the_entry_date_is_not_counted(woodwork, table_order, woodwork_trainer, policy):
+def test_time_before_the_entry_date_is_not_counted(
+    woodwork, table_order, woodwork_trainer, teacher, policy
+):
     newcomer = make_pupil(woodwork, "Tom", "Roux", dt.date(2010, 1, 1), entry_date=TODAY)
     yesterday = TODAY - dt.timedelta(days=1)
     log(newcomer, table_order, at(yesterday, 8), at(yesterday, 12), woodwork_trainer)
-    log(newcomer, table_order, at(TODAY, 8), at(TODAY, 9), woodwork_trainer)
+    log(newcomer, table_order, at(TODAY, 7), at(TODAY, 8), woodwork_trainer)
+    session(teacher, at(yesterday, 14), at(yesterday, 16), [newcomer])
+    session(teacher, at(TODAY, 7, 30), at(TODAY, 8), [newcomer])
     values = balance.balances([newcomer.pk], dt.date(2026, 9, 1), TODAY, policy=policy)
+    # The first hour of the entry day counts (local time, an hour or two after midnight UTC).
     assert values[newcomer.pk].production == 1
+    assert values[newcomer.pk].theory == Fraction(1, 2)
 
 
 @pytest.mark.django_db
