@@ -115,3 +115,23 @@ def test_balances_of_any_number_of_pupils_take_three_queries(
         values = balance.balances(Student.objects.all(), TODAY, TODAY, policy=policy)
     assert len(values) == size
     assert len(queries) == 1
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("unixepoch", [True, False], ids=["unixepoch", "strftime"])
+def test_the_database_sums_hours_to_the_minute_with_or_without_unixepoch(
+    unixepoch, young, table_order, woodwork_trainer, monkeypatch
+):
+    """SQLite before 3.38 has no unixepoch(): the older spelling gives the same sums."""
+    from django.db.models import Sum
+
+    from ecoles import db
+    from training.models import DURATION, WorkLog
+
+    if not unixepoch:
+        monkeypatch.setattr(db, "UNIXEPOCH", (99,))
+    log(young, table_order, at(TODAY, 8, 5), at(TODAY, 11, 50), woodwork_trainer)
+    log(young, table_order, at(TODAY, 13, 30), at(TODAY, 14, 1), woodwork_trainer)
+    total = WorkLog.objects.aggregate(total=Sum(DURATION))["total"]
+    assert total == dt.timedelta(hours=4, minutes=16)
+    assert balance.balances([young.pk], TODAY, TODAY)[young.pk].production == Fraction(256, 60)
