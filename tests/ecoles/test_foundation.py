@@ -291,3 +291,20 @@ def test_the_menu_marks_the_most_precise_entry(db, client, director):
     body = client.get(reverse("students:indicators")).content.decode()
     assert body.count('aria-current="page"') == 1
     assert 'aria-current="page">Indicateurs<' in body
+
+
+@pytest.mark.postgres
+def test_a_choice_fields_options_are_read_without_a_server_side_cursor(db):
+    """Django reads a select's options with .iterator(): on PostgreSQL each would cost a
+    DECLARE, a FETCH and a CLOSE (settings: DISABLE_SERVER_SIDE_CURSORS)."""
+    from unittest import mock
+
+    from django import forms
+    from django.db import connection
+
+    from ecoles.models import Workshop
+
+    Workshop.objects.create(name="Menuiserie")
+    field = forms.ModelChoiceField(queryset=Workshop.objects.all())
+    with mock.patch.object(connection, "chunked_cursor", side_effect=AssertionError):
+        assert [label for _value, label in field.choices] == ["---------", "Menuiserie"]
