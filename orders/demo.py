@@ -1,8 +1,9 @@
 """Demo customers and orders: every state, real invoice numbers, credit notes, payments.
 
-Orders are written with `bulk_create` (their history is the demo's), but every invoice and
-credit note goes through `orders.invoicing` in date order, so that the numbering is the
-real one. PDFs are rendered lazily on first download, except a few recent ones at scale 1.
+Orders are written in bulk, each with its creation record in the history (by the office, on
+the day of the quote), and every invoice and credit note goes through `orders.invoicing`
+in date order, so that the numbering is the real one. PDFs are rendered lazily on first
+download, except a few recent ones at scale 1.
 """
 
 from __future__ import annotations
@@ -142,10 +143,13 @@ def seed(ctx: DemoContext) -> None:
                 pool = individuals if rng.random() < 0.3 else companies
                 plans.append((_order(ctx, workshop, rng.choice(pool), state, day), state, day))
 
-    orders = Order.objects.bulk_create([p[0] for p in plans])
+    orders = Order.objects.bulk_create([p[0] for p in plans])  # audit: recorded below
     for order in orders:
         order.reference = f"DE-{order.created_at.year}-{order.pk:05d}"
-    Order.objects.bulk_update(orders, ["reference"])
+        order._history_user, order._history_date = office, order.created_at
+    Order.objects.bulk_update(orders, ["reference"])  # audit: recorded below
+    # One creation record per order, as it stands with its reference, by the office.
+    Order.history.bulk_history_create(orders, batch_size=500)
     _lines_materials_events(ctx, plans)
     _invoices(ctx, plans, office)
     ctx.progress(f"orders: {len(orders)} orders, {Invoice.objects.count()} invoices")

@@ -6,7 +6,8 @@ and rest as the law asks. A half-day is two pieces: two subjects of theory, or t
 tasks (often on two orders) in the workshop, each logged, on the orders in production
 that day. Theory attendance has lateness and absences; one pupil is kept on theory
 catch-up (too much theory), one extra evening is let through by the director with a
-written override. Deterministic (ctx.rng), idempotent, bulk inserts.
+written override. Deterministic (ctx.rng), idempotent, bulk inserts, each row with its
+creation record in the history (who planned, took or logged it, and when).
 """
 
 from __future__ import annotations
@@ -16,11 +17,13 @@ from collections import defaultdict
 from fractions import Fraction
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from ecoles.models import Policy
 from training.models import Attendance, TheorySession, WorkLog
 
 BATCH = 5000
+PLANNED_AHEAD = dt.timedelta(days=14)  # a session is in the timetable two weeks before
 T = dt.time
 # (weekday, start, end, kind, audience, titles): theory 3.5 + 3.5 + 3.5 + 1.5 = 12 h; a
 # half-day of two titles is two sessions, one subject after the other.
@@ -84,7 +87,7 @@ def seed(ctx) -> None:
     now = timezone.now()
     year_start = policy.school_year_start(today)
     first = year_start.replace(year=year_start.year - (ctx.scale - 1))
-    last = today + dt.timedelta(days=14)  # sessions planned two weeks ahead
+    last = today + PLANNED_AHEAD  # sessions planned two weeks ahead
     factor = policy.target_share / (1 - policy.target_share)
     allowance = Fraction(policy.balance_allowance_hours)
 
@@ -193,7 +196,10 @@ def seed(ctx) -> None:
                             )
                         )
         # Theory of the week: sessions first (their ids), then the roll call.
-        sessions = TheorySession.objects.bulk_create([s for s, _ in week_sessions])
+        for session, _members in week_sessions:
+            session._history_user = session.teacher
+            session._history_date = min(session.start - PLANNED_AHEAD, now)
+        sessions = bulk_create_with_history([s for s, _ in week_sessions], TheorySession)
         calls = []
         for session, (_, members) in zip(sessions, week_sessions, strict=True):
             local = timezone.localtime(session.start).date()
@@ -201,6 +207,7 @@ def seed(ctx) -> None:
             length = Fraction(int((session.end - session.start).total_seconds()), 3600)
             for p in members:
                 call = Attendance(session=session, student=p)
+                call._history_user, call._history_date = session.teacher, session._history_date
                 if taken:
                     call.taken_by, call.taken_at = session.teacher, session.end
                     draw = rng.random()
@@ -220,19 +227,26 @@ def seed(ctx) -> None:
                     if call.status in Attendance.ATTENDED:
                         gaps[p.pk] -= (length - Fraction(call.late_minutes, 60)) * factor
                 calls.append(call)
-        Attendance.objects.bulk_create(calls, batch_size=BATCH)
+        bulk_create_with_history(calls, Attendance, batch_size=BATCH)
         total_calls += len(calls)
         if len(logs) >= BATCH:
-            WorkLog.objects.bulk_create(logs, batch_size=BATCH)
+            _save_logs(logs)
             total_logs += len(logs)
             logs = []
         day += dt.timedelta(days=7)
         ctx.bar("training: weeks", week, weeks)
-    WorkLog.objects.bulk_create(logs, batch_size=BATCH)
+    _save_logs(logs)
     total_logs += len(logs)
 
     _one_override(ctx, extra_day, [p for p in enrolled if p is not catch_up], first, director)
     ctx.progress(f"training: {total_logs} work logs, {total_calls} roll-call lines")
+
+
+def _save_logs(logs: list[WorkLog]) -> None:
+    """Each log with its creation record, by the trainer who logged it, at its end."""
+    for log in logs:
+        log._history_user, log._history_date = log.logged_by, log.end
+    bulk_create_with_history(logs, WorkLog, batch_size=BATCH)
 
 
 def _on_the_bench(orders: list, day: dt.date) -> list:
@@ -268,7 +282,7 @@ def _one_override(ctx, day: dt.date, candidates: list, first: dt.date, director)
     )
     if not violations or not all(v.overridable for v in violations):
         return
-    evening = WorkLog.objects.create(
+    evening = WorkLog(
         order=afternoon.order,
         student=pupil,
         start=start,
@@ -276,6 +290,8 @@ def _one_override(ctx, day: dt.date, candidates: list, first: dt.date, director)
         task="Finitions avant livraison",
         logged_by=afternoon.logged_by,
     )
+    evening._history_user, evening._history_date = evening.logged_by, end
+    evening.save()
     recording._record_overrides(
         violations,
         director,

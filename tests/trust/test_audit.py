@@ -106,9 +106,6 @@ def test_only_the_director_sees_the_history(request, persona, scenario):
     assert render_history(student, request.getfixturevalue(persona)).strip() == ""
 
 
-@pytest.mark.xfail(
-    reason="reported: orders/demo.py and training/demo.py use a bare bulk_create", strict=True
-)
 def test_every_row_of_the_demo_school_has_its_creation_in_the_history(db, settings):
     """Bulk writes (the demo seeders, imports) must go through audited paths:
     bulk_create_with_history, not a bare bulk_create."""
@@ -135,11 +132,7 @@ def test_every_row_of_the_demo_school_has_its_creation_in_the_history(db, settin
 # Remove an entry once the line uses bulk_*_with_history or says `# audit: why`.
 KNOWN_UNAUDITED = {
     ("students/anonymisation.py", "Student.objects.filter(pk__in=ids).update("),
-    ("orders/demo.py", "Order.objects.bulk_create("),
-    ("orders/demo.py", "Order.objects.bulk_update("),
     ("orders/models.py", "Order.objects.filter(pk=self.pk).update(reference"),
-    ("training/demo.py", "Attendance.objects.bulk_create("),
-    ("training/demo.py", "WorkLog.objects.bulk_create("),
 }
 
 BULK = re.compile(r"\.(bulk_create|bulk_update|update)\(")
