@@ -243,7 +243,7 @@ def breakdown(database: str, scale: int) -> list[str]:
         text=True,
     ).stdout.splitlines()
     header = out[0]
-    return [header, *(line for line in out[-5:] if line.strip())]
+    return [header, *(line for line in out[-6:] if line.strip())]
 
 
 def report(
