@@ -65,6 +65,39 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}-{year}-{sequence:04d}"
 
 
+def _issued(kind: str, school: School, today: dt.date, by, totals) -> dict:
+    """What an invoice and a credit note both carry from the moment of issue: the next
+    number of the year's series (taken here, inside the caller's transaction), who issued
+    it and when, the school as it stands, and the totals."""
+    sequence = take_number(kind, today.year)
+    invoice = kind == NumberSeries.Kind.INVOICE
+    prefix = school.invoice_prefix if invoice else school.credit_note_prefix
+    return {
+        "number": format_number(prefix, today.year, sequence),
+        "year": today.year,
+        "sequence": sequence,
+        "issue_date": today,
+        "issued_by": by,
+        "issuer": school_identity(school),
+        "vat_breakdown": [[str(r), str(b), str(v)] for r, b, v in totals.by_rate],
+        "total_excl_vat": totals.excl_vat,
+        "total_vat": totals.vat,
+        "total_incl_vat": totals.incl_vat,
+    }
+
+
+def _line_fields(lines) -> list[dict]:
+    """The document's lines, numbered from 1, each with its amount excluding VAT."""
+    return [
+        {
+            "position": position, "description": ln.description, "quantity": ln.quantity,
+            "unit": ln.unit, "unit_price": ln.unit_price, "vat_rate": ln.vat_rate,
+            "amount_excl_vat": ln.amount,
+        }
+        for position, ln in enumerate(lines, start=1)
+    ]  # fmt: skip
+
+
 def school_identity(school: School) -> dict:
     """What the document says about the issuer, frozen at issue."""
     return {
@@ -179,36 +212,21 @@ def issue_invoice(
         if not lines or totals.incl_vat <= 0:
             raise InvoicingError(_("There is nothing to invoice on this order."))
 
-        sequence = take_number(NumberSeries.Kind.INVOICE, today.year)
         invoice = Invoice.objects.create(
             order=order,
             kind=kind,
-            number=format_number(school.invoice_prefix, today.year, sequence),
-            year=today.year,
-            sequence=sequence,
-            issue_date=today,
-            issued_by=by,
             delivery_date=order.delivered_on if kind == Invoice.Kind.FINAL else None,
             due_date=today + dt.timedelta(days=school.payment_terms_days),
             order_reference=order.reference,
             late_penalty_rate=school.late_penalty_rate,
             early_payment_discount=school.early_payment_discount,
-            issuer=school_identity(school),
             vat_mention=school.vat_mention,
-            vat_breakdown=[[str(r), str(b), str(v)] for r, b, v in totals.by_rate],
-            total_excl_vat=totals.excl_vat,
-            total_vat=totals.vat,
-            total_incl_vat=totals.incl_vat,
+            **_issued(NumberSeries.Kind.INVOICE, school, today, by, totals),
             **customer_identity(order.customer),
         )
         InvoiceLine.objects.bulk_create(
-            InvoiceLine(
-                invoice=invoice, position=i, description=ln.description, quantity=ln.quantity,
-                unit=ln.unit, unit_price=ln.unit_price, vat_rate=ln.vat_rate,
-                amount_excl_vat=ln.amount,
-            )
-            for i, ln in enumerate(lines, start=1)
-        )  # fmt: skip
+            InvoiceLine(invoice=invoice, **fields) for fields in _line_fields(lines)
+        )
         if kind == Invoice.Kind.FINAL:
             order._mark_invoiced(by)
         if render:
@@ -270,35 +288,20 @@ def issue_credit_note(
                 )
                 % {"left": invoice.total_incl_vat - already}
             )
-        sequence = take_number(NumberSeries.Kind.CREDIT_NOTE, today.year)
         note = CreditNote.objects.create(
             invoice=invoice,
             reason=reason,
-            number=format_number(school.credit_note_prefix, today.year, sequence),
-            year=today.year,
-            sequence=sequence,
-            issue_date=today,
-            issued_by=by,
             customer_kind=invoice.customer_kind,
             customer_name=invoice.customer_name,
             customer_address=invoice.customer_address,
             customer_siren=invoice.customer_siren,
             customer_vat_number=invoice.customer_vat_number,
-            issuer=school_identity(school),
             vat_mention=invoice.vat_mention,
-            vat_breakdown=[[str(r), str(b), str(v)] for r, b, v in totals.by_rate],
-            total_excl_vat=totals.excl_vat,
-            total_vat=totals.vat,
-            total_incl_vat=totals.incl_vat,
+            **_issued(NumberSeries.Kind.CREDIT_NOTE, school, today, by, totals),
         )
         CreditNoteLine.objects.bulk_create(
-            CreditNoteLine(
-                credit_note=note, position=i, description=ln.description, quantity=ln.quantity,
-                unit=ln.unit, unit_price=ln.unit_price, vat_rate=ln.vat_rate,
-                amount_excl_vat=ln.amount,
-            )
-            for i, ln in enumerate(lines, start=1)
-        )  # fmt: skip
+            CreditNoteLine(credit_note=note, **fields) for fields in _line_fields(lines)
+        )
         _settle(invoice, by)
         if render:
             transaction.on_commit(lambda: _store_quietly(note))
