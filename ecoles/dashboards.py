@@ -152,8 +152,9 @@ def teacher(user, today: dt.date) -> dict:
 def accountant(user, today: dt.date) -> dict:
     year = BudgetYear.for_day(today)
     month_start = today.replace(day=1)
+    # The cash of the month is net of cancelled payments; a cancellation is not a payment.
     month = Payment.objects.filter(date__range=(month_start, today)).aggregate(
-        count=Count("pk"), total=Sum("amount")
+        count=Count("pk", filter=Q(reverses__isnull=True)), total=Sum("amount")
     )
     return {
         "budget_year": year,

@@ -211,6 +211,14 @@ class PaymentForm(forms.ModelForm):
         self.fields["date"].initial = timezone.localdate
 
 
+class PaymentReversalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why is it cancelled?"),
+        max_length=200,
+        help_text=_("For example: cheque returned unpaid, amount typed wrong, wrong invoice."),
+    )
+
+
 class OrderFilterForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
     status = forms.ChoiceField(

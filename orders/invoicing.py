@@ -337,18 +337,46 @@ def record_payment(
     return payment
 
 
-def _settle(invoice: Invoice, by) -> None:
+def reverse_payment(payment: Payment, by, *, reason: str, today: dt.date | None = None) -> Payment:
+    """Cancel a payment recorded by mistake, or a cheque returned unpaid: a reversing entry
+    of the opposite amount, dated today, that says why. The payment stays in the books
+    beside it; the invoice is due again, and a paid order goes back to invoiced."""
+    today = today or timezone.localdate()
+    reason = reason.strip()
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
+        payment = Payment.objects.get(pk=payment.pk)
+        if not reason:
+            raise InvoicingError(_("Say why the payment is cancelled."))
+        if payment.reverses_id:
+            raise InvoicingError(_("A cancellation cannot itself be cancelled."))
+        if Payment.objects.filter(reverses=payment).exists():
+            raise InvoicingError(_("This payment is already cancelled."))
+        reversal = Payment.objects.create(
+            invoice=invoice, date=max(today, payment.date), amount=-payment.amount,
+            method=payment.method, reference=payment.reference, reverses=payment,
+            reason=reason, recorded_by=by,
+        )  # fmt: skip
+        _settle(invoice, by, reason)
+    return reversal
+
+
+def _settle(invoice: Invoice, by, reason: str = "") -> None:
     """An invoice covered by payments and credit notes is settled (the lists of what is
-    owed skip it); a covered final invoice makes its order paid."""
+    owed skip it), and a covered final invoice makes its order paid; a cancelled payment
+    can make both owed again."""
     invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
-    if invoice.balance_due <= 0 and not invoice.settled:
-        invoice.settled = True
+    covered = invoice.balance_due <= 0
+    if covered != invoice.settled:
+        invoice.settled = covered
         invoice.save(update_fields=["settled"])
     if invoice.kind != Invoice.Kind.FINAL:
         return
     order = Order.objects.select_for_update().get(pk=invoice.order_id)
-    if order.status == Order.Status.INVOICED and invoice.balance <= 0 and invoice.amount_paid:
+    if order.status == Order.Status.INVOICED and covered and invoice.amount_paid:
         order._mark_paid(by)
+    elif order.status == Order.Status.PAID and not covered:
+        order._mark_unpaid(by, reason)
 
 
 # --- stored PDFs -------------------------------------------------------------------------

@@ -555,6 +555,9 @@ class Order(ChoiceLabels, models.Model):
     def _mark_paid(self, by) -> None:
         self._move("pay", by)
 
+    def _mark_unpaid(self, by, note: str) -> None:
+        self._move("unpay", by, note)
+
 
 class TransitionError(ValidationError):
     """A status change the order's life does not allow (SPEC.md R3)."""
@@ -590,6 +593,9 @@ TRANSITIONS: dict[str, Transition] = {
     ),
     "invoice": Transition(_("Invoiced"), frozenset({S.DELIVERED}), S.INVOICED, _MONEY_ROLES, False),
     "pay": Transition(_("Paid"), frozenset({S.INVOICED}), S.PAID, _MONEY_ROLES, False),
+    "unpay": Transition(
+        _("Payment cancelled"), frozenset({S.PAID}), S.INVOICED, _MONEY_ROLES, False
+    ),
     "cancel": Transition(
         _("Cancel the order"),
         frozenset(
@@ -893,9 +899,9 @@ class Invoice(IssuedDocument):
     )
     early_payment_discount = models.CharField(_("early-payment discount terms"), max_length=200)
     pdf = models.FileField(_("PDF"), upload_to=document_upload, blank=True)
-    # Set once payments and credit notes cover the total (orders.invoicing._settle), never
-    # unset (neither can be deleted): what is owed is looked for among unsettled invoices
-    # only, not in every invoice of every year.
+    # Set once payments and credit notes cover the total (orders.invoicing._settle), unset
+    # if a payment is cancelled: what is owed is looked for among unsettled invoices only,
+    # not in every invoice of every year.
     settled = models.BooleanField(_("settled"), default=False, editable=False)
     history = HistoricalRecords()
 
@@ -1074,6 +1080,18 @@ class Payment(ChoiceLabels, models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # A payment is never deleted nor edited: one recorded by mistake, or a cheque returned
+    # unpaid, is cancelled by a reversing entry of the opposite amount that says why
+    # (orders.invoicing.reverse_payment). Both stay in the books; their sum is zero.
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("cancels"),
+        on_delete=models.PROTECT,
+        related_name="reversal",
+        null=True,
+        blank=True,
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
     history = HistoricalRecords()
 
     class Meta:
@@ -1081,7 +1099,14 @@ class Payment(ChoiceLabels, models.Model):
         verbose_name_plural = _("payments")
         ordering = ["date", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, reverses__isnull=True)
+                | Q(amount__lt=0, reverses__isnull=False),
+                name="payment_amount_sign",
+                violation_error_message=_(
+                    "A payment is positive; only the cancellation of a payment is negative."
+                ),
+            ),
         ]
         # Cash received over a budget year is summed by payment date.
         indexes = [models.Index(fields=["date"], name="payment_date")]

@@ -27,5 +27,6 @@ urlpatterns = [
     path("factures/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("factures/<int:pk>/paiement/", views.payment_add, name="payment_add"),
     path("factures/<int:pk>/avoir/", views.credit_note_add, name="credit_note_add"),
+    path("paiements/<int:pk>/annuler/", views.payment_reverse, name="payment_reverse"),
     path("avoirs/<int:pk>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
 ]

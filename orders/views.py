@@ -49,6 +49,7 @@ from orders.forms import (
     OrderFilterForm,
     OrderForm,
     PaymentForm,
+    PaymentReversalForm,
 )
 from orders.models import (
     BUTTON_ACTIONS,
@@ -59,6 +60,7 @@ from orders.models import (
     Invoice,
     Order,
     OrderEvent,
+    Payment,
     TransitionError,
 )
 
@@ -558,7 +560,7 @@ def _invoice_context(request: HttpRequest, invoice: Invoice, **forms) -> dict:
         "invoice": invoice,
         "lines": invoice.lines.all(),
         "credit_notes": invoice.credit_notes.all(),
-        "payments": invoice.payments.select_related("recorded_by"),
+        "payments": invoice.payments.select_related("recorded_by", "reverses", "reversal"),
         "payment_form": forms.get("payment_form") or PaymentForm(),
         "today": timezone.localdate(),
     }
@@ -614,6 +616,28 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("orders:invoice_detail", invoice.pk)
     context = _invoice_context(request, invoice, payment_form=form)
     return render(request, "orders/invoice_detail.html", context)
+
+
+@role_required(*MONEY)
+def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a payment (a cheque returned unpaid, an amount typed wrong) with a reversing
+    entry that says why; the payment itself is never deleted."""
+    payment = get_object_or_404(
+        Payment.objects.select_related("invoice", "recorded_by"),
+        pk=pk,
+        reverses__isnull=True,
+        reversal__isnull=True,
+    )
+    form = PaymentReversalForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invoicing.reverse_payment(payment, request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The payment was cancelled; the invoice is due again."))
+            return redirect("orders:invoice_detail", payment.invoice_id)
+    return render(request, "orders/payment_reverse.html", {"payment": payment, "form": form})
 
 
 @role_required(*MONEY)

@@ -8,7 +8,7 @@ from decimal import Decimal as D
 import pytest
 
 from orders import invoicing
-from orders.models import Invoice, cents, compute_totals
+from orders.models import Invoice, Payment, cents, compute_totals
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +183,54 @@ def test_a_partly_paid_invoice_stays_owed(delivered, office):
     invoice.refresh_from_db()
     assert not invoice.settled
     assert Invoice.objects.owed().get().balance_due == D("260.00")
+
+
+def test_a_cancelled_payment_makes_the_invoice_and_the_order_owed_again(delivered, office):
+    invoice = invoicing.issue_invoice(delivered, office, render=False)
+    paid = invoicing.record_payment(
+        invoice, office, date=invoice.issue_date, amount=D("360"), method="cheque"
+    )
+    delivered.refresh_from_db()
+    assert delivered.status == "paid"
+    assert Invoice.objects.get(pk=invoice.pk).settled
+
+    reversal = invoicing.reverse_payment(paid, office, reason="Chèque revenu impayé")
+    assert (reversal.amount, reversal.reverses, reversal.method) == (D("-360"), paid, "cheque")
+    again = Invoice.objects.with_balance().get(pk=invoice.pk)
+    assert (again.balance_due, again.settled) == (D("360"), False)
+    assert again in Invoice.objects.owed()
+    delivered.refresh_from_db()
+    assert delivered.status == "invoiced"
+    event = delivered.events.last()
+    assert (event.action, event.note, event.by) == ("unpay", "Chèque revenu impayé", office)
+
+    invoicing.record_payment(
+        invoice, office, date=reversal.date, amount=D("360"), method="transfer"
+    )
+    delivered.refresh_from_db()
+    assert delivered.status == "paid"
+
+
+def test_a_payment_is_cancelled_once_with_a_reason_and_a_cancellation_never(delivered, office):
+    invoice = invoicing.issue_invoice(delivered, office, render=False)
+    paid = invoicing.record_payment(
+        invoice, office, date=invoice.issue_date, amount=D("100"), method="cash"
+    )
+    with pytest.raises(invoicing.InvoicingError, match="pourquoi"):
+        invoicing.reverse_payment(paid, office, reason=" ")
+    reversal = invoicing.reverse_payment(paid, office, reason="Saisi deux fois")
+    with pytest.raises(invoicing.InvoicingError, match="déjà annulé"):
+        invoicing.reverse_payment(paid, office, reason="Encore")
+    with pytest.raises(invoicing.InvoicingError, match="ne s.annule pas"):
+        invoicing.reverse_payment(reversal, office, reason="Annuler l'annulation")
+    assert Payment.objects.count() == 2
+
+
+def test_the_database_refuses_a_negative_payment_that_cancels_nothing(delivered, office):
+    from django.db import IntegrityError, transaction
+
+    invoice = invoicing.issue_invoice(delivered, office, render=False)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Payment.objects.create(
+            invoice=invoice, date=invoice.issue_date, amount=D("-5"), method="cash"
+        )

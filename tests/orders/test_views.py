@@ -29,11 +29,15 @@ def world(make_order, woodwork, machining, company, office):
     note = invoicing.issue_credit_note(
         invoice, office, reason="Remise", amount_excl_vat=Decimal("10"), render=False
     )
+    payment = invoicing.record_payment(
+        invoice, office, date=invoice.issue_date, amount=Decimal("50"), method="cheque"
+    )
     return {
         "draft": draft,
         "producing": producing,
         "invoice": invoice,
         "note": note,
+        "payment": payment,
         "customer": company,
     }
 
@@ -63,6 +67,7 @@ MATRIX = [
     ("orders:invoice_pdf", "invoice", MONEY),
     ("orders:credit_note_add", "invoice", MONEY),
     ("orders:credit_note_pdf", "note", MONEY),
+    ("orders:payment_reverse", "payment", MONEY),
 ]
 
 
@@ -176,7 +181,50 @@ def test_a_payment_beyond_the_balance_is_refused_and_not_saved(world, accountant
     )
     assert response.status_code == 200
     assert "plus que le solde dû" in html.unescape(response.content.decode())
-    assert not Payment.objects.exists()
+    assert list(Payment.objects.all()) == [world["payment"]]
+
+
+def test_the_office_cancels_a_returned_cheque_and_the_invoice_is_due_again(
+    world, office, client_for
+):
+    invoice, payment = world["invoice"], world["payment"]
+    client = client_for(office)
+    page = html.unescape(
+        client.get(reverse("orders:invoice_detail", args=[invoice.pk])).content.decode()
+    )
+    assert reverse("orders:payment_reverse", args=[payment.pk]) in page
+    form = html.unescape(
+        client.get(reverse("orders:payment_reverse", args=[payment.pk])).content.decode()
+    )
+    assert "Annuler un paiement" in form
+    assert "50,00\u00a0€" in form
+
+    response = client.post(
+        reverse("orders:payment_reverse", args=[payment.pk]),
+        {"reason": "Chèque revenu impayé"},
+        follow=True,
+    )
+    body = html.unescape(response.content.decode())
+    assert "Le paiement a été annulé" in body
+    assert f"Annule le paiement du {payment.date:%d/%m/%Y} : Chèque revenu impayé" in body
+    assert "-50,00\u00a0€" in body
+    assert "annulé" in body
+    # The cheque and its cancellation add up to nothing: all but the credit note is owed.
+    assert Invoice.objects.with_balance().get(pk=invoice.pk).balance_due == invoice.net_incl_vat
+    # Once cancelled, a payment has no cancel link and its page is gone.
+    assert reverse("orders:payment_reverse", args=[payment.pk]) not in body
+    assert client.get(reverse("orders:payment_reverse", args=[payment.pk])).status_code == 404
+    reversal = payment.reversal
+    assert client.get(reverse("orders:payment_reverse", args=[reversal.pk])).status_code == 404
+
+
+def test_a_payment_is_not_cancelled_without_a_reason(world, accountant, client_for):
+    response = client_for(accountant).post(
+        reverse("orders:payment_reverse", args=[world["payment"].pk]), {"reason": "  "}
+    )
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire" in html.unescape(response.content.decode())
+    assert Payment.objects.count() == 1
 
 
 def test_the_csv_export_lists_invoices_and_credit_notes(world, accountant, client_for):

@@ -29,6 +29,7 @@ RULES: list[tuple[str, str, str]] = [
     (r"^orders:customer_(detail|edit)$", "pk", "customer"),
     (r"^orders:(invoice_detail|invoice_pdf|payment_add|credit_note_add)$", "pk", "invoice"),
     (r"^orders:credit_note_pdf$", "pk", "credit_note"),
+    (r"^orders:payment_reverse$", "pk", "payment"),
     (r"^orders:attachment$", "pk", "attachment"),
     (r"^orders:action$", "action", "order_action"),
     (r"^orders:", "pk", "order"),
@@ -172,6 +173,17 @@ class Scenario:
             issue_credit_note(invoice, self.director, reason="Erreur", render=False)
             for invoice in self.get("invoice")
         )
+
+    def _build_payment(self):
+        from orders.invoicing import record_payment
+
+        return tuple(
+            record_payment(
+                invoice, self.director, date=invoice.issue_date, amount=Decimal("10"),
+                method="cheque",
+            )
+            for invoice in self.get("invoice")
+        )  # fmt: skip
 
     def _build_attachment(self):
         from orders.models import Attachment
