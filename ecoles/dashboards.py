@@ -152,15 +152,22 @@ def teacher(user, today: dt.date) -> dict:
 def accountant(user, today: dt.date) -> dict:
     year = BudgetYear.for_day(today)
     month_start = today.replace(day=1)
-    # The cash of the month is net of cancelled payments; a cancellation is not a payment.
+    # The cash of the month, net of the payments cancelled this month (a cheque returned
+    # unpaid weeks later), which are counted and shown apart.
+    cancelled = Q(reverses__isnull=False)
     month = Payment.objects.filter(date__range=(month_start, today)).aggregate(
-        count=Count("pk", filter=Q(reverses__isnull=True)), total=Sum("amount")
+        count=Count("pk", filter=~cancelled),
+        total=Sum("amount"),
+        cancelled_count=Count("pk", filter=cancelled),
+        cancelled_total=Sum("amount", filter=cancelled),
     )
     return {
         "budget_year": year,
         **dict(zip(("revenue", "cash"), budget.money_in(year.start, year.end), strict=True)),
         "payments_count": month["count"],
         "payments_total": month["total"] or ZERO,
+        "cancelled_count": month["cancelled_count"],
+        "cancelled_total": month["cancelled_total"] or ZERO,
         "month_start": month_start,
         **_overdue(today),
     }

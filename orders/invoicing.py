@@ -70,8 +70,10 @@ def _issued(kind: str, school: School, today: dt.date, by, totals) -> dict:
     number of the year's series (taken here, inside the caller's transaction), who issued
     it and when, the school as it stands, and the totals."""
     sequence = take_number(kind, today.year)
-    invoice = kind == NumberSeries.Kind.INVOICE
-    prefix = school.invoice_prefix if invoice else school.credit_note_prefix
+    if kind == NumberSeries.Kind.INVOICE:
+        prefix = school.invoice_prefix
+    else:
+        prefix = school.credit_note_prefix
     return {
         "number": format_number(prefix, today.year, sequence),
         "year": today.year,

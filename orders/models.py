@@ -1101,10 +1101,11 @@ class Payment(ChoiceLabels, models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=Q(amount__gt=0, reverses__isnull=True)
-                | Q(amount__lt=0, reverses__isnull=False),
+                | (Q(amount__lt=0, reverses__isnull=False) & ~Q(reason="")),
                 name="payment_amount_sign",
                 violation_error_message=_(
-                    "A payment is positive; only the cancellation of a payment is negative."
+                    "A payment is positive; only the cancellation of a payment, with its "
+                    "reason, is negative."
                 ),
             ),
         ]

@@ -181,3 +181,16 @@ def test_the_accountant_sees_payments_of_the_month_and_overdue(client_for, accou
     assert "Règlements reçus ce mois-ci" in page
     assert "40,00\u00a0€" in page  # two payments of 20 € today
     assert "Factures et avoirs (CSV)" in page
+
+
+def test_the_accountant_sees_a_cancelled_payment_apart_from_the_months_payments(
+    client_for, accountant, office, grow
+):
+    from orders import invoicing
+
+    grow(1)
+    cheque = Payment.objects.filter(date=TODAY).first()
+    invoicing.reverse_payment(cheque, office, reason="Chèque revenu impayé", today=TODAY)
+    page = body(client_for(accountant))
+    assert "20,00\u00a0€" in page  # two payments of 20 € today, one of them cancelled
+    assert "2 règlements · 1 annulé : -20,00\u00a0€" in page

@@ -234,3 +234,10 @@ def test_the_database_refuses_a_negative_payment_that_cancels_nothing(delivered,
         Payment.objects.create(
             invoice=invoice, date=invoice.issue_date, amount=D("-5"), method="cash"
         )
+    paid = invoicing.record_payment(
+        invoice, office, date=invoice.issue_date, amount=D("5"), method="cash"
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():  # a cancellation says why
+        Payment.objects.create(
+            invoice=invoice, date=invoice.issue_date, amount=D("-5"), method="cash", reverses=paid
+        )

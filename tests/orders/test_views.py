@@ -209,6 +209,7 @@ def test_the_office_cancels_a_returned_cheque_and_the_invoice_is_due_again(
     assert f"Annule le paiement du {payment.date:%d/%m/%Y} : Chèque revenu impayé" in body
     assert "-50,00\u00a0€" in body
     assert "annulé" in body
+    assert '<span class="status">annulé</span>' in body  # on the cancelled payment's row
     # The cheque and its cancellation add up to nothing: all but the credit note is owed.
     assert Invoice.objects.with_balance().get(pk=invoice.pk).balance_due == invoice.net_incl_vat
     # Once cancelled, a payment has no cancel link and its page is gone.
@@ -216,6 +217,24 @@ def test_the_office_cancels_a_returned_cheque_and_the_invoice_is_due_again(
     assert client.get(reverse("orders:payment_reverse", args=[payment.pk])).status_code == 404
     reversal = payment.reversal
     assert client.get(reverse("orders:payment_reverse", args=[reversal.pk])).status_code == 404
+
+
+def test_the_invoice_page_makes_the_same_queries_with_more_cancelled_payments(
+    world, office, client_for
+):
+    invoice, client = world["invoice"], client_for(office)
+
+    def pay_and_cancel():
+        paid = invoicing.record_payment(
+            invoice, office, date=invoice.issue_date, amount=Decimal("5"), method="cash"
+        )
+        invoicing.reverse_payment(paid, office, reason="Saisi deux fois")
+
+    pay_and_cancel()
+    small = count_queries(client, reverse("orders:invoice_detail", args=[invoice.pk]))
+    for _ in range(4):
+        pay_and_cancel()
+    assert count_queries(client, reverse("orders:invoice_detail", args=[invoice.pk])) == small
 
 
 def test_a_payment_is_not_cancelled_without_a_reason(world, accountant, client_for):
