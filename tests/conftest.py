@@ -6,6 +6,9 @@ everywhere. App-specific fixtures (pupils, orders...) live in tests/<app>/confte
 
 from __future__ import annotations
 
+import tempfile
+from pathlib import Path
+
 import pytest
 from django.contrib.auth.models import Group
 
@@ -13,6 +16,20 @@ from ecoles import roles
 from ecoles.models import Policy, School, User, Workshop
 
 PASSWORD = "correct-horse-battery-staple"
+FAST_HASHER = "django.contrib.auth.hashers.MD5PasswordHasher"
+
+
+def pytest_configure(config) -> None:
+    """Passwords are hashed with a fast hasher in tests: PBKDF2 costs about half a second
+    a user on these machines, and the suite creates thousands. One test keeps the real
+    hasher (tests/ecoles/test_foundation.py)."""
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = [FAST_HASHER]
+    # Each test process (pytest-xdist runs one per core) has its own files and cache,
+    # so that stored PDFs, uploads and the sessions' cache never cross between them.
+    settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ecoles-media-"))
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def pytest_collection_modifyitems(config, items) -> None:

@@ -67,8 +67,7 @@ def browser():
 
 
 @pytest.fixture
-def page(browser, live_server, settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def page(browser, live_server):
     context = browser.new_context(base_url=live_server.url, locale="fr-FR")
     page = context.new_page()
     page.set_default_timeout(15_000)
@@ -77,9 +76,8 @@ def page(browser, live_server, settings):
 
 
 @pytest.fixture
-def phone(browser, live_server, settings):
+def phone(browser, live_server):
     """A 360 px-wide phone, as trainers use in the workshop."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     context = browser.new_context(
         base_url=live_server.url,
         locale="fr-FR",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 
 import pytest
-from django.conf import settings
+from django.conf import global_settings, settings
 from django.contrib.auth.models import Group
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from ecoles import roles
@@ -308,3 +309,14 @@ def test_a_choice_fields_options_are_read_without_a_server_side_cursor(db):
     field = forms.ModelChoiceField(queryset=Workshop.objects.all())
     with mock.patch.object(connection, "chunked_cursor", side_effect=AssertionError):
         assert [label for _value, label in field.choices] == ["---------", "Menuiserie"]
+
+
+def test_a_password_is_stored_with_the_real_hasher_and_logs_in(db, client):
+    """The suite hashes with MD5 for speed (tests/conftest.py); a deployment does not."""
+    with override_settings(PASSWORD_HASHERS=global_settings.PASSWORD_HASHERS):
+        user = User.objects.create_user("real", password="a-real-password-1")
+        assert user.password.startswith("pbkdf2_sha256$")
+        response = client.post(
+            reverse("login"), {"username": "real", "password": "a-real-password-1"}
+        )
+    assert response.status_code == 302
