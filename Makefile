@@ -27,6 +27,9 @@ run: install .env
 	@echo "  Ecoles: http://127.0.0.1:$(PORT)/"
 	@echo "  Logins (password 'demo'): director, office, trainer, teacher, accountant, admin"
 	@echo ""
+	@# The task worker (mails, retries) runs beside the server and stops with it.
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: install .env

@@ -1,4 +1,4 @@
-"""Security headers, the login lock's message, and forms that save once."""
+"""Security headers, and forms that save once."""
 
 from __future__ import annotations
 
@@ -7,63 +7,28 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.db import IntegrityError, transaction
-from django.forms.utils import ErrorList
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
-from django.utils.formats import time_format
 from django.utils.translation import gettext as _
 
 from accounts import SUBMIT_TOKEN_FIELD
 from accounts.models import SubmittedForm
 
 
-def content_security_policy() -> str:
-    return "; ".join(
-        f"{directive} {' '.join(sources)}".strip()
-        for directive, sources in settings.CONTENT_SECURITY_POLICY.items()
-    )
-
-
 class SecurityHeadersMiddleware:
-    """Content-Security-Policy (no inline script), Permissions-Policy, and no caching of
-    pages shown to a logged-in user (a shared workshop computer keeps nothing)."""
+    """Permissions-Policy, and no caching of pages shown to a logged-in user (a shared
+    workshop computer keeps nothing). The Content-Security-Policy is django-csp's."""
 
     def __init__(self, get_response):
         self.get_response = get_response
-        self.csp = content_security_policy()
 
     def __call__(self, request):
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", self.csp)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             patch_cache_control(response, private=True, no_store=True)
-        return response
-
-
-class LoginLockMessageMiddleware:
-    """When the login is refused because of the lock, say so (in place of "wrong password")
-    and answer 429 Too Many Requests."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_template_response(self, request, response):
-        until = getattr(request, "login_locked_until", None)
-        form = (response.context_data or {}).get("form")
-        if until and form is not None:
-            minutes = max(1, round((until - timezone.now()).total_seconds() / 60))
-            message = _(
-                "Too many failed attempts for this username from your address: it is locked "
-                "until %(time)s (%(minutes)d min). Try again later or reset your password."
-            ) % {"time": time_format(timezone.localtime(until), "H:i"), "minutes": minutes}
-            form.errors["__all__"] = ErrorList([message], error_class="nonfield")
-            response.status_code = 429
         return response
 
 

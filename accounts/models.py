@@ -1,4 +1,5 @@
-"""What the trust layer keeps: failed logins, reads of confidential records, sent forms."""
+"""What the trust layer keeps: reads of confidential records, sent forms (failed logins are
+django-axes' AccessAttempt)."""
 
 from __future__ import annotations
 
@@ -6,30 +7,6 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-
-
-class LoginThrottle(models.Model):
-    """Failed logins for one username from one address (brute-force protection).
-
-    Kept in the database, not in a per-process cache, so that every worker of a
-    multi-process server sees the same count.
-    """
-
-    username = models.CharField(_("username"), max_length=150)
-    address = models.CharField(_("address"), max_length=45)
-    failures = models.PositiveSmallIntegerField(_("failures"), default=0)
-    last_failure_at = models.DateTimeField(_("last failure"))
-    locked_until = models.DateTimeField(_("locked until"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("login throttle")
-        verbose_name_plural = _("login throttles")
-        constraints = [
-            models.UniqueConstraint(fields=["username", "address"], name="throttle_unique_key")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.username} @ {self.address}"
 
 
 class ReadLog(models.Model):

@@ -3,27 +3,6 @@
 from __future__ import annotations
 
 from django.db.models import DurationField, F, Func
-from django.utils.encoding import force_str
-from django.utils.hashable import make_hashable
-
-
-class ChoiceLabels:
-    """`get_<field>_display()` at the cost of a dictionary lookup.
-
-    Django's rebuilds a dictionary of the field's choices at every call, hashing each lazy
-    label on the way (one translation lookup per choice): a tenth of a millisecond for a
-    pupil's status, paid on every row of every list. Here each field's dictionary is made
-    once. Put it before models.Model in a model's bases.
-    """
-
-    def _get_FIELD_display(self, field):  # noqa: N802 - the name Django calls
-        labels = field.__dict__.get("_choice_labels")
-        if labels is None:
-            labels = {make_hashable(value): label for value, label in field.flatchoices}
-            field._choice_labels = labels
-        value = make_hashable(getattr(self, field.attname))
-        return force_str(labels.get(value, value), strings_only=True)
-
 
 UNIXEPOCH = (3, 38)  # the SQLite release that brought unixepoch()
 

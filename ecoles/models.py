@@ -19,7 +19,6 @@ from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
 from ecoles import roles
-from ecoles.db import ChoiceLabels
 
 
 class User(AbstractUser):
@@ -75,7 +74,7 @@ validate_uai = RegexValidator(
 _loaded: ContextVar[dict | None] = ContextVar("ecoles_singletons", default=None)
 
 
-class SingletonModel(ChoiceLabels, models.Model):
+class SingletonModel(models.Model):
     """A table that holds exactly one row (pk=1), created with its defaults on first use."""
 
     class Meta:
@@ -427,7 +426,7 @@ class BudgetYear(models.Model):
         return obj
 
 
-class BudgetLine(ChoiceLabels, models.Model):
+class BudgetLine(models.Model):
     """A planned and an actual amount, for one source of resources or one kind of expense."""
 
     class Kind(models.TextChoices):

@@ -32,7 +32,7 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from ecoles import roles
-from ecoles.db import ChoiceLabels, Elapsed
+from ecoles.db import Elapsed
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -144,7 +144,7 @@ class CustomerQuerySet(models.QuerySet):
         )
 
 
-class Customer(ChoiceLabels, models.Model):
+class Customer(models.Model):
     """A company (SIRET/SIREN, VAT number) or an individual who orders from the school."""
 
     class Kind(models.TextChoices):
@@ -316,7 +316,7 @@ class OrderQuerySet(models.QuerySet):
         ).annotate(margin=ExpressionWrapper(F("revenue") - F("materials_cost"), output_field=money))
 
 
-class Order(ChoiceLabels, models.Model):
+class Order(models.Model):
     """A customer's order, from quote to payment; only allowed transitions exist (R3).
 
     Transitions are methods (`send`, `accept`, ...) checked against TRANSITIONS; each one
@@ -608,7 +608,7 @@ TRANSITIONS: dict[str, Transition] = {
 BUTTON_ACTIONS = [name for name, t in TRANSITIONS.items() if t.button]
 
 
-class OrderEvent(ChoiceLabels, models.Model):
+class OrderEvent(models.Model):
     """One transition of an order: who moved it, when, from what to what."""
 
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="events")
@@ -645,7 +645,7 @@ class Unit(models.TextChoices):
     LUMP_SUM = "forfait", _("lump sum")
 
 
-class OrderLine(ChoiceLabels, models.Model):
+class OrderLine(models.Model):
     """A line of the quote; its amount is computed (quantity × unit price, to the cent)."""
 
     order = models.ForeignKey(
@@ -774,7 +774,7 @@ class IssuedQuerySet(models.QuerySet):
         return super().update(**kwargs)
 
 
-class IssuedDocument(ChoiceLabels, models.Model):
+class IssuedDocument(models.Model):
     """Shared by Invoice and CreditNote: a number from a gapless yearly series, the issued
     data copied, no edit or deletion ever (only the PDF is stored once, after commit)."""
 
@@ -955,7 +955,7 @@ class Invoice(IssuedDocument):
         return self.balance <= 0
 
 
-class DocumentLine(ChoiceLabels, models.Model):
+class DocumentLine(models.Model):
     """A line copied into an issued document; never changes."""
 
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -1037,7 +1037,7 @@ class CreditNoteLine(DocumentLine):
         verbose_name_plural = _("credit note lines")
 
 
-class NumberSeries(ChoiceLabels, models.Model):
+class NumberSeries(models.Model):
     """The last number given in a year's series; its row is locked while issuing, so that
     two people issuing at the same second get consecutive numbers (SPEC.md R4)."""
 
@@ -1060,7 +1060,7 @@ class NumberSeries(ChoiceLabels, models.Model):
         return f"{self.kind} {self.year}: {self.last}"
 
 
-class Payment(ChoiceLabels, models.Model):
+class Payment(models.Model):
     """Money received against an invoice (SPEC.md R4)."""
 
     class Method(models.TextChoices):

@@ -20,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
-from ecoles.db import ChoiceLabels
 
 # Écoles de Production take pupils of 14 to 18 (Code de l'éducation, L443-6).
 MIN_ENTRY_AGE = 14
@@ -104,7 +103,7 @@ class StudentQuerySet(models.QuerySet):
         )
 
 
-class Student(ChoiceLabels, models.Model):
+class Student(models.Model):
     """A pupil of 14 to 18 under school status (SPEC.md R6).
 
     Leaving data (date, reason, exam result) and the destinations at 6 and 12 months feed
@@ -397,7 +396,7 @@ class Student(ChoiceLabels, models.Model):
         return self.tutor_id is not None and self.tutor_id == user.pk
 
 
-class Guardian(ChoiceLabels, models.Model):
+class Guardian(models.Model):
     """A parent or other adult responsible for the pupil, and who receives the mail."""
 
     class Relationship(models.TextChoices):
@@ -450,7 +449,7 @@ class FollowUpNoteQuerySet(models.QuerySet):
         return self.none()
 
 
-class FollowUpNote(ChoiceLabels, models.Model):
+class FollowUpNote(models.Model):
     """Suivi social: a confidential note by the pupil's tutor or the direction.
 
     Only the pupil's tutor and the direction read them; every reading is recorded by the

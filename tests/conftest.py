@@ -26,10 +26,9 @@ def pytest_configure(config) -> None:
     from django.conf import settings
 
     settings.PASSWORD_HASHERS = [FAST_HASHER]
-    # Each test process (pytest-xdist runs one per core) has its own files and cache,
-    # so that stored PDFs, uploads and the sessions' cache never cross between them.
+    # Each test process (pytest-xdist runs one per core) has its own media folder, so
+    # stored PDFs and uploads never cross between them.
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ecoles-media-"))
-    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 
 def pytest_collection_modifyitems(config, items) -> None:

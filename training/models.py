@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
-from ecoles.db import ChoiceLabels, Elapsed
+from ecoles.db import Elapsed
 
 DURATION = Elapsed("end", "start")
 
@@ -200,7 +200,7 @@ class TheorySessionQuerySet(models.QuerySet):
         )
 
 
-class TheorySession(ChoiceLabels, models.Model):
+class TheorySession(models.Model):
     """A theory lesson (cours théorique), general or technological; the pupils expected
     are its attendance rows, and only attended time counts as theory (R1)."""
 
@@ -291,7 +291,7 @@ class AttendanceQuerySet(models.QuerySet):
         return self.filter(session__start__gte=lo, session__start__lt=hi)
 
 
-class Attendance(ChoiceLabels, models.Model):
+class Attendance(models.Model):
     """One expected pupil in one theory session, and the teacher's roll call (appel)."""
 
     class Status(models.TextChoices):
@@ -395,7 +395,7 @@ class OverrideQuerySet(models.QuerySet):
         return self.none()
 
 
-class Override(ChoiceLabels, models.Model):
+class Override(models.Model):
     """A director's written decision to let a refused time entry through (R1, R2).
 
     Overlaps are never overridable; this keeps which rule, for whom, why, by whom."""

@@ -11,10 +11,13 @@ import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 
 from tests.conftest import PASSWORD
 
@@ -81,6 +84,18 @@ class TestLoginLock:
         for name in ["wood", "WOOD", "Wood", "wOOd", " wood"]:
             fail_login(client, username=name)
         assert fail_login(client, password=PASSWORD).status_code == 429
+
+    def test_a_password_reset_lifts_the_lock(self, client, woodwork_trainer):
+        for _ in range(5):
+            fail_login(client)
+        assert fail_login(client, password=PASSWORD).status_code == 429
+        uid = urlsafe_base64_encode(force_bytes(woodwork_trainer.pk))
+        token = default_token_generator.make_token(woodwork_trainer)
+        form = client.get(reverse("password_reset_confirm", args=[uid, token]), follow=True)
+        new = "a-new-long-password-2026"
+        done = client.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
+        assert done.status_code == 302
+        assert fail_login(client, password=new).status_code == 302
 
     def test_the_admin_login_is_locked_too(self, client, db):
         from ecoles.models import User

@@ -15,7 +15,6 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
@@ -62,8 +61,6 @@ class Command(BaseCommand):
                 target = Path(settings.MEDIA_ROOT)
                 target.mkdir(parents=True, exist_ok=True)
                 shutil.copytree(media, target, dirs_exist_ok=True)
-        # Sessions are read through the cache: none signed in before the restore stays so.
-        cache.clear()
         self.stdout.write(f"Restored {archive}.")
 
     def restore_postgresql(self, dump: Path) -> None:
