@@ -1,10 +1,8 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from accounts.forms import QueuedPasswordResetForm, UnlockingSetPasswordForm
 from ecoles import budget_views, views
 
 urlpatterns = [
@@ -28,21 +26,7 @@ urlpatterns = [
     path("eleves/", include("students.urls")),
     path("commandes/", include("orders.urls")),
     path("temps/", include("training.urls")),
-    path(
-        "compte/password_reset/",
-        login_not_required(
-            auth_views.PasswordResetView.as_view(form_class=QueuedPasswordResetForm)
-        ),
-        name="password_reset",
-    ),
-    # The reset's last step also lifts the login lock.
-    path(
-        "compte/reset/<uidb64>/<token>/",
-        login_not_required(
-            auth_views.PasswordResetConfirmView.as_view(form_class=UnlockingSetPasswordForm)
-        ),
-        name="password_reset_confirm",
-    ),
+    path("compte/", include("accounts.urls")),
     path("compte/", include("django.contrib.auth.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
