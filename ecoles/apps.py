@@ -1,7 +1,13 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
 
 
 class EcolesConfig(AppConfig):
     name = "ecoles"
     verbose_name = _("School")
+
+    def ready(self) -> None:
+        from ecoles.roles import ensure_role_groups
+
+        post_migrate.connect(ensure_role_groups, dispatch_uid="ecoles.ensure_role_groups")

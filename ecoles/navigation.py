@@ -27,7 +27,7 @@ NAV = [
     Entry(_("Orders"), "orders:list", frozenset({DIRECTOR, OFFICE, TRAINER, ACCOUNTANT})),
     Entry(_("Customers"), "orders:customers", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Invoices"), "orders:invoices", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
-    Entry(_("Budget"), "budget", frozenset({DIRECTOR, ACCOUNTANT})),
+    Entry(_("Budget"), "budget:overview", frozenset({DIRECTOR, ACCOUNTANT})),
     Entry(_("Indicators"), "students:indicators", frozenset({DIRECTOR, OFFICE})),
     Entry(_("School"), "school", frozenset({DIRECTOR})),
 ]

@@ -13,3 +13,12 @@ TRAINER = "Maître professionnel"
 TEACHER = "Enseignant"
 ACCOUNTANT = "Comptable"
 ALL_ROLES = (DIRECTOR, OFFICE, TRAINER, TEACHER, ACCOUNTANT)
+
+
+def ensure_role_groups(**kwargs) -> None:
+    """post_migrate: the five groups exist (also after a flush, which empties the table
+    the data migration filled)."""
+    from django.contrib.auth.models import Group  # here: settings.py imports this module
+
+    for name in ALL_ROLES:
+        Group.objects.get_or_create(name=name)

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "students",
     "orders",
     "training",
+    "budget",
+    "home",
     "accounts",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,4 +1,4 @@
-"""The school's own pages: each role's home page, the school profile, policy, workshops."""
+"""The school's own pages: the school profile, policy, workshops."""
 
 from __future__ import annotations
 
@@ -7,29 +7,10 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from ecoles import dashboards
 from ecoles.access import role_required
 from ecoles.forms import PolicyForm, SchoolForm, WorkshopForm
 from ecoles.models import Policy, School, Workshop
-from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TEACHER, TRAINER
-
-HOME_KEYS = {
-    DIRECTOR: "director",
-    OFFICE: "office",
-    TRAINER: "trainer",
-    TEACHER: "teacher",
-    ACCOUNTANT: "accountant",
-}
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    """Each role's home page: what needs attention today (ecoles/dashboards.py)."""
-    role = request.user.main_role
-    if role is None:
-        return render(request, "ecoles/home_norole.html")
-    key = HOME_KEYS[role]
-    context = {"school": School.load(), "role": role, **dashboards.for_role(key, request.user)}
-    return render(request, f"ecoles/home_{key}.html", context)
+from ecoles.roles import DIRECTOR, OFFICE
 
 
 @role_required(DIRECTOR)

@@ -2,6 +2,7 @@
 
     python tools/po.py missing PO_FILE            # list msgids without a translation
     python tools/po.py fill PO_FILE MAP.json      # fill them from {"msgid": "msgstr", ...}
+    python tools/po.py reuse                      # fill every catalogue's gaps from the others
 
 For a plural entry, the map's value is a list [singular, plural]. Fuzzy flags on filled
 entries are removed. Run `make messages` before (extract) and after (compile).
@@ -91,7 +92,46 @@ def fill(entries: list[dict], mapping: dict) -> int:
     return done
 
 
+def known(entries: list[dict]) -> dict:
+    """The translated entries of a catalogue, as a map for fill()."""
+    result = {}
+    for entry in entries:
+        msgid = value(entry, "msgid")
+        if not msgid or any("fuzzy" in c for c in entry["comments"]):
+            continue
+        if "msgid_plural" in entry["fields"]:
+            if value(entry, "msgstr[0]"):
+                result[msgid] = [value(entry, "msgstr[0]"), value(entry, "msgstr[1]")]
+        elif value(entry, "msgstr"):
+            result[msgid] = value(entry, "msgstr")
+    return result
+
+
+def catalogues() -> list[Path]:
+    root = Path(__file__).resolve().parent.parent
+    return sorted(
+        p for p in root.glob("**/locale/fr/LC_MESSAGES/django.po") if ".venv" not in p.parts
+    )
+
+
+def reuse() -> int:
+    """A string moved from one app to another keeps its translation (the apps' catalogues
+    are extracted separately, so the moved string is new to its new app's catalogue)."""
+    parsed = {path: parse(path.read_text(encoding="utf-8")) for path in catalogues()}
+    mapping = {}
+    for entries in parsed.values():
+        mapping.update(known(entries))
+    for path, entries in parsed.items():
+        if fill(entries, {m: mapping[m] for m in missing(entries) if m in mapping}):
+            path.write_text(render(entries), encoding="utf-8")
+        left = missing(entries)
+        print(f"{path}: {len(left)} missing")
+    return 0
+
+
 def main(argv: list[str]) -> int:
+    if argv[:1] == ["reuse"]:
+        return reuse()
     command, path = argv[0], Path(argv[1])
     entries = parse(path.read_text(encoding="utf-8"))
     if command == "missing":

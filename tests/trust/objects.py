@@ -16,6 +16,8 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from budget.models import BudgetLine, BudgetYear
+
 # (URL-name regex, parameter) -> kind of object. First match wins.
 RULES: list[tuple[str, str, str]] = [
     (r"^students:note_edit$", "note_pk", "note"),
@@ -34,8 +36,8 @@ RULES: list[tuple[str, str, str]] = [
     (r"^orders:action$", "action", "order_action"),
     (r"^orders:", "pk", "order"),
     (r"^workshop_edit$", "pk", "workshop"),
-    (r"^budget_line_(add|edit)$", "year", "budget_year"),
-    (r"^budget_line_edit$", "pk", "budget_line"),
+    (r"^budget:line_(add|edit)$", "year", "budget_year"),
+    (r"^budget:line_edit$", "pk", "budget_line"),
 ]
 
 
@@ -71,15 +73,11 @@ class Scenario:
         return self.woodwork, self.machining
 
     def _build_budget_year(self):
-        from ecoles.models import BudgetYear
-
         year = BudgetYear.objects.create(start=dt.date(2025, 9, 1), end=dt.date(2026, 8, 31))
         self._budget_year = year
         return year.start.year, None
 
     def _build_budget_line(self):
-        from ecoles.models import BudgetLine
-
         self.get("budget_year")
         line = BudgetLine.objects.create(
             year=self._budget_year, kind="resource", source="donations", label="Dons"

@@ -9,7 +9,8 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from ecoles.models import BudgetLine, BudgetYear, School
+from budget.models import BudgetLine, BudgetYear
+from ecoles.models import School
 
 
 @pytest.mark.parametrize(

@@ -14,11 +14,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from ecoles import budget
+from budget import figures as budget
+from budget.models import BudgetLine, BudgetYear
 from ecoles.access import role_required
 from ecoles.charts import PALETTE, Series, bar_chart, line_chart
 from ecoles.exports import csv_response
-from ecoles.models import BudgetLine, BudgetYear
 from ecoles.pdf import render_pdf
 from ecoles.roles import ACCOUNTANT, DIRECTOR
 
@@ -103,7 +103,7 @@ def budget_page(request: HttpRequest) -> HttpResponse:
         **figures,
         **_charts(figures["summary"], figures["monthly"], figures["workshops"]),
     }
-    return render(request, "ecoles/budget.html", context)
+    return render(request, "budget/budget.html", context)
 
 
 @role_required(DIRECTOR, ACCOUNTANT)
@@ -134,9 +134,9 @@ def budget_line_edit(request: HttpRequest, year: int, pk: int | None = None) -> 
         saved.year = budget_year
         saved.save()
         messages.success(request, _("The budget line was saved."))
-        return redirect(f"{reverse('budget')}?year={budget_year.start.year}")
+        return redirect(f"{reverse('budget:overview')}?year={budget_year.start.year}")
     return render(
-        request, "ecoles/budget_line_form.html", {"form": form, "year": budget_year, "line": line}
+        request, "budget/budget_line_form.html", {"form": form, "year": budget_year, "line": line}
     )
 
 
@@ -144,7 +144,7 @@ def budget_line_edit(request: HttpRequest, year: int, pk: int | None = None) -> 
 def budget_year_add(request: HttpRequest) -> HttpResponse:
     """Open the next budget year, copying the plan of the latest one."""
     if request.method != "POST":
-        return redirect(reverse("budget"))
+        return redirect(reverse("budget:overview"))
     latest = BudgetYear.objects.first()
     day = (latest.end + dt.timedelta(days=1)) if latest else timezone.localdate()
     new = BudgetYear.for_day(day)
@@ -164,7 +164,7 @@ def budget_year_add(request: HttpRequest) -> HttpResponse:
     messages.success(
         request, _("Budget year %(year)s opened with last year's plan.") % {"year": new}
     )
-    return redirect(f"{reverse('budget')}?year={new.start.year}")
+    return redirect(f"{reverse('budget:overview')}?year={new.start.year}")
 
 
 @role_required(DIRECTOR, ACCOUNTANT)

@@ -14,7 +14,8 @@ from decimal import Decimal
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
-from ecoles.models import BudgetLine, BudgetYear, Policy, Workshop
+from budget.models import BudgetLine, BudgetYear
+from ecoles.models import Policy, Workshop
 from orders.models import CreditNote, Invoice, Material, Payment
 
 ZERO = Decimal("0.00")

@@ -11,8 +11,8 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
-from ecoles import budget
-from ecoles.models import BudgetLine, BudgetYear
+from budget import figures as budget
+from budget.models import BudgetLine, BudgetYear
 from orders.models import CreditNote, Customer, Invoice, Material, Order, Payment
 
 D = Decimal
@@ -190,14 +190,14 @@ class TestBudgetPages:
     def test_the_director_sees_the_share_and_the_charts(
         self, client_for, director, year_with_lines
     ):
-        response = client_for(director).get(reverse("budget"))
+        response = client_for(director).get(reverse("budget:overview"))
         assert response.status_code == 200
         body = response.content.decode()
         assert "2\u00a0000,50\u00a0€" in body
         assert body.count("<svg") == 3
 
     def test_the_report_pdf_carries_the_key_figures(self, client_for, accountant, year_with_lines):
-        response = client_for(accountant).get(reverse("budget_pdf"))
+        response = client_for(accountant).get(reverse("budget:pdf"))
         assert response["Content-Type"] == "application/pdf"
         pages = PdfReader(io.BytesIO(response.content)).pages
         text = " ".join(" ".join(p.extract_text() for p in pages).split())
@@ -208,16 +208,16 @@ class TestBudgetPages:
 
     def test_csv_exports_give_lines_and_months(self, client_for, accountant, year_with_lines):
         client = client_for(accountant)
-        lines = client.get(reverse("budget_lines_csv")).content.decode("utf-8-sig")
+        lines = client.get(reverse("budget:lines_csv")).content.decode("utf-8-sig")
         assert "Ventes" in lines and "2000,50" in lines
-        months = client.get(reverse("budget_monthly_csv")).content.decode("utf-8-sig")
+        months = client.get(reverse("budget:monthly_csv")).content.decode("utf-8-sig")
         assert "2026-09;1700,00;1700,00" in months
         assert months.strip().splitlines()[-1] == "2027-08;-200,00;2000,50"
 
     def test_a_typed_production_actual_is_ignored(self, client_for, director, year_with_lines):
         line = year_with_lines.lines.get(source="production")
         response = client_for(director).post(
-            reverse("budget_line_edit", args=[2026, line.pk]),
+            reverse("budget:line_edit", args=[2026, line.pk]),
             {
                 "kind": "resource",
                 "source": "production",
@@ -233,13 +233,13 @@ class TestBudgetPages:
     def test_a_line_without_label_says_what_to_fix(self, client_for, director, year_with_lines):
         before = year_with_lines.lines.count()
         response = client_for(director).post(
-            reverse("budget_line_add", args=[2026]), {"kind": "expense", "planned": "-5"}
+            reverse("budget:line_add", args=[2026]), {"kind": "expense", "planned": "-5"}
         )
         assert response.status_code == 200
         assert year_with_lines.lines.count() == before
 
     def test_opening_the_next_year_copies_the_plan(self, client_for, director, year_with_lines):
-        client_for(director).post(reverse("budget_year_add"))
+        client_for(director).post(reverse("budget:year_add"))
         new = BudgetYear.objects.get(start=dt.date(2027, 9, 1))
         assert new.lines.count() == 4
         assert not new.lines.exclude(actual=None).exists()
@@ -247,20 +247,22 @@ class TestBudgetPages:
     @pytest.mark.parametrize("persona", ["office", "woodwork_trainer", "teacher"])
     def test_other_roles_get_403(self, client_for, personas, persona, year_with_lines):
         client = client_for(personas[persona])
-        for name in ["budget", "budget_pdf", "budget_lines_csv", "budget_monthly_csv"]:
+        for name in ["budget:overview", "budget:pdf", "budget:lines_csv", "budget:monthly_csv"]:
             assert client.get(reverse(name)).status_code == 403
 
     def test_an_unknown_year_is_404(self, client_for, director, year_with_lines):
-        assert client_for(director).get(reverse("budget") + "?year=1999").status_code == 404
-        assert client_for(director).get(reverse("budget") + "?year=abc").status_code == 404
+        assert (
+            client_for(director).get(reverse("budget:overview") + "?year=1999").status_code == 404
+        )
+        assert client_for(director).get(reverse("budget:overview") + "?year=abc").status_code == 404
 
     def test_the_page_makes_as_many_queries_with_more_invoices(
         self, client_for, director, year_with_lines, make_invoice, django_assert_max_num_queries
     ):
         client = client_for(director)
         with django_assert_max_num_queries(20) as small:
-            client.get(reverse("budget"))
+            client.get(reverse("budget:overview"))
         for i in range(30):
             make_invoice(dt.date(2026, 10, 1) + dt.timedelta(days=i), "10")
         with django_assert_max_num_queries(len(small.captured_queries)):
-            client.get(reverse("budget"))
+            client.get(reverse("budget:overview"))

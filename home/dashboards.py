@@ -12,9 +12,10 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
-from ecoles import budget
+from budget import figures as budget
+from budget.models import BudgetYear
 from ecoles.charts import share_gauge
-from ecoles.models import BudgetYear, Policy
+from ecoles.models import Policy
 from orders.models import Invoice, Order, Payment
 from students import indicators
 from students.models import Guardian, Student

@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from budget.models import BudgetLine, BudgetYear
 from ecoles.demo import DemoContext
-from ecoles.models import BudgetLine, BudgetYear
 
 # (kind, source or category, label, funder, planned amount for a 36-pupil school)
 R, E, D = "resource", "expense", Decimal

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from ecoles.models import BudgetLine, BudgetYear
+from budget.models import BudgetLine, BudgetYear
 from orders.models import Customer, Invoice, Order, Payment
 from students.models import Guardian, Student
 from training.models import Attendance, TheorySession, WorkLog

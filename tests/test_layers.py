@@ -1,0 +1,55 @@
+"""The house's one-way flow (STYLE.md): an app imports only the apps below it.
+
+    ecoles ← accounts ← students ← orders ← training ← billing ← budget ← home
+
+A model of a higher app is named by string ("orders.Order") or reached through a reverse
+relation, never imported from below; `home` may import every app, and none imports it.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from django.conf import settings
+
+LAYERS = ["ecoles", "accounts", "students", "orders", "training", "billing", "budget", "home"]
+ROOT = Path(settings.BASE_DIR)
+
+
+def imported_apps(path: Path) -> list[tuple[int, str]]:
+    """(line, app) of every import of one of our apps in a module, wherever it sits."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names = [node.module]
+        elif isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        else:
+            continue
+        for name in names:
+            top = name.split(".")[0]
+            if top in LAYERS:
+                found.append((node.lineno, top))
+    return found
+
+
+def test_every_app_of_ours_has_its_place_in_the_flow():
+    apps = {name for name in settings.INSTALLED_APPS if (ROOT / name / "apps.py").exists()}
+    assert apps <= set(LAYERS), f"place {sorted(apps - set(LAYERS))} in LAYERS"
+
+
+def test_no_app_imports_an_app_above_it():
+    upward = []
+    for app in LAYERS:
+        for path in sorted((ROOT / app).rglob("*.py")) if (ROOT / app).is_dir() else []:
+            for line, target in imported_apps(path):
+                if LAYERS.index(target) > LAYERS.index(app):
+                    upward.append(f"{path.relative_to(ROOT)}:{line} imports {target}")
+    assert upward == []
+
+
+def test_the_check_sees_an_upward_import(tmp_path):
+    module = tmp_path / "m.py"
+    module.write_text("def f():\n    from home import views\n")
+    assert imported_apps(module) == [(2, "home")]
