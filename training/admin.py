@@ -11,6 +11,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, construct_instance
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoles import roles
@@ -215,7 +216,9 @@ class TheorySessionAdmin(HistoryAdmin):
         return super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and (_is_closed(obj.day) or obj.attendances.exists()):
+        """A session whose roll call was taken counts in pupils' hours: it stays."""
+        taken = obj is not None and obj.attendances.exclude(status=Attendance.Status.PENDING)
+        if obj is not None and (_is_closed(obj.day) or taken.exists()):
             return False
         return super().has_delete_permission(request, obj)
 
@@ -244,10 +247,23 @@ class OverrideAdmin(HistoryAdmin):
         return False
 
 
+class ClosedPeriodAdminForm(forms.ModelForm):
+    class Meta:
+        model = ClosedPeriod
+        fields = ["month"]
+
+    def clean_month(self):
+        """As on the closing page: the first of a month that has started."""
+        month = self.cleaned_data["month"].replace(day=1)
+        if month > timezone.localdate():
+            raise ValidationError(_("A month cannot be closed before it starts."))
+        return month
+
+
 @admin.register(ClosedPeriod)
 class ClosedPeriodAdmin(HistoryAdmin):
+    form = ClosedPeriodAdminForm
     list_display = ["month", "closed_by", "closed_at"]
-    exclude = ["closed_by"]
 
     def save_model(self, request, obj, form, change):
         obj.closed_by = request.user

@@ -386,6 +386,21 @@ class TestSessions:
         session.refresh_from_db()
         assert session.start == at(MONDAY, 10)
 
+    def test_a_session_whose_roll_call_was_taken_is_not_deleted(self, site, teacher, young):
+        session = TheorySession.objects.create(
+            subject="general", title="Maths", teacher=teacher,
+            start=at(MONDAY, 10), end=at(MONDAY, 11),
+        )  # fmt: skip
+        Attendance.objects.create(session=session, student=young, status="present")
+        response = site.post(url("training_theorysession_delete", session.pk), {"post": "yes"})
+        assert response.status_code == 403
+        assert TheorySession.objects.filter(pk=session.pk).exists()
+
+    def test_a_month_is_not_closed_before_it_starts(self, site):
+        response = site.post(url("training_closedperiod_add"), {"month": "2026-12-01"})
+        assert "ne peut pas être clôturé avant" in response.content.decode()
+        assert not ClosedPeriod.objects.exists()
+
     def test_an_override_is_a_record_not_a_form(self, site, young, director):
         granted = Override.objects.create(
             student=young, rule="night", day=MONDAY, detail="20:30", reason="Livraison",
