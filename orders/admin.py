@@ -1,4 +1,6 @@
-"""Admin: customers and orders are editable; issued invoices and credit notes are read-only
+"""Admin: customers and orders are editable as on their pages (an accepted order keeps its
+customer and workshop, an invoiced, paid or cancelled one is only shown, the status moves
+only through the transitions); issued invoices, credit notes and payments are read-only
 (SPEC.md R4: never edited, never deleted), numbers are never typed."""
 
 from __future__ import annotations
