@@ -54,6 +54,8 @@ class WorkLogAdminForm(forms.ModelForm):
         if self.errors:
             return cleaned
         candidate = construct_instance(self, _copy(self.instance), fields=self._meta.fields)
+        # The trial may move the order into production: on its own copy, not the form's.
+        candidate.order = type(candidate.order).objects.get(pk=candidate.order_id)
         try:
             dry_run(
                 recording.save_work_log,

@@ -313,6 +313,16 @@ class TestWorkLogs:
         assert WorkLog.objects.count() == 2
         assert Override.objects.get().reason == "Livraison demain"
 
+    def test_the_first_log_puts_an_accepted_order_in_production(
+        self, site, woodwork, woodwork_trainer, acme, office, young
+    ):
+        order = order_at("accepted", woodwork, woodwork_trainer, acme, office)
+        response = site.post(url("training_worklog_add"), log_data(order, young, (8, 0), (10, 0)))
+        assert response.status_code == 302
+        order.refresh_from_db()
+        assert order.status == Order.Status.IN_PRODUCTION
+        assert order.events.filter(action="start_production").count() == 1
+
     def test_no_log_on_an_invoiced_order(
         self, site, woodwork, woodwork_trainer, acme, office, young
     ):
