@@ -1,6 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
+from ecoles import roles
+from ecoles.admin import HistoryAdmin, users_with_role
 from students.models import FollowUpNote, Guardian, Student
 
 
@@ -10,7 +11,7 @@ class GuardianInline(admin.StackedInline):
 
 
 @admin.register(Student)
-class StudentAdmin(SimpleHistoryAdmin):
+class StudentAdmin(HistoryAdmin):
     list_display = ("last_name", "first_name", "workshop", "programme", "cohort", "status")
     list_filter = ("status", "workshop", "programme", "programme_year", "cohort")
     search_fields = ("last_name", "first_name", "search_name")
@@ -21,9 +22,20 @@ class StudentAdmin(SimpleHistoryAdmin):
     def get_queryset(self, request):
         return super().get_queryset(request).visible_to(request.user).select_related("workshop")
 
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "tutor":
+            kwargs["queryset"] = users_with_role(roles.TRAINER)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        """An anonymised record stays anonymous: shown, never typed into again."""
+        if obj is not None and obj.is_anonymised:
+            return False
+        return super().has_change_permission(request, obj)
+
 
 @admin.register(FollowUpNote)
-class FollowUpNoteAdmin(SimpleHistoryAdmin):
+class FollowUpNoteAdmin(HistoryAdmin):
     """Even in the admin, a note shows only to the pupil's tutor and the direction."""
 
     list_display = ("student", "date", "category", "author")

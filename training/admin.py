@@ -1,21 +1,49 @@
-"""Admin: the same checks as the pages (closed periods, minors' limits, the balance)."""
+"""Admin: the same checks as the pages (closed periods, minors' limits, the balance).
+
+Work logs, sessions and roll calls go through training.recording, the module the pages
+call: the admin's form runs it once and rolls it back (its refusals are the form's
+errors), then the save runs it for real. Overrides are records of a director's decision,
+made only through that module with a reason: shown here, never typed."""
 
 from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet, construct_instance
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
+from ecoles import roles
+from ecoles.admin import HistoryAdmin, dry_run, users_with_role
 from training import recording
-from training.models import Attendance, ClosedPeriod, Override, TheorySession, WorkLog
+from training.models import (
+    Attendance,
+    ClosedPeriod,
+    Override,
+    TheorySession,
+    WorkLog,
+    local_day,
+)
+
+
+def _is_closed(day) -> bool:
+    return ClosedPeriod.objects.covering(day).exists()
+
+
+def _copy(instance):
+    """An unsaved copy of `instance` to try a process function on."""
+    model = type(instance)
+    copy = model(**{f.attname: getattr(instance, f.attname) for f in model._meta.concrete_fields})
+    copy._state.adding = instance._state.adding
+    return copy
 
 
 class WorkLogAdminForm(forms.ModelForm):
     override_reason = forms.CharField(
         label=_("Director's override: reason"), required=False, widget=forms.Textarea
     )
+    user = None  # the admin user, set per request by WorkLogAdmin.get_form
 
     class Meta:
         model = WorkLog
@@ -23,32 +51,25 @@ class WorkLogAdminForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        log = self.instance
-        if self.errors or not (log.start and log.end):
+        if self.errors:
             return cleaned
+        candidate = construct_instance(self, _copy(self.instance), fields=self._meta.fields)
+        # The trial may move the order into production: on its own copy, not the form's.
+        candidate.order = type(candidate.order).objects.get(pk=candidate.order_id)
         try:
-            if log.pk:
-                original = WorkLog.objects.get(pk=log.pk)
-                ClosedPeriod.refuse_if_closed(original.day)
-            ClosedPeriod.refuse_if_closed(log.day)
-            entry = recording.Entry(
-                log.student,
-                log.start,
-                log.end,
-                str(log.order),
-                exclude_logs=[log.pk] if log.pk else [],
+            dry_run(
+                recording.save_work_log,
+                candidate,
+                by=self.user,
+                override_reason=cleaned.get("override_reason", ""),
             )
-            violations = recording.find_violations([entry])
-            self.overridden = recording._settle(
-                violations, self.request_user, cleaned.get("override_reason", "")
-            )
-        except recording.Refused as exc:
+        except (recording.Refused, ValidationError) as exc:
             raise ValidationError(exc.messages) from exc
         return cleaned
 
 
 @admin.register(WorkLog)
-class WorkLogAdmin(SimpleHistoryAdmin):
+class WorkLogAdmin(HistoryAdmin):
     form = WorkLogAdminForm
     list_display = ["start", "end", "student", "order", "task", "logged_by"]
     list_filter = ["student__workshop"]
@@ -57,80 +78,194 @@ class WorkLogAdmin(SimpleHistoryAdmin):
     list_select_related = ["student", "order", "logged_by"]
     raw_id_fields = ["order", "student"]
 
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.request_user = request.user
-        return form
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and _is_closed(obj.day):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        if obj is not None and _is_closed(obj.day):
+            return False
+        return super().has_delete_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.logged_by = request.user
-        super().save_model(request, obj, form, change)
-        recording._record_overrides(
-            getattr(form, "overridden", []),
-            request.user,
-            form.cleaned_data.get("override_reason", ""),
-            logs={obj.student_id: obj},
+        obj._history_user = request.user
+        recording.save_work_log(
+            obj, by=request.user, override_reason=form.cleaned_data.get("override_reason", "")
         )
-        if obj.order.status == obj.order.Status.ACCEPTED:
-            obj.order.start_production(by=request.user)
 
     def delete_model(self, request, obj):
-        obj.delete()
+        recording.delete_work_log(obj)
+
+    def delete_queryset(self, request, queryset):
+        for log in queryset:
+            recording.delete_work_log(log)
+
+
+class AttendanceFormSet(BaseInlineFormSet):
+    """A roll call changed here is taken through recording.record_attendance."""
+
+    user = None  # set per request by AttendanceInline.get_formset
+
+    def calls(self) -> list[recording.Call]:
+        forms_ = [f for f in self.forms if f.instance.pk and f.has_changed()]
+        originals = Attendance.objects.select_related("student", "session").in_bulk(
+            [f.instance.pk for f in forms_]
+        )
+        return [
+            recording.Call(
+                originals[f.instance.pk],
+                f.cleaned_data["status"],
+                f.cleaned_data.get("late_minutes") or 0,
+                f.cleaned_data.get("reason", ""),
+            )
+            for f in forms_
+        ]
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        calls = self.calls()
+        if not calls:
+            return
+        try:
+            dry_run(recording.record_attendance, self.instance, calls, by=self.user)
+        except (recording.Refused, ValidationError) as exc:
+            raise ValidationError(exc.messages) from exc
+
+    def save(self, commit=True):
+        calls = self.calls()
+        if calls:
+            recording.record_attendance(self.instance, calls, by=self.user)
+        # What the admin's change message reads.
+        self.new_objects, self.deleted_objects = [], []
+        self.changed_objects = [(c.attendance, ["status"]) for c in calls]
+        return [call.attendance for call in calls]
 
 
 class AttendanceInline(admin.TabularInline):
+    """Pupils are expected when the session is planned (its page); here the roll call."""
+
     model = Attendance
+    formset = AttendanceFormSet
     extra = 0
     fields = ["student", "status", "late_minutes", "reason", "taken_by", "taken_at"]
-    readonly_fields = ["taken_by", "taken_at"]
-    raw_id_fields = ["student"]
+    readonly_fields = ["student", "taken_by", "taken_at"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        return type(formset.__name__, (formset,), {"user": request.user})
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+# What a session's expected pupils depend on: frozen once pupils are expected.
+SESSION_FROZEN = ["start", "end", "audience", "cohort", "workshop"]
+
+
+class TheorySessionAdminForm(forms.ModelForm):
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        session = construct_instance(self, _copy(self.instance), fields=self._meta.fields)
+        try:
+            if self.instance.pk:
+                ClosedPeriod.refuse_if_closed(local_day(self.instance.start), session.day)
+            else:
+                dry_run(recording.plan_session, **_plan(session))
+        except (recording.Refused, ValidationError) as exc:
+            raise ValidationError(exc.messages) from exc
+        return cleaned
+
+
+def _plan(session: TheorySession) -> dict:
+    """plan_session's arguments for a session typed in the admin (no pupil expected yet)."""
+    names = ["subject", "title", "teacher", "start", "end", "audience", "cohort", "workshop"]
+    return {name: getattr(session, name) for name in names} | {"students": []}
 
 
 @admin.register(TheorySession)
-class TheorySessionAdmin(SimpleHistoryAdmin):
+class TheorySessionAdmin(HistoryAdmin):
+    form = TheorySessionAdminForm
     list_display = ["start", "end", "title", "subject", "teacher", "cohort", "workshop"]
     list_filter = ["subject", "teacher", "workshop"]
     search_fields = ["title"]
     date_hierarchy = "start"
     inlines = [AttendanceInline]
 
-    def save_formset(self, request, form, formset, change):
-        """Roll calls edited in the admin go through the same checks as the page."""
-        rows = formset.save(commit=False)
-        calls = [
-            recording.Call(row, row.status, row.late_minutes, row.reason) for row in rows if row.pk
-        ]
-        session = form.instance
-        if calls:
-            originals = {
-                a.pk: a for a in Attendance.objects.filter(pk__in=[c.attendance.pk for c in calls])
-            }
-            for call in calls:
-                call.attendance = originals[call.attendance.pk]
-            try:
-                recording.record_attendance(session, calls, by=request.user)
-            except (recording.Refused, ValidationError) as exc:
-                self.message_user(request, " ".join(exc.messages), level="error")
-        for row in rows:
-            if not row.pk:
-                row.save()
-        for row in formset.deleted_objects:
-            row.delete()
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "teacher":
+            kwargs["queryset"] = users_with_role(roles.TEACHER)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        frozen = SESSION_FROZEN if obj is not None and obj.attendances.exists() else []
+        return [*super().get_readonly_fields(request, obj), *frozen]
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        if obj is not None and _is_closed(obj.day):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """A session whose roll call was taken counts in pupils' hours: it stays."""
+        taken = obj is not None and obj.attendances.exclude(status=Attendance.Status.PENDING)
+        if obj is not None and (_is_closed(obj.day) or taken.exists()):
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        obj._history_user = request.user
+        if change:
+            super().save_model(request, obj, form, change)
+            return
+        planned = recording.plan_session(**_plan(obj))
+        obj.pk, obj.created_at = planned.pk, planned.created_at
+        obj._state.adding = False
 
 
 @admin.register(Override)
-class OverrideAdmin(SimpleHistoryAdmin):
+class OverrideAdmin(HistoryAdmin):
     list_display = ["day", "student", "rule", "reason", "granted_by", "created_at"]
     list_filter = ["rule"]
-    readonly_fields = ["created_at"]
-    raw_id_fields = ["student", "work_log", "attendance"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ClosedPeriodAdminForm(forms.ModelForm):
+    class Meta:
+        model = ClosedPeriod
+        fields = ["month"]
+
+    def clean_month(self):
+        """As on the closing page: the first of a month that has started."""
+        month = self.cleaned_data["month"].replace(day=1)
+        if month > timezone.localdate():
+            raise ValidationError(_("A month cannot be closed before it starts."))
+        return month
 
 
 @admin.register(ClosedPeriod)
-class ClosedPeriodAdmin(SimpleHistoryAdmin):
+class ClosedPeriodAdmin(HistoryAdmin):
+    form = ClosedPeriodAdminForm
     list_display = ["month", "closed_by", "closed_at"]
-    exclude = ["closed_by"]
 
     def save_model(self, request, obj, form, change):
         obj.closed_by = request.user
