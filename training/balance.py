@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -300,11 +300,10 @@ def year_window(day: dt.date, today: dt.date, policy) -> tuple[dt.date, dt.date]
     return start, min(today, last)
 
 
-def year_to_date(students, today: dt.date, *, policy, exclude_log: int | None = None):
+def year_to_date(students, today: dt.date, *, policy) -> dict[int, Balance]:
     """{student id: Balance} of the school year to date, each from his entry date: what
     the pages show, and what a production entry on any day of this year is held to."""
-    start, end = year_window(today, today, policy)
-    return balances(students, start, end, policy=policy, exclude_log=exclude_log)
+    return balances(students, *year_window(today, today, policy), policy=policy)
 
 
 def out_of_balance(students, today: dt.date, policy) -> list[tuple[object, Balance]]:
@@ -326,11 +325,14 @@ def year_start_for(student, day: dt.date, policy) -> dt.date:
 
 
 def total(values: Iterable[Balance], policy) -> Balance:
+    """A group's balance: the allowance is each pupil's, so the group's is their sum
+    (ten pupils 5 h ahead each are balanced, not 50 h ahead of one allowance)."""
     target, band, allowance = policy_numbers(policy)
-    result = Balance(Fraction(0), Fraction(0), target, band, allowance)
+    values = list(values)
+    result = Balance(Fraction(0), Fraction(0), target, band)
     for value in values:
         result = result + value
-    return result
+    return replace(result, allowance=allowance * max(len(values), 1))
 
 
 def monday(day: dt.date) -> dt.date:

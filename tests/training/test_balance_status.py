@@ -130,3 +130,10 @@ def test_the_workshop_page_shows_the_same_status(
     )
     row = body[body.index("Inès Théorie") :]
     assert row.index("Trop de théorie") < row.index("</tr>")
+
+
+def test_a_group_of_pupils_each_within_the_allowance_is_balanced(policy):
+    pupils = [value(150, 65) for _ in range(10)]  # each 20 h ahead, 69.8 %: balanced
+    group = balance.total(pupils, policy)
+    assert group.gap == 200
+    assert group.status == balance.BALANCED and not group.over_allowance
