@@ -26,18 +26,6 @@ SHOWN = 6  # rows of each list on a home page
 ZERO = Decimal("0.00")
 
 
-def _out_of_balance(students, today: dt.date, policy: Policy) -> list[tuple[Student, object]]:
-    """Pupils whose year-to-date balance is not 'balanced', the largest gaps first."""
-    start = policy.school_year_start(today)
-    pupils = {s.pk: s for s in students.select_related("workshop")}
-    found = [
-        (pupils[pk], b)
-        for pk, b in balance.balances(list(pupils), start, today, policy=policy).items()
-        if b.status in (balance.TOO_MUCH_PRODUCTION, balance.TOO_MUCH_THEORY)
-    ]
-    return sorted(found, key=lambda pair: -abs(pair[1].gap))
-
-
 def _overdue(today: dt.date) -> dict:
     overdue = Invoice.objects.overdue(today)
     totals = overdue.aggregate(count=Count("pk"), due=Sum("balance_due"))
@@ -51,7 +39,10 @@ def _overdue(today: dt.date) -> dict:
 def director(user, today: dt.date) -> dict:
     policy = Policy.load()
     year = BudgetYear.for_day(today)
-    unbalanced = _out_of_balance(Student.objects.enrolled(), today, policy)
+    # The out-of-balance page's list, by the same definition (training.balance).
+    unbalanced = balance.out_of_balance(
+        Student.objects.enrolled().select_related("workshop"), today, policy
+    )
     late = Order.objects.late(today).select_related("customer", "workshop")
     school_year = indicators.current_school_year(today, policy) - 1
     summary = budget.summary(year)

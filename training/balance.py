@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -36,6 +36,7 @@ STATUS_LABELS = {
 }
 
 SESSION_DURATION = Elapsed("session__end", "session__start")
+DEFAULT_ALLOWANCE = Fraction(24)  # the Policy's default, for balances built without one
 
 
 def to_hours(value: dt.timedelta | None) -> Fraction:
@@ -65,14 +66,24 @@ def share(production: Fraction, theory: Fraction) -> Fraction | None:
     return production / total if total else None
 
 
-def status(production: Fraction, theory: Fraction, target: Fraction, band: Fraction) -> str:
-    """Balanced within ±band (a fraction, 0.05 for 5 points) of the target share."""
+def status(
+    production: Fraction,
+    theory: Fraction,
+    target: Fraction,
+    band: Fraction,
+    allowance: Fraction = DEFAULT_ALLOWANCE,
+) -> str:
+    """Balanced within ±band (a fraction, 0.05 for 5 points) of the target share and
+    within ±allowance hours of gap. The share and the gap always lean the same way (a
+    share above the target is a positive gap), so a pupil has one status: a gap beyond
+    minus the allowance is too much theory however many hours dilute the share."""
     value = share(production, theory)
     if value is None:
         return NO_DATA
-    if value > target + band:
+    balance_gap = gap(production, theory, target)
+    if value > target + band or balance_gap > allowance:
         return TOO_MUCH_PRODUCTION
-    if value < target - band:
+    if value < target - band or balance_gap < -allowance:
         return TOO_MUCH_THEORY
     return BALANCED
 
@@ -85,6 +96,7 @@ class Balance:
     theory: Fraction
     target: Fraction = Fraction(2, 3)
     band: Fraction = Fraction(5, 100)
+    allowance: Fraction = DEFAULT_ALLOWANCE
 
     @property
     def share(self) -> Fraction | None:
@@ -96,7 +108,31 @@ class Balance:
 
     @property
     def status(self) -> str:
-        return status(self.production, self.theory, self.target, self.band)
+        """The one definition of out of balance, for every page (R1)."""
+        return status(self.production, self.theory, self.target, self.band, self.allowance)
+
+    @property
+    def is_out_of_balance(self) -> bool:
+        return self.status in (TOO_MUCH_PRODUCTION, TOO_MUCH_THEORY)
+
+    @property
+    def over_allowance(self) -> bool:
+        """More production would be refused (R1)."""
+        return self.gap > self.allowance
+
+    @property
+    def theory_alert(self) -> bool:
+        """Too much theory never blocks; beyond the allowance it raises an alert (R1)."""
+        return self.gap < -self.allowance
+
+    @property
+    def theory_short(self) -> Fraction:
+        """Theory hours missing to be exactly on target (none when not ahead)."""
+        return max(self.gap / theory_factor(self.target), Fraction(0))
+
+    @property
+    def theory_short_hours(self) -> Decimal:
+        return as_decimal(self.theory_short, "0.0001")
 
     @property
     def status_label(self) -> str:
@@ -126,7 +162,11 @@ class Balance:
 
     def __add__(self, other: Balance) -> Balance:
         return Balance(
-            self.production + other.production, self.theory + other.theory, self.target, self.band
+            self.production + other.production,
+            self.theory + other.theory,
+            self.target,
+            self.band,
+            self.allowance,
         )
 
 
@@ -207,7 +247,7 @@ def balances(
     from students.models import Student
 
     policy = policy or Policy.load()
-    target, band, _allowance = policy_numbers(policy)
+    target, band, allowance = policy_numbers(policy)
     if hasattr(students, "values"):
         pupils = Student.objects.filter(pk__in=students.values("pk"))
     else:
@@ -246,9 +286,36 @@ def balances(
             to_hours(theory) - Fraction(late or 0, 60),
             target,
             band,
+            allowance,
         )
         for pk, production, theory, late in rows
     }
+
+
+def year_window(day: dt.date, today: dt.date, policy) -> tuple[dt.date, dt.date]:
+    """The school year of `day` to date: from its start to today (to its last day for an
+    earlier year). The window of the balance shown and of the balance enforced (R1)."""
+    start = policy.school_year_start(day)
+    last = start.replace(year=start.year + 1) - dt.timedelta(days=1)
+    return start, min(today, last)
+
+
+def year_to_date(students, today: dt.date, *, policy) -> dict[int, Balance]:
+    """{student id: Balance} of the school year to date, each from his entry date: what
+    the pages show, and what a production entry on any day of this year is held to."""
+    return balances(students, *year_window(today, today, policy), policy=policy)
+
+
+def out_of_balance(students, today: dt.date, policy) -> list[tuple[object, Balance]]:
+    """(pupil, year-to-date Balance) of the pupils out of balance, the largest gaps
+    first: the director's home and the out-of-balance page list the same pupils."""
+    pupils = {s.pk: s for s in students}
+    found = [
+        (pupils[pk], value)
+        for pk, value in year_to_date(list(pupils), today, policy=policy).items()
+        if value.is_out_of_balance
+    ]
+    return sorted(found, key=lambda pair: -abs(pair[1].gap))
 
 
 def year_start_for(student, day: dt.date, policy) -> dt.date:
@@ -258,11 +325,14 @@ def year_start_for(student, day: dt.date, policy) -> dt.date:
 
 
 def total(values: Iterable[Balance], policy) -> Balance:
-    target, band, _ = policy_numbers(policy)
+    """A group's balance: the allowance is each pupil's, so the group's is their sum
+    (ten pupils 5 h ahead each are balanced, not 50 h ahead of one allowance)."""
+    target, band, allowance = policy_numbers(policy)
+    values = list(values)
     result = Balance(Fraction(0), Fraction(0), target, band)
     for value in values:
         result = result + value
-    return result
+    return replace(result, allowance=allowance * max(len(values), 1))
 
 
 def monday(day: dt.date) -> dt.date:
@@ -311,7 +381,7 @@ def periods(today: dt.date, policy) -> dict[str, tuple[dt.date, dt.date]]:
     return {
         "week": (monday(today), monday(today) + dt.timedelta(days=6)),
         "month": (today.replace(day=1), _month_end(today)),
-        "year": (policy.school_year_start(today), today),
+        "year": year_window(today, today, policy),
     }
 
 

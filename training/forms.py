@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoles import roles
 from ecoles.models import Policy, Workshop
 from students.models import Student
-from training.models import Attendance, TheorySession, WorkLog
+from training.models import Attendance, TheorySession, WorkLog, refuse_future_work
 
 MORNING, AFTERNOON, CUSTOM = "morning", "afternoon", "custom"
 
@@ -60,6 +60,17 @@ def pupils_for(user):
     if not user.has_role(roles.DIRECTOR):
         pupils = pupils.filter(workshop__trainers=user)
     return pupils.order_by("workshop__name", "last_name", "first_name")
+
+
+def refuse_future(form: forms.Form, day: dt.date | None, end: dt.time | None) -> None:
+    """R8, said on the form: a log records work done, never later than now."""
+    if day and end:
+        try:
+            refuse_future_work(
+                dt.datetime.combine(day, end, tzinfo=timezone.get_current_timezone())
+            )
+        except forms.ValidationError as exc:
+            form.add_error("date", exc.messages)
 
 
 class SlotMixin:
@@ -125,6 +136,7 @@ class TeamEntryForm(SlotMixin, forms.Form):
         times = self.slot_times(cleaned)
         if times:
             cleaned["start_time"], cleaned["end_time"] = times
+            refuse_future(self, cleaned.get("date"), times[1])
         order, students = cleaned.get("order"), cleaned.get("students")
         if order and students:
             others = [s for s in students if s.workshop_id != order.workshop_id]
@@ -191,6 +203,7 @@ class WorkLogForm(forms.Form):
         start, end = cleaned.get("start_time"), cleaned.get("end_time")
         if start and end and end <= start:
             self.add_error("end_time", _("The end must be after the start."))
+        refuse_future(self, cleaned.get("date"), end)
         order, student = cleaned.get("order"), cleaned.get("student")
         if order and student and order.workshop_id != student.workshop_id:
             self.add_error("student", _("This pupil is not in the workshop of this order."))

@@ -36,6 +36,19 @@ def local_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime
     )
 
 
+def refuse_future_work(end: dt.datetime) -> None:
+    """R8: a log records work done, so it never ends later than now (planning is the
+    timetable's business, not the work logs')."""
+    if end > timezone.now():
+        raise ValidationError(
+            {
+                "end": _("Work is logged once done: a log cannot end later than now (%(now)s).")
+                % {"now": f"{timezone.localtime():%d/%m/%Y %H:%M}"}
+            },
+            code="future",
+        )
+
+
 class PeriodClosedError(ValidationError):
     """Raised when something would change a log or attendance in a closed month."""
 
@@ -168,6 +181,7 @@ class WorkLog(models.Model):
                 raise ValidationError({"end": _("The end must be after the start.")})
             if local_day(self.start) != local_day(self.end):
                 raise ValidationError({"end": _("A work log starts and ends on the same day.")})
+            refuse_future_work(self.end)
 
     def _days_touched(self) -> list[dt.date]:
         days = [local_day(self.start)]
@@ -262,6 +276,19 @@ class TheorySession(models.Model):
     @property
     def day(self) -> dt.date:
         return local_day(self.start)
+
+    @property
+    def has_started(self) -> bool:
+        return self.start <= timezone.now()
+
+    def refuse_roll_call_before_start(self) -> None:
+        """R8: a roll call is taken once its session has started."""
+        if not self.has_started:
+            raise ValidationError(
+                _("The roll call is taken once the session has started (%(start)s).")
+                % {"start": f"{timezone.localtime(self.start):%d/%m/%Y %H:%M}"},
+                code="not_started",
+            )
 
     def clean(self) -> None:
         if self.start and self.end:
@@ -374,6 +401,11 @@ class Attendance(models.Model):
             raise ValidationError({"reason": _("An excused absence needs its reason.")})
         if self.session_id and self.late_minutes * 60 >= self.session.duration.total_seconds():
             raise ValidationError({"late_minutes": _("Late for the whole session: absent.")})
+        if self.session_id and self.status != self.Status.PENDING:
+            try:
+                self.session.refuse_roll_call_before_start()
+            except ValidationError as exc:
+                raise ValidationError({"status": exc.messages}) from exc
 
     @property
     def attended_start(self) -> dt.datetime:

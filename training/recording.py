@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
-from fractions import Fraction
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -22,7 +21,15 @@ from simple_history.utils import bulk_create_with_history
 
 from ecoles.models import Policy
 from training import balance, timeguard
-from training.models import Attendance, ClosedPeriod, Override, TheorySession, WorkLog, local_day
+from training.models import (
+    Attendance,
+    ClosedPeriod,
+    Override,
+    TheorySession,
+    WorkLog,
+    local_day,
+    refuse_future_work,
+)
 from training.timeguard import Violation
 
 
@@ -93,17 +100,20 @@ def find_violations(entries: list[Entry], policy: Policy | None = None) -> list[
 
 
 def _balance_violations(entries: list[Entry], policy: Policy) -> list[Violation]:
+    """Held to the balance the pupil's page shows: his school year to date, whatever the
+    day of the entry (an entry on an earlier day adds to the hours logged since)."""
     _target, _band, allowance = balance.policy_numbers(policy)
-    by_day: dict[dt.date, list[Entry]] = defaultdict(list)
+    today = timezone.localdate()
+    by_window: dict[tuple[dt.date, dt.date], list[Entry]] = defaultdict(list)
     for entry in entries:
-        by_day[entry.day].append(entry)
+        by_window[balance.year_window(entry.day, today, policy)].append(entry)
     found = []
-    for day, group in by_day.items():
+    for (start, end), group in by_window.items():
         excluded = [pk for e in group for pk in e.exclude_logs]
         current = balance.balances(
             [e.student.pk for e in group],
-            policy.school_year_start(day),
-            day,
+            start,
+            end,
             policy=policy,
             exclude_log=excluded[0] if len(excluded) == 1 else None,
         )
@@ -118,7 +128,7 @@ def _balance_violations(entries: list[Entry], policy: Policy) -> list[Violation]
                         entry.student.pk,
                         refusal.message(str(entry.student)),
                         dt.timedelta(hours=float(refusal.gap_after - allowance)),
-                        day,
+                        entry.day,
                     )
                 )
     return found
@@ -178,6 +188,7 @@ def save_team_entry(
     begin, finish = aware(day, start), aware(day, end)
     if finish <= begin:
         raise ValidationError(_("The end must be after the start."))
+    refuse_future_work(finish)
     with transaction.atomic():
         _lock([s.pk for s in students])
         entries = [Entry(s, begin, finish, order.title) for s in students]
@@ -275,8 +286,11 @@ def record_attendance(
     session: TheorySession, calls: list[Call], *, by, override_reason: str = ""
 ) -> int:
     """Take the roll call: the minors' limits are checked for pupils marked present or
-    late (their time with the pupil's other activities); absence never breaks a rule."""
+    late (their time with the pupil's other activities); absence never breaks a rule.
+    Not before the session has started (R8)."""
     ClosedPeriod.refuse_if_closed(local_day(session.start))
+    if any(c.status != Attendance.Status.PENDING for c in calls):
+        session.refuse_roll_call_before_start()
     changed = [
         c
         for c in calls
@@ -316,8 +330,3 @@ def record_attendance(
             attendances={c.attendance.student_id: c.attendance for c in changed},
         )
     return len(changed)
-
-
-def theory_alert(value: balance.Balance, allowance: Fraction) -> bool:
-    """Too much theory never blocks; beyond the allowance it is shown as an alert."""
-    return value.gap < -allowance

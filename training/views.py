@@ -338,9 +338,9 @@ def student_time(request: HttpRequest, pk: int) -> HttpResponse:
             "chart": charts.weekly_chart(series, target),
             "year": year,
             "allowance": allowance,
-            "over_allowance": year.gap > allowance,
-            "theory_alert": recording.theory_alert(year, allowance),
-            "theory_short": max(year.gap / balance.theory_factor(target), Fraction(0)),
+            "over_allowance": year.over_allowance,
+            "theory_alert": year.theory_alert,
+            "theory_short": year.theory_short_hours,
             "overrides": student.time_overrides.select_related("granted_by")[:50],
             "orders": [{**o, "hours": o["total"]} for o in orders],
             "recent": recent,
@@ -422,21 +422,10 @@ def balances_index(request: HttpRequest) -> HttpResponse:
 def out_of_balance(request: HttpRequest) -> HttpResponse:
     policy = Policy.load()
     today = timezone.localdate()
-    target, _band, allowance = balance.policy_numbers(policy)
-    pupils = {p.pk: p for p in Student.objects.enrolled().select_related("workshop")}
-    values = balance.balances(list(pupils), policy.school_year_start(today), today, policy=policy)
-    rows = [
-        {
-            "student": pupils[pk],
-            "balance": value,
-            "over_allowance": value.gap > allowance,
-            "theory_alert": value.gap < -allowance,
-            "theory_short": max(value.gap / balance.theory_factor(target), Fraction(0)),
-        }
-        for pk, value in values.items()
-        if value.status in (balance.TOO_MUCH_PRODUCTION, balance.TOO_MUCH_THEORY)
-        or abs(value.gap) > allowance
-    ]
+    _target, _band, allowance = balance.policy_numbers(policy)
+    pupils = list(Student.objects.enrolled().select_related("workshop"))
+    found = balance.out_of_balance(pupils, today, policy)
+    rows = [{"student": p, "balance": b} for p, b in found]
     rows.sort(key=lambda r: r["balance"].gap, reverse=True)
     return render(
         request,
@@ -553,7 +542,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
         .annotate(total=Sum(balance.SESSION_DURATION), late=Sum("late_minutes"))
     ):
         theory[row["day"]] += balance.to_hours(row["total"]) - Fraction(row["late"] or 0, 60)
-    target, band, _allowance = balance.policy_numbers(policy)
+    target, band, allowance = balance.policy_numbers(policy)
     weeks: dict[dt.date, dict] = {}
     for day in sorted(set(production) | set(theory)):
         week = weeks.setdefault(
@@ -568,6 +557,7 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
         sum((w["t"] for w in weeks.values()), Fraction(0)),
         target,
         band,
+        allowance,
     )
     orders = (
         logs.order_by()

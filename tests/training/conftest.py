@@ -1,7 +1,7 @@
 """A small school at work: two workshops, pupils of 15 and 17, orders open for work.
 
-Time is frozen at Wednesday 18 November 2026, 10:00 in Paris, in the school year that
-started on 1 September 2026.
+Time is frozen at Wednesday 18 November 2026, 21:00 in Paris, the day's work done (a log
+never ends later than now), in the school year that started on 1 September 2026.
 """
 
 from __future__ import annotations
@@ -63,7 +63,7 @@ def session(teacher, start, end, pupils, status=Attendance.Status.PRESENT, title
 
 @pytest.fixture(autouse=True)
 def frozen_time():
-    with time_machine.travel(at(TODAY, 10), tick=False):
+    with time_machine.travel(at(TODAY, 21), tick=False):
         yield
 
 
