@@ -168,6 +168,10 @@ class WorkLog(models.Model):
                 raise ValidationError({"end": _("The end must be after the start.")})
             if local_day(self.start) != local_day(self.end):
                 raise ValidationError({"end": _("A work log starts and ends on the same day.")})
+        born = self.student.birth_date if self.student_id else None
+        if self.start and born and local_day(self.start) < born:
+            message = _("This date is before the pupil's birth date (%(born)s).")
+            raise ValidationError({"start": message % {"born": f"{born:%d/%m/%Y}"}})
 
     def _days_touched(self) -> list[dt.date]:
         days = [local_day(self.start)]
@@ -407,6 +411,7 @@ class Override(ChoiceLabels, models.Model):
         BREAK = "break", _("Break after continuous work")
         NIGHT = "night", _("Night hours")
         REST = "rest", _("Rest between two days")
+        FROZEN = "frozen", _("Log of an invoiced, paid or cancelled order")
 
     student = models.ForeignKey(
         "students.Student",
@@ -451,7 +456,9 @@ class Override(ChoiceLabels, models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rule__in=["balance", "daily", "weekly", "break", "night", "rest"]),
+                condition=Q(
+                    rule__in=["balance", "daily", "weekly", "break", "night", "rest", "frozen"]
+                ),
                 name="override_rule_valid",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="override_reason_given"),
