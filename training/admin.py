@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
@@ -30,6 +30,8 @@ class WorkLogAdminForm(forms.ModelForm):
             if log.pk:
                 original = WorkLog.objects.get(pk=log.pk)
                 ClosedPeriod.refuse_if_closed(original.day)
+            if not log.pk or original.order_id != log.order_id:
+                recording._open_order(log.order, self.request_user)
             ClosedPeriod.refuse_if_closed(log.day)
             entry = recording.Entry(
                 log.student,
@@ -38,7 +40,7 @@ class WorkLogAdminForm(forms.ModelForm):
                 str(log.order),
                 exclude_logs=[log.pk] if log.pk else [],
             )
-            violations = recording.find_violations([entry])
+            violations = recording._frozen(log) + recording.find_violations([entry])
             self.overridden = recording._settle(
                 violations, self.request_user, cleaned.get("override_reason", "")
             )
@@ -75,8 +77,24 @@ class WorkLogAdmin(SimpleHistoryAdmin):
         if obj.order.status == obj.order.Status.ACCEPTED:
             obj.order.start_production(by=request.user)
 
+    def has_delete_permission(self, request, obj=None):
+        """A log of an invoiced, paid or cancelled order is deleted from its page, where
+        the director writes his reason."""
+        if obj is not None and obj.order.status in recording.CLOSED_ORDER:
+            return False
+        return super().has_delete_permission(request, obj)
+
     def delete_model(self, request, obj):
-        obj.delete()
+        recording.delete_work_log(obj, by=request.user)
+
+    def delete_queryset(self, request, queryset):
+        """One by one, through the same checks as a single deletion (closed months,
+        closed orders), instead of one SQL DELETE that would skip them."""
+        for obj in queryset.select_related("order", "student__workshop"):
+            try:
+                self.delete_model(request, obj)
+            except (recording.Refused, ValidationError) as exc:
+                self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
 
 
 class AttendanceInline(admin.TabularInline):

@@ -162,3 +162,34 @@ def test_a_log_before_the_pupils_birth_is_refused(
     assert team.status_code == 200
     assert "date de naissance" in team.content.decode()
     assert not WorkLog.objects.exists()
+
+
+@pytest.mark.parametrize("closed_log", [Order.Status.PAID], indirect=True)
+def test_the_admin_keeps_a_closed_orders_log_too(client, closed_log):
+    from ecoles.models import User
+
+    admin = User.objects.create_superuser("root", "root@example.org", "x")
+    client.force_login(admin)
+    change = reverse("admin:training_worklog_change", args=[closed_log.pk])
+    response = client.post(
+        change,
+        {
+            "order": closed_log.order_id,
+            "student": closed_log.student_id,
+            "start_0": "18/11/2026",
+            "start_1": "08:30:00",
+            "end_0": "18/11/2026",
+            "end_1": "12:30:00",
+            "task": "Rallongé",
+        },
+    )
+    assert response.status_code == 200
+    assert "ses heures ne changent plus" in response.content.decode()
+    delete = reverse("admin:training_worklog_delete", args=[closed_log.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 403
+    client.post(
+        reverse("admin:training_worklog_changelist"),
+        {"action": "delete_selected", "_selected_action": [closed_log.pk], "post": "yes"},
+    )
+    closed_log.refresh_from_db()
+    assert closed_log.end == at(TODAY, 12)
