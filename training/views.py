@@ -170,7 +170,10 @@ def worklog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("The work log was saved."))
             return redirect("training:worklogs")
-    return render(request, "training/worklog_form.html", {"form": form, "log": log})
+    frozen = log is not None and log.order.status in recording.CLOSED_ORDER
+    return render(
+        request, "training/worklog_form.html", {"form": form, "log": log, "frozen": frozen}
+    )
 
 
 @require_POST

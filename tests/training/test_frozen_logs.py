@@ -46,6 +46,9 @@ def _lengthen(work, **extra):
 
 @pytest.mark.parametrize("closed_log", CLOSED, indirect=True)
 def test_a_trainer_cannot_correct_a_log_of_a_closed_order(client_for, woodwork_trainer, closed_log):
+    url = reverse("training:worklog_edit", args=[closed_log.pk])
+    notice = client_for(woodwork_trainer).get(url).content.decode()
+    assert "ses heures ne changent plus, sauf correction par la direction" in notice
     response = client_for(woodwork_trainer).post(
         reverse("training:worklog_edit", args=[closed_log.pk]), _lengthen(closed_log)
     )
