@@ -21,7 +21,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from ecoles.models import Policy
-from ecoles.roles import DIRECTOR, OFFICE, TRAINER
+from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from orders.models import Order
 from training import balance, timeguard
 from training.models import Attendance, ClosedPeriod, Override, TheorySession, WorkLog, local_day
@@ -300,9 +300,13 @@ def plan_session(
     cohort: int | None,
     workshop,
     students: list,
+    by,
 ) -> TheorySession:
     """Plan a session and expect its pupils. A pupil already busy then is refused (no
-    one is in two places at once); the other limits are checked at the roll call."""
+    one is in two places at once); the other limits are checked at the roll call.
+    A teacher plans his own sessions; the director anyone's."""
+    if not (by.has_role(DIRECTOR) or (by.has_role(TEACHER) and teacher.pk == by.pk)):
+        raise PermissionDenied(_("A teacher plans his own sessions only."))
     ClosedPeriod.refuse_if_closed(local_day(start))
     session = TheorySession(
         subject=subject,

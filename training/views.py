@@ -250,6 +250,7 @@ def session_add(request: HttpRequest) -> HttpResponse:
                 cohort=data.get("cohort") or None,
                 workshop=data.get("workshop"),
                 students=pupils,
+                by=request.user,
             )
         except (recording.Refused, ValidationError) as exc:
             _refusal_errors(form, exc, request.user)

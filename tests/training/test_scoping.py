@@ -17,7 +17,7 @@ from orders.models import Order
 from tests.conftest import make_user
 from tests.training.conftest import TODAY, at, make_order, session
 from training import recording
-from training.models import Attendance, WorkLog
+from training.models import Attendance, TheorySession, WorkLog
 
 pytestmark = pytest.mark.django_db
 
@@ -132,3 +132,32 @@ def test_no_work_is_logged_on_a_quote(
     assert not WorkLog.objects.exists()
     quote.refresh_from_db()
     assert quote.status == status
+
+
+def test_a_teacher_plans_only_his_own_sessions(client_for, teacher, other_teacher, young, policy):
+    data = {
+        "subject": "general",
+        "title": "Français",
+        "teacher": other_teacher.pk,
+        "date": "2026-11-19",
+        "start_time": "09:00",
+        "end_time": "10:00",
+        "audience": "picked",
+        "students": [young.pk],
+    }
+    response = client_for(teacher).post(reverse("training:session_add"), data)
+    assert response.status_code == 200
+    with pytest.raises(PermissionDenied):
+        recording.plan_session(
+            subject="general",
+            title="Français",
+            teacher=other_teacher,
+            start=at(dt.date(2026, 11, 19), 9),
+            end=at(dt.date(2026, 11, 19), 10),
+            audience="picked",
+            cohort=None,
+            workshop=None,
+            students=[young],
+            by=teacher,
+        )
+    assert not TheorySession.objects.exists()
