@@ -276,6 +276,9 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     can_call = session.teacher_id == request.user.pk or request.user.has_role(DIRECTOR, OFFICE)
     closed = ClosedPeriod.objects.covering(session.day).exists()
     form = AttendanceForm(request.POST or None, rows=rows, can_override=request.user.is_director)
+    if not can_call:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST":
         if not can_call:
             raise Http404

@@ -42,6 +42,8 @@ def test_another_teacher_cannot_take_the_roll_call(client_for, other_teacher, le
     page = client_for(other_teacher).get(url)
     assert page.status_code == 200
     assert "Enregistrer l’appel" not in page.content.decode()
+    row = lesson.attendances.get()
+    assert page.context["form"][f"status_{row.pk}"].field.disabled
     assert client_for(other_teacher).post(url, _call(lesson)).status_code == 404
     assert lesson.attendances.get().status == Attendance.Status.PENDING
 
