@@ -8,7 +8,7 @@ made only through that module with a reason: shown here, never typed."""
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, construct_instance
 from django.utils import timezone
@@ -87,23 +87,30 @@ class WorkLogAdmin(HistoryAdmin):
             return False
         return super().has_change_permission(request, obj)
 
-    def has_delete_permission(self, request, obj=None) -> bool:
-        if obj is not None and _is_closed(obj.day):
-            return False
-        return super().has_delete_permission(request, obj)
-
     def save_model(self, request, obj, form, change):
         obj._history_user = request.user
         recording.save_work_log(
             obj, by=request.user, override_reason=form.cleaned_data.get("override_reason", "")
         )
 
+    def has_delete_permission(self, request, obj=None) -> bool:
+        """A log of a closed month is kept; one of an invoiced, paid or cancelled order is
+        deleted from its page, where the director writes his reason."""
+        if obj is not None and (_is_closed(obj.day) or obj.order.status in recording.CLOSED_ORDER):
+            return False
+        return super().has_delete_permission(request, obj)
+
     def delete_model(self, request, obj):
-        recording.delete_work_log(obj)
+        recording.delete_work_log(obj, by=request.user)
 
     def delete_queryset(self, request, queryset):
-        for log in queryset:
-            recording.delete_work_log(log)
+        """One by one, through the same checks as a single deletion (closed months,
+        closed orders), instead of one SQL DELETE that would skip them."""
+        for obj in queryset.select_related("order", "student__workshop"):
+            try:
+                self.delete_model(request, obj)
+            except (recording.Refused, ValidationError) as exc:
+                self.message_user(request, " ".join(exc.messages), level=messages.ERROR)
 
 
 class AttendanceFormSet(BaseInlineFormSet):
@@ -182,16 +189,16 @@ class TheorySessionAdminForm(forms.ModelForm):
             if self.instance.pk:
                 ClosedPeriod.refuse_if_closed(local_day(self.instance.start), session.day)
             else:
-                dry_run(recording.plan_session, **_plan(session))
+                dry_run(recording.plan_session, **_plan(session, self.user))
         except (recording.Refused, ValidationError) as exc:
             raise ValidationError(exc.messages) from exc
         return cleaned
 
 
-def _plan(session: TheorySession) -> dict:
+def _plan(session: TheorySession, by) -> dict:
     """plan_session's arguments for a session typed in the admin (no pupil expected yet)."""
     names = ["subject", "title", "teacher", "start", "end", "audience", "cohort", "workshop"]
-    return {name: getattr(session, name) for name in names} | {"students": []}
+    return {name: getattr(session, name) for name in names} | {"students": [], "by": by}
 
 
 @admin.register(TheorySession)
@@ -207,6 +214,10 @@ class TheorySessionAdmin(HistoryAdmin):
         if db_field.name == "teacher":
             kwargs["queryset"] = users_with_role(roles.TEACHER)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
 
     def get_readonly_fields(self, request, obj=None):
         frozen = SESSION_FROZEN if obj is not None and obj.attendances.exists() else []
@@ -229,7 +240,7 @@ class TheorySessionAdmin(HistoryAdmin):
         if change:
             super().save_model(request, obj, form, change)
             return
-        planned = recording.plan_session(**_plan(obj))
+        planned = recording.plan_session(**_plan(obj, request.user))
         obj.pk, obj.created_at = planned.pk, planned.created_at
         obj._state.adding = False
 

@@ -165,7 +165,8 @@ class WorkLogForm(forms.Form):
     override_reason = override_field()
 
     def __init__(self, *args, user, log: WorkLog | None = None, **kwargs):
-        if log is not None and not args and "initial" not in kwargs:
+        # The log's current values, also when the view passes `request.POST or None`.
+        if log is not None and "initial" not in kwargs:
             start, end = timezone.localtime(log.start), timezone.localtime(log.end)
             kwargs["initial"] = {
                 "order": log.order_id,

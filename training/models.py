@@ -182,6 +182,10 @@ class WorkLog(models.Model):
             if local_day(self.start) != local_day(self.end):
                 raise ValidationError({"end": _("A work log starts and ends on the same day.")})
             refuse_future_work(self.end)
+        born = self.student.birth_date if self.student_id else None
+        if self.start and born and local_day(self.start) < born:
+            message = _("This date is before the pupil's birth date (%(born)s).")
+            raise ValidationError({"start": message % {"born": f"{born:%d/%m/%Y}"}})
 
     def _days_touched(self) -> list[dt.date]:
         days = [local_day(self.start)]
@@ -439,6 +443,7 @@ class Override(models.Model):
         BREAK = "break", _("Break after continuous work")
         NIGHT = "night", _("Night hours")
         REST = "rest", _("Rest between two days")
+        FROZEN = "frozen", _("Log of an invoiced, paid or cancelled order")
 
     student = models.ForeignKey(
         "students.Student",
@@ -483,7 +488,9 @@ class Override(models.Model):
         ordering = ["-created_at"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(rule__in=["balance", "daily", "weekly", "break", "night", "rest"]),
+                condition=Q(
+                    rule__in=["balance", "daily", "weekly", "break", "night", "rest", "frozen"]
+                ),
                 name="override_rule_valid",
             ),
             models.CheckConstraint(condition=~Q(reason=""), name="override_reason_given"),

@@ -13,13 +13,15 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from ecoles.models import Policy
+from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
+from orders.models import Order
 from training import balance, timeguard
 from training.models import (
     Attendance,
@@ -164,6 +166,55 @@ def _open_order(order, by) -> None:
         raise ValidationError(_("Work can be logged only on an accepted or in-production order."))
 
 
+# A log of an order in one of these states no longer changes, but for a director's
+# written reason (kept as an Override of this rule).
+FROZEN = Override.Rule.FROZEN
+CLOSED_ORDER = (Order.Status.INVOICED, Order.Status.PAID, Order.Status.CANCELLED)
+
+
+def _frozen(log: WorkLog, *, deleting: bool = False) -> list[Violation]:
+    """The log as stored belongs to an invoiced, paid or cancelled order."""
+    if not log.pk:
+        return []
+    stored = WorkLog.objects.filter(pk=log.pk).select_related("order", "student").first()
+    if stored is None or stored.order.status not in CLOSED_ORDER:
+        return []
+    words = {"log": stored, "status": stored.order.get_status_display().lower()}
+    if deleting:
+        message = _("Deleting %(log)s: the order is %(status)s, its hours no longer change.")
+    else:
+        message = _("%(log)s: the order is %(status)s, its hours no longer change.")
+    return [Violation(FROZEN, stored.student_id, message % words, day=stored.day)]
+
+
+def _refuse_before_birth(entries: list[Entry]) -> None:
+    """Nobody works or attends a lesson before he is born (a mistyped date)."""
+    early = [e for e in entries if e.student.birth_date and e.day < e.student.birth_date]
+    if early:
+        raise ValidationError(
+            [
+                _("%(pupil)s cannot have been there on %(day)s, before the birth date.")
+                % {"pupil": e.student, "day": f"{e.day:%d/%m/%Y}"}
+                for e in early
+            ]
+        )
+
+
+def _within_reach(order, students: list, by) -> None:
+    """A trainer records time for his own workshop's orders and pupils only (the
+    director for everyone); pupils of another workshop than the order's are refused."""
+    others = [s for s in students if s.workshop_id != order.workshop_id]
+    if others:
+        raise ValidationError(
+            _("Not in the workshop of this order: %(names)s.")
+            % {"names": ", ".join(str(s) for s in others)}
+        )
+    if by.has_role(DIRECTOR):
+        return
+    if not (by.has_role(TRAINER) and order.workshop.trainers.filter(pk=by.pk).exists()):
+        raise ValidationError(_("Only the trainers of its workshop log time on this order."))
+
+
 def _lock(student_ids: list[int]) -> None:
     """Serialise concurrent entries for the same pupils (PostgreSQL row locks)."""
     from students.models import Student
@@ -184,14 +235,16 @@ def save_team_entry(
 ) -> list[WorkLog]:
     """One log per pupil for the same slot on the same order: all saved, or none."""
     _open_order(order, by)
+    _within_reach(order, students, by)
     ClosedPeriod.refuse_if_closed(day)
     begin, finish = aware(day, start), aware(day, end)
     if finish <= begin:
         raise ValidationError(_("The end must be after the start."))
     refuse_future_work(finish)
+    entries = [Entry(s, begin, finish, order.title) for s in students]
+    _refuse_before_birth(entries)
     with transaction.atomic():
         _lock([s.pk for s in students])
-        entries = [Entry(s, begin, finish, order.title) for s in students]
         overridden = _settle(find_violations(entries), by, override_reason)
         logs = {}
         for student in students:
@@ -207,9 +260,11 @@ def save_team_entry(
 
 
 def save_work_log(log: WorkLog, *, by, override_reason: str = "") -> WorkLog:
-    """Create or correct one log, with the same checks as a team entry."""
+    """Create or correct one log, with the same checks as a team entry; a log of an
+    invoiced, paid or cancelled order only by the director, with a reason."""
     if not log.pk or log.order_id != WorkLog.objects.get(pk=log.pk).order_id:
         _open_order(log.order, by)
+    _within_reach(log.order, [log.student], by)
     log.full_clean(exclude=["logged_by"])
     with transaction.atomic():
         _lock([log.student_id])
@@ -220,7 +275,7 @@ def save_work_log(log: WorkLog, *, by, override_reason: str = "") -> WorkLog:
             log.order.title,
             exclude_logs=[log.pk] if log.pk else [],
         )
-        overridden = _settle(find_violations([entry]), by, override_reason)
+        overridden = _settle(_frozen(log) + find_violations([entry]), by, override_reason)
         if not log.pk:
             log.logged_by = by
         log.save()
@@ -230,8 +285,19 @@ def save_work_log(log: WorkLog, *, by, override_reason: str = "") -> WorkLog:
     return log
 
 
-def delete_work_log(log: WorkLog) -> None:
-    log.delete()
+def delete_work_log(log: WorkLog, *, by, override_reason: str = "") -> None:
+    """Delete a log under the rules of a correction: never in a closed month; a log of an
+    invoiced, paid or cancelled order only by the director, whose reason is kept."""
+    ClosedPeriod.refuse_if_closed(log.day)
+    if not by.has_role(DIRECTOR) and not (
+        by.has_role(TRAINER) and log.student.workshop.trainers.filter(pk=by.pk).exists()
+    ):
+        raise ValidationError(_("Only the trainers of its workshop log time on this order."))
+    with transaction.atomic():
+        _lock([log.student_id])
+        overridden = _settle(_frozen(log, deleting=True), by, override_reason)
+        _record_overrides(overridden, by, override_reason)
+        log.delete()
 
 
 def plan_session(
@@ -245,9 +311,13 @@ def plan_session(
     cohort: int | None,
     workshop,
     students: list,
+    by,
 ) -> TheorySession:
     """Plan a session and expect its pupils. A pupil already busy then is refused (no
-    one is in two places at once); the other limits are checked at the roll call."""
+    one is in two places at once); the other limits are checked at the roll call.
+    A teacher plans his own sessions; the director anyone's."""
+    if not (by.has_role(DIRECTOR) or (by.has_role(TEACHER) and teacher.pk == by.pk)):
+        raise PermissionDenied(_("A teacher plans his own sessions only."))
     ClosedPeriod.refuse_if_closed(local_day(start))
     session = TheorySession(
         subject=subject,
@@ -261,6 +331,7 @@ def plan_session(
     )
     session.full_clean()
     entries = [Entry(s, start, end, title, production=False) for s in students]
+    _refuse_before_birth(entries)
     overlaps = [v for v in find_violations(entries) if v.rule == timeguard.OVERLAP]
     if overlaps:
         raise Refused(overlaps)
@@ -287,7 +358,10 @@ def record_attendance(
 ) -> int:
     """Take the roll call: the minors' limits are checked for pupils marked present or
     late (their time with the pupil's other activities); absence never breaks a rule.
-    Not before the session has started (R8)."""
+    Not before the session has started (R8). Only the session's teacher, the director or
+    the office take it."""
+    if not (by.pk == session.teacher_id or by.has_role(DIRECTOR, OFFICE)):
+        raise PermissionDenied(_("Only the session's teacher takes its roll call."))
     ClosedPeriod.refuse_if_closed(local_day(session.start))
     if any(c.status != Attendance.Status.PENDING for c in calls):
         session.refuse_roll_call_before_start()
@@ -315,6 +389,7 @@ def record_attendance(
         for c in changed
         if c.status in Attendance.ATTENDED
     ]
+    _refuse_before_birth(entries)
     with transaction.atomic():
         _lock([c.attendance.student_id for c in changed])
         overridden = _settle(find_violations(entries), by, override_reason)

@@ -124,7 +124,12 @@ def worklog_list(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     closed = set(ClosedPeriod.objects.values_list("month", flat=True))
     rows = [
-        {"log": log, "editable": log.day.replace(day=1) not in closed and _can_log(request.user)}
+        {
+            "log": log,
+            "editable": log.day.replace(day=1) not in closed
+            and _can_log(request.user)
+            and (request.user.is_director or log.order.status not in recording.CLOSED_ORDER),
+        }
         for log in page
     ]
     return render(
@@ -165,19 +170,30 @@ def worklog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("The work log was saved."))
             return redirect("training:worklogs")
-    return render(request, "training/worklog_form.html", {"form": form, "log": log})
+    frozen = log is not None and log.order.status in recording.CLOSED_ORDER
+    return render(
+        request, "training/worklog_form.html", {"form": form, "log": log, "frozen": frozen}
+    )
 
 
 @require_POST
 @role_required(TRAINER, DIRECTOR)
 def worklog_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    log = get_object_or_404(WorkLog.objects.visible_to(request.user), pk=pk)
+    log = get_object_or_404(
+        WorkLog.objects.visible_to(request.user).select_related("student__workshop"), pk=pk
+    )
     try:
-        recording.delete_work_log(log)
-    except ValidationError as exc:
+        recording.delete_work_log(
+            log, by=request.user, override_reason=request.POST.get("override_reason", "")
+        )
+    except (recording.Refused, ValidationError) as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The work log was deleted."))
+        if isinstance(exc, recording.Refused) and exc.overridable and request.user.is_director:
+            messages.error(
+                request, _("As director you may delete it: write the reason and delete again.")
+            )
+        return redirect("training:worklog_edit", pk=log.pk)
+    messages.success(request, _("The work log was deleted."))
     return redirect("training:worklogs")
 
 
@@ -234,6 +250,7 @@ def session_add(request: HttpRequest) -> HttpResponse:
                 cohort=data.get("cohort") or None,
                 workshop=data.get("workshop"),
                 students=pupils,
+                by=request.user,
             )
         except (recording.Refused, ValidationError) as exc:
             _refusal_errors(form, exc, request.user)
@@ -254,9 +271,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "student__last_name", "student__first_name"
         )
     )
-    can_call = request.user.has_role(TEACHER, DIRECTOR)
+    # Its own teacher takes the roll call (or the direction, the office); another teacher
+    # sees the session without the form.
+    can_call = session.teacher_id == request.user.pk or request.user.has_role(DIRECTOR, OFFICE)
     closed = ClosedPeriod.objects.covering(session.day).exists()
     form = AttendanceForm(request.POST or None, rows=rows, can_override=request.user.is_director)
+    if not can_call:
+        for field in form.fields.values():
+            field.disabled = True
     if request.method == "POST":
         if not can_call:
             raise Http404
