@@ -19,7 +19,8 @@ class StudentAdmin(SimpleHistoryAdmin):
     readonly_fields = ("anonymised_at",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user).select_related("workshop")
+        qs = super().get_queryset(request).records_visible_to(request.user)
+        return qs.select_related("workshop")
 
 
 @admin.register(FollowUpNote)

@@ -103,7 +103,7 @@ def _links(user, pages, pk: int) -> list[tuple[str, str]]:
 
 def _list_queryset(request: HttpRequest):
     form = StudentFilterForm(request.GET or None)
-    qs = Student.objects.visible_to(request.user).current()
+    qs = Student.objects.visible_to(request.user).current().with_record_access(request.user)
     return form, form.filter(qs).select_related("workshop", "tutor")
 
 
@@ -130,7 +130,8 @@ def student_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(DIRECTOR, OFFICE, TRAINER, TEACHER)
 def student_export(request: HttpRequest) -> HttpResponse:
-    """The list as filtered, as CSV; contacts only for those who may see them."""
+    """The list as filtered, as CSV; contacts only of the pupils whose record the user sees
+    (a trainer who also teaches: his workshop's pupils)."""
     students = _list_queryset(request)[1]
     header = [
         _("Last name"),
@@ -170,7 +171,9 @@ def student_export(request: HttpRequest) -> HttpResponse:
                 s.cohort,
                 s.get_status_display(),
             ]
-            if contacts:
+            if contacts and not s.record_visible:
+                row += [""] * 12
+            elif contacts:
                 guardian = next((g for g in s.guardians.all() if g.receives_mail), None)
                 row += [
                     s.birth_date.strftime("%d/%m/%Y"),
@@ -194,9 +197,10 @@ def student_export(request: HttpRequest) -> HttpResponse:
 
 @role_required(DIRECTOR, OFFICE, TRAINER, TEACHER)
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _get_student(request, pk, Student.objects.select_related("workshop", "tutor"))
     user = request.user
-    contacts = can_see_contacts(user)
+    qs = Student.objects.select_related("workshop", "tutor").with_record_access(user)
+    student = _get_student(request, pk, qs)
+    contacts = student.record_visible
     notes_allowed = student.notes_visible_to(user) and not student.is_anonymised
     context = {
         "student": student,
@@ -206,8 +210,8 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notes_allowed": notes_allowed,
         "note_count": student.followup_notes.count() if notes_allowed else None,
         "guardians": student.guardians.all() if contacts else [],
-        "time_links": _links(user, TIME_PAGES, student.pk),
-        "document_links": _links(user, DOCUMENT_PAGES, student.pk),
+        "time_links": _links(user, TIME_PAGES, student.pk) if contacts else [],
+        "document_links": _links(user, DOCUMENT_PAGES, student.pk) if contacts else [],
         "age": student.age if contacts else None,
     }
     return render(request, "students/student_detail.html", context)
