@@ -19,6 +19,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -303,7 +304,9 @@ def personal_data(request: HttpRequest, pk: int) -> HttpResponse:
     student = _get_student(request, pk, Student.objects.select_related("workshop", "tutor"))
     response = HttpResponse(export_zip(student, request.user), content_type="application/zip")
     name = slugify(f"{student.last_name} {student.first_name}") or student.pk
-    response["Content-Disposition"] = f'attachment; filename="donnees-{name}-{student.pk}.zip"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"donnees-{name}-{student.pk}.zip"
+    )
     return response
 
 
@@ -369,7 +372,7 @@ def student_import_confirm(request: HttpRequest) -> HttpResponse:
 def import_sample(request: HttpRequest) -> HttpResponse:
     path = Path(__file__).resolve().parent / SAMPLE_CSV
     response = HttpResponse(path.read_bytes(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="eleves-exemple.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, "eleves-exemple.csv")
     return response
 
 

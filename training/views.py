@@ -14,6 +14,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -630,5 +631,6 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Quoted by Django: a quote in a pupil's name cannot add a parameter, accents survive.
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
