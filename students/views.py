@@ -8,6 +8,7 @@ pupil's tutor and the direction, so that their existence shows nowhere else.
 from __future__ import annotations
 
 import base64
+import time
 from pathlib import Path
 
 from django.contrib import messages
@@ -51,6 +52,9 @@ from students.personal_data import export_zip
 PAGE_SIZE = 25
 SAMPLE_CSV = "samples/eleves-exemple.csv"
 IMPORT_SESSION_KEY = "students_import"
+# The checked file (pupils, guardians, contacts) waits in the session for the confirmation
+# no longer than this; it goes on import, on cancel, on a new upload and with errors.
+IMPORT_LIFETIME_SECONDS = 30 * 60
 
 # Pages other apps provide about one pupil, linked from his record when they exist.
 TIME_PAGES = [("training:student_time", gettext_lazy("Hours and the two-thirds balance"))]
@@ -310,9 +314,23 @@ def personal_data(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+def _forget_import(request: HttpRequest) -> None:
+    request.session.pop(IMPORT_SESSION_KEY, None)
+
+
+def _pending_import(request: HttpRequest) -> bytes | None:
+    """The file checked on the preview, if it is still recent enough; else forgotten."""
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not isinstance(stored, dict) or time.time() - stored["at"] > IMPORT_LIFETIME_SECONDS:
+        _forget_import(request)
+        return None
+    return base64.b64decode(stored["data"])
+
+
 @role_required(DIRECTOR, OFFICE)
 def student_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV, see every line checked; nothing is written here."""
+    _forget_import(request)  # a new import, or the page visited again: the last file goes
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -322,7 +340,11 @@ def student_import(request: HttpRequest) -> HttpResponse:
         except importing.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            request.session[IMPORT_SESSION_KEY] = base64.b64encode(data).decode()
+            if preview.can_import:
+                request.session[IMPORT_SESSION_KEY] = {
+                    "data": base64.b64encode(data).decode(),
+                    "at": time.time(),
+                }
     return render(
         request,
         "students/import.html",
@@ -334,13 +356,14 @@ def student_import(request: HttpRequest) -> HttpResponse:
 @role_required(DIRECTOR, OFFICE)
 def student_import_confirm(request: HttpRequest) -> HttpResponse:
     """Check the previewed file again and save every pupil, or none."""
-    stored = request.session.get(IMPORT_SESSION_KEY)
+    stored = _pending_import(request)
     if not stored:
         messages.error(request, _("No file to import: upload it again."))
         return redirect("students:import")
     try:
-        preview = importing.preview(base64.b64decode(stored))
+        preview = importing.preview(stored)
     except importing.ImportFileError as exc:
+        _forget_import(request)
         messages.error(request, str(exc))
         return redirect("students:import")
     confirm_form = ConfirmImportForm(request.POST)
@@ -351,6 +374,7 @@ def student_import_confirm(request: HttpRequest) -> HttpResponse:
         )
     if not preview.can_import or confirm_form.errors:
         if not preview.can_import:
+            _forget_import(request)
             messages.error(request, _("The file has errors: nothing was imported."))
         return render(
             request,
@@ -358,7 +382,7 @@ def student_import_confirm(request: HttpRequest) -> HttpResponse:
             {"form": ImportForm(), "preview": preview, "confirm_form": confirm_form},
         )
     created = importing.import_students(preview)
-    del request.session[IMPORT_SESSION_KEY]
+    _forget_import(request)
     count = len(created)
     messages.success(
         request,
@@ -366,6 +390,15 @@ def student_import_confirm(request: HttpRequest) -> HttpResponse:
         % {"count": count},
     )
     return redirect("students:list")
+
+
+@require_POST
+@role_required(DIRECTOR, OFFICE)
+def student_import_cancel(request: HttpRequest) -> HttpResponse:
+    """Drop the checked file: its pupils and guardians leave the session."""
+    _forget_import(request)
+    messages.success(request, _("The file was discarded: nothing was imported."))
+    return redirect("students:import")
 
 
 @role_required(DIRECTOR, OFFICE)
