@@ -245,6 +245,8 @@ LOGIN_TRUST_X_FORWARDED_FOR = BEHIND_PROXY
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file a user may attach (ecoles.uploads); the proxy's body limit must allow it.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=10) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

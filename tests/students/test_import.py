@@ -242,3 +242,10 @@ class TestTheCheckedFileLeavesTheSession:
         lines[1] = lines[1].replace("12/04/2011", "31/02/2011")
         upload(client, "\n".join(lines).encode())
         assert not self._holds_the_file(client)
+
+
+def test_a_file_of_several_megabytes_is_refused_before_reading(client_for, office, woodwork):
+    big = SAMPLE.read_bytes() + b"\n" * (3 * 1024 * 1024)
+    page = text(upload(client_for(office), big))
+    assert "les fichiers sont limités à 2,0" in page
+    assert views.IMPORT_SESSION_KEY not in client_for(office).session
