@@ -5,20 +5,29 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ecoles', '0004_budgetline_resources_first'),
+        ("ecoles", "0004_budgetline_resources_first"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalschool',
-            name='logo',
-            field=models.TextField(blank=True, max_length=100, validators=[ecoles.uploads.FileCheck(('png', 'jpg', 'jpeg'), max_bytes=2097152)], verbose_name='logo'),
+            model_name="historicalschool",
+            name="logo",
+            field=models.TextField(
+                blank=True,
+                max_length=100,
+                validators=[ecoles.uploads.FileCheck(("png", "jpg", "jpeg"), max_bytes=2097152)],
+                verbose_name="logo",
+            ),
         ),
         migrations.AlterField(
-            model_name='school',
-            name='logo',
-            field=models.ImageField(blank=True, upload_to='school/', validators=[ecoles.uploads.FileCheck(('png', 'jpg', 'jpeg'), max_bytes=2097152)], verbose_name='logo'),
+            model_name="school",
+            name="logo",
+            field=models.ImageField(
+                blank=True,
+                upload_to="school/",
+                validators=[ecoles.uploads.FileCheck(("png", "jpg", "jpeg"), max_bytes=2097152)],
+                verbose_name="logo",
+            ),
         ),
     ]

@@ -6,15 +6,34 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('orders', '0006_payment_reversal'),
+        ("orders", "0006_payment_reversal"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='attachment',
-            name='file',
-            field=models.FileField(upload_to=orders.models.attachment_path, validators=[ecoles.uploads.FileCheck(('pdf', 'jpg', 'jpeg', 'png', 'webp', 'heic', 'dwg', 'docx', 'xlsx', 'odt', 'ods'))], verbose_name='file'),
+            model_name="attachment",
+            name="file",
+            field=models.FileField(
+                upload_to=orders.models.attachment_path,
+                validators=[
+                    ecoles.uploads.FileCheck(
+                        (
+                            "pdf",
+                            "jpg",
+                            "jpeg",
+                            "png",
+                            "webp",
+                            "heic",
+                            "dwg",
+                            "docx",
+                            "xlsx",
+                            "odt",
+                            "ods",
+                        )
+                    )
+                ],
+                verbose_name="file",
+            ),
         ),
     ]
