@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -118,7 +119,7 @@ def budget_pdf(request: HttpRequest) -> HttpResponse:
     }
     pdf = render_pdf("pdf/budget_report.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="budget-{year}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(False, f"budget-{year}.pdf")
     return response
 
 

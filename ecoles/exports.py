@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 NUMBER = re.compile(r"^-?\d+(?:[.,]\d+)?$")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -24,7 +25,7 @@ def cell(value) -> str:
 def csv_response(filename: str, header: list[str], rows: Iterable[Iterable]) -> HttpResponse:
     """Semicolons and a BOM: what Excel in French opens without asking."""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response.write("\ufeff")
     writer = csv.writer(response, delimiter=";")
     writer.writerow(header)

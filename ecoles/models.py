@@ -19,6 +19,7 @@ from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
 from ecoles import roles
+from ecoles.uploads import validate_logo
 
 
 class User(AbstractUser):
@@ -139,7 +140,7 @@ class School(SingletonModel):
     vat_regime = models.CharField(
         _("VAT regime"), max_length=20, choices=VatRegime, default=VatRegime.SUBJECT
     )
-    logo = models.ImageField(_("logo"), upload_to="school/", blank=True)
+    logo = models.ImageField(_("logo"), upload_to="school/", blank=True, validators=[validate_logo])
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     quote_prefix = models.CharField(_("quote prefix"), max_length=5, default="DE")
     invoice_prefix = models.CharField(_("invoice prefix"), max_length=5, default="FA")

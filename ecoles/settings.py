@@ -5,7 +5,9 @@ Every setting a deployment changes is an environment variable; the README lists 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import os
 from pathlib import Path
 
 import environ
@@ -30,6 +32,20 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 DATA_DIR = Path(env.str("DATA_DIR", default=str(BASE_DIR / "data")))
+# Pupils' records, notes and uploads are for the application only: whatever this process
+# creates (the SQLite file and its journal, the cache, stored PDFs, uploads) is readable
+# by its own user alone, not by every local account (umask 077, uploads 0600 / 0700), and
+# a data folder made readable by an older version is closed again at start.
+os.umask(0o077)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    """chmod `path` if it exists and is ours (a folder owned by root is left as it is)."""
+    with contextlib.suppress(FileNotFoundError, PermissionError):
+        path.chmod(mode)
+
 
 INSTALLED_APPS = [
     "ecoles",
@@ -110,8 +126,10 @@ TEMPLATES = [
 DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{DATA_DIR / 'db.sqlite3'}"),
 }
+_owner_only(DATA_DIR, 0o700)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+    _owner_only(Path(DATABASES["default"]["NAME"]), 0o600)
     # WAL lets readers work while one writer writes; IMMEDIATE takes the write lock at
     # BEGIN so two writers queue instead of failing with "database is locked" mid-way.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
@@ -177,6 +195,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(BASE_DIR / "staticfiles")))
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(DATA_DIR / "media")))
+_owner_only(MEDIA_ROOT, 0o700)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -248,6 +267,8 @@ LOGIN_TRUST_X_FORWARDED_FOR = BEHIND_PROXY
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest file a user may attach (ecoles.uploads); the proxy's body limit must allow it.
+UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=10) * 1024 * 1024
 
 LOGGING = {
     "version": 1,

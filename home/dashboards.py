@@ -103,7 +103,7 @@ def trainer(user, today: dt.date) -> dict:
         .order_by("promised_date", "pk")
     )
     to_estimate = orders.filter(status=Order.Status.DRAFT).select_related("customer")
-    pupils = Student.objects.visible_to(user).enrolled().select_related("workshop")
+    pupils = Student.objects.records_visible_to(user).enrolled().select_related("workshop")
     week = balance.periods(today, policy)["week"]
     week_balances = balance.balances(pupils, week[0], min(week[1], today), policy=policy)
     return {

@@ -33,6 +33,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from ecoles import roles
 from ecoles.db import Elapsed
+from ecoles.uploads import validate_attachment
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -732,7 +733,7 @@ class Attachment(models.Model):
     order = models.ForeignKey(
         Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="attachments"
     )
-    file = models.FileField(_("file"), upload_to=attachment_path)
+    file = models.FileField(_("file"), upload_to=attachment_path, validators=[validate_attachment])
     description = models.CharField(_("description"), max_length=200, blank=True)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True

@@ -25,6 +25,7 @@ from django.db.models import (
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -360,7 +361,9 @@ def quote_pdf(request: HttpRequest, pk: int) -> HttpResponse:
         },
     )
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="devis-{order.reference}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"devis-{order.reference}.pdf"
+    )
     return response
 
 
@@ -579,7 +582,7 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def _pdf_response(document) -> HttpResponse:
     data = invoicing.stored_pdf(document)
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{document.number}.pdf"'
+    response["Content-Disposition"] = content_disposition_header(False, f"{document.number}.pdf")
     return response
 
 

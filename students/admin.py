@@ -20,7 +20,8 @@ class StudentAdmin(HistoryAdmin):
     readonly_fields = ("anonymised_at",)
 
     def get_queryset(self, request):
-        return super().get_queryset(request).visible_to(request.user).select_related("workshop")
+        qs = super().get_queryset(request).records_visible_to(request.user)
+        return qs.select_related("workshop")
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "tutor":

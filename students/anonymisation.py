@@ -6,14 +6,20 @@ birth day, contacts, guardians, follow-up notes, and the same fields in the reco
 history. The trace of who read his notes (accounts.ReadLog: a reader, a time, a note
 number) names no pupil and stays, as an audit trail should. What the indicators count
 stays: workshop, programme, cohort, entry and leaving dates, leaving reason, exam result,
-destinations. So do his hours (work logs, attendance), now an anonymous pupil's.
+destinations. So do his hours (work logs, attendance), now an anonymous pupil's; their
+free text (a task, an absence's reason, a director's override with the refusal message
+that named him), the same text in their history, and the admin's log lines are rewritten
+with his anonymous name in place of anything that named him or his family.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 
-from django.db import transaction
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
 from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat, TruncYear
 from django.utils import timezone
@@ -42,6 +48,8 @@ def anonymise(students, by=None) -> int:
     if not ids:
         return 0
     now = timezone.now()
+    _rewrite_free_text(ids)
+    _forget_admin_log(ids)
     # The related rows go first, then their history, which would otherwise keep a copy.
     FollowUpNote.objects.filter(student_id__in=ids).delete()
     FollowUpNote.history.filter(student_id__in=ids).delete()
@@ -70,6 +78,82 @@ def anonymise(students, by=None) -> int:
         default_date=now,
     )
     return len(ids)
+
+
+def _words(student: Student) -> list[str]:
+    """What names or reaches `student` and his family, longest first."""
+    born = student.birth_date
+    words = {
+        f"{student.first_name} {student.last_name}",
+        f"{student.last_name} {student.first_name}",
+        student.first_name,
+        student.last_name,
+        student.phone,
+        student.email,
+        student.address,
+        born.isoformat(),
+        born.strftime("%d/%m/%Y"),
+        born.strftime("%d/%m/%y"),
+    }
+    for g in student.guardians.all():
+        words |= {f"{g.first_name} {g.last_name}", g.first_name, g.last_name}
+        words |= {g.phone, g.phone_other, g.email, g.address}
+    words = {w.strip() for w in words if w and len(w.strip()) >= 2}
+    return sorted(words, key=len, reverse=True)
+
+
+def _text_fields(model) -> list[str]:
+    return [
+        f.attname
+        for f in model._meta.concrete_fields
+        if isinstance(f, models.CharField | models.TextField) and not f.choices
+    ]
+
+
+def _rewrite_free_text(ids: list[int]) -> None:
+    """In every row of another model that points at one of these pupils, and in its
+    history, replace what named him or his family by his anonymous name."""
+    students = Student.objects.filter(pk__in=ids).prefetch_related("guardians")
+    patterns = {
+        s.pk: re.compile("|".join(re.escape(w) for w in _words(s)), re.IGNORECASE) for s in students
+    }
+    targets = []
+    for rel in Student._meta.related_objects:
+        if rel.related_model in (Guardian, FollowUpNote) or not rel.field.concrete:
+            continue
+        targets.append((rel.related_model, rel.field.attname))
+        history = getattr(rel.related_model, "history", None)
+        if history is not None:
+            targets.append((history.model, rel.field.attname))
+    for model, link in targets:
+        fields = _text_fields(model)
+        if not fields:
+            continue
+        rows = model._base_manager.filter(**{f"{link}__in": ids}).values_list("pk", link, *fields)
+        for pk, student_id, *values in rows.iterator():
+            name = f"{ANONYMOUS_FIRST_NAME} {ANONYMOUS_LAST_NAME}{student_id}"
+            changed = {
+                field: patterns[student_id].sub(name, value)
+                for field, value in zip(fields, values, strict=True)
+                if value and patterns[student_id].search(value)
+            }
+            if changed:
+                model._base_manager.filter(pk=pk).update(**changed)
+
+
+def _forget_admin_log(ids: list[int]) -> None:
+    """The admin's log lines name the objects they changed: the pupil's get his anonymous
+    name, those of his guardians and notes (deleted below) go."""
+    log = LogEntry.objects.filter
+    student_type = ContentType.objects.get_for_model(Student)
+    for pk in ids:
+        log(content_type=student_type, object_id=str(pk)).update(
+            object_repr=f"{ANONYMOUS_FIRST_NAME} {ANONYMOUS_LAST_NAME}{pk}"
+        )
+    for model in (Guardian, FollowUpNote):
+        pks = model.objects.filter(student_id__in=ids).values_list("pk", flat=True)
+        related = [str(pk) for pk in pks]
+        log(content_type=ContentType.objects.get_for_model(model), object_id__in=related).delete()
 
 
 def anonymise_former_pupils(today: dt.date | None = None, by=None) -> int:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ecoles.models import Policy, User, Workshop
 from ecoles.roles import TRAINER
+from ecoles.uploads import FileCheck
 from students.models import FollowUpNote, Guardian, Student
 
 
@@ -280,6 +281,7 @@ class ImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_("Separated by ; or , in UTF-8 or Windows-1252 (an Excel export)."),
+        validators=[FileCheck(("csv",), max_bytes=2 * 1024 * 1024)],
     )
 
 

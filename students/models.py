@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
+from ecoles.models import Workshop
 
 # Écoles de Production take pupils of 14 to 18 (Code de l'éducation, L443-6).
 MIN_ENTRY_AGE = 14
@@ -50,7 +51,9 @@ def fold(text: str) -> str:
 
 
 def can_see_contacts(user) -> bool:
-    """Teachers see pupils' names, cohorts and workshops only (SPEC.md §2)."""
+    """Whether one of `user`'s roles shows some pupils' whole records (the columns exist);
+    which pupils is `Student.objects.records_visible_to(user)`. Teachers see pupils' names,
+    cohorts and workshops only (SPEC.md §2)."""
     return user.has_role(roles.DIRECTOR, roles.OFFICE, roles.TRAINER)
 
 
@@ -60,13 +63,42 @@ def manages_records(user) -> bool:
 
 
 class StudentQuerySet(models.QuerySet):
+    # Each kind of data has its own rule, and a user with several roles gets, for each
+    # kind, what any of his roles grants of it (SPEC.md §2): a trainer who also teaches
+    # sees every pupil's name but only his workshop's pupils' contacts and hours.
+
     def visible_to(self, user) -> StudentQuerySet:
-        """Pupils `user` may see: trainers their workshops' pupils, other staff all."""
+        """Pupils whose name, cohort and workshop `user` may see: trainers their
+        workshops' pupils, other staff all. Not their contacts: `records_visible_to`."""
         if user.has_role(roles.DIRECTOR, roles.OFFICE, roles.TEACHER):
             return self
         if user.has_role(roles.TRAINER):
             return self.filter(workshop__trainers=user)
         return self.none()
+
+    def records_visible_to(self, user) -> StudentQuerySet:
+        """Pupils whose whole record `user` may see (birth date, contacts, guardians,
+        tutor, hours and work logs): the office and the direction all, a trainer his
+        workshops' pupils; a teacher none, whatever his other roles."""
+        if user.has_role(roles.DIRECTOR, roles.OFFICE):
+            return self
+        if user.has_role(roles.TRAINER):
+            return self.filter(workshop__trainers=user)
+        return self.none()
+
+    def with_record_access(self, user) -> StudentQuerySet:
+        """Each pupil with `record_visible`: whether `user` sees his whole record (in the
+        same query, for lists that show names to all and contacts to some)."""
+        if user.has_role(roles.DIRECTOR, roles.OFFICE):
+            flag = models.Value(True)
+        elif user.has_role(roles.TRAINER):
+            trainers = Workshop.trainers.through.objects.filter(
+                workshop_id=models.OuterRef("workshop_id"), user_id=user.pk
+            )
+            flag = models.Exists(trainers)
+        else:
+            flag = models.Value(False)
+        return self.annotate(record_visible=models.ExpressionWrapper(flag, models.BooleanField()))
 
     def enrolled(self) -> StudentQuerySet:
         return self.filter(status=Student.Status.ENROLLED)
@@ -388,6 +420,12 @@ class Student(models.Model):
                     }
                 )
         return warnings
+
+    def record_visible_to(self, user) -> bool:
+        """Whether `user` sees this pupil's whole record (see `records_visible_to`)."""
+        if hasattr(self, "record_visible"):
+            return self.record_visible
+        return Student.objects.records_visible_to(user).filter(pk=self.pk).exists()
 
     def notes_visible_to(self, user) -> bool:
         """Follow-up notes: only the pupil's tutor and the direction (SPEC.md R6)."""

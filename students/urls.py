@@ -10,6 +10,7 @@ urlpatterns = [
     path("nouveau/", views.student_edit, name="add"),
     path("import/", views.student_import, name="import"),
     path("import/confirmer/", views.student_import_confirm, name="import_confirm"),
+    path("import/annuler/", views.student_import_cancel, name="import_cancel"),
     path("import/exemple.csv", views.import_sample, name="import_sample"),
     path("indicateurs/", views.indicator_page, name="indicators"),
     path("indicateurs/export.csv", views.indicator_export, name="indicators_export"),

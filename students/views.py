@@ -8,6 +8,7 @@ pupil's tutor and the direction, so that their existence shows nowhere else.
 from __future__ import annotations
 
 import base64
+import time
 from pathlib import Path
 
 from django.contrib import messages
@@ -19,6 +20,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, resolve, reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -50,6 +52,9 @@ from students.personal_data import export_zip
 PAGE_SIZE = 25
 SAMPLE_CSV = "samples/eleves-exemple.csv"
 IMPORT_SESSION_KEY = "students_import"
+# The checked file (pupils, guardians, contacts) waits in the session for the confirmation
+# no longer than this; it goes on import, on cancel, on a new upload and with errors.
+IMPORT_LIFETIME_SECONDS = 30 * 60
 
 # Pages other apps provide about one pupil, linked from his record when they exist.
 TIME_PAGES = [("training:student_time", gettext_lazy("Hours and the two-thirds balance"))]
@@ -103,7 +108,7 @@ def _links(user, pages, pk: int) -> list[tuple[str, str]]:
 
 def _list_queryset(request: HttpRequest):
     form = StudentFilterForm(request.GET or None)
-    qs = Student.objects.visible_to(request.user).current()
+    qs = Student.objects.visible_to(request.user).current().with_record_access(request.user)
     return form, form.filter(qs).select_related("workshop", "tutor")
 
 
@@ -130,7 +135,8 @@ def student_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(DIRECTOR, OFFICE, TRAINER, TEACHER)
 def student_export(request: HttpRequest) -> HttpResponse:
-    """The list as filtered, as CSV; contacts only for those who may see them."""
+    """The list as filtered, as CSV; contacts only of the pupils whose record the user sees
+    (a trainer who also teaches: his workshop's pupils)."""
     students = _list_queryset(request)[1]
     header = [
         _("Last name"),
@@ -170,7 +176,9 @@ def student_export(request: HttpRequest) -> HttpResponse:
                 s.cohort,
                 s.get_status_display(),
             ]
-            if contacts:
+            if contacts and not s.record_visible:
+                row += [""] * 12
+            elif contacts:
                 guardian = next((g for g in s.guardians.all() if g.receives_mail), None)
                 row += [
                     s.birth_date.strftime("%d/%m/%Y"),
@@ -194,9 +202,10 @@ def student_export(request: HttpRequest) -> HttpResponse:
 
 @role_required(DIRECTOR, OFFICE, TRAINER, TEACHER)
 def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    student = _get_student(request, pk, Student.objects.select_related("workshop", "tutor"))
     user = request.user
-    contacts = can_see_contacts(user)
+    qs = Student.objects.select_related("workshop", "tutor").with_record_access(user)
+    student = _get_student(request, pk, qs)
+    contacts = student.record_visible
     notes_allowed = student.notes_visible_to(user) and not student.is_anonymised
     context = {
         "student": student,
@@ -206,8 +215,8 @@ def student_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "notes_allowed": notes_allowed,
         "note_count": student.followup_notes.count() if notes_allowed else None,
         "guardians": student.guardians.all() if contacts else [],
-        "time_links": _links(user, TIME_PAGES, student.pk),
-        "document_links": _links(user, DOCUMENT_PAGES, student.pk),
+        "time_links": _links(user, TIME_PAGES, student.pk) if contacts else [],
+        "document_links": _links(user, DOCUMENT_PAGES, student.pk) if contacts else [],
         "age": student.age if contacts else None,
     }
     return render(request, "students/student_detail.html", context)
@@ -299,13 +308,29 @@ def personal_data(request: HttpRequest, pk: int) -> HttpResponse:
     student = _get_student(request, pk, Student.objects.select_related("workshop", "tutor"))
     response = HttpResponse(export_zip(student, request.user), content_type="application/zip")
     name = slugify(f"{student.last_name} {student.first_name}") or student.pk
-    response["Content-Disposition"] = f'attachment; filename="donnees-{name}-{student.pk}.zip"'
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"donnees-{name}-{student.pk}.zip"
+    )
     return response
+
+
+def _forget_import(request: HttpRequest) -> None:
+    request.session.pop(IMPORT_SESSION_KEY, None)
+
+
+def _pending_import(request: HttpRequest) -> bytes | None:
+    """The file checked on the preview, if it is still recent enough; else forgotten."""
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not isinstance(stored, dict) or time.time() - stored["at"] > IMPORT_LIFETIME_SECONDS:
+        _forget_import(request)
+        return None
+    return base64.b64decode(stored["data"])
 
 
 @role_required(DIRECTOR, OFFICE)
 def student_import(request: HttpRequest) -> HttpResponse:
     """Upload a CSV, see every line checked; nothing is written here."""
+    _forget_import(request)  # a new import, or the page visited again: the last file goes
     form = ImportForm(request.POST or None, request.FILES or None)
     preview = None
     if request.method == "POST" and form.is_valid():
@@ -315,7 +340,11 @@ def student_import(request: HttpRequest) -> HttpResponse:
         except importing.ImportFileError as exc:
             form.add_error("file", str(exc))
         else:
-            request.session[IMPORT_SESSION_KEY] = base64.b64encode(data).decode()
+            if preview.can_import:
+                request.session[IMPORT_SESSION_KEY] = {
+                    "data": base64.b64encode(data).decode(),
+                    "at": time.time(),
+                }
     return render(
         request,
         "students/import.html",
@@ -327,13 +356,14 @@ def student_import(request: HttpRequest) -> HttpResponse:
 @role_required(DIRECTOR, OFFICE)
 def student_import_confirm(request: HttpRequest) -> HttpResponse:
     """Check the previewed file again and save every pupil, or none."""
-    stored = request.session.get(IMPORT_SESSION_KEY)
+    stored = _pending_import(request)
     if not stored:
         messages.error(request, _("No file to import: upload it again."))
         return redirect("students:import")
     try:
-        preview = importing.preview(base64.b64decode(stored))
+        preview = importing.preview(stored)
     except importing.ImportFileError as exc:
+        _forget_import(request)
         messages.error(request, str(exc))
         return redirect("students:import")
     confirm_form = ConfirmImportForm(request.POST)
@@ -344,6 +374,7 @@ def student_import_confirm(request: HttpRequest) -> HttpResponse:
         )
     if not preview.can_import or confirm_form.errors:
         if not preview.can_import:
+            _forget_import(request)
             messages.error(request, _("The file has errors: nothing was imported."))
         return render(
             request,
@@ -351,7 +382,7 @@ def student_import_confirm(request: HttpRequest) -> HttpResponse:
             {"form": ImportForm(), "preview": preview, "confirm_form": confirm_form},
         )
     created = importing.import_students(preview)
-    del request.session[IMPORT_SESSION_KEY]
+    _forget_import(request)
     count = len(created)
     messages.success(
         request,
@@ -361,11 +392,20 @@ def student_import_confirm(request: HttpRequest) -> HttpResponse:
     return redirect("students:list")
 
 
+@require_POST
+@role_required(DIRECTOR, OFFICE)
+def student_import_cancel(request: HttpRequest) -> HttpResponse:
+    """Drop the checked file: its pupils and guardians leave the session."""
+    _forget_import(request)
+    messages.success(request, _("The file was discarded: nothing was imported."))
+    return redirect("students:import")
+
+
 @role_required(DIRECTOR, OFFICE)
 def import_sample(request: HttpRequest) -> HttpResponse:
     path = Path(__file__).resolve().parent / SAMPLE_CSV
     response = HttpResponse(path.read_bytes(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="eleves-exemple.csv"'
+    response["Content-Disposition"] = content_disposition_header(True, "eleves-exemple.csv")
     return response
 
 

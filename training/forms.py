@@ -382,7 +382,7 @@ class PeriodFilterForm(forms.Form):
             data["start"] = year_start.isoformat()
         super().__init__(data, **kwargs)
         self.fields["student"].queryset = (
-            Student.objects.visible_to(user)
+            Student.objects.records_visible_to(user)
             .present_during(year_start, today)
             .order_by("last_name", "first_name")
         )

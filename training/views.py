@@ -14,6 +14,7 @@ from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -48,7 +49,9 @@ PERIOD_NAMES = {
 
 
 def _student(user, pk: int) -> Student:
-    return get_object_or_404(Student.objects.visible_to(user).select_related("workshop"), pk=pk)
+    """The pupil whose hours `user` may see (a teacher's role shows none: SPEC.md §2)."""
+    qs = Student.objects.records_visible_to(user).select_related("workshop")
+    return get_object_or_404(qs, pk=pk)
 
 
 def _can_log(user) -> bool:
@@ -409,13 +412,13 @@ def workshop_balance(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_role(DIRECTOR, OFFICE):
         workshops = workshops.led_by(request.user)
     workshop = get_object_or_404(workshops, pk=pk)
-    pupils = Student.objects.visible_to(request.user).enrolled().filter(workshop=workshop)
+    pupils = Student.objects.records_visible_to(request.user).enrolled().filter(workshop=workshop)
     return _group_page(request, _("Workshop %(name)s") % {"name": workshop.name}, pupils)
 
 
 @role_required(DIRECTOR, OFFICE, TRAINER)
 def cohort_balance(request: HttpRequest, year: int) -> HttpResponse:
-    pupils = Student.objects.visible_to(request.user).enrolled().filter(cohort=year)
+    pupils = Student.objects.records_visible_to(request.user).enrolled().filter(cohort=year)
     if not pupils.exists():
         raise Http404
     return _group_page(request, _("Cohort %(year)s") % {"year": year}, pupils)
@@ -427,7 +430,7 @@ def balances_index(request: HttpRequest) -> HttpResponse:
     if not request.user.has_role(DIRECTOR, OFFICE):
         workshops = workshops.led_by(request.user)
     cohorts = (
-        Student.objects.visible_to(request.user)
+        Student.objects.records_visible_to(request.user)
         .enrolled()
         .order_by("-cohort")
         .values_list("cohort", flat=True)
@@ -640,5 +643,6 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _pdf_response(pdf: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Quoted by Django: a quote in a pupil's name cannot add a parameter, accents survive.
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response

@@ -30,7 +30,7 @@ MATRIX = {
     # Correcting a note: its author only.
     "note_edit": (404, 404, 200, 404, 404, 404),
 }
-POST_ONLY = {"import_confirm"}
+POST_ONLY = {"import_confirm", "import_cancel"}
 
 
 def _url(name: str, pupil, note) -> str:
@@ -59,7 +59,7 @@ def test_role_page_matrix(
 @pytest.mark.parametrize("page", sorted(MATRIX) + sorted(POST_ONLY))
 def test_anonymous_users_go_to_the_login_page(client, woodwork_pupil, secret_note, page):
     url = (
-        reverse("students:import_confirm")
+        reverse(f"students:{page}")
         if page in POST_ONLY
         else _url(page, woodwork_pupil, secret_note)
     )

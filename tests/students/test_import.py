@@ -3,16 +3,18 @@ then all pupils saved together or none (R6, issue 3)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from ecoles import roles
 from ecoles.models import Workshop
-from students import importing
+from students import importing, views
 from students.models import Guardian, Student
 from tests.conftest import make_user
 from tests.students.conftest import make_student
@@ -79,9 +81,9 @@ def test_a_file_with_one_bad_line_is_refused_and_saves_nothing(client_for, offic
     assert "date_naissance : Saisissez une date valide." in preview
     assert "Importer 4 élèves" not in preview  # no import button
 
-    response = client.post(reverse("students:import_confirm"))
-    assert response.status_code == 200
-    assert "rien n'a été importé" in text(response)
+    # A forged confirmation finds no file: one with errors is not kept in the session.
+    response = client.post(reverse("students:import_confirm"), follow=True)
+    assert "Aucun fichier à importer" in text(response)
     assert not Student.objects.exists() and not Guardian.objects.exists()
 
 
@@ -198,3 +200,52 @@ def test_the_sample_and_its_documentation_list_the_same_columns():
         generic = column.replace("resp2_", "resp1_")
         assert f"`{generic}`" in documented or generic.split("_", 1)[1] in documented, column
     assert set(importing.REQUIRED) <= set(header)
+
+
+class TestTheCheckedFileLeavesTheSession:
+    """The checked file holds pupils' and guardians' contacts: it waits in the session for
+    the confirmation, and no longer (issue #14)."""
+
+    def _holds_the_file(self, client) -> bool:
+        return views.IMPORT_SESSION_KEY in client.session
+
+    def test_cancelling_drops_it(self, client_for, office, sample_school):
+        client = client_for(office)
+        page = text(upload(client, SAMPLE.read_bytes()))
+        assert self._holds_the_file(client) and "Annuler l'import" in page
+        response = client.post(reverse("students:import_cancel"), follow=True)
+        assert "rien n'a été importé" in text(response)
+        assert not self._holds_the_file(client)
+        client.post(reverse("students:import_confirm"))
+        assert not Student.objects.exists()
+
+    def test_an_old_preview_is_forgotten(self, client_for, office, sample_school, monkeypatch):
+        monkeypatch.setattr(views, "IMPORT_LIFETIME_SECONDS", 60)
+        client = client_for(office)
+        upload(client, SAMPLE.read_bytes())
+        with time_machine.travel(dt.timedelta(minutes=2)):
+            response = client.post(reverse("students:import_confirm"), follow=True)
+        assert "Aucun fichier à importer" in text(response)
+        assert not self._holds_the_file(client) and not Student.objects.exists()
+
+    def test_a_new_visit_to_the_import_page_drops_the_last_file(
+        self, client_for, office, sample_school
+    ):
+        client = client_for(office)
+        upload(client, SAMPLE.read_bytes())
+        client.get(reverse("students:import"))
+        assert not self._holds_the_file(client)
+
+    def test_a_file_with_errors_is_not_kept(self, client_for, office, sample_school):
+        client = client_for(office)
+        lines = SAMPLE.read_text(encoding="utf-8-sig").splitlines()
+        lines[1] = lines[1].replace("12/04/2011", "31/02/2011")
+        upload(client, "\n".join(lines).encode())
+        assert not self._holds_the_file(client)
+
+
+def test_a_file_of_several_megabytes_is_refused_before_reading(client_for, office, woodwork):
+    big = SAMPLE.read_bytes() + b"\n" * (3 * 1024 * 1024)
+    page = text(upload(client_for(office), big))
+    assert "les fichiers sont limités à 2,0" in page
+    assert views.IMPORT_SESSION_KEY not in client_for(office).session

@@ -154,12 +154,14 @@ def test_a_new_tutor_reads_the_notes_and_the_former_one_no_longer_does(
 
 
 def test_the_queryset_gives_notes_to_the_tutor_and_the_direction_only(
-    personas, woodwork_pupil, secret_note
+    personas, other_woodwork_trainer, woodwork_pupil, secret_note
 ):
-    visible = {
-        name: FollowUpNote.objects.visible_to(user).count() for name, user in personas.items()
-    }
+    # A trainer of the pupil's workshop who is not his tutor reads none (the admin's list
+    # and anything else built on the queryset): a guard once broken with no test noticing.
+    users = {**personas, "other_woodwork_trainer": other_woodwork_trainer}
+    visible = {name: FollowUpNote.objects.visible_to(user).count() for name, user in users.items()}
     assert visible == {
+        "other_woodwork_trainer": 0,
         "director": 1,
         "office": 0,
         "woodwork_trainer": 1,

@@ -284,3 +284,42 @@ def test_production_cookies_are_secure_only(tmp_path):
         timeout=60,
     )
     assert result.stdout.split() == ["True"] * 5, result.stderr
+
+
+def test_the_database_the_data_folder_and_uploads_are_readable_by_the_owner_only(tmp_path):
+    """Another local account cannot read the pupils' data (issue #14)."""
+    data = tmp_path / "data"
+    old_media = tmp_path / "media"
+    old_media.mkdir(mode=0o755)  # made readable by an older version
+    code = (
+        "import django; django.setup();"
+        "from django.db import connection; connection.ensure_connection();"
+        "connection.cursor().execute('create table t (x int)');"
+        "from django.core.files.base import ContentFile;"
+        "from django.core.files.storage import default_storage;"
+        "print(default_storage.save('pieces/2026/scan.pdf', ContentFile(b'%PDF-1.4')))"
+    )
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DEBUG": "false",
+        "SECRET_KEY": "x" * 60,
+        "DATA_DIR": str(data),
+        "MEDIA_ROOT": str(old_media),
+        "DJANGO_SETTINGS_MODULE": "ecoles.settings",
+    }
+    result = subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", code],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    modes = {
+        path.relative_to(tmp_path).as_posix(): path.stat().st_mode & 0o777
+        for path in [data, *data.rglob("*"), old_media, *old_media.rglob("*")]
+    }
+    assert modes["data/db.sqlite3"] == 0o600
+    assert modes["media/pieces/2026/scan.pdf"] == 0o600
+    assert {m & 0o077 for m in modes.values()} == {0}, modes
