@@ -425,3 +425,22 @@ def test_the_conformity_rate_counts_the_first_delivery(
     assert right_first.conformed_first_time is True
     redone.refresh_from_db()
     assert redone.conformed_first_time is False
+
+
+def test_an_order_in_rework_is_back_on_the_trainers_home_page(
+    make_order, woodwork, company, woodwork_trainer, client_for
+):
+    home = reverse("home")
+    delivered = make_order(woodwork, company, status="delivered")
+    rework = make_order(woodwork, company, status="rework")
+    body = client_for(woodwork_trainer).get(home).content.decode()
+    assert reverse("orders:detail", args=[delivered.pk]) not in body
+    assert reverse("orders:detail", args=[rework.pk]) in body
+
+
+def test_an_order_in_rework_past_its_promised_date_is_late(make_order, woodwork, company):
+    today = dt.date.today()
+    order = make_order(woodwork, company, status="rework", promised_date=today)
+    assert Order.objects.late(today + dt.timedelta(days=1)).filter(pk=order.pk).exists()
+    assert order.is_late(today + dt.timedelta(days=1))
+    assert not order.is_late(today)
