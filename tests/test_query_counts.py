@@ -42,6 +42,7 @@ BOUNDS = {
     ("director", "orders:customer_edit"): 5,
     ("director", "orders:customers"): 5,
     ("director", "orders:deliver"): 4,
+    ("director", "orders:verdict"): 3,
     ("director", "orders:detail"): 12,
     ("director", "orders:edit"): 7,
     ("director", "orders:invoice_detail"): 8,
