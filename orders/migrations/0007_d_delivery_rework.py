@@ -16,8 +16,9 @@ def keep_the_deliveries(apps, schema_editor):
     Order = apps.get_model("orders", "Order")
     OrderEvent = apps.get_model("orders", "OrderEvent")
     Delivery = apps.get_model("orders", "Delivery")
+    # Stored data, shown as is on French pages: written in French.
     Order.objects.filter(verdict="does_not_conform", rework="").update(
-        rework="(not described at delivery)"
+        rework="(reprise non décrite à la livraison)"
     )
     for order in Order.objects.filter(delivered_on__isnull=False).exclude(verdict="").iterator():
         event = OrderEvent.objects.filter(order=order, action="deliver").order_by("at").last()
@@ -35,7 +36,7 @@ def keep_the_deliveries(apps, schema_editor):
             OrderEvent.objects.create(
                 order=order, action="deliver_nonconforming", from_status="delivered",
                 to_status="rework", by=None,
-                note="A delivery that does not conform is reworked before it is invoiced.",
+                note="Livraison non conforme : reprise avant facturation.",
             )
 
 
