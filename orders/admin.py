@@ -12,6 +12,7 @@ from orders.models import (
     CreditNote,
     CreditNoteLine,
     Customer,
+    Delivery,
     Invoice,
     InvoiceLine,
     Material,
@@ -63,6 +64,18 @@ class OrderEventInline(admin.TabularInline):
         return False
 
 
+class DeliveryInline(admin.TabularInline):
+    """Each delivery and its verdict; recorded and corrected on the order's pages only."""
+
+    model = Delivery
+    extra = 0
+    can_delete = False
+    readonly_fields = ["delivered_on", "verdict", "rework", "recorded_by", "recorded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Order)
 class OrderAdmin(SimpleHistoryAdmin):
     list_display = ["reference", "title", "customer", "workshop", "status", "promised_date"]
@@ -73,7 +86,7 @@ class OrderAdmin(SimpleHistoryAdmin):
     readonly_fields = [
         "status", "reference", "quote_date", "valid_until", "delivered_on", "verdict", "rework",
     ]  # fmt: skip
-    inlines = [OrderLineInline, MaterialInline, OrderEventInline]
+    inlines = [OrderLineInline, MaterialInline, DeliveryInline, OrderEventInline]
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or obj.status in (Order.Status.DRAFT, Order.Status.CANCELLED)
