@@ -98,7 +98,7 @@ def trainer(user, today: dt.date) -> dict:
     policy = Policy.load()
     orders = Order.objects.visible_to(user)
     in_hand = (
-        orders.filter(status__in=[Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION])
+        orders.open_for_work()  # a delivery to rework is back in his hands
         .select_related("customer")
         .order_by("promised_date", "pk")
     )

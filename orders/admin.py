@@ -16,6 +16,7 @@ from orders.models import (
     CreditNote,
     CreditNoteLine,
     Customer,
+    Delivery,
     Invoice,
     InvoiceLine,
     Material,
@@ -89,6 +90,18 @@ class OrderAdminForm(OrderForm):
 FROZEN_ORDERS = (Order.Status.INVOICED, Order.Status.PAID, Order.Status.CANCELLED)
 
 
+class DeliveryInline(admin.TabularInline):
+    """Each delivery and its verdict; recorded and corrected on the order's pages only."""
+
+    model = Delivery
+    extra = 0
+    can_delete = False
+    readonly_fields = ["delivered_on", "verdict", "rework", "recorded_by", "recorded_at"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Order)
 class OrderAdmin(HistoryAdmin):
     form = OrderAdminForm
@@ -100,7 +113,7 @@ class OrderAdmin(HistoryAdmin):
     readonly_fields = [
         "status", "reference", "quote_date", "valid_until", "delivered_on", "verdict", "rework",
     ]  # fmt: skip
-    inlines = [OrderLineInline, MaterialInline, OrderEventInline]
+    inlines = [OrderLineInline, MaterialInline, DeliveryInline, OrderEventInline]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -12,6 +12,7 @@ import datetime as dt
 from decimal import Decimal
 
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 from stdnum import luhn
 from stdnum.fr import tva
 
@@ -21,6 +22,7 @@ from orders.models import (
     TRANSITIONS,
     Contact,
     Customer,
+    Delivery,
     Invoice,
     Material,
     Order,
@@ -94,7 +96,7 @@ CATALOGUE = {
 # Each workshop's current school year shows every state, oldest first.
 CURRENT_STATES = [
     S.PAID, S.PAID, S.CANCELLED, S.INVOICED, S.INVOICED, S.INVOICED, S.REFUSED,
-    S.DELIVERED, S.DELIVERED, S.IN_PRODUCTION, S.IN_PRODUCTION, S.EXPIRED,
+    S.DELIVERED, S.REWORK, S.IN_PRODUCTION, S.IN_PRODUCTION, S.EXPIRED,
     S.ACCEPTED, S.ACCEPTED, S.SENT, S.DRAFT,
 ]  # fmt: skip
 
@@ -220,17 +222,29 @@ def _order(ctx: DemoContext, workshop, customer, state: str, day: dt.date) -> Or
     if state != S.DRAFT:
         order.quote_date = day
         order.valid_until = day + dt.timedelta(days=30)
-    if state in (S.DELIVERED, S.INVOICED, S.PAID):
+    order._deliveries = []  # (day, verdict, rework): each delivery, recorded with the events
+    if state in (S.DELIVERED, S.INVOICED, S.PAID, S.REWORK):
         late = rng.random() < 0.2
         order.delivered_on = min(
             promised + dt.timedelta(days=rng.randrange(1, 8) if late else -rng.randrange(0, 4)),
             ctx.today - dt.timedelta(days=1),
         )
-        conforms = rng.random() < 0.88
-        order.verdict = Order.Verdict.CONFORMS if conforms else Order.Verdict.DOES_NOT_CONFORM
-        if not conforms:
-            order.rework = "Finitions reprises à la demande du client."
-        order.status = S.DELIVERED  # invoiced and paid come through orders.invoicing
+        rework = "Finitions reprises à la demande du client."
+        if state == S.REWORK:  # delivered, not conforming: back in the workshop
+            order._deliveries = [(order.delivered_on, Order.Verdict.DOES_NOT_CONFORM, rework)]
+            order.verdict, order.rework = Order.Verdict.DOES_NOT_CONFORM, rework
+        elif rng.random() < 0.88:
+            order._deliveries = [(order.delivered_on, Order.Verdict.CONFORMS, "")]
+            order.verdict = Order.Verdict.CONFORMS
+        else:  # not conforming the first time: reworked, then delivered again
+            first = max(order.delivered_on - dt.timedelta(days=rng.randrange(3, 8)), start)
+            order._deliveries = [
+                (first, Order.Verdict.DOES_NOT_CONFORM, rework),
+                (order.delivered_on, Order.Verdict.CONFORMS, ""),
+            ]
+            order.verdict = Order.Verdict.CONFORMS
+        # invoiced and paid come through orders.invoicing
+        order.status = S.REWORK if state == S.REWORK else S.DELIVERED
     if state == S.EXPIRED:
         order.status = S.SENT  # shown as expired once past its validity date
         order.quote_date = min(day, ctx.today - dt.timedelta(days=45))
@@ -240,8 +254,8 @@ def _order(ctx: DemoContext, workshop, customer, state: str, day: dt.date) -> Or
 
 def _lines_materials_events(ctx: DemoContext, plans) -> None:
     rng = ctx.rng
-    lines, materials, events = [], [], []
-    trainer_moves = {"start_production", "deliver"}
+    lines, materials, events, deliveries = [], [], [], []
+    trainer_moves = {"start_production", "deliver", "deliver_nonconforming"}
     for order, state, day in plans:
         spec = CATALOGUE.get(order.workshop.name, CATALOGUE["Menuiserie"])
         for position, (text, unit, (low, high), rate) in enumerate(spec["lines"], start=1):
@@ -260,7 +274,7 @@ def _lines_materials_events(ctx: DemoContext, plans) -> None:
                     unit_price=price, vat_rate=D(rate),
                 ).compute()
             )  # fmt: skip
-        if state in (S.IN_PRODUCTION, S.DELIVERED, S.INVOICED, S.PAID):
+        if state in (S.IN_PRODUCTION, S.REWORK, S.DELIVERED, S.INVOICED, S.PAID):
             for text, supplier, (low, high) in spec["materials"]:
                 materials.append(
                     Material(
@@ -273,15 +287,27 @@ def _lines_materials_events(ctx: DemoContext, plans) -> None:
             S.SENT: ["send"], S.EXPIRED: ["send"], S.REFUSED: ["send", "refuse"],
             S.ACCEPTED: ["send", "accept"], S.CANCELLED: ["send", "accept", "cancel"],
             S.IN_PRODUCTION: ["send", "accept", "start_production"],
-        }.get(state, ["send", "accept", "start_production", "deliver"])  # fmt: skip
+        }.get(state, ["send", "accept", "start_production"])  # fmt: skip
+        delivered_days = []
+        for delivered_on, verdict, rework in order._deliveries:
+            conforms = verdict == Order.Verdict.CONFORMS
+            path.append("deliver" if conforms else "deliver_nonconforming")
+            delivered_days.append(delivered_on)
+            deliveries.append(
+                Delivery(
+                    order=order, delivered_on=delivered_on, verdict=verdict, rework=rework,
+                    recorded_by=order.trainer,
+                    recorded_at=timezone.make_aware(dt.datetime.combine(delivered_on, dt.time(10))),
+                )
+            )  # fmt: skip
         if state == S.DRAFT:
             path = []
         previous = S.DRAFT
         for i, action in enumerate(path):
             target = TRANSITIONS[action].target
             when = day + dt.timedelta(days=min(i * 5, max((ctx.today - day).days - 1, 0)))
-            if action == "deliver":
-                when = order.delivered_on
+            if action in ("deliver", "deliver_nonconforming"):
+                when = delivered_days.pop(0)
             by = order.trainer if action in trainer_moves else ctx.users["office"]
             events.append(
                 OrderEvent(
@@ -293,6 +319,7 @@ def _lines_materials_events(ctx: DemoContext, plans) -> None:
     OrderLine.objects.bulk_create(lines)
     Material.objects.bulk_create(materials)
     OrderEvent.objects.bulk_create(events)
+    bulk_create_with_history(deliveries, Delivery, batch_size=500)
 
 
 def _invoices(ctx: DemoContext, plans, office) -> None:

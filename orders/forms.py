@@ -135,16 +135,31 @@ class AttachmentForm(forms.ModelForm):
         fields = ["file", "description"]
 
 
+NONCONFORMITY_NEEDS_REWORK = _("A delivery that does not conform must say what is to be reworked.")
+
+
+def _require_rework(form: forms.Form, data: dict) -> dict:
+    if data.get("verdict") == Order.Verdict.DOES_NOT_CONFORM and not data.get("rework"):
+        form.add_error("rework", NONCONFORMITY_NEEDS_REWORK)
+    return data
+
+
 class DeliverForm(forms.Form):
     delivered_on = forms.DateField(label=_("delivered on"), widget=DATE, initial=timezone.localdate)
     verdict = forms.ChoiceField(
-        label=_("verdict"), choices=Order.Verdict.choices, widget=forms.RadioSelect
-    )
+        label=_("verdict"),
+        choices=[(Order.Verdict.CONFORMS, Order.Verdict.CONFORMS.label),
+                 (Order.Verdict.DOES_NOT_CONFORM, Order.Verdict.DOES_NOT_CONFORM.label)],
+        widget=forms.RadioSelect,
+    )  # fmt: skip
     rework = forms.CharField(
         label=_("rework"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("What had to be redone, if anything."),
+        help_text=_(
+            "What had to be redone, if anything. Required if it does not conform: the order "
+            "then goes to rework and is delivered again."
+        ),
     )
 
     def clean_delivered_on(self):
@@ -152,6 +167,31 @@ class DeliverForm(forms.Form):
         if day > timezone.localdate():
             raise forms.ValidationError(_("A delivery cannot be in the future."))
         return day
+
+    def clean(self) -> dict:
+        return _require_rework(self, super().clean())
+
+
+class VerdictCorrectionForm(forms.Form):
+    """The director's correction of the latest delivery's verdict, with its reason."""
+
+    verdict = forms.ChoiceField(
+        label=_("corrected verdict"), choices=Order.Verdict.choices, widget=forms.RadioSelect
+    )
+    rework = forms.CharField(
+        label=_("rework"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What is to be reworked, if it does not conform."),
+    )
+    reason = forms.CharField(
+        label=_("Why is the verdict corrected?"),
+        max_length=300,
+        help_text=_("For example: verdict typed wrong, the customer accepts it as is."),
+    )
+
+    def clean(self) -> dict:
+        return _require_rework(self, super().clean())
 
 
 class NoteForm(forms.Form):

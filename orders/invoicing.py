@@ -190,6 +190,13 @@ def issue_invoice(
         order = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
         school = School.load()
         if deposit_percent is None:
+            if order.status == Order.Status.REWORK:
+                raise InvoicingError(
+                    _(
+                        "The delivery does not conform: it is reworked and delivered again, "
+                        "or accepted as is by the director, before it is invoiced."
+                    )
+                )
             if order.status != Order.Status.DELIVERED:
                 raise InvoicingError(_("Only a delivered order can be invoiced."))
             kind = Invoice.Kind.FINAL

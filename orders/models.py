@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models, transaction
 from django.db.models import (
+    Count,
     DecimalField,
     DurationField,
     ExpressionWrapper,
@@ -257,15 +258,31 @@ class OrderQuerySet(models.QuerySet):
         return self.none()
 
     def open_for_work(self) -> OrderQuerySet:
-        """Orders on which pupils' work may be logged (SPEC.md R3)."""
-        return self.filter(status__in=[Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION])
+        """Orders on which pupils' work may be logged (SPEC.md R3), rework included."""
+        return self.filter(status__in=Order.WORK_STATUSES)
 
     def late(self, today: dt.date) -> OrderQuerySet:
-        """Promised date passed and not delivered yet."""
-        return self.filter(
-            promised_date__lt=today,
-            status__in=[Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION],
+        """Promised date passed and not delivered yet (a delivery to rework is not one)."""
+        return self.filter(promised_date__lt=today, status__in=Order.WORK_STATUSES)
+
+    def conformity(self) -> tuple[int, int]:
+        """(orders whose first delivery conformed, orders delivered at least once): the
+        conformity rate of SPEC.md R3 counts conformity the first time. A delivery reworked
+        then delivered again, or accepted as is, is not a conforming one."""
+        first = (
+            Delivery.objects.filter(order=OuterRef("pk"))
+            .order_by("recorded_at", "pk")
+            .values("verdict")[:1]
         )
+        row = (
+            self.order_by()
+            .annotate(first_verdict=Subquery(first))
+            .aggregate(
+                conforming=Count("pk", filter=Q(first_verdict=Order.Verdict.CONFORMS)),
+                delivered=Count("pk", filter=Q(first_verdict__isnull=False)),
+            )
+        )
+        return row["conforming"], row["delivered"]
 
     def expired_quotes(self, today: dt.date) -> OrderQuerySet:
         return self.filter(
@@ -332,6 +349,8 @@ class Order(models.Model):
         REFUSED = "refused", _("Refused")
         EXPIRED = "expired", _("Expired")
         IN_PRODUCTION = "in_production", _("In production")
+        # Delivered but not conforming: reworked (work logged again), then delivered again.
+        REWORK = "rework", _("In rework")
         DELIVERED = "delivered", _("Delivered")
         INVOICED = "invoiced", _("Invoiced")
         PAID = "paid", _("Paid")
@@ -340,6 +359,11 @@ class Order(models.Model):
     class Verdict(models.TextChoices):
         CONFORMS = "conforms", _("Conforms to the specification")
         DOES_NOT_CONFORM = "does_not_conform", _("Does not conform")
+        # Only the director, with a reason: the customer takes a non-conforming delivery.
+        ACCEPTED_AS_IS = "accepted_as_is", _("Does not conform, accepted as is")
+
+    # Where pupils' work may be logged (SPEC.md R3): before delivery, and again in rework.
+    WORK_STATUSES = (Status.ACCEPTED, Status.IN_PRODUCTION, Status.REWORK)
 
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="orders"
@@ -402,6 +426,7 @@ class Order(models.Model):
                         "refused",
                         "expired",
                         "in_production",
+                        "rework",
                         "delivered",
                         "invoiced",
                         "paid",
@@ -412,6 +437,22 @@ class Order(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(estimated_hours__gte=0), name="order_estimated_hours_positive"
+            ),
+            models.CheckConstraint(
+                condition=~Q(verdict="does_not_conform") | ~Q(rework=""),
+                name="order_nonconformity_has_rework",
+                violation_error_message=_(
+                    "A delivery that does not conform must say what is to be reworked."
+                ),
+            ),
+            # Only an accepted delivery opens the invoice; one to rework waits in rework.
+            models.CheckConstraint(
+                condition=~Q(status="delivered") | Q(verdict__in=["conforms", "accepted_as_is"]),
+                name="order_delivered_is_accepted",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="rework") | Q(verdict="does_not_conform"),
+                name="order_rework_after_nonconformity",
             ),
         ]
 
@@ -451,11 +492,18 @@ class Order(models.Model):
         today = today or timezone.localdate()
         if self.promised_date is None:
             return False
-        if self.delivered_on:
+        if self.delivered_on and self.status != self.Status.REWORK:
             return self.delivered_on > self.promised_date
-        return self.status in (self.Status.ACCEPTED, self.Status.IN_PRODUCTION) and (
-            self.promised_date < today
-        )
+        return self.status in self.WORK_STATUSES and self.promised_date < today
+
+    @property
+    def conformed_first_time(self) -> bool | None:
+        """Whether the first delivery conformed (None before any): the order's conformity
+        figure, counted like OrderQuerySet.conformity."""
+        deliveries = list(self.deliveries.all())
+        if not deliveries:
+            return None
+        return deliveries[0].verdict == self.Verdict.CONFORMS
 
     def totals(self, charges_vat: bool | None = None) -> Totals:
         if charges_vat is None:
@@ -487,7 +535,9 @@ class Order(models.Model):
     def has_uncredited_invoices(self) -> bool:
         return any(inv.net_incl_vat > 0 for inv in self.invoices.all())
 
-    def _move(self, action: str, by, note: str = "", fields: Iterable[str] = ()) -> None:
+    def _move(
+        self, action: str, by, note: str = "", fields: Iterable[str] = (), target: str = ""
+    ) -> None:
         rule = TRANSITIONS[action]
         shown = self.shown_status()
         if shown not in rule.sources:
@@ -496,7 +546,7 @@ class Order(models.Model):
                 % {"action": rule.label, "status": self.Status(shown).label}
             )
         previous = self.status
-        self.status = rule.target
+        self.status = target or rule.target
         self._change_reason = f"{action} by {by}"
         with transaction.atomic():
             self.save(update_fields=["status", *fields])
@@ -535,12 +585,71 @@ class Order(models.Model):
         self._move("start_production", by)
 
     def deliver(self, by, verdict: str, rework: str = "", on: dt.date | None = None) -> None:
-        if verdict not in self.Verdict.values:
+        """Record a delivery (the first, or one after rework) and its verdict. A conforming
+        one opens the invoice; one that does not conform goes to rework, where work is
+        logged again until it is delivered again. Every delivery is kept (Delivery)."""
+        if verdict not in (self.Verdict.CONFORMS, self.Verdict.DOES_NOT_CONFORM):
             raise TransitionError(_("Say whether the delivery conforms to the specification."))
+        rework = rework.strip()
+        if verdict == self.Verdict.DOES_NOT_CONFORM and not rework:
+            raise TransitionError(
+                _("A delivery that does not conform must say what is to be reworked.")
+            )
+        action = "deliver" if verdict == self.Verdict.CONFORMS else "deliver_nonconforming"
         self.delivered_on = on or timezone.localdate()
         self.verdict = verdict
         self.rework = rework
-        self._move("deliver", by, rework, fields=["delivered_on", "verdict", "rework"])
+        with transaction.atomic():
+            self._move(action, by, rework, fields=["delivered_on", "verdict", "rework"])
+            Delivery.objects.create(
+                order=self, delivered_on=self.delivered_on, verdict=verdict, rework=rework,
+                recorded_by=by,
+            )  # fmt: skip
+
+    def correct_verdict(self, by, verdict: str, reason: str, rework: str = "") -> None:
+        """The director corrects the verdict of the latest delivery, with a reason kept in
+        the order's history: the order follows (a conforming or accepted delivery opens the
+        invoice, a non-conforming one goes to rework). An invoiced order keeps its status,
+        so its verdict can no longer become one to rework."""
+        if not by.has_role(roles.DIRECTOR):
+            raise TransitionError(_("Only the director can correct a verdict."))
+        reason = reason.strip()
+        if not reason:
+            raise TransitionError(_("Say why the verdict is corrected."))
+        if verdict not in self.Verdict.values:
+            raise TransitionError(_("Say whether the delivery conforms to the specification."))
+        rework = rework.strip() or (self.rework if verdict != self.Verdict.CONFORMS else "")
+        if verdict == self.Verdict.DOES_NOT_CONFORM and not rework:
+            raise TransitionError(
+                _("A delivery that does not conform must say what is to be reworked.")
+            )
+        invoiced = self.status in (self.Status.INVOICED, self.Status.PAID)
+        if invoiced and verdict == self.Verdict.DOES_NOT_CONFORM:
+            raise TransitionError(
+                _(
+                    "This order is invoiced: its delivery can no longer go back to rework "
+                    "(issue a credit note if the customer is owed one)."
+                )
+            )
+        if invoiced:
+            target = self.status
+        elif verdict == self.Verdict.DOES_NOT_CONFORM:
+            target = self.Status.REWORK
+        else:
+            target = self.Status.DELIVERED
+        with transaction.atomic():
+            latest = self.deliveries.select_for_update().order_by("recorded_at", "pk").last()
+            if latest is None:
+                raise TransitionError(_("This order has no delivery to correct."))
+            note = _("Verdict corrected: %(old)s → %(new)s. Reason: %(reason)s") % {
+                "old": self.Verdict(latest.verdict).label,
+                "new": self.Verdict(verdict).label,
+                "reason": reason,
+            }
+            latest.verdict, latest.rework = verdict, rework
+            latest.save(update_fields=["verdict", "rework"])
+            self.verdict, self.rework = verdict, rework
+            self._move("correct_verdict", by, note, fields=["verdict", "rework"], target=target)
 
     def cancel(self, by, note: str = "") -> None:
         if self.shown_status() in TRANSITIONS["cancel"].sources and self.has_uncredited_invoices():
@@ -590,7 +699,22 @@ TRANSITIONS: dict[str, Transition] = {
         _("Start production"), frozenset({S.ACCEPTED}), S.IN_PRODUCTION, _WORKSHOP
     ),
     "deliver": Transition(
-        _("Delivered"), frozenset({S.IN_PRODUCTION}), S.DELIVERED, _WORKSHOP, False
+        _("Delivered"), frozenset({S.IN_PRODUCTION, S.REWORK}), S.DELIVERED, _WORKSHOP, False
+    ),
+    "deliver_nonconforming": Transition(
+        _("Delivered, does not conform"),
+        frozenset({S.IN_PRODUCTION, S.REWORK}),
+        S.REWORK,
+        _WORKSHOP,
+        False,
+    ),
+    # The status follows the corrected verdict (Order.correct_verdict), or stays if invoiced.
+    "correct_verdict": Transition(
+        _("Verdict corrected"),
+        frozenset({S.REWORK, S.DELIVERED, S.INVOICED, S.PAID}),
+        S.DELIVERED,
+        frozenset({roles.DIRECTOR}),
+        False,
     ),
     "invoice": Transition(_("Invoiced"), frozenset({S.DELIVERED}), S.INVOICED, _MONEY_ROLES, False),
     "pay": Transition(_("Paid"), frozenset({S.INVOICED}), S.PAID, _MONEY_ROLES, False),
@@ -600,7 +724,16 @@ TRANSITIONS: dict[str, Transition] = {
     "cancel": Transition(
         _("Cancel the order"),
         frozenset(
-            {S.DRAFT, S.SENT, S.ACCEPTED, S.REFUSED, S.EXPIRED, S.IN_PRODUCTION, S.DELIVERED}
+            {
+                S.DRAFT,
+                S.SENT,
+                S.ACCEPTED,
+                S.REFUSED,
+                S.EXPIRED,
+                S.IN_PRODUCTION,
+                S.REWORK,
+                S.DELIVERED,
+            }
         ),
         S.CANCELLED,
         _ALL_ORDERS,
@@ -633,6 +766,53 @@ class OrderEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.order} {self.from_status} → {self.to_status}"
+
+    @property
+    def label(self) -> str:
+        rule = TRANSITIONS.get(self.action)
+        return str(rule.label) if rule else self.action
+
+
+class Delivery(models.Model):
+    """One delivery of an order and its verdict: the first, and each one after rework.
+    The order keeps the latest; the conformity rate counts the first (SPEC.md R3)."""
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    delivered_on = models.DateField(_("delivered on"))
+    verdict = models.CharField(_("verdict"), max_length=20, choices=Order.Verdict)
+    rework = models.TextField(_("rework"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["recorded_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(verdict__in=["conforms", "does_not_conform", "accepted_as_is"]),
+                name="delivery_verdict_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(verdict="does_not_conform") | ~Q(rework=""),
+                name="delivery_nonconformity_has_rework",
+                violation_error_message=_(
+                    "A delivery that does not conform must say what is to be reworked."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} {self.delivered_on} {self.verdict}"
 
 
 class Unit(models.TextChoices):

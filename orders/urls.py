@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/lignes/", views.order_lines, name="lines"),
     path("<int:pk>/action/<slug:action>/", views.order_action, name="action"),
     path("<int:pk>/livraison/", views.order_deliver, name="deliver"),
+    path("<int:pk>/verdict/", views.order_verdict, name="verdict"),
     path("<int:pk>/materiel/", views.material_add, name="material_add"),
     path("<int:pk>/pieces/", views.attachment_add, name="attachment_add"),
     path("pieces/<int:pk>/", views.attachment_download, name="attachment"),

@@ -51,6 +51,7 @@ from orders.forms import (
     OrderForm,
     PaymentForm,
     PaymentReversalForm,
+    VerdictCorrectionForm,
 )
 from orders.models import (
     BUTTON_ACTIONS,
@@ -58,6 +59,7 @@ from orders.models import (
     Attachment,
     CreditNote,
     Customer,
+    Delivery,
     Invoice,
     Order,
     OrderEvent,
@@ -161,6 +163,7 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "materials",
             "attachments",
             Prefetch("events", queryset=OrderEvent.objects.select_related("by")),
+            Prefetch("deliveries", queryset=Delivery.objects.select_related("recorded_by")),
             Prefetch("invoices", queryset=Invoice.objects.with_balance().order_by("sequence")),
         ),
         pk=pk,
@@ -194,7 +197,9 @@ def _detail_context(request: HttpRequest, order: Order, **forms) -> dict:
         "can_edit": can_work and order.status not in ("invoiced", "paid", "cancelled"),
         "can_open_hours": can_work,  # the hours page is the workshop's (training:order_hours)
         "can_edit_lines": can_work and order.lines_editable,
-        "can_deliver": can_work and order.status == Order.Status.IN_PRODUCTION,
+        "can_deliver": can_work and order.status in TRANSITIONS["deliver"].sources,
+        "can_correct_verdict": user.has_role(DIRECTOR)
+        and order.status in TRANSITIONS["correct_verdict"].sources,
         "can_invoice": can_bill and order.status == Order.Status.DELIVERED,
         "can_deposit": can_bill
         and order.status in (Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION),
@@ -275,18 +280,73 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @role_required(*WORKSHOP)
 def order_deliver(request: HttpRequest, pk: int) -> HttpResponse:
     order = _order_for(request.user, pk)
-    if order.status != Order.Status.IN_PRODUCTION:
-        messages.error(request, _("Only an order in production can be delivered."))
+    if order.status not in TRANSITIONS["deliver"].sources:
+        messages.error(request, _("Only an order in production or in rework can be delivered."))
         return redirect("orders:detail", order.pk)
     form = DeliverForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        order.deliver(
-            by=request.user, verdict=data["verdict"], rework=data["rework"], on=data["delivered_on"]
-        )
-        messages.success(request, _("The delivery was recorded."))
+        try:
+            order.deliver(
+                by=request.user,
+                verdict=data["verdict"],
+                rework=data["rework"],
+                on=data["delivered_on"],
+            )
+        except TransitionError as exc:
+            form.add_error(None, exc)
+        else:
+            if order.status == Order.Status.REWORK:
+                messages.warning(
+                    request,
+                    _(
+                        "The delivery was recorded as not conforming: the order is in rework, "
+                        "to be delivered again before it is invoiced."
+                    ),
+                )
+            else:
+                messages.success(request, _("The delivery was recorded."))
+            return redirect("orders:detail", order.pk)
+    return render(
+        request,
+        "orders/order_deliver.html",
+        {"order": order, "form": form, "again": order.status == Order.Status.REWORK},
+    )
+
+
+@role_required(DIRECTOR)
+def order_verdict(request: HttpRequest, pk: int) -> HttpResponse:
+    """The director corrects the latest delivery's verdict, saying why (kept in the
+    order's history); the order follows the new verdict."""
+    order = _order_for(request.user, pk)
+    if order.status not in TRANSITIONS["correct_verdict"].sources:
+        messages.error(request, _("This order has no delivery to correct."))
         return redirect("orders:detail", order.pk)
-    return render(request, "orders/order_deliver.html", {"order": order, "form": form})
+    form = VerdictCorrectionForm(
+        _posted(request), initial={"verdict": order.verdict, "rework": order.rework}
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            order.correct_verdict(
+                by=request.user, verdict=data["verdict"], reason=data["reason"],
+                rework=data["rework"],
+            )  # fmt: skip
+        except TransitionError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("The verdict was corrected: the order is now “%(status)s”.")
+                % {"status": order.get_status_display()},
+            )
+            return redirect("orders:detail", order.pk)
+    deliveries = order.deliveries.select_related("recorded_by")
+    return render(
+        request,
+        "orders/order_verdict.html",
+        {"order": order, "form": form, "deliveries": deliveries},
+    )
 
 
 @require_POST
@@ -325,6 +385,7 @@ def _detail_with_errors(request: HttpRequest, order: Order, **forms) -> HttpResp
             "materials",
             "attachments",
             Prefetch("events", queryset=OrderEvent.objects.select_related("by")),
+            Prefetch("deliveries", queryset=Delivery.objects.select_related("recorded_by")),
             Prefetch("invoices", queryset=Invoice.objects.with_balance().order_by("sequence")),
         )
         .get(pk=order.pk)

@@ -98,7 +98,7 @@ def seed(ctx) -> None:
     )
     orders = defaultdict(list)
     for order in Order.objects.filter(
-        status__in=["in_production", "delivered", "invoiced", "paid"]
+        status__in=["in_production", "rework", "delivered", "invoiced", "paid"]
     ).order_by("start_date", "pk"):
         orders[order.workshop_id].append(order)
     for workshop in ctx.workshops.values():

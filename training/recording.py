@@ -162,8 +162,10 @@ def _record_overrides(violations, by, reason, *, logs=None, attendances=None) ->
 
 
 def _open_order(order, by) -> None:
-    if order.status not in (order.Status.ACCEPTED, order.Status.IN_PRODUCTION):
-        raise ValidationError(_("Work can be logged only on an accepted or in-production order."))
+    if order.status not in order.WORK_STATUSES:
+        raise ValidationError(
+            _("Work can be logged only on an accepted or in-production order, or one in rework.")
+        )
 
 
 # A log of an order in one of these states no longer changes, but for a director's

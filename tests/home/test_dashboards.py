@@ -61,8 +61,9 @@ def grow(school, woodwork, machining, woodwork_trainer, teacher):
                 )
                 for status in ("draft", "sent", "delivered"):
                     Order.objects.create(
-                        customer=customer, title=f"{status} {k}", workshop=workshop, status=status
-                    )
+                        customer=customer, title=f"{status} {k}", workshop=workshop, status=status,
+                        verdict="conforms" if status == "delivered" else "",
+                    )  # fmt: skip
                 WorkLog.objects.bulk_create(
                     WorkLog(
                         order=order,

@@ -79,6 +79,10 @@ def walk_to(order: Order, status: str, by) -> None:
     if status == "cancelled":
         order.cancel(by=by)
         return
+    if status == "rework":
+        walk_to(order, "in_production", by)
+        order.deliver(by=by, verdict="does_not_conform", rework="Tiroir à reprendre")
+        return
     target = status if status in PATH else "delivered"
     steps = {
         "sent": lambda: order.send(by=by),

@@ -16,7 +16,7 @@ from orders.models import TRANSITIONS, Order, OrderEvent, OrderLine, TransitionE
 pytestmark = pytest.mark.django_db
 
 STATES = [
-    "draft", "sent", "accepted", "refused", "expired", "in_production", "delivered",
+    "draft", "sent", "accepted", "refused", "expired", "in_production", "rework", "delivered",
     "invoiced", "paid", "cancelled",
 ]  # fmt: skip
 
@@ -28,9 +28,11 @@ ALLOWED = {
     "expire": {"sent"},
     "revise": {"refused", "expired"},
     "start_production": {"accepted"},
-    "deliver": {"in_production"},
-    "cancel": {"draft", "sent", "accepted", "refused", "expired", "in_production", "delivered"},
-}
+    "deliver": {"in_production", "rework"},
+    "cancel": {
+        "draft", "sent", "accepted", "refused", "expired", "in_production", "rework", "delivered",
+    },
+}  # fmt: skip
 
 
 def run(order, action, by):
@@ -40,7 +42,7 @@ def run(order, action, by):
 
 
 FORBIDDEN = [(s, a) for a, sources in ALLOWED.items() for s in STATES if s not in sources]
-PERMITTED = [(s, a) for a, sources in ALLOWED.items() for s in sources]
+PERMITTED = [(s, a) for a, sources in ALLOWED.items() for s in sorted(sources)]
 
 
 def test_the_model_and_this_test_agree_on_the_allowed_moves():
@@ -189,7 +191,7 @@ def test_delivery_records_the_verdict_and_rework(make_order, woodwork, company, 
     assert response.status_code == 302
     order.refresh_from_db()
     assert (order.status, order.verdict, order.rework) == (
-        "delivered",
+        "rework",
         "does_not_conform",
         "Tiroir repris",
     )
@@ -204,3 +206,241 @@ def test_a_delivery_without_verdict_shows_the_error_in_french(
     assert "Ce champ est obligatoire" in html.unescape(response.content.decode())
     order.refresh_from_db()
     assert order.status == "in_production"
+
+
+# --- delivery, rework, re-delivery, the director's correction (SPEC.md R3) --------------
+
+
+def _deliver(client, order, verdict, rework="", day="2026-01-05"):
+    return client.post(
+        reverse("orders:deliver", args=[order.pk]),
+        {"delivered_on": day, "verdict": verdict, "rework": rework},
+        follow=True,
+    )
+
+
+def test_does_not_conform_without_the_rework_is_refused_by_the_model(
+    make_order, woodwork, company, office
+):
+    order = make_order(woodwork, company, status="in_production")
+    with pytest.raises(TransitionError):
+        order.deliver(by=office, verdict="does_not_conform", rework="  ")
+    order.refresh_from_db()
+    assert (order.status, order.verdict) == ("in_production", "")
+    assert not order.deliveries.exists()
+
+
+def test_the_database_refuses_a_nonconformity_without_rework(delivered):
+    from django.db import IntegrityError, transaction
+
+    from orders.models import Delivery
+
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Order.objects.filter(pk=delivered.pk).update(verdict="does_not_conform", rework="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Delivery.objects.filter(order=delivered).update(verdict="does_not_conform", rework="")
+    # a delivered order (the invoice is offered) has an accepted verdict
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Order.objects.filter(pk=delivered.pk).update(verdict="does_not_conform", rework="x")
+
+
+def test_the_delivery_form_says_a_nonconformity_needs_its_rework(
+    make_order, woodwork, company, office, client_for
+):
+    order = make_order(woodwork, company, status="in_production")
+    response = _deliver(client_for(office), order, "does_not_conform")
+    assert response.status_code == 200
+    body = html.unescape(response.content.decode())
+    assert "Une livraison non conforme doit dire ce qui est à reprendre." in body
+    order.refresh_from_db()
+    assert order.status == "in_production"
+
+
+def test_a_nonconforming_delivery_opens_no_invoice(
+    make_order, woodwork, company, office, client_for
+):
+    from orders import invoicing
+    from orders.models import Invoice
+
+    order = make_order(woodwork, company, status="in_production")
+    client = client_for(office)
+    body = html.unescape(
+        _deliver(client, order, "does_not_conform", "Pied bancal").content.decode()
+    )
+    order.refresh_from_db()
+    assert order.status == "rework"
+    assert "En reprise" in body
+    assert reverse("orders:invoice_issue", args=[order.pk]) not in body
+    assert "Émettre la facture" not in body
+    with pytest.raises(ValidationError):
+        invoicing.issue_invoice(order, office, render=False)
+    response = client.post(reverse("orders:invoice_issue", args=[order.pk]), follow=True)
+    assert "La livraison n'est pas conforme" in html.unescape(response.content.decode())
+    assert not Invoice.objects.exists()
+
+
+def test_work_can_be_logged_again_on_an_order_in_rework(make_order, woodwork, company, office):
+    from training import recording
+
+    order = make_order(woodwork, company, status="rework")
+    assert Order.objects.open_for_work().filter(pk=order.pk).exists()
+    recording._open_order(order, office)  # no refusal
+    delivered = make_order(woodwork, company, status="delivered")
+    with pytest.raises(ValidationError):
+        recording._open_order(delivered, office)
+
+
+def test_rework_then_redelivery_that_conforms_opens_the_invoice(
+    make_order, woodwork, company, office, client_for, django_capture_on_commit_callbacks
+):
+    from orders.models import Invoice
+
+    order = make_order(woodwork, company, status="in_production")
+    client = client_for(office)
+    _deliver(client, order, "does_not_conform", "Pied bancal", day="2026-01-05")
+    body = client.get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert "Enregistrer la nouvelle livraison" in html.unescape(body)
+    body = html.unescape(_deliver(client, order, "conforms", day="2026-01-09").content.decode())
+    order.refresh_from_db()
+    assert (order.status, order.verdict, order.delivered_on) == (
+        "delivered", "conforms", dt.date(2026, 1, 9),
+    )  # fmt: skip
+    assert [(d.delivered_on.day, d.verdict) for d in order.deliveries.all()] == [
+        (5, "does_not_conform"), (9, "conforms"),
+    ]  # fmt: skip
+    assert "Pied bancal" in body  # the first delivery stays in the page's history
+    assert reverse("orders:invoice_issue", args=[order.pk]) in body
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("orders:invoice_issue", args=[order.pk]))
+    order.refresh_from_db()
+    assert order.status == "invoiced"
+    assert Invoice.objects.get().delivery_date == dt.date(2026, 1, 9)
+    assert [e.action for e in order.events.all()][-3:] == [
+        "deliver_nonconforming", "deliver", "invoice",
+    ]  # fmt: skip
+
+
+def test_the_director_corrects_a_verdict_with_a_reason_recorded(
+    make_order, woodwork, company, office, director, client_for
+):
+    order = make_order(woodwork, company, status="rework")
+    client = client_for(director)
+    url = reverse("orders:verdict", args=[order.pk])
+    response = client.post(url, {"verdict": "conforms", "reason": ""})
+    assert response.status_code == 200
+    assert "Ce champ est obligatoire" in html.unescape(response.content.decode())
+    response = client.post(
+        url, {"verdict": "conforms", "reason": "Saisie erronée : la table était conforme"},
+        follow=True,
+    )  # fmt: skip
+    body = html.unescape(response.content.decode())
+    order.refresh_from_db()
+    assert (order.status, order.verdict) == ("delivered", "conforms")
+    assert order.deliveries.get().verdict == "conforms"
+    event = order.events.last()
+    assert (event.action, event.by, event.from_status, event.to_status) == (
+        "correct_verdict", director, "rework", "delivered",
+    )  # fmt: skip
+    assert "Saisie erronée : la table était conforme" in event.note
+    assert "Verdict corrigé" in body and "Saisie erronée : la table était conforme" in body
+    assert reverse("orders:invoice_issue", args=[order.pk]) in body
+
+
+def test_a_verdict_corrected_to_nonconforming_needs_its_rework_and_closes_the_invoice(
+    delivered, director, client_for
+):
+    url = reverse("orders:verdict", args=[delivered.pk])
+    client = client_for(director)
+    response = client.post(url, {"verdict": "does_not_conform", "reason": "Le client a appelé"})
+    assert "Une livraison non conforme doit dire ce qui est à reprendre." in html.unescape(
+        response.content.decode()
+    )
+    client.post(
+        url, {"verdict": "does_not_conform", "reason": "Le client a appelé", "rework": "Vernis"}
+    )
+    delivered.refresh_from_db()
+    assert (delivered.status, delivered.rework) == ("rework", "Vernis")
+
+
+def test_the_director_may_accept_a_nonconforming_delivery_as_is(
+    make_order, woodwork, company, director
+):
+    from orders import invoicing
+
+    order = make_order(woodwork, company, status="rework")
+    with pytest.raises(ValidationError):
+        order.correct_verdict(by=director, verdict="accepted_as_is", reason="")
+    order.correct_verdict(by=director, verdict="accepted_as_is", reason="Le client la prend ainsi")
+    order.refresh_from_db()
+    assert order.status == "delivered"
+    invoicing.issue_invoice(order, director, render=False)
+    order.refresh_from_db()
+    assert order.status == "invoiced"
+    # still not a conforming delivery in the figures
+    assert Order.objects.filter(pk=order.pk).conformity() == (0, 1)
+
+
+def test_only_the_director_corrects_a_verdict(
+    make_order, woodwork, company, office, woodwork_trainer, machining_trainer, accountant,
+    client_for,
+):  # fmt: skip
+    order = make_order(woodwork, company, status="rework")
+    url = reverse("orders:verdict", args=[order.pk])
+    data = {"verdict": "conforms", "reason": "Je décide"}
+    for user in (office, woodwork_trainer, machining_trainer, accountant):
+        assert client_for(user).post(url, data).status_code in (403, 404)
+        assert client_for(user).get(url).status_code in (403, 404)
+    with pytest.raises(TransitionError):
+        order.correct_verdict(by=office, verdict="conforms", reason="Je décide")
+    order.refresh_from_db()
+    assert order.status == "rework"
+    body = client_for(office).get(reverse("orders:detail", args=[order.pk])).content.decode()
+    assert url not in body
+
+
+def test_an_invoiced_order_keeps_its_status_when_its_verdict_is_corrected(
+    make_order, woodwork, company, director
+):
+    order = make_order(woodwork, company, status="invoiced")
+    with pytest.raises(TransitionError):
+        order.correct_verdict(
+            by=director, verdict="does_not_conform", rework="Vernis", reason="Plainte"
+        )
+    order.correct_verdict(by=director, verdict="accepted_as_is", reason="Défaut constaté après")
+    order.refresh_from_db()
+    assert (order.status, order.verdict) == ("invoiced", "accepted_as_is")
+
+
+def test_the_conformity_rate_counts_the_first_delivery(
+    make_order, woodwork, machining, company, office, woodwork_trainer
+):
+    right_first = make_order(woodwork, company, status="delivered", trainer=woodwork_trainer)
+    redone = make_order(woodwork, company, status="rework")
+    redone.deliver(by=office, verdict="conforms")
+    make_order(machining, company, status="delivered")
+    make_order(woodwork, company, status="in_production")  # not delivered: not counted
+    assert Order.objects.filter(workshop=woodwork).conformity() == (1, 2)
+    assert Order.objects.filter(workshop=machining).conformity() == (1, 1)
+    assert Order.objects.filter(trainer=woodwork_trainer).conformity() == (1, 1)
+    assert right_first.conformed_first_time is True
+    redone.refresh_from_db()
+    assert redone.conformed_first_time is False
+
+
+def test_an_order_in_rework_is_back_on_the_trainers_home_page(
+    make_order, woodwork, company, woodwork_trainer, client_for
+):
+    home = reverse("home")
+    delivered = make_order(woodwork, company, status="delivered")
+    rework = make_order(woodwork, company, status="rework")
+    body = client_for(woodwork_trainer).get(home).content.decode()
+    assert reverse("orders:detail", args=[delivered.pk]) not in body
+    assert reverse("orders:detail", args=[rework.pk]) in body
+
+
+def test_an_order_in_rework_past_its_promised_date_is_late(make_order, woodwork, company):
+    today = dt.date.today()
+    order = make_order(woodwork, company, status="rework", promised_date=today)
+    assert Order.objects.late(today + dt.timedelta(days=1)).filter(pk=order.pk).exists()
+    assert order.is_late(today + dt.timedelta(days=1))
+    assert not order.is_late(today)

@@ -24,6 +24,7 @@ PERSONAS = ["director", "office", "woodwork_trainer", "machining_trainer", "teac
 def world(make_order, woodwork, machining, company, office):
     draft = make_order(woodwork, company)
     producing = make_order(woodwork, company, status="in_production")
+    rework = make_order(woodwork, company, status="rework")
     invoiced = make_order(woodwork, company, status="invoiced")
     invoice = invoiced.invoices.get()
     note = invoicing.issue_credit_note(
@@ -35,6 +36,7 @@ def world(make_order, woodwork, machining, company, office):
     return {
         "draft": draft,
         "producing": producing,
+        "rework": rework,
         "invoice": invoice,
         "note": note,
         "payment": payment,
@@ -56,6 +58,8 @@ MATRIX = [
     ("orders:edit", "draft", WORK),
     ("orders:lines", "draft", WORK),
     ("orders:deliver", "producing", WORK),
+    ("orders:deliver", "rework", WORK),
+    ("orders:verdict", "rework", {"director": OK}),
     ("orders:quote_pdf", "draft", SEE),
     ("orders:customers", None, MONEY),
     ("orders:customer_add", None, FRONT),

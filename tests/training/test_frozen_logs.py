@@ -117,7 +117,9 @@ def test_a_delivered_orders_log_can_still_be_corrected(
     client_for, woodwork_trainer, young, table_order, policy
 ):
     work = log(young, table_order, at(TODAY, 8, 30), at(TODAY, 12), woodwork_trainer)
-    Order.objects.filter(pk=table_order.pk).update(status=Order.Status.DELIVERED)
+    Order.objects.filter(pk=table_order.pk).update(
+        status=Order.Status.DELIVERED, verdict=Order.Verdict.CONFORMS
+    )
     response = client_for(woodwork_trainer).post(
         reverse("training:worklog_edit", args=[work.pk]), _lengthen(work)
     )

@@ -45,11 +45,19 @@ def test_the_first_log_moves_an_accepted_order_into_production(
 
 
 def test_no_work_is_logged_on_a_delivered_order(young, table_order, woodwork_trainer):
-    table_order.status = Order.Status.DELIVERED
+    table_order.status, table_order.verdict = Order.Status.DELIVERED, Order.Verdict.CONFORMS
     table_order.save()
     with pytest.raises(ValidationError):
         team(table_order, [young], woodwork_trainer)
     assert not WorkLog.objects.exists()
+
+
+def test_work_is_logged_again_on_an_order_in_rework(young, table_order, woodwork_trainer):
+    table_order.deliver(by=woodwork_trainer, verdict="does_not_conform", rework="Pied bancal")
+    team(table_order, [young], woodwork_trainer)
+    table_order.refresh_from_db()
+    assert WorkLog.objects.filter(order=table_order).count() == 1
+    assert table_order.status == Order.Status.REWORK
 
 
 def test_a_team_entry_with_one_invalid_pupil_saves_nothing(
