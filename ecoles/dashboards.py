@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from ecoles import budget
 from ecoles.charts import share_gauge
+from ecoles.db import Cents
 from ecoles.models import BudgetYear, Policy
 from orders.models import Invoice, Order, Payment
 from students import indicators
@@ -39,7 +40,7 @@ def _out_of_balance(students, today: dt.date, policy: Policy) -> list[tuple[Stud
 
 def _overdue(today: dt.date) -> dict:
     overdue = Invoice.objects.overdue(today)
-    totals = overdue.aggregate(count=Count("pk"), due=Sum("balance_due"))
+    totals = overdue.aggregate(count=Count("pk"), due=Cents(Sum("balance_due")))
     return {
         "overdue_count": totals["count"],
         "overdue_amount": totals["due"] or ZERO,
@@ -157,9 +158,9 @@ def accountant(user, today: dt.date) -> dict:
     cancelled = Q(reverses__isnull=False)
     month = Payment.objects.filter(date__range=(month_start, today)).aggregate(
         count=Count("pk", filter=~cancelled),
-        total=Sum("amount"),
+        total=Cents(Sum("amount")),
         cancelled_count=Count("pk", filter=cancelled),
-        cancelled_total=Sum("amount", filter=cancelled),
+        cancelled_total=Cents(Sum("amount", filter=cancelled)),
     )
     return {
         "budget_year": year,

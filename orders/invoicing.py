@@ -368,7 +368,7 @@ def _settle(invoice: Invoice, by, reason: str = "") -> None:
     owed skip it), and a covered final invoice makes its order paid; a cancelled payment
     can make both owed again."""
     invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
-    covered = invoice.balance_due <= 0
+    covered = invoice.is_paid
     if covered != invoice.settled:
         invoice.settled = covered
         invoice.save(update_fields=["settled"])

@@ -32,14 +32,11 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from ecoles import roles
-from ecoles.db import ChoiceLabels, Elapsed
+from ecoles.db import Cents, ChoiceLabels, Elapsed
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 12, "decimal_places": 2}
-# SQLite sums money as floating point (1486.25 + 165.14 is a hair under 1651.39): balances
-# are compared in SQL with half a cent, which changes nothing for PostgreSQL's exact sums.
-HALF_CENT = Decimal("0.005")
 
 
 def cents(value: Decimal) -> Decimal:
@@ -137,10 +134,12 @@ class CustomerQuerySet(models.QuerySet):
         )
         money = DecimalField(**MONEY)
         return self.annotate(
-            invoiced=Coalesce(
-                Subquery(invoiced, output_field=money), Value(ZERO), output_field=money
+            invoiced=Cents(
+                Coalesce(Subquery(invoiced, output_field=money), Value(ZERO), output_field=money)
             ),
-            owed=Coalesce(Subquery(owed, output_field=money), Value(ZERO), output_field=money),
+            owed=Cents(
+                Coalesce(Subquery(owed, output_field=money), Value(ZERO), output_field=money)
+            ),
         )
 
 
@@ -308,12 +307,16 @@ class OrderQuerySet(models.QuerySet):
             .values("s")
         )
         return self.annotate(
-            revenue=Coalesce(Subquery(lines, output_field=money), Value(ZERO), output_field=money),
-            materials_cost=Coalesce(
-                Subquery(materials, output_field=money), Value(ZERO), output_field=money
+            revenue=Cents(
+                Coalesce(Subquery(lines, output_field=money), Value(ZERO), output_field=money)
+            ),
+            materials_cost=Cents(
+                Coalesce(Subquery(materials, output_field=money), Value(ZERO), output_field=money)
             ),
             time_worked=Subquery(worked, output_field=DurationField()),
-        ).annotate(margin=ExpressionWrapper(F("revenue") - F("materials_cost"), output_field=money))
+        ).annotate(
+            margin=Cents(ExpressionWrapper(F("revenue") - F("materials_cost"), output_field=money))
+        )
 
 
 class Order(ChoiceLabels, models.Model):
@@ -853,24 +856,30 @@ class InvoiceQuerySet(IssuedQuerySet):
             .annotate(s=Sum("total_incl_vat"))
             .values("s")
         )
+        # Each sum rounded to the cent in SQL (ecoles.db.Cents): "settled" is the balance
+        # at or below zero, the same comparison here, in owed() and paid(), in _settle and
+        # on the pages, never disturbed by SQLite's floating point.
         return self.annotate(
-            amount_paid=Coalesce(
-                Subquery(paid, output_field=money), Value(ZERO), output_field=money
+            amount_paid=Cents(
+                Coalesce(Subquery(paid, output_field=money), Value(ZERO), output_field=money)
             ),
-            amount_credited=Coalesce(
-                Subquery(credited, output_field=money), Value(ZERO), output_field=money
+            amount_credited=Cents(
+                Coalesce(Subquery(credited, output_field=money), Value(ZERO), output_field=money)
             ),
         ).annotate(
-            balance_due=ExpressionWrapper(
-                F("total_incl_vat") - F("amount_credited") - F("amount_paid"), output_field=money
+            balance_due=Cents(
+                ExpressionWrapper(
+                    F("total_incl_vat") - F("amount_credited") - F("amount_paid"),
+                    output_field=money,
+                )
             )
         )
 
     def owed(self) -> InvoiceQuerySet:
-        return self.filter(settled=False).with_balance().filter(balance_due__gte=HALF_CENT)
+        return self.filter(settled=False).with_balance().filter(balance_due__gt=0)
 
     def paid(self) -> InvoiceQuerySet:
-        return self.with_balance().filter(balance_due__lt=HALF_CENT)
+        return self.with_balance().filter(balance_due__lte=0)
 
     def overdue(self, today: dt.date) -> InvoiceQuerySet:
         return self.owed().filter(due_date__lt=today)
@@ -929,7 +938,7 @@ class Invoice(IssuedDocument):
     def credited_incl_vat(self) -> Decimal:
         if hasattr(self, "amount_credited"):
             return self.amount_credited
-        return self.credit_notes.aggregate(s=Sum("total_incl_vat"))["s"] or ZERO
+        return self.credit_notes.aggregate(s=Cents(Sum("total_incl_vat")))["s"] or ZERO
 
     @property
     def net_incl_vat(self) -> Decimal:
@@ -939,7 +948,7 @@ class Invoice(IssuedDocument):
     def paid_amount(self) -> Decimal:
         if hasattr(self, "amount_paid"):
             return self.amount_paid
-        return self.payments.aggregate(s=Sum("amount"))["s"] or ZERO
+        return self.payments.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
 
     @property
     def balance(self) -> Decimal:
@@ -952,6 +961,9 @@ class Invoice(IssuedDocument):
 
     @property
     def is_paid(self) -> bool:
+        """Settled: payments and credit notes cover the total, in exact cents (the balance
+        is a Decimal of two places on both databases); InvoiceQuerySet.paid() says the same
+        in SQL."""
         return self.balance <= 0
 
 
