@@ -767,6 +767,17 @@ class ImmutableError(ValidationError):
 BOOKKEEPING_FIELDS = frozenset({"pdf", "pdf_sha256", "settled"})
 
 
+def _insert_only(document: models.Model, kwargs: dict) -> None:
+    """A new issued document or line is inserted, never saved over an existing row: Django
+    saves an object that carries a primary key by UPDATE when the row exists, so a copy of
+    an invoice with its key and another total would overwrite it (360 € became 1 €)."""
+    if kwargs.get("update_fields") is not None or (
+        document.pk is not None and type(document)._base_manager.filter(pk=document.pk).exists()
+    ):
+        raise ImmutableError(_("Issued documents can never be changed."))
+    kwargs["force_insert"] = True
+
+
 class IssuedQuerySet(models.QuerySet):
     def delete(self):
         raise ImmutableError(_("Issued documents can never be deleted."))
@@ -813,7 +824,9 @@ class IssuedDocument(ChoiceLabels, models.Model):
         return self.number
 
     def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
+        if self._state.adding:
+            _insert_only(self, kwargs)
+        else:
             fields = kwargs.get("update_fields")
             if fields is None or not set(fields) <= BOOKKEEPING_FIELDS:
                 raise ImmutableError(_("Issued documents can never be changed."))
@@ -988,6 +1001,7 @@ class DocumentLine(ChoiceLabels, models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise ImmutableError(_("Issued documents can never be changed."))
+        _insert_only(self, kwargs)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
