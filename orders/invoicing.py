@@ -331,10 +331,12 @@ def record_payment(
             )
         if date < invoice.issue_date:
             raise InvoicingError(_("A payment cannot be dated before its invoice."))
-        payment = Payment.objects.create(
+        payment = Payment(
             invoice=invoice, date=date, amount=amount, method=method, reference=reference,
             recorded_by=by,
         )  # fmt: skip
+        payment.full_clean(exclude=["recorded_by"])
+        payment.save(force_insert=True)
         _settle(invoice, by)
     return payment
 
@@ -354,11 +356,14 @@ def reverse_payment(payment: Payment, by, *, reason: str, today: dt.date | None 
             raise InvoicingError(_("A cancellation cannot itself be cancelled."))
         if Payment.objects.filter(reverses=payment).exists():
             raise InvoicingError(_("This payment is already cancelled."))
-        reversal = Payment.objects.create(
+        reversal = Payment(
             invoice=invoice, date=max(today, payment.date), amount=-payment.amount,
             method=payment.method, reference=payment.reference, reverses=payment,
             reason=reason, recorded_by=by,
         )  # fmt: skip
+        # The cancellation passes the model's own validation, like any payment.
+        reversal.full_clean(exclude=["recorded_by"])
+        reversal.save(force_insert=True)
         _settle(invoice, by, reason)
     return reversal
 

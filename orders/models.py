@@ -1099,7 +1099,8 @@ class Payment(ChoiceLabels, models.Model):
         Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="payments"
     )
     date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(CENT)])
+    # Positive, or negative on a cancellation: clean() and the check constraint say which.
+    amount = models.DecimalField(_("amount"), **MONEY)
     method = models.CharField(_("method"), max_length=10, choices=Method)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
@@ -1140,3 +1141,16 @@ class Payment(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.date} {self.amount}"
+
+    def clean(self) -> None:
+        if self.amount is None:
+            return
+        if self.reverses_id is None and self.amount < CENT:
+            raise ValidationError({"amount": _("A payment's amount must be positive.")})
+        if self.reverses_id is not None:
+            if self.amount >= 0:
+                raise ValidationError(
+                    {"amount": _("The cancellation of a payment is a negative amount.")}
+                )
+            if not self.reason.strip():
+                raise ValidationError({"reason": _("Say why the payment is cancelled.")})

@@ -91,3 +91,40 @@ def test_money_sums_are_exact_cents_on_every_database(settled_by_a_credit_note, 
     months = dict(budget.monthly_revenue(dt.date(2026, 3, 1), dt.date(2026, 3, 31)))
     assert str(months[dt.date(2026, 3, 1)]) == "793.20"
     assert dashboards._overdue(dt.date(2027, 1, 1))["overdue_amount"] == D("0.00")
+
+
+def test_a_payment_and_its_cancellation_pass_their_own_validation(delivered, office):
+    from django.core.exceptions import ValidationError
+
+    from orders.models import Payment
+
+    invoice = invoicing.issue_invoice(delivered, office, render=False)
+    paid = invoicing.record_payment(
+        invoice, office, date=invoice.issue_date, amount=D("100"), method="cheque"
+    )
+    reversal = invoicing.reverse_payment(paid, office, reason="Chèque revenu impayé")
+    paid.full_clean()
+    reversal.full_clean()
+    # What the rule forbids is still refused by validation, with a message for the page.
+    for amount, reverses, reason in ((D("-5"), None, ""), (D("0"), None, ""), (D("5"), paid, "x")):
+        wrong = Payment(
+            invoice=invoice, date=invoice.issue_date, amount=amount, method="cash",
+            reverses=reverses, reason=reason, recorded_by=office,
+        )  # fmt: skip
+        with pytest.raises(ValidationError):
+            wrong.full_clean(validate_unique=False, validate_constraints=False)
+
+
+def test_a_negative_payment_typed_on_the_invoice_page_is_refused_in_french(
+    delivered, office, client_for
+):
+    from orders.models import Payment
+
+    invoice = invoicing.issue_invoice(delivered, office, render=False)
+    response = client_for(office).post(
+        reverse("orders:payment_add", args=[invoice.pk]),
+        {"date": invoice.issue_date.isoformat(), "amount": "-5", "method": "cash"},
+    )
+    assert response.status_code == 200
+    assert "Le montant d'un paiement doit être positif." in html.unescape(response.content.decode())
+    assert not Payment.objects.exists()
