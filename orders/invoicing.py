@@ -157,21 +157,34 @@ def _deposit_lines(order: Order, percent: Decimal, charges_vat: bool) -> list[Li
 
 
 def _final_lines(order: Order) -> list[Line]:
+    """The order's lines less its deposits, each net of its credit notes: a deposit
+    credited before delivery was never kept, so it is not deducted (or only what remains
+    of it), and the order is billed its whole total."""
     lines = [
         Line(line.description, line.quantity, line.unit, line.unit_price, line.vat_rate)
         for line in order.lines.all()
     ]
-    for deposit in order.invoices.filter(kind=Invoice.Kind.DEPOSIT).prefetch_related("lines"):
+    deposits = order.invoices.filter(kind=Invoice.Kind.DEPOSIT).prefetch_related(
+        "lines", "credit_notes__lines"
+    )
+    for deposit in deposits:
+        kept: dict[Decimal, Decimal] = {}
         for line in deposit.lines.all():
-            lines.append(
-                Line(
-                    _("Deposit already invoiced (%(number)s)") % {"number": deposit.number},
-                    Decimal("1"),
-                    Unit.LUMP_SUM,
-                    -line.amount_excl_vat,
-                    line.vat_rate,
+            kept[line.vat_rate] = kept.get(line.vat_rate, ZERO) + line.amount_excl_vat
+        for note in deposit.credit_notes.all():
+            for line in note.lines.all():
+                kept[line.vat_rate] = kept.get(line.vat_rate, ZERO) - line.amount_excl_vat
+        for rate, amount in kept.items():
+            if amount > 0:
+                lines.append(
+                    Line(
+                        _("Deposit already invoiced (%(number)s)") % {"number": deposit.number},
+                        Decimal("1"),
+                        Unit.LUMP_SUM,
+                        -amount,
+                        rate,
+                    )
                 )
-            )
     return lines
 
 
@@ -205,8 +218,12 @@ def issue_invoice(
             lines = _deposit_lines(order, deposit_percent, school.charges_vat)
         totals = compute_totals(((ln.amount, ln.vat_rate) for ln in lines), school.charges_vat)
         if kind == Invoice.Kind.DEPOSIT:
+            # What earlier deposits still ask, net of their credit notes.
             deposited = sum(
-                (i.total_incl_vat for i in order.invoices.filter(kind=Invoice.Kind.DEPOSIT)),
+                (
+                    i.net_incl_vat
+                    for i in order.invoices.filter(kind=Invoice.Kind.DEPOSIT).with_balance()
+                ),
                 ZERO,
             )
             if deposited + totals.incl_vat > order.totals(school.charges_vat).incl_vat:
@@ -250,9 +267,14 @@ def issue_credit_note(
     `vat_rate`. An invoice is never credited beyond its total including VAT."""
     today = today or timezone.localdate()
     with transaction.atomic(durable=True):
-        # Lock the invoice: two credit notes at once must not both fit in what remains.
+        # Lock the invoice: two credit notes at once must not both fit in what remains;
+        # then its order (the order issue_invoice locks): a final invoice issued meanwhile
+        # sees this credit note, or this credit note sees it.
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        Order.objects.select_for_update().filter(pk=invoice.order_id).exists()
         school = School.load()
+        if invoice.kind == Invoice.Kind.DEPOSIT:
+            _refuse_if_deducted(invoice)
         charges_vat = not invoice.vat_mention
         already = invoice.credited_incl_vat
         if amount_excl_vat is None:
@@ -308,6 +330,27 @@ def issue_credit_note(
         if render:
             transaction.on_commit(lambda: _store_quietly(note))
     return note
+
+
+def _refuse_if_deducted(deposit: Invoice) -> None:
+    """A deposit deducted from the order's final invoice is part of what that invoice
+    settles: crediting it would leave the order billed less than its total (144 € became
+    100,80 €). The final invoice is credited instead; once it is credited in full, the
+    deposit may be too."""
+    finals = (
+        Invoice.objects.filter(order=deposit.order_id, kind=Invoice.Kind.FINAL)
+        .with_balance()
+        .order_by("sequence")
+    )
+    for final in finals:
+        if final.amount_credited < final.total_incl_vat:
+            raise InvoicingError(
+                _(
+                    "This deposit is deducted from invoice %(number)s: credit that invoice "
+                    "instead, in full or in part."
+                )
+                % {"number": final.number}
+            )
 
 
 def record_payment(
