@@ -228,7 +228,10 @@ def issue_invoice(
             )
             if deposited + totals.incl_vat > order.totals(school.charges_vat).incl_vat:
                 raise InvoicingError(_("Deposits cannot exceed the order's total."))
-        if not lines or totals.incl_vat <= 0:
+        # A final invoice of nothing is still issued when deposits were the whole order
+        # (the law wants the final invoice, with the deposits deducted); else nothing to do.
+        deducted = kind == Invoice.Kind.FINAL and any(ln.amount < 0 for ln in lines)
+        if not lines or totals.incl_vat < 0 or (totals.incl_vat == 0 and not deducted):
             raise InvoicingError(_("There is nothing to invoice on this order."))
 
         invoice = Invoice.objects.create(
@@ -248,6 +251,7 @@ def issue_invoice(
         )
         if kind == Invoice.Kind.FINAL:
             order._mark_invoiced(by)
+            _settle(invoice, by)  # deposits already paid may settle the order at once
         if render:
             transaction.on_commit(lambda: _store_quietly(invoice))
     return invoice
@@ -413,19 +417,22 @@ def reverse_payment(payment: Payment, by, *, reason: str, today: dt.date | None 
 
 def _settle(invoice: Invoice, by, reason: str = "") -> None:
     """An invoice covered by payments and credit notes is settled (the lists of what is
-    owed skip it), and a covered final invoice makes its order paid; a cancelled payment
-    can make both owed again."""
+    owed skip it). An invoiced order is paid once every invoice of it, deposits and final,
+    is settled and money was received on it (an order credited in full is not "paid");
+    a cancelled payment can make both owed again."""
     invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
     covered = invoice.is_paid
     if covered != invoice.settled:
         invoice.settled = covered
         invoice.save(update_fields=["settled"])
-    if invoice.kind != Invoice.Kind.FINAL:
-        return
     order = Order.objects.select_for_update().get(pk=invoice.order_id)
-    if order.status == Order.Status.INVOICED and covered and invoice.amount_paid:
+    if order.status not in (Order.Status.INVOICED, Order.Status.PAID):
+        return
+    invoices = list(Invoice.objects.filter(order=order).with_balance())
+    paid = all(i.is_paid for i in invoices) and sum(i.amount_paid for i in invoices) > 0
+    if order.status == Order.Status.INVOICED and paid:
         order._mark_paid(by)
-    elif order.status == Order.Status.PAID and not covered:
+    elif order.status == Order.Status.PAID and not paid:
         order._mark_unpaid(by, reason)
 
 

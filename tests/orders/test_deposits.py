@@ -112,3 +112,35 @@ def test_deposits_above_the_orders_total_are_refused(accepted, office):
 def test_a_credited_deposit_makes_room_for_another(accepted, office):
     credit(deposit(accepted, office, "80"), office)
     assert deposit(accepted, office, "80").total_incl_vat == D("115.20")
+
+
+def pay(invoice, by):
+    invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
+    return invoicing.record_payment(
+        invoice, by, date=invoice.issue_date, amount=invoice.balance_due, method="transfer"
+    )
+
+
+def test_an_order_is_paid_once_its_deposit_and_its_final_invoice_are(accepted, office):
+    first = deposit(accepted, office)
+    last = final(accepted, office)
+    pay(last, office)
+    accepted.refresh_from_db()
+    assert accepted.status == "invoiced"  # the deposit is still owed
+    payment = pay(first, office)
+    accepted.refresh_from_db()
+    assert accepted.status == "paid"
+    invoicing.reverse_payment(payment, office, reason="Chèque revenu impayé")
+    accepted.refresh_from_db()
+    assert accepted.status == "invoiced"
+
+
+def test_a_deposit_of_the_whole_order_leaves_a_final_invoice_of_nothing_and_a_paid_order(
+    accepted, office
+):
+    pay(deposit(accepted, office, "100"), office)
+    last = final(accepted, office)
+    assert (last.total_incl_vat, last.lines.count()) == (D("0.00"), 2)
+    accepted.refresh_from_db()
+    assert accepted.status == "paid"
+    assert billed(accepted) == D("144.00")

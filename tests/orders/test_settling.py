@@ -68,6 +68,8 @@ def test_an_invoice_settled_partly_by_a_credit_note_is_paid_and_its_order_too(
 
     order_page = page(client, reverse("orders:detail", args=[invoice.order_id]))
     assert "Payée" in order_page
+    owing = page(client, reverse("orders:customers") + "?owing=on")
+    assert invoice.customer_name not in owing
 
 
 def test_money_sums_are_exact_cents_on_every_database(settled_by_a_credit_note, company):
