@@ -144,3 +144,17 @@ def test_a_deposit_of_the_whole_order_leaves_a_final_invoice_of_nothing_and_a_pa
     accepted.refresh_from_db()
     assert accepted.status == "paid"
     assert billed(accepted) == D("144.00")
+
+
+def test_the_deposit_and_the_final_invoice_add_up_to_the_order_to_the_cent(
+    make_order, woodwork, company, office
+):
+    """100,03 € at 20 %: 120,04 € incl. VAT. Half of it, 50,02 €, carries 10,00 € of VAT
+    and so would the 50,01 € left: the final invoice's VAT is the order's less the
+    deposit's, not a cent lost between them."""
+    order = make_order(woodwork, company, status="accepted", lines=[("1", "100.03", "20")])
+    first = deposit(order, office, "50")
+    last = final(order, office)
+    assert first.total_incl_vat + last.total_incl_vat == D("120.04")
+    assert last.total_vat == last.by_rate[0][2] == D("10.01")
+    assert billed(order) == D("120.04")
