@@ -767,14 +767,14 @@ class ImmutableError(ValidationError):
 BOOKKEEPING_FIELDS = frozenset({"pdf", "pdf_sha256", "settled"})
 
 
-def _insert_only(document: models.Model, kwargs: dict) -> None:
+def _insert_only(document: models.Model, kwargs: dict, message=None) -> None:
     """A new issued document or line is inserted, never saved over an existing row: Django
     saves an object that carries a primary key by UPDATE when the row exists, so a copy of
     an invoice with its key and another total would overwrite it (360 € became 1 €)."""
     if kwargs.get("update_fields") is not None or (
         document.pk is not None and type(document)._base_manager.filter(pk=document.pk).exists()
     ):
-        raise ImmutableError(_("Issued documents can never be changed."))
+        raise ImmutableError(message or _("Issued documents can never be changed."))
     kwargs["force_insert"] = True
 
 
@@ -1086,8 +1086,17 @@ class NumberSeries(ChoiceLabels, models.Model):
         return f"{self.kind} {self.year}: {self.last}"
 
 
+class PaymentQuerySet(models.QuerySet):
+    def delete(self):
+        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
+
+    def update(self, **kwargs):
+        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
+
+
 class Payment(ChoiceLabels, models.Model):
-    """Money received against an invoice (SPEC.md R4)."""
+    """Money received against an invoice (SPEC.md R4); never changed nor deleted, only
+    cancelled by a reversing entry (the database refuses it too, migration 0007)."""
 
     class Method(models.TextChoices):
         TRANSFER = "transfer", _("Bank transfer")
@@ -1121,6 +1130,8 @@ class Payment(ChoiceLabels, models.Model):
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     history = HistoricalRecords()
 
+    objects = PaymentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
@@ -1141,6 +1152,16 @@ class Payment(ChoiceLabels, models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.date} {self.amount}"
+
+    def save(self, *args, **kwargs) -> None:
+        refused = _("A payment is never changed nor deleted: cancel it.")
+        if not self._state.adding:
+            raise ImmutableError(refused)
+        _insert_only(self, kwargs, refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
 
     def clean(self) -> None:
         if self.amount is None:

@@ -1,6 +1,7 @@
-"""The database itself refuses to change an issued invoice or credit note, or their lines
-(SPEC.md R4, Code de commerce L123-22): a trigger on each table, whatever writes to it
-(a script, a shell, raw SQL), not only the models' save() and querysets.
+"""The database itself refuses to change an issued invoice or credit note, their lines, or
+a recorded payment (SPEC.md R4, Code de commerce L123-22; a payment is cancelled by a
+reversing entry): a trigger on each table, whatever writes to it (a script, a shell, raw
+SQL), not only the models' save() and querysets.
 
 What may still be written after the issue is bookkeeping, never what the document says:
 the PDF stored after commit (pdf, pdf_sha256) and, on an invoice, the settled flag. Both
@@ -17,13 +18,14 @@ BOOKKEEPING = {
     "creditnote": {"pdf", "pdf_sha256"},
     "invoiceline": set(),
     "creditnoteline": set(),
+    "payment": set(),
 }
 
 PG_FUNCTION = """
 CREATE OR REPLACE FUNCTION orders_refuse_issued_change() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
-    RAISE EXCEPTION 'issued documents can never be % (%)',
+    RAISE EXCEPTION 'issued documents and payments can never be % (%)',
         CASE TG_OP WHEN 'DELETE' THEN 'deleted' ELSE 'changed' END, TG_TABLE_NAME
         USING ERRCODE = 'integrity_constraint_violation';
 END $$
@@ -52,7 +54,8 @@ def create_triggers(apps, schema_editor):
         elif vendor == "sqlite":
             schema_editor.execute(
                 f"CREATE TRIGGER {name} BEFORE UPDATE OF {columns} ON {quote(table)} "
-                f"BEGIN SELECT RAISE(ABORT, 'issued documents can never be changed ({table})'); "
+                f"BEGIN SELECT RAISE(ABORT, 'issued documents and payments can never be changed "
+                f"({table})'); "
                 "END"
             )
 

@@ -10,7 +10,14 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from orders import invoicing
-from orders.models import CreditNote, CreditNoteLine, ImmutableError, Invoice, InvoiceLine
+from orders.models import (
+    CreditNote,
+    CreditNoteLine,
+    ImmutableError,
+    Invoice,
+    InvoiceLine,
+    Payment,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +31,14 @@ def issued(delivered, office):
         invoice, office, reason="Remise", amount_excl_vat=D("10"), render=False
     )
     return invoice, note
+
+
+@pytest.fixture
+def paid(issued, office):
+    invoice, _note = issued
+    return invoicing.record_payment(
+        invoice, office, date=invoice.issue_date, amount=D("50"), method="cheque"
+    )
 
 
 def copy_of(obj, **changes):
@@ -75,9 +90,10 @@ def raw(sql: str, *params) -> None:
         ("orders_creditnote", "total_incl_vat", "1.00"),
         ("orders_invoiceline", "unit_price", "1.00"),
         ("orders_creditnoteline", "description", "Autre"),
+        ("orders_payment", "amount", "1.00"),
     ],
 )
-def test_the_database_refuses_to_change_an_issued_document(issued, table, column, value):
+def test_the_database_refuses_to_change_an_issued_document(issued, paid, table, column, value):
     with pytest.raises(DatabaseError):
         raw(f"UPDATE {table} SET {column} = %s", value)  # noqa: S608 (our own names)
     invoice, note = issued
@@ -86,6 +102,7 @@ def test_the_database_refuses_to_change_an_issued_document(issued, table, column
     assert CreditNote.objects.get(pk=note.pk).total_incl_vat == D("12.00")
     assert invoice.lines.get().unit_price == D("150.00")
     assert note.lines.get().description == "Remise"
+    assert Payment.objects.get().amount == D("50.00")
 
 
 def test_the_database_lets_the_stored_pdf_and_the_settled_flag_be_written(issued):
@@ -98,10 +115,31 @@ def test_the_database_lets_the_stored_pdf_and_the_settled_flag_be_written(issued
 
 @pytest.mark.postgres
 @pytest.mark.parametrize(
-    "table", ["orders_invoice", "orders_creditnote", "orders_invoiceline", "orders_creditnoteline"]
+    "table",
+    [
+        "orders_invoice",
+        "orders_creditnote",
+        "orders_invoiceline",
+        "orders_creditnoteline",
+        "orders_payment",
+    ],
 )
-def test_postgresql_refuses_to_delete_an_issued_document(issued, table):
+def test_postgresql_refuses_to_delete_an_issued_document(issued, paid, table):
     with pytest.raises(DatabaseError):
         raw(f"DELETE FROM {table}")  # noqa: S608 (our own names)
     assert InvoiceLine.objects.count() == CreditNoteLine.objects.count() == 1
-    assert Invoice.objects.count() == CreditNote.objects.count() == 1
+    assert Invoice.objects.count() == CreditNote.objects.count() == Payment.objects.count() == 1
+
+
+def test_a_recorded_payment_is_never_changed_nor_deleted_only_cancelled(paid):
+    paid.amount = D("5")
+    for attempt in (
+        paid.save,
+        paid.delete,
+        copy_of(Payment.objects.get(), amount=D("5")).save,
+        lambda: Payment.objects.update(amount=D("5")),
+        lambda: Payment.objects.all().delete(),
+    ):
+        with pytest.raises(ImmutableError, match="annulez-le"):
+            attempt()
+    assert Payment.objects.get().amount == D("50.00")
