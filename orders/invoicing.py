@@ -303,7 +303,7 @@ def issue_credit_note(
         # then its order (the order issue_invoice locks): a final invoice issued meanwhile
         # sees this credit note, or this credit note sees it.
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        Order.objects.select_for_update().filter(pk=invoice.order_id).exists()
+        Order.objects.select_for_update().only("pk").get(pk=invoice.order_id)
         school = School.load()
         if invoice.kind == Invoice.Kind.DEPOSIT:
             _refuse_if_deducted(invoice)
