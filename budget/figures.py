@@ -15,6 +15,7 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from budget.models import BudgetLine, BudgetYear
+from ecoles.db import Cents
 from ecoles.models import Policy, Workshop
 from orders.models import CreditNote, Invoice, Material, Payment
 
@@ -29,16 +30,18 @@ def _sums(**sums: tuple) -> dict[str, Decimal]:
 
     Policy.load()  # the row exists
     subqueries = {
-        name: Coalesce(
-            Subquery(
-                queryset.order_by()
-                .annotate(one=Value(1))
-                .values("one")
-                .annotate(total=Sum(field))
-                .values("total")
-            ),
-            Value(ZERO),
-            output_field=MONEY,
+        name: Cents(
+            Coalesce(
+                Subquery(
+                    queryset.order_by()
+                    .annotate(one=Value(1))
+                    .values("one")
+                    .annotate(total=Sum(field))
+                    .values("total")
+                ),
+                Value(ZERO),
+                output_field=MONEY,
+            )
         )
         for name, (queryset, field) in sums.items()
     }
@@ -76,13 +79,13 @@ def monthly_revenue(start: dt.date, end: dt.date) -> list[tuple[dt.date, Decimal
         .filter(issue_date__range=(start, end))
         .annotate(month=TruncMonth("issue_date"))
         .values("month")
-        .annotate(total=Sum("total_excl_vat"))
+        .annotate(total=Cents(Sum("total_excl_vat")))
     )
     credited = (
         CreditNote.objects.filter(issue_date__range=(start, end))
         .annotate(month=TruncMonth("issue_date"))
         .values("month")
-        .annotate(total=Sum("total_excl_vat"))
+        .annotate(total=Cents(Sum("total_excl_vat")))
     )
     for row in invoiced:
         by_month[_as_date(row["month"])] += row["total"]
@@ -134,9 +137,9 @@ def by_workshop(start: dt.date, end: dt.date) -> list[WorkshopFigures]:
         .values("total")
     )
     rows = Workshop.objects.annotate(
-        invoiced=Coalesce(Subquery(invoiced, output_field=MONEY), Value(ZERO)),
-        credited=Coalesce(Subquery(credited, output_field=MONEY), Value(ZERO)),
-        materials=Coalesce(Subquery(materials, output_field=MONEY), Value(ZERO)),
+        invoiced=Cents(Coalesce(Subquery(invoiced, output_field=MONEY), Value(ZERO))),
+        credited=Cents(Coalesce(Subquery(credited, output_field=MONEY), Value(ZERO))),
+        materials=Cents(Coalesce(Subquery(materials, output_field=MONEY), Value(ZERO))),
     )
     return [WorkshopFigures(w, w.invoiced - w.credited, w.materials) for w in rows]
 

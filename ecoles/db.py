@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.db.models import DurationField, F, Func
+from decimal import Decimal
+
+from django.db.models import DecimalField, DurationField, F, Func
 
 UNIXEPOCH = (3, 38)  # the SQLite release that brought unixepoch()
 
@@ -45,3 +47,26 @@ class Elapsed(Func):
                 f"- CAST(strftime('%%s', {start}) AS INTEGER)"
             )
         return f"(({seconds}) * 1000000)", params
+
+
+CENT = Decimal("0.01")
+
+
+class Cents(Func):
+    """An amount of money computed by the database (a sum, a balance), rounded to the cent
+    there and read back as a Decimal of two places.
+
+    SQLite keeps decimals as floating point and sums them so: an invoice of 1 005,84 €
+    less a credit note of 54 € and payments of 500 € and 451,84 € left 1.1e-13 "due",
+    which is more than nothing to a comparison, so the invoice was never paid. Rounding in
+    SQL makes the query's own comparisons exact (PostgreSQL's numeric is exact already);
+    the converter gives Python the same Decimal('0.00') on both databases. Wrap every
+    Sum, Coalesce or difference of money in it.
+    """
+
+    function = "ROUND"
+    template = "%(function)s(%(expressions)s, 2)"
+    output_field = DecimalField(max_digits=14, decimal_places=2)
+
+    def convert_value(self, value, expression, connection):  # noqa: ARG002 - Django's signature
+        return None if value is None else Decimal(str(value)).quantize(CENT)

@@ -15,6 +15,7 @@ from django.utils import timezone
 from budget import figures as budget
 from budget.models import BudgetYear
 from ecoles.charts import share_gauge
+from ecoles.db import Cents
 from ecoles.models import Policy
 from orders.models import Invoice, Order, Payment
 from students import indicators
@@ -28,7 +29,7 @@ ZERO = Decimal("0.00")
 
 def _overdue(today: dt.date) -> dict:
     overdue = Invoice.objects.overdue(today)
-    totals = overdue.aggregate(count=Count("pk"), due=Sum("balance_due"))
+    totals = overdue.aggregate(count=Count("pk"), due=Cents(Sum("balance_due")))
     return {
         "overdue_count": totals["count"],
         "overdue_amount": totals["due"] or ZERO,
@@ -149,9 +150,9 @@ def accountant(user, today: dt.date) -> dict:
     cancelled = Q(reverses__isnull=False)
     month = Payment.objects.filter(date__range=(month_start, today)).aggregate(
         count=Count("pk", filter=~cancelled),
-        total=Sum("amount"),
+        total=Cents(Sum("amount")),
         cancelled_count=Count("pk", filter=cancelled),
-        cancelled_total=Sum("amount", filter=cancelled),
+        cancelled_total=Cents(Sum("amount", filter=cancelled)),
     )
     return {
         "budget_year": year,

@@ -36,6 +36,7 @@ from orders.models import (
     NumberSeries,
     Order,
     Payment,
+    Totals,
     Unit,
     cents,
     compute_totals,
@@ -157,22 +158,59 @@ def _deposit_lines(order: Order, percent: Decimal, charges_vat: bool) -> list[Li
 
 
 def _final_lines(order: Order) -> list[Line]:
+    """The order's lines less its deposits, each net of its credit notes: a deposit
+    credited before delivery was never kept, so it is not deducted (or only what remains
+    of it), and the order is billed its whole total."""
     lines = [
         Line(line.description, line.quantity, line.unit, line.unit_price, line.vat_rate)
         for line in order.lines.all()
     ]
-    for deposit in order.invoices.filter(kind=Invoice.Kind.DEPOSIT).prefetch_related("lines"):
+    deposits = order.invoices.filter(kind=Invoice.Kind.DEPOSIT).prefetch_related(
+        "lines", "credit_notes__lines"
+    )
+    for deposit in deposits:
+        kept: dict[Decimal, Decimal] = {}
         for line in deposit.lines.all():
-            lines.append(
-                Line(
-                    _("Deposit already invoiced (%(number)s)") % {"number": deposit.number},
-                    Decimal("1"),
-                    Unit.LUMP_SUM,
-                    -line.amount_excl_vat,
-                    line.vat_rate,
+            kept[line.vat_rate] = kept.get(line.vat_rate, ZERO) + line.amount_excl_vat
+        for note in deposit.credit_notes.all():
+            for line in note.lines.all():
+                kept[line.vat_rate] = kept.get(line.vat_rate, ZERO) - line.amount_excl_vat
+        for rate, amount in kept.items():
+            if amount > 0:
+                lines.append(
+                    Line(
+                        _("Deposit already invoiced (%(number)s)") % {"number": deposit.number},
+                        Decimal("1"),
+                        Unit.LUMP_SUM,
+                        -amount,
+                        rate,
+                    )
                 )
-            )
     return lines
+
+
+def _final_totals(order: Order, lines: list[Line], charges_vat: bool) -> Totals:
+    """The final invoice's totals: its VAT at each rate is the order's VAT at that rate less
+    what its deposits (net of their credit notes) charged, so that the deposits and the
+    final invoice add up to the order to the cent; VAT computed again on what is left
+    could lose one (100,03 € at 20 %: 10,00 € on each half, 20,01 € on the whole)."""
+    totals = compute_totals(((ln.amount, ln.vat_rate) for ln in lines), charges_vat)
+    if not charges_vat:
+        return totals
+    vat = {rate: v for rate, _b, v in order.totals(charges_vat).by_rate}
+    deposits = order.invoices.filter(kind=Invoice.Kind.DEPOSIT).prefetch_related("credit_notes")
+    for deposit in deposits:
+        for rate, _b, v in deposit.by_rate:
+            vat[rate] = vat.get(rate, ZERO) - v
+        for note in deposit.credit_notes.all():
+            for rate, _b, v in note.by_rate:
+                vat[rate] = vat.get(rate, ZERO) + v
+    by_rate = [(rate, base, vat.get(rate, v)) for rate, base, v in totals.by_rate]
+    total_vat = sum((v for _r, _b, v in by_rate), ZERO)
+    return Totals(
+        excl_vat=totals.excl_vat, vat=total_vat, incl_vat=totals.excl_vat + total_vat,
+        by_rate=by_rate,
+    )  # fmt: skip
 
 
 def issue_invoice(
@@ -210,15 +248,25 @@ def issue_invoice(
                 raise InvoicingError(_("A deposit is between 0 and 100 %."))
             kind = Invoice.Kind.DEPOSIT
             lines = _deposit_lines(order, deposit_percent, school.charges_vat)
-        totals = compute_totals(((ln.amount, ln.vat_rate) for ln in lines), school.charges_vat)
+        if kind == Invoice.Kind.FINAL:
+            totals = _final_totals(order, lines, school.charges_vat)
+        else:
+            totals = compute_totals(((ln.amount, ln.vat_rate) for ln in lines), school.charges_vat)
         if kind == Invoice.Kind.DEPOSIT:
+            # What earlier deposits still ask, net of their credit notes.
             deposited = sum(
-                (i.total_incl_vat for i in order.invoices.filter(kind=Invoice.Kind.DEPOSIT)),
+                (
+                    i.net_incl_vat
+                    for i in order.invoices.filter(kind=Invoice.Kind.DEPOSIT).with_balance()
+                ),
                 ZERO,
             )
             if deposited + totals.incl_vat > order.totals(school.charges_vat).incl_vat:
                 raise InvoicingError(_("Deposits cannot exceed the order's total."))
-        if not lines or totals.incl_vat <= 0:
+        # A final invoice of nothing is still issued when deposits were the whole order
+        # (the law wants the final invoice, with the deposits deducted); else nothing to do.
+        deducted = kind == Invoice.Kind.FINAL and any(ln.amount < 0 for ln in lines)
+        if not lines or totals.incl_vat < 0 or (totals.incl_vat == 0 and not deducted):
             raise InvoicingError(_("There is nothing to invoice on this order."))
 
         invoice = Invoice.objects.create(
@@ -238,6 +286,7 @@ def issue_invoice(
         )
         if kind == Invoice.Kind.FINAL:
             order._mark_invoiced(by)
+            _settle(invoice, by)  # deposits already paid may settle the order at once
         if render:
             transaction.on_commit(lambda: _store_quietly(invoice))
     return invoice
@@ -257,9 +306,14 @@ def issue_credit_note(
     `vat_rate`. An invoice is never credited beyond its total including VAT."""
     today = today or timezone.localdate()
     with transaction.atomic(durable=True):
-        # Lock the invoice: two credit notes at once must not both fit in what remains.
+        # Lock the invoice: two credit notes at once must not both fit in what remains;
+        # then its order (the order issue_invoice locks): a final invoice issued meanwhile
+        # sees this credit note, or this credit note sees it.
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        Order.objects.select_for_update().only("pk").get(pk=invoice.order_id)
         school = School.load()
+        if invoice.kind == Invoice.Kind.DEPOSIT:
+            _refuse_if_deducted(invoice)
         charges_vat = not invoice.vat_mention
         already = invoice.credited_incl_vat
         if amount_excl_vat is None:
@@ -317,6 +371,27 @@ def issue_credit_note(
     return note
 
 
+def _refuse_if_deducted(deposit: Invoice) -> None:
+    """A deposit deducted from the order's final invoice is part of what that invoice
+    settles: crediting it would leave the order billed less than its total (144 € became
+    100,80 €). The final invoice is credited instead; once it is credited in full, the
+    deposit may be too."""
+    finals = (
+        Invoice.objects.filter(order=deposit.order_id, kind=Invoice.Kind.FINAL)
+        .with_balance()
+        .order_by("sequence")
+    )
+    for final in finals:
+        if final.amount_credited < final.total_incl_vat:
+            raise InvoicingError(
+                _(
+                    "This deposit is deducted from invoice %(number)s: credit that invoice "
+                    "instead, in full or in part."
+                )
+                % {"number": final.number}
+            )
+
+
 def record_payment(
     invoice: Invoice,
     by,
@@ -338,10 +413,12 @@ def record_payment(
             )
         if date < invoice.issue_date:
             raise InvoicingError(_("A payment cannot be dated before its invoice."))
-        payment = Payment.objects.create(
+        payment = Payment(
             invoice=invoice, date=date, amount=amount, method=method, reference=reference,
             recorded_by=by,
         )  # fmt: skip
+        payment.full_clean(exclude=["recorded_by"])
+        payment.save(force_insert=True)
         _settle(invoice, by)
     return payment
 
@@ -361,30 +438,36 @@ def reverse_payment(payment: Payment, by, *, reason: str, today: dt.date | None 
             raise InvoicingError(_("A cancellation cannot itself be cancelled."))
         if Payment.objects.filter(reverses=payment).exists():
             raise InvoicingError(_("This payment is already cancelled."))
-        reversal = Payment.objects.create(
+        reversal = Payment(
             invoice=invoice, date=max(today, payment.date), amount=-payment.amount,
             method=payment.method, reference=payment.reference, reverses=payment,
             reason=reason, recorded_by=by,
         )  # fmt: skip
+        # The cancellation passes the model's own validation, like any payment.
+        reversal.full_clean(exclude=["recorded_by"])
+        reversal.save(force_insert=True)
         _settle(invoice, by, reason)
     return reversal
 
 
 def _settle(invoice: Invoice, by, reason: str = "") -> None:
     """An invoice covered by payments and credit notes is settled (the lists of what is
-    owed skip it), and a covered final invoice makes its order paid; a cancelled payment
-    can make both owed again."""
+    owed skip it). An invoiced order is paid once every invoice of it, deposits and final,
+    is settled and money was received on it (an order credited in full is not "paid");
+    a cancelled payment can make both owed again."""
     invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
-    covered = invoice.balance_due <= 0
+    covered = invoice.is_paid
     if covered != invoice.settled:
         invoice.settled = covered
         invoice.save(update_fields=["settled"])
-    if invoice.kind != Invoice.Kind.FINAL:
-        return
     order = Order.objects.select_for_update().get(pk=invoice.order_id)
-    if order.status == Order.Status.INVOICED and covered and invoice.amount_paid:
+    if order.status not in (Order.Status.INVOICED, Order.Status.PAID):
+        return
+    invoices = list(Invoice.objects.filter(order=order).with_balance())
+    paid = all(i.is_paid for i in invoices) and sum(i.amount_paid for i in invoices) > 0
+    if order.status == Order.Status.INVOICED and paid:
         order._mark_paid(by)
-    elif order.status == Order.Status.PAID and not covered:
+    elif order.status == Order.Status.PAID and not paid:
         order._mark_unpaid(by, reason)
 
 

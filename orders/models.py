@@ -33,15 +33,12 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from ecoles import roles
-from ecoles.db import Elapsed
+from ecoles.db import Cents, Elapsed
 from ecoles.uploads import validate_attachment
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
 MONEY = {"max_digits": 12, "decimal_places": 2}
-# SQLite sums money as floating point (1486.25 + 165.14 is a hair under 1651.39): balances
-# are compared in SQL with half a cent, which changes nothing for PostgreSQL's exact sums.
-HALF_CENT = Decimal("0.005")
 
 
 def cents(value: Decimal) -> Decimal:
@@ -139,10 +136,12 @@ class CustomerQuerySet(models.QuerySet):
         )
         money = DecimalField(**MONEY)
         return self.annotate(
-            invoiced=Coalesce(
-                Subquery(invoiced, output_field=money), Value(ZERO), output_field=money
+            invoiced=Cents(
+                Coalesce(Subquery(invoiced, output_field=money), Value(ZERO), output_field=money)
             ),
-            owed=Coalesce(Subquery(owed, output_field=money), Value(ZERO), output_field=money),
+            owed=Cents(
+                Coalesce(Subquery(owed, output_field=money), Value(ZERO), output_field=money)
+            ),
         )
 
 
@@ -326,12 +325,16 @@ class OrderQuerySet(models.QuerySet):
             .values("s")
         )
         return self.annotate(
-            revenue=Coalesce(Subquery(lines, output_field=money), Value(ZERO), output_field=money),
-            materials_cost=Coalesce(
-                Subquery(materials, output_field=money), Value(ZERO), output_field=money
+            revenue=Cents(
+                Coalesce(Subquery(lines, output_field=money), Value(ZERO), output_field=money)
+            ),
+            materials_cost=Cents(
+                Coalesce(Subquery(materials, output_field=money), Value(ZERO), output_field=money)
             ),
             time_worked=Subquery(worked, output_field=DurationField()),
-        ).annotate(margin=ExpressionWrapper(F("revenue") - F("materials_cost"), output_field=money))
+        ).annotate(
+            margin=Cents(ExpressionWrapper(F("revenue") - F("materials_cost"), output_field=money))
+        )
 
 
 class Order(models.Model):
@@ -945,6 +948,17 @@ class ImmutableError(ValidationError):
 BOOKKEEPING_FIELDS = frozenset({"pdf", "pdf_sha256", "settled"})
 
 
+def _insert_only(document: models.Model, kwargs: dict, message=None) -> None:
+    """A new issued document or line is inserted, never saved over an existing row: Django
+    saves an object that carries a primary key by UPDATE when the row exists, so a copy of
+    an invoice with its key and another total would overwrite it (360 € became 1 €)."""
+    if kwargs.get("update_fields") is not None or (
+        document.pk is not None and type(document)._base_manager.filter(pk=document.pk).exists()
+    ):
+        raise ImmutableError(message or _("Issued documents can never be changed."))
+    kwargs["force_insert"] = True
+
+
 class IssuedQuerySet(models.QuerySet):
     def delete(self):
         raise ImmutableError(_("Issued documents can never be deleted."))
@@ -991,7 +1005,9 @@ class IssuedDocument(models.Model):
         return self.number
 
     def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
+        if self._state.adding:
+            _insert_only(self, kwargs)
+        else:
             fields = kwargs.get("update_fields")
             if fields is None or not set(fields) <= BOOKKEEPING_FIELDS:
                 raise ImmutableError(_("Issued documents can never be changed."))
@@ -1034,24 +1050,30 @@ class InvoiceQuerySet(IssuedQuerySet):
             .annotate(s=Sum("total_incl_vat"))
             .values("s")
         )
+        # Each sum rounded to the cent in SQL (ecoles.db.Cents): "settled" is the balance
+        # at or below zero, the same comparison here, in owed() and paid(), in _settle and
+        # on the pages, never disturbed by SQLite's floating point.
         return self.annotate(
-            amount_paid=Coalesce(
-                Subquery(paid, output_field=money), Value(ZERO), output_field=money
+            amount_paid=Cents(
+                Coalesce(Subquery(paid, output_field=money), Value(ZERO), output_field=money)
             ),
-            amount_credited=Coalesce(
-                Subquery(credited, output_field=money), Value(ZERO), output_field=money
+            amount_credited=Cents(
+                Coalesce(Subquery(credited, output_field=money), Value(ZERO), output_field=money)
             ),
         ).annotate(
-            balance_due=ExpressionWrapper(
-                F("total_incl_vat") - F("amount_credited") - F("amount_paid"), output_field=money
+            balance_due=Cents(
+                ExpressionWrapper(
+                    F("total_incl_vat") - F("amount_credited") - F("amount_paid"),
+                    output_field=money,
+                )
             )
         )
 
     def owed(self) -> InvoiceQuerySet:
-        return self.filter(settled=False).with_balance().filter(balance_due__gte=HALF_CENT)
+        return self.filter(settled=False).with_balance().filter(balance_due__gt=0)
 
     def paid(self) -> InvoiceQuerySet:
-        return self.with_balance().filter(balance_due__lt=HALF_CENT)
+        return self.with_balance().filter(balance_due__lte=0)
 
     def overdue(self, today: dt.date) -> InvoiceQuerySet:
         return self.owed().filter(due_date__lt=today)
@@ -1110,7 +1132,7 @@ class Invoice(IssuedDocument):
     def credited_incl_vat(self) -> Decimal:
         if hasattr(self, "amount_credited"):
             return self.amount_credited
-        return self.credit_notes.aggregate(s=Sum("total_incl_vat"))["s"] or ZERO
+        return self.credit_notes.aggregate(s=Cents(Sum("total_incl_vat")))["s"] or ZERO
 
     @property
     def net_incl_vat(self) -> Decimal:
@@ -1120,7 +1142,7 @@ class Invoice(IssuedDocument):
     def paid_amount(self) -> Decimal:
         if hasattr(self, "amount_paid"):
             return self.amount_paid
-        return self.payments.aggregate(s=Sum("amount"))["s"] or ZERO
+        return self.payments.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
 
     @property
     def balance(self) -> Decimal:
@@ -1133,6 +1155,9 @@ class Invoice(IssuedDocument):
 
     @property
     def is_paid(self) -> bool:
+        """Settled: payments and credit notes cover the total, in exact cents (the balance
+        is a Decimal of two places on both databases); InvoiceQuerySet.paid() says the same
+        in SQL."""
         return self.balance <= 0
 
 
@@ -1157,6 +1182,7 @@ class DocumentLine(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not self._state.adding:
             raise ImmutableError(_("Issued documents can never be changed."))
+        _insert_only(self, kwargs)
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
@@ -1241,8 +1267,17 @@ class NumberSeries(models.Model):
         return f"{self.kind} {self.year}: {self.last}"
 
 
+class PaymentQuerySet(models.QuerySet):
+    def delete(self):
+        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
+
+    def update(self, **kwargs):
+        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
+
+
 class Payment(models.Model):
-    """Money received against an invoice (SPEC.md R4)."""
+    """Money received against an invoice (SPEC.md R4); never changed nor deleted, only
+    cancelled by a reversing entry (the database refuses it too, migration 0007)."""
 
     class Method(models.TextChoices):
         TRANSFER = "transfer", _("Bank transfer")
@@ -1254,7 +1289,8 @@ class Payment(models.Model):
         Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="payments"
     )
     date = models.DateField(_("date"))
-    amount = models.DecimalField(_("amount"), **MONEY, validators=[MinValueValidator(CENT)])
+    # Positive, or negative on a cancellation: clean() and the check constraint say which.
+    amount = models.DecimalField(_("amount"), **MONEY)
     method = models.CharField(_("method"), max_length=10, choices=Method)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(
@@ -1274,6 +1310,8 @@ class Payment(models.Model):
     )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     history = HistoricalRecords()
+
+    objects = PaymentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("payment")
@@ -1295,3 +1333,26 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.date} {self.amount}"
+
+    def save(self, *args, **kwargs) -> None:
+        refused = _("A payment is never changed nor deleted: cancel it.")
+        if not self._state.adding:
+            raise ImmutableError(refused)
+        _insert_only(self, kwargs, refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
+
+    def clean(self) -> None:
+        if self.amount is None:
+            return
+        if self.reverses_id is None and self.amount < CENT:
+            raise ValidationError({"amount": _("A payment's amount must be positive.")})
+        if self.reverses_id is not None:
+            if self.amount >= 0:
+                raise ValidationError(
+                    {"amount": _("The cancellation of a payment is a negative amount.")}
+                )
+            if not self.reason.strip():
+                raise ValidationError({"reason": _("Say why the payment is cancelled.")})

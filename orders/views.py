@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecoles.access import role_required
-from ecoles.db import Elapsed
+from ecoles.db import Cents, Elapsed
 from ecoles.exports import csv_response
 from ecoles.models import School
 from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TRAINER
@@ -567,8 +567,8 @@ def invoice_list(request: HttpRequest) -> HttpResponse:
     form = InvoiceFilterForm(request.GET or None)
     invoices = _invoices_filtered(request, form)
     summary = Invoice.objects.owed().aggregate(
-        owed=Sum("balance_due"),
-        overdue=Sum("balance_due", filter=Q(due_date__lt=today)),
+        owed=Cents(Sum("balance_due")),
+        overdue=Cents(Sum("balance_due", filter=Q(due_date__lt=today))),
         overdue_count=Count("pk", filter=Q(due_date__lt=today)),
     )
     page = _page(request, invoices)

@@ -10,7 +10,7 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 
 from orders import invoicing
-from orders.models import ImmutableError, Invoice, InvoiceLine, NumberSeries, Order
+from orders.models import Customer, ImmutableError, Invoice, InvoiceLine, NumberSeries, Order
 
 pytestmark = pytest.mark.django_db
 
@@ -139,10 +139,15 @@ def test_due_date_follows_the_schools_payment_terms(school, delivered, office):
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_twenty_people_issuing_at_once_get_1_to_20_without_gap(
-    make_order, woodwork, company, office
-):
-    orders = [make_order(woodwork, company, status="delivered") for _ in range(20)]
+def test_twenty_people_issuing_at_once_get_1_to_20_without_gap(make_order, woodwork, office):
+    # Twenty customers: issuing locks the order with its customer's row, so orders of one
+    # customer would queue there and never meet at the counter's lock, the one this tests
+    # (without select_for_update in take_number, this test fails).
+    customers = [
+        Customer.objects.create(kind=Customer.Kind.INDIVIDUAL, name=f"Client {n}")
+        for n in range(20)
+    ]
+    orders = [make_order(woodwork, customer, status="delivered") for customer in customers]
     barrier = threading.Barrier(20)
     numbers, errors = [], []
 
