@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from ecoles import budget
 from ecoles.access import role_required
+from ecoles.bounds import parse_year
 from ecoles.charts import PALETTE, Series, bar_chart, line_chart
 from ecoles.exports import csv_response
 from ecoles.models import BudgetLine, BudgetYear
@@ -40,10 +41,9 @@ def _year_from(request: HttpRequest) -> BudgetYear:
     raw = request.GET.get("year")
     if raw is None:
         return BudgetYear.for_day(timezone.localdate())
-    try:
-        return BudgetYear.objects.get(start__year=int(raw))
-    except (ValueError, BudgetYear.DoesNotExist) as exc:
-        raise Http404 from exc
+    if parse_year(raw) is None:
+        raise Http404
+    return get_object_or_404(BudgetYear, start__year=parse_year(raw))
 
 
 def _figures(year: BudgetYear) -> dict:
@@ -125,6 +125,8 @@ def budget_pdf(request: HttpRequest) -> HttpResponse:
 @role_required(DIRECTOR, ACCOUNTANT)
 def budget_line_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpResponse:
     if not 1900 <= year <= 9999:
+        raise Http404
+    if parse_year(year) is None:
         raise Http404
     budget_year = get_object_or_404(BudgetYear, start__year=year)
     line = get_object_or_404(BudgetLine, pk=pk, year=budget_year) if pk is not None else None

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoles import roles
+from ecoles.bounds import SchoolDateField, parse_id
 from ecoles.models import User, Workshop
 from orders.models import (
     VAT_RATE_CHOICES,
@@ -75,6 +76,7 @@ class OrderForm(forms.ModelForm):
             "promised_date": DATE,
             "specification": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"start_date": SchoolDateField, "promised_date": SchoolDateField}
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -92,7 +94,7 @@ class OrderForm(forms.ModelForm):
         since = timezone.now() - dt.timedelta(days=365 * CUSTOMER_YEARS)
         named = [self.instance.customer_id, self.initial.get("customer")]
         named.append(self.data.get(self.add_prefix("customer")))
-        named = [int(pk) for pk in named if str(pk or "").isdigit()]
+        named = [parse_id(pk) for pk in named if parse_id(pk)]
         ordered = Order.objects.filter(customer=OuterRef("pk"), created_at__gte=since)
         return Customer.objects.filter(Q(created_at__gte=since) | Exists(ordered) | Q(pk__in=named))
 
@@ -127,6 +129,7 @@ class MaterialForm(forms.ModelForm):
         model = Material
         fields = ["description", "supplier", "cost", "bought_on"]
         widgets = {"bought_on": DATE}
+        field_classes = {"bought_on": SchoolDateField}
 
 
 class AttachmentForm(forms.ModelForm):
@@ -136,7 +139,7 @@ class AttachmentForm(forms.ModelForm):
 
 
 class DeliverForm(forms.Form):
-    delivered_on = forms.DateField(label=_("delivered on"), widget=DATE, initial=timezone.localdate)
+    delivered_on = SchoolDateField(label=_("delivered on"), widget=DATE, initial=timezone.localdate)
     verdict = forms.ChoiceField(
         label=_("verdict"), choices=Order.Verdict.choices, widget=forms.RadioSelect
     )
@@ -205,6 +208,7 @@ class PaymentForm(forms.ModelForm):
         model = Payment
         fields = ["date", "amount", "method", "reference"]
         widgets = {"date": DATE}
+        field_classes = {"date": SchoolDateField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
