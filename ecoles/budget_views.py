@@ -126,11 +126,10 @@ def budget_pdf(request: HttpRequest) -> HttpResponse:
 def budget_line_edit(request: HttpRequest, year: int, pk: int | None = None) -> HttpResponse:
     if not 1900 <= year <= 9999:
         raise Http404
-    if parse_year(year) is None:
-        raise Http404
     budget_year = get_object_or_404(BudgetYear, start__year=year)
     line = get_object_or_404(BudgetLine, pk=pk, year=budget_year) if pk is not None else None
-    form = BudgetLineForm(request.POST or None, instance=line)
+    # The year is known before the form is checked: one production line a year.
+    form = BudgetLineForm(request.POST or None, instance=line or BudgetLine(year=budget_year))
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.year = budget_year
