@@ -13,9 +13,9 @@ form error, an ignored filter or a 404, never a server error.
 - A year in a filter is between FIRST_YEAR and LAST_YEAR.
 - An id is a positive 64-bit integer (the database's bigint).
 - Money: one amount (a price, a cost, a payment, a budget line) is at most MAX_AMOUNT; a
-  quantity at most MAX_QUANTITY; a line's quantity × unit price at most MAX_AMOUNT too, so
-  that an order's total, its VAT and the sums of a year fit the 12-digit money columns
-  with room to spare.
+  quantity at most MAX_QUANTITY; a line's quantity × unit price at most MAX_AMOUNT too, and
+  an order's lines at most MAX_ORDER_TOTAL, so that an order's total, its VAT and its
+  invoices fit the 12-digit money columns with room to spare.
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ FIRST_YEAR, LAST_YEAR = 2000, 2100
 MAX_ID = 2**63 - 1
 MAX_AMOUNT = Decimal("9999999.99")  # under ten million euros
 MAX_QUANTITY = Decimal("99999.99")
+MAX_ORDER_TOTAL = Decimal("99999999.99")  # an order's lines, excl. VAT
 INTEGER = re.compile(r"[0-9]{1,19}")
 
 

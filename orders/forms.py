@@ -10,10 +10,11 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ecoles import roles
-from ecoles.bounds import SchoolDateField, parse_id
+from ecoles.bounds import MAX_ORDER_TOTAL, SchoolDateField, parse_id
 from ecoles.models import User, Workshop
 from orders.models import (
     VAT_RATE_CHOICES,
@@ -119,9 +120,30 @@ class OrderLineForm(forms.ModelForm):
         fields = ["description", "quantity", "unit", "unit_price", "vat_rate"]
 
 
+class BaseLineFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        total = sum(
+            (
+                form.cleaned_data["quantity"] * form.cleaned_data["unit_price"]
+                for form in self.forms
+                if form.cleaned_data.get("quantity") is not None
+                and form.cleaned_data.get("unit_price") is not None
+                and not form.cleaned_data.get("DELETE")
+            ),
+            Decimal(0),
+        )
+        if total > MAX_ORDER_TOTAL:
+            raise forms.ValidationError(
+                _("An order's total is at most %(max)s."),
+                params={"max": number_format(MAX_ORDER_TOTAL, 2, force_grouping=True)},
+            )
+
+
 LineFormSet = inlineformset_factory(
-    Order, OrderLine, form=OrderLineForm, extra=2, can_delete=True, min_num=0
-)
+    Order, OrderLine, form=OrderLineForm, formset=BaseLineFormSet, extra=2, can_delete=True,
+    min_num=0,
+)  # fmt: skip
 
 
 class MaterialForm(forms.ModelForm):

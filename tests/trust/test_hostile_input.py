@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
+from html import unescape
 from html.parser import HTMLParser
 
 import pytest
@@ -407,6 +408,34 @@ def test_an_order_line_past_what_the_columns_hold_is_a_form_error_and_the_order_
         reverse("orders:quote_pdf", args=[order.pk]),
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_an_order_whose_lines_add_up_past_its_bound_is_a_form_error(client_for, office, scenario):
+    from orders.models import Order, OrderLine
+
+    customer, _ = scenario.get("customer")
+    order = Order.objects.create(customer=customer, title="Bancs", workshop=scenario.woodwork)
+    client = client_for(office)
+    data = {
+        "lines-TOTAL_FORMS": "11",
+        "lines-INITIAL_FORMS": "0",
+        "lines-MIN_NUM_FORMS": "0",
+        "lines-MAX_NUM_FORMS": "1000",
+    }
+    for i in range(11):  # each line at its bound, eleven of them past the order's
+        data.update(
+            {
+                f"lines-{i}-description": f"Banc {i}",
+                f"lines-{i}-quantity": "1",
+                f"lines-{i}-unit": "u",
+                f"lines-{i}-unit_price": "9999999.99",
+                f"lines-{i}-vat_rate": "20.00",
+            }
+        )
+    response = client.post(reverse("orders:lines", args=[order.pk]), data)
+    assert response.status_code == 200
+    assert "Le total d'une commande est d'au plus" in unescape(response.content.decode())
+    assert not OrderLine.objects.filter(order=order).exists()
 
 
 def test_an_order_line_past_the_bounds_is_refused_by_the_model_too(scenario):
