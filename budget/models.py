@@ -167,5 +167,8 @@ class BudgetLine(models.Model):
             self.source = ""
         if self.is_production:
             self.actual = None
+            others = BudgetLine.objects.filter(year_id=self.year_id, source=self.source)
+            if self.year_id and others.exclude(pk=self.pk).exists():
+                errors["source"] = _("This year already has its production sales line.")
         if errors:
             raise ValidationError(errors)

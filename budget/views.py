@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from budget import figures as budget
 from budget.models import BudgetLine, BudgetYear
 from ecoles.access import role_required
+from ecoles.bounds import parse_year
 from ecoles.charts import PALETTE, Series, bar_chart, line_chart
 from ecoles.exports import csv_response
 from ecoles.pdf import render_pdf
@@ -41,10 +42,9 @@ def _year_from(request: HttpRequest) -> BudgetYear:
     raw = request.GET.get("year")
     if raw is None:
         return BudgetYear.for_day(timezone.localdate())
-    try:
-        return BudgetYear.objects.get(start__year=int(raw))
-    except (ValueError, BudgetYear.DoesNotExist) as exc:
-        raise Http404 from exc
+    if parse_year(raw) is None:
+        raise Http404
+    return get_object_or_404(BudgetYear, start__year=parse_year(raw))
 
 
 def _figures(year: BudgetYear) -> dict:
@@ -129,7 +129,8 @@ def budget_line_edit(request: HttpRequest, year: int, pk: int | None = None) -> 
         raise Http404
     budget_year = get_object_or_404(BudgetYear, start__year=year)
     line = get_object_or_404(BudgetLine, pk=pk, year=budget_year) if pk is not None else None
-    form = BudgetLineForm(request.POST or None, instance=line)
+    # The year is known before the form is checked: one production line a year.
+    form = BudgetLineForm(request.POST or None, instance=line or BudgetLine(year=budget_year))
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
         saved.year = budget_year

@@ -10,9 +10,11 @@ from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.forms import inlineformset_factory
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from ecoles import roles
+from ecoles.bounds import MAX_ORDER_TOTAL, SchoolDateField, parse_id
 from ecoles.models import User, Workshop
 from orders.models import (
     VAT_RATE_CHOICES,
@@ -75,6 +77,7 @@ class OrderForm(forms.ModelForm):
             "promised_date": DATE,
             "specification": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"start_date": SchoolDateField, "promised_date": SchoolDateField}
 
     def __init__(self, *args, user: User, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -92,7 +95,7 @@ class OrderForm(forms.ModelForm):
         since = timezone.now() - dt.timedelta(days=365 * CUSTOMER_YEARS)
         named = [self.instance.customer_id, self.initial.get("customer")]
         named.append(self.data.get(self.add_prefix("customer")))
-        named = [int(pk) for pk in named if str(pk or "").isdigit()]
+        named = [parse_id(pk) for pk in named if parse_id(pk)]
         ordered = Order.objects.filter(customer=OuterRef("pk"), created_at__gte=since)
         return Customer.objects.filter(Q(created_at__gte=since) | Exists(ordered) | Q(pk__in=named))
 
@@ -117,9 +120,30 @@ class OrderLineForm(forms.ModelForm):
         fields = ["description", "quantity", "unit", "unit_price", "vat_rate"]
 
 
+class BaseLineFormSet(forms.BaseInlineFormSet):
+    def clean(self) -> None:
+        super().clean()
+        total = sum(
+            (
+                form.cleaned_data["quantity"] * form.cleaned_data["unit_price"]
+                for form in self.forms
+                if form.cleaned_data.get("quantity") is not None
+                and form.cleaned_data.get("unit_price") is not None
+                and not form.cleaned_data.get("DELETE")
+            ),
+            Decimal(0),
+        )
+        if total > MAX_ORDER_TOTAL:
+            raise forms.ValidationError(
+                _("An order's total is at most %(max)s."),
+                params={"max": number_format(MAX_ORDER_TOTAL, 2, force_grouping=True)},
+            )
+
+
 LineFormSet = inlineformset_factory(
-    Order, OrderLine, form=OrderLineForm, extra=2, can_delete=True, min_num=0
-)
+    Order, OrderLine, form=OrderLineForm, formset=BaseLineFormSet, extra=2, can_delete=True,
+    min_num=0,
+)  # fmt: skip
 
 
 class MaterialForm(forms.ModelForm):
@@ -127,6 +151,7 @@ class MaterialForm(forms.ModelForm):
         model = Material
         fields = ["description", "supplier", "cost", "bought_on"]
         widgets = {"bought_on": DATE}
+        field_classes = {"bought_on": SchoolDateField}
 
 
 class AttachmentForm(forms.ModelForm):
@@ -145,7 +170,7 @@ def _require_rework(form: forms.Form, data: dict) -> dict:
 
 
 class DeliverForm(forms.Form):
-    delivered_on = forms.DateField(label=_("delivered on"), widget=DATE, initial=timezone.localdate)
+    delivered_on = SchoolDateField(label=_("delivered on"), widget=DATE, initial=timezone.localdate)
     verdict = forms.ChoiceField(
         label=_("verdict"),
         choices=[(Order.Verdict.CONFORMS, Order.Verdict.CONFORMS.label),
@@ -245,6 +270,7 @@ class PaymentForm(forms.ModelForm):
         model = Payment
         fields = ["date", "amount", "method", "reference"]
         widgets = {"date": DATE}
+        field_classes = {"date": SchoolDateField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

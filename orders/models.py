@@ -32,7 +32,7 @@ from stdnum.exceptions import ValidationError as StdnumError
 from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
-from ecoles import roles
+from ecoles import bounds, roles
 from ecoles.db import Cents, Elapsed
 from ecoles.uploads import validate_attachment
 
@@ -838,12 +838,14 @@ class OrderLine(models.Model):
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     description = models.CharField(_("description"), max_length=300)
     quantity = models.DecimalField(
-        _("quantity"), max_digits=10, decimal_places=2, validators=[MinValueValidator(CENT)]
-    )
+        _("quantity"), max_digits=10, decimal_places=2,
+        validators=[MinValueValidator(CENT), bounds.validate_quantity],
+    )  # fmt: skip
     unit = models.CharField(_("unit"), max_length=10, choices=Unit, default=Unit.PIECE)
     unit_price = models.DecimalField(
-        _("unit price excl. VAT"), **MONEY, validators=[MinValueValidator(ZERO)]
-    )
+        _("unit price excl. VAT"), **MONEY,
+        validators=[MinValueValidator(ZERO), bounds.validate_amount],
+    )  # fmt: skip
     vat_rate = models.DecimalField(
         _("VAT rate (%)"), max_digits=4, decimal_places=2, choices=VAT_RATE_CHOICES,
         default=Decimal("20.00"),
@@ -858,6 +860,14 @@ class OrderLine(models.Model):
         constraints = [
             models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
             models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_positive"),
+            # What the pages can read back and sum (ecoles.bounds): a line past it would
+            # break its order's pages for everyone.
+            models.CheckConstraint(
+                condition=Q(quantity__lte=bounds.MAX_QUANTITY)
+                & Q(unit_price__lte=bounds.MAX_AMOUNT)
+                & Q(amount_excl_vat__lte=bounds.MAX_AMOUNT),
+                name="orderline_amount_bounded",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -866,6 +876,9 @@ class OrderLine(models.Model):
     def save(self, *args, **kwargs) -> None:
         if not Order.objects.filter(pk=self.order_id, status__in=["draft", "sent"]).exists():
             raise ValidationError(_("Lines can change only before the quote is accepted."))
+        bounds.validate_quantity(self.quantity)
+        bounds.validate_amount(self.unit_price)
+        bounds.validate_line_amount(self.quantity, self.unit_price)
         self.compute()
         super().save(*args, **kwargs)
 
@@ -873,6 +886,10 @@ class OrderLine(models.Model):
         if not Order.objects.filter(pk=self.order_id, status__in=["draft", "sent"]).exists():
             raise ValidationError(_("Lines can change only before the quote is accepted."))
         return super().delete(*args, **kwargs)
+
+    def clean(self) -> None:
+        super().clean()
+        bounds.validate_line_amount(self.quantity, self.unit_price)
 
     def compute(self) -> OrderLine:
         # Stored values have two decimals: compute on what the database will keep.
@@ -890,7 +907,9 @@ class Material(models.Model):
     )
     description = models.CharField(_("description"), max_length=200)
     supplier = models.CharField(_("supplier"), max_length=200, blank=True)
-    cost = models.DecimalField(_("cost excl. VAT"), **MONEY, validators=[MinValueValidator(ZERO)])
+    cost = models.DecimalField(
+        _("cost excl. VAT"), **MONEY, validators=[MinValueValidator(ZERO), bounds.validate_amount]
+    )
     bought_on = models.DateField(_("bought on"), default=timezone.localdate)
     history = HistoricalRecords()
 

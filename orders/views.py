@@ -30,6 +30,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecoles.access import role_required
+from ecoles.bounds import parse_id
 from ecoles.db import Cents, Elapsed
 from ecoles.exports import csv_response
 from ecoles.models import School
@@ -134,9 +135,9 @@ def order_list(request: HttpRequest) -> HttpResponse:
             orders = orders.filter(workshop=data["workshop"])
         if data["late"]:
             orders = orders.late(today)
-    customer_pk = request.GET.get("customer", "")
-    if customer_pk.isdigit():
-        orders = orders.filter(customer_id=int(customer_pk))
+    customer_pk = parse_id(request.GET.get("customer"))
+    if customer_pk:
+        orders = orders.filter(customer_id=customer_pk)
     page = _page_with_figures(request, orders)
     return render(
         request,
@@ -219,8 +220,8 @@ def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         messages.error(request, _("An invoiced or cancelled order can no longer be changed."))
         return redirect("orders:detail", order.pk)
     initial = {}
-    if not order and request.GET.get("customer", "").isdigit():
-        initial["customer"] = request.GET["customer"]
+    if not order and parse_id(request.GET.get("customer")):
+        initial["customer"] = parse_id(request.GET["customer"])
     form = OrderForm(_posted(request), instance=order, user=request.user, initial=initial)
     if order and not order.lines_editable:
         # After acceptance the customer and price are agreed: they do not move any more.
@@ -555,9 +556,9 @@ def _invoices_filtered(request: HttpRequest, form: InvoiceFilterForm):
             invoices = invoices.paid()
         if data["year"]:
             invoices = invoices.filter(year=data["year"])
-    customer_pk = request.GET.get("customer", "")
-    if customer_pk.isdigit():
-        invoices = invoices.filter(order__customer_id=int(customer_pk))
+    customer_pk = parse_id(request.GET.get("customer"))
+    if customer_pk:
+        invoices = invoices.filter(order__customer_id=customer_pk)
     return invoices
 
 

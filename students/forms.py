@@ -8,6 +8,7 @@ from django.forms import inlineformset_factory
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoles.bounds import BirthDateField, SchoolDateField
 from ecoles.models import Policy, User, Workshop
 from ecoles.roles import TRAINER
 from ecoles.uploads import FileCheck
@@ -71,6 +72,7 @@ class StudentForm(WarningsConfirmMixin, forms.ModelForm):
             "status",
         ]
         widgets = {"birth_date": DateInput, "entry_date": DateInput}
+        field_classes = {"birth_date": BirthDateField, "entry_date": SchoolDateField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -190,6 +192,7 @@ class LeavingForm(forms.ModelForm):
         model = Student
         fields = Student.LEAVING_FIELDS
         widgets = {"left_on": DateInput}
+        field_classes = {"left_on": SchoolDateField}
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -221,6 +224,7 @@ class FollowUpNoteForm(forms.ModelForm):
         model = FollowUpNote
         fields = ["date", "category", "text"]
         widgets = {"date": DateInput, "text": forms.Textarea(attrs={"rows": 5})}
+        field_classes = {"date": SchoolDateField}
 
     def clean_date(self):
         date = self.cleaned_data["date"]

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoles import roles
+from ecoles.bounds import SchoolDateField, is_school_date
 from ecoles.models import Policy, Workshop
 from students.models import Student
 from training.models import Attendance, TheorySession, WorkLog, refuse_future_work
@@ -95,7 +96,7 @@ class TeamEntryForm(SlotMixin, forms.Form):
     """The trainer's daily tool: one order, one slot, his pupils ticked, one save."""
 
     order = forms.ModelChoiceField(label=_("Order"), queryset=None)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = SchoolDateField(label=_("Date"), widget=DateInput())
     slot = forms.ChoiceField(
         label=_("Slot"),
         choices=[(MORNING, _("Morning")), (AFTERNOON, _("Afternoon")), (CUSTOM, _("Other times"))],
@@ -158,7 +159,7 @@ class WorkLogForm(forms.Form):
 
     order = forms.ModelChoiceField(label=_("Order"), queryset=None)
     student = forms.ModelChoiceField(label=_("Pupil"), queryset=None)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = SchoolDateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
     end_time = forms.TimeField(label=_("To"), widget=TimeInput())
     task = forms.CharField(label=_("Task done"), max_length=200, required=False)
@@ -217,7 +218,7 @@ class SessionForm(forms.Form):
     subject = forms.ChoiceField(label=_("Subject"), choices=TheorySession.Subject.choices)
     title = forms.CharField(label=_("Title"), max_length=200)
     teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=None)
-    date = forms.DateField(label=_("Date"), widget=DateInput())
+    date = SchoolDateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
     end_time = forms.TimeField(label=_("To"), widget=TimeInput())
     audience = forms.ChoiceField(
@@ -356,8 +357,10 @@ class ClosePeriodForm(forms.Form):
         try:
             year, month = (int(x) for x in value.split("-"))
             day = dt.date(year, month, 1)
-        except ValueError:
+        except (ValueError, OverflowError):
             raise forms.ValidationError(_("Give a month like 2026-11.")) from None
+        if not is_school_date(day):
+            raise forms.ValidationError(_("Give a month of the last few school years."))
         if day > timezone.localdate():
             raise forms.ValidationError(_("A month cannot be closed before it starts."))
         from training.models import ClosedPeriod
@@ -372,8 +375,8 @@ class PeriodFilterForm(forms.Form):
     (an empty "From" means since the beginning); the pupils of that year to pick from
     (a former pupil's logs are on his own time page)."""
 
-    start = forms.DateField(label=_("From"), required=False, widget=DateInput())
-    end = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    start = SchoolDateField(label=_("From"), required=False, widget=DateInput())
+    end = SchoolDateField(label=_("To"), required=False, widget=DateInput())
     student = forms.ModelChoiceField(label=_("Pupil"), queryset=None, required=False)
 
     def __init__(self, data, *, user, year_start: dt.date, today: dt.date, **kwargs):

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from ecoles.access import role_required
+from ecoles.bounds import parse_school_date
 from ecoles.models import Policy, Workshop
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from students.models import Student
@@ -527,10 +528,7 @@ def _statement_period(request, policy, today: dt.date) -> tuple[str, dt.date, dt
     name = request.GET.get("period", "month")
     if name not in PERIOD_NAMES:
         name = "month"
-    try:
-        day = dt.date.fromisoformat(request.GET.get("date", "")) or today
-    except ValueError:
-        day = today
+    day = parse_school_date(request.GET.get("date")) or today
     start, end = balance.periods(day, policy)[name]
     if name == "year":
         end = min(

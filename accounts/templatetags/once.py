@@ -25,6 +25,7 @@ class CsrfAndSubmitTokenNode(CsrfTokenNode):
         return csrf + format_html(
             '<input type="hidden" name="{}" value="{}">',
             SUBMIT_TOKEN_FIELD,
+            # 32 characters of [A-Za-z0-9_-]: the only shape SubmitOnceMiddleware accepts.
             secrets.token_urlsafe(24),
         )
 

@@ -1,0 +1,146 @@
+"""The domain's ranges: what a date, a year, an id or an amount may be in this school.
+
+Every value a user sends (a form field, a URL parameter) is checked against these before
+it reaches a query or a computation, so that out-of-range input (9999-12-31, a year past
+what a date holds, an id past 64 bits, a quantity × price past what a column stores) is a
+form error, an ignored filter or a 404, never a server error.
+
+- A school date (a work log, a session, an order's dates, a payment, a note, a pupil's
+  entry or leaving...) is within SCHOOL_YEARS_BEFORE years before today and
+  SCHOOL_YEARS_AFTER years after: records are kept ten years at most (Policy's retention),
+  and nothing is planned more than two years ahead.
+- A birth date makes a person between MIN_AGE and MAX_AGE years old.
+- A year in a filter is between FIRST_YEAR and LAST_YEAR.
+- An id is a positive 64-bit integer (the database's bigint).
+- Money: one amount (a price, a cost, a payment, a budget line) is at most MAX_AMOUNT; a
+  quantity at most MAX_QUANTITY; a line's quantity × unit price at most MAX_AMOUNT too, and
+  an order's lines at most MAX_ORDER_TOTAL, so that an order's total, its VAT and its
+  invoices fit the 12-digit money columns with room to spare.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.formats import date_format, number_format
+from django.utils.translation import gettext_lazy as _
+
+SCHOOL_YEARS_BEFORE = 10
+SCHOOL_YEARS_AFTER = 2
+MIN_AGE, MAX_AGE = 10, 80
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+MAX_ID = 2**63 - 1
+MAX_AMOUNT = Decimal("9999999.99")  # under ten million euros
+MAX_QUANTITY = Decimal("99999.99")
+MAX_ORDER_TOTAL = Decimal("99999999.99")  # an order's lines, excl. VAT
+INTEGER = re.compile(r"[0-9]{1,19}")
+
+
+def _years_from(day: dt.date, years: int) -> dt.date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+def school_dates(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """The first and last school date a user may give today."""
+    today = today or timezone.localdate()
+    return _years_from(today, -SCHOOL_YEARS_BEFORE), _years_from(today, SCHOOL_YEARS_AFTER)
+
+
+def is_school_date(day: dt.date | None) -> bool:
+    first, last = school_dates()
+    return day is not None and first <= day <= last
+
+
+def validate_school_date(day: dt.date) -> None:
+    first, last = school_dates()
+    if not first <= day <= last:
+        raise ValidationError(
+            _("Give a date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": date_format(first, "SHORT_DATE_FORMAT"),
+                    "last": date_format(last, "SHORT_DATE_FORMAT")},
+        )  # fmt: skip
+
+
+def validate_birth_date(day: dt.date) -> None:
+    today = timezone.localdate()
+    first, last = _years_from(today, -MAX_AGE), _years_from(today, -MIN_AGE)
+    if not first <= day <= last:
+        raise ValidationError(
+            _("Give a birth date between %(first)s and %(last)s."),
+            code="out_of_range",
+            params={"first": date_format(first, "SHORT_DATE_FORMAT"),
+                    "last": date_format(last, "SHORT_DATE_FORMAT")},
+        )  # fmt: skip
+
+
+class SchoolDateField(forms.DateField):
+    """A form's date field for a school date (see the module's docstring)."""
+
+    default_validators = [validate_school_date]
+
+
+class BirthDateField(forms.DateField):
+    default_validators = [validate_birth_date]
+
+
+def parse_id(value) -> int | None:
+    """A positive 64-bit id from a URL parameter or a form's raw data, else None."""
+    value = str(value or "")
+    if not INTEGER.fullmatch(value):
+        return None
+    number = int(value)
+    return number if 1 <= number <= MAX_ID else None
+
+
+def parse_year(value) -> int | None:
+    value = str(value or "")
+    if not INTEGER.fullmatch(value):
+        return None
+    number = int(value)
+    return number if FIRST_YEAR <= number <= LAST_YEAR else None
+
+
+def parse_school_date(value) -> dt.date | None:
+    """An ISO date from a URL parameter if it is a school date, else None."""
+    try:
+        day = dt.date.fromisoformat(str(value or ""))
+    except ValueError:
+        return None
+    return day if is_school_date(day) else None
+
+
+def validate_amount(value: Decimal) -> None:
+    if value is not None and abs(value) > MAX_AMOUNT:
+        raise ValidationError(
+            _("An amount is at most %(max)s."),
+            code="max_value",
+            params={"max": number_format(MAX_AMOUNT, 2, force_grouping=True)},
+        )
+
+
+def validate_quantity(value: Decimal) -> None:
+    if value is not None and abs(value) > MAX_QUANTITY:
+        raise ValidationError(
+            _("A quantity is at most %(max)s."),
+            code="max_value",
+            params={"max": number_format(MAX_QUANTITY, 2, force_grouping=True)},
+        )
+
+
+def validate_line_amount(quantity: Decimal, unit_price: Decimal) -> None:
+    """A line's quantity × unit price fits the money columns (see the module's docstring)."""
+    if quantity is not None and unit_price is not None and abs(quantity * unit_price) > MAX_AMOUNT:
+        raise ValidationError(
+            _("Quantity × unit price is at most %(max)s."),
+            code="max_value",
+            params={"max": number_format(MAX_AMOUNT, 2, force_grouping=True)},
+        )
