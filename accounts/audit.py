@@ -16,6 +16,8 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db.models.signals import post_init
 
+from accounts.models import ReadLog
+
 _loaded: ContextVar[set | None] = ContextVar("audit_loaded", default=None)
 
 
@@ -54,8 +56,6 @@ class ReadAuditMiddleware:
             _loaded.reset(token)
         user = getattr(request, "user", None)
         if loaded and user is not None and user.is_authenticated:
-            from accounts.models import ReadLog
-
             types = ContentType.objects.get_for_models(*{model for model, _ in loaded})
             ReadLog.objects.bulk_create(
                 ReadLog(
@@ -95,8 +95,6 @@ def history_of(obj, limit: int = 50) -> list[dict]:
 
 
 def reads_of(obj, limit: int = 50) -> list:
-    from accounts.models import ReadLog
-
     if type(obj) not in read_audited_models():
         return []
     return list(

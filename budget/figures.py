@@ -26,8 +26,6 @@ MONEY = DecimalField(max_digits=14, decimal_places=2)
 def _sums(**sums: tuple) -> dict[str, Decimal]:
     """Several {name: (queryset, field)} sums in one query: each a scalar subquery, read
     off the one row of the Policy table (the ORM has no SELECT without a table)."""
-    from ecoles.models import Policy
-
     Policy.load()  # the row exists
     subqueries = {
         name: Cents(

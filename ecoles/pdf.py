@@ -14,6 +14,8 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from ecoles.models import School
+
 
 def local_path(url: str) -> Path | None:
     """The file on disk behind a /static/ or /media/ URL, or None (never the network)."""
@@ -40,6 +42,10 @@ def local_path(url: str) -> Path | None:
     return None
 
 
+# WeasyPrint is imported where a PDF is made, not at the top: importing it loads Pango and
+# its fonts (0.66 s here), which every process serving pages only would pay at start.
+
+
 def _fetcher():
     from weasyprint.urls import URLFetcher
 
@@ -60,8 +66,6 @@ def _fetcher():
 def render_pdf(template: str, context: dict, language: str = "fr") -> bytes:
     """Render `template` with `context` to PDF bytes, in French unless told otherwise."""
     from weasyprint import HTML
-
-    from ecoles.models import School
 
     context = {"school": School.load(), **context}
     with translation.override(language):

@@ -34,6 +34,7 @@ from stdnum.fr import siret as stdnum_siret
 
 from ecoles import bounds, roles
 from ecoles.db import Cents, Elapsed
+from ecoles.models import School
 from ecoles.uploads import validate_attachment
 
 CENT = Decimal("0.01")
@@ -465,8 +466,6 @@ class Order(models.Model):
     def save(self, *args, **kwargs) -> None:
         super().save(*args, **kwargs)
         if not self.reference:
-            from ecoles.models import School
-
             prefix = School.load().quote_prefix
             self.reference = f"{prefix}-{self.created_at.year}-{self.pk:05d}"
             Order.objects.filter(pk=self.pk).update(reference=self.reference)
@@ -510,8 +509,6 @@ class Order(models.Model):
 
     def totals(self, charges_vat: bool | None = None) -> Totals:
         if charges_vat is None:
-            from ecoles.models import School
-
             charges_vat = School.load().charges_vat
         return compute_totals(
             ((line.amount_excl_vat, line.vat_rate) for line in self.lines.all()), charges_vat
@@ -559,8 +556,6 @@ class Order(models.Model):
             )  # fmt: skip
 
     def send(self, by, today: dt.date | None = None) -> None:
-        from ecoles.models import School
-
         if not self.lines.exists():
             raise TransitionError(_("A quote needs at least one line before it is sent."))
         today = today or timezone.localdate()

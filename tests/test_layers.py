@@ -53,3 +53,28 @@ def test_the_check_sees_an_upward_import(tmp_path):
     module = tmp_path / "m.py"
     module.write_text("def f():\n    from home import views\n")
     assert imported_apps(module) == [(2, "home")]
+
+
+# Imports inside functions: only where a cost or Django's loading order asks for it.
+LATE_IMPORTS_ALLOWED = {
+    "ecoles/pdf.py",  # WeasyPrint loads Pango and its fonts (0.66 s): only when a PDF is made
+    "ecoles/roles.py",  # settings.py imports the roles, before the apps are loaded
+}
+
+
+def test_imports_sit_at_the_top_of_modules():
+    late = []
+    for app in LAYERS:
+        for path in sorted((ROOT / app).rglob("*.py")) if (ROOT / app).is_dir() else []:
+            name = str(path.relative_to(ROOT))
+            if "migrations" in path.parts or path.name == "apps.py" or name in LATE_IMPORTS_ALLOWED:
+                continue
+            tree = ast.parse(path.read_text())
+            for node in ast.walk(tree):
+                if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                    late += [
+                        f"{name}:{sub.lineno}"
+                        for sub in ast.walk(node)
+                        if isinstance(sub, ast.Import | ast.ImportFrom)
+                    ]
+    assert late == []

@@ -20,6 +20,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from ecoles.models import Policy
+from orders.models import Order
+from students.models import Student
+from training import recording
 from training.models import Attendance, TheorySession, WorkLog
 
 BATCH = 5000
@@ -78,8 +81,6 @@ def seed(ctx) -> None:
     if WorkLog.objects.exists() or TheorySession.objects.exists():
         ctx.progress("training: time already seeded, nothing added")
         return
-    from orders.models import Order
-    from students.models import Student
 
     policy = Policy.load()
     rng = ctx.rng
@@ -263,8 +264,6 @@ def _on_the_bench(orders: list, day: dt.date) -> list:
 def _one_override(ctx, day: dt.date, candidates: list, first: dt.date, director) -> None:
     """An extra evening before a delivery, refused by the rules, let through by the
     director: the refusal is computed by the same checks as the pages."""
-    from training import recording
-
     if day < first or _holiday(day):
         return
     afternoon = (

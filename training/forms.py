@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoles import roles
 from ecoles.bounds import SchoolDateField, is_school_date
-from ecoles.models import Policy, Workshop
+from ecoles.models import Policy, User, Workshop
+from orders.models import Order
 from students.models import Student
-from training.models import Attendance, TheorySession, WorkLog, refuse_future_work
+from training.models import Attendance, ClosedPeriod, TheorySession, WorkLog, refuse_future_work
+from training.recording import Call
 
 MORNING, AFTERNOON, CUSTOM = "morning", "afternoon", "custom"
 
@@ -48,8 +51,6 @@ def override_field() -> forms.CharField:
 
 
 def orders_for(user):
-    from orders.models import Order
-
     orders = Order.objects.visible_to(user).open_for_work().select_related("workshop")
     if not user.has_role(roles.DIRECTOR):
         orders = orders.filter(workshop__trainers=user)
@@ -178,9 +179,6 @@ class WorkLogForm(forms.Form):
                 "task": log.task,
             }
         super().__init__(*args, **kwargs)
-        from django.db.models import Q
-
-        from orders.models import Order
 
         orders = orders_for(user)
         if log is not None:  # keep the log's own order even if it was delivered since
@@ -237,7 +235,6 @@ class SessionForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from ecoles.models import User
 
         teachers = User.objects.filter(groups__name=roles.TEACHER, is_active=True)
         self.fields["teacher"].queryset = teachers
@@ -331,8 +328,6 @@ class AttendanceForm(forms.Form):
         return cleaned
 
     def calls(self):
-        from training.recording import Call
-
         result = []
         for row in self.rows:
             status = self.cleaned_data.get(f"status_{row.pk}") or row.status
@@ -363,7 +358,6 @@ class ClosePeriodForm(forms.Form):
             raise forms.ValidationError(_("Give a month of the last few school years."))
         if day > timezone.localdate():
             raise forms.ValidationError(_("A month cannot be closed before it starts."))
-        from training.models import ClosedPeriod
 
         if ClosedPeriod.objects.filter(month=day).exists():
             raise forms.ValidationError(_("This month is already closed."))

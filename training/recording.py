@@ -22,6 +22,7 @@ from simple_history.utils import bulk_create_with_history
 from ecoles.models import Policy
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from orders.models import Order
+from students.models import Student
 from training import balance, timeguard
 from training.models import (
     Attendance,
@@ -219,8 +220,6 @@ def _within_reach(order, students: list, by) -> None:
 
 def _lock(student_ids: list[int]) -> None:
     """Serialise concurrent entries for the same pupils (PostgreSQL row locks)."""
-    from students.models import Student
-
     list(Student.objects.select_for_update().filter(pk__in=student_ids).values_list("pk"))
 
 

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from training.models import Attendance, WorkLog
+
 OVERLAP = "overlap"
 DAILY = "daily"
 WEEKLY = "weekly"
@@ -304,8 +306,6 @@ def activities(
 ) -> dict[int, list[Interval]]:
     """{student id: [Interval]} of work logs and theory sessions (not absent/excused),
     local days `first`..`last`: two SQL queries whatever the number of pupils."""
-    from training.models import Attendance, WorkLog
-
     result: dict[int, list[Interval]] = defaultdict(list)
     logs = (
         WorkLog.objects.filter(student__in=student_ids)
