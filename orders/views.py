@@ -31,7 +31,7 @@ from django.views.decorators.http import require_POST
 
 from ecoles.access import role_required
 from ecoles.bounds import parse_id
-from ecoles.db import Cents, Elapsed
+from ecoles.db import Cents
 from ecoles.exports import csv_response
 from ecoles.models import School
 from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TRAINER
@@ -179,15 +179,7 @@ def _detail_context(request: HttpRequest, order: Order, **forms) -> dict:
     can_work = user.has_role(*WORKSHOP)
     can_bill = user.has_role(*MONEY)
     # Hours by pupil through the reverse relation (training.WorkLog), one grouped query.
-    hours_rows = list(
-        order.work_logs.order_by()
-        .values("student", "student__first_name", "student__last_name")
-        .annotate(
-            total=Sum(Elapsed("end", "start")),
-            logs=Count("pk"),
-        )
-        .order_by("student__last_name", "student__first_name")
-    )
+    hours_rows = order.work_logs.hours_by_student()
     return {
         "order": order,
         "school": school,

@@ -21,7 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecoles.db import Elapsed
+from ecoles.models import Policy
+from students.models import Student
 from training.models import DURATION, Attendance, WorkLog
+from training.timeguard import fmt
 
 BALANCED = "balanced"
 TOO_MUCH_PRODUCTION = "too_much_production"
@@ -194,8 +197,6 @@ class Refusal:
 
 
 def _fmt(hours: Fraction) -> str:
-    from training.timeguard import fmt
-
     return fmt(dt.timedelta(minutes=float(hours * 60)))
 
 
@@ -243,9 +244,6 @@ def balances(
 
     Time before a pupil's entry date is not counted (`since_entry`).
     """
-    from ecoles.models import Policy
-    from students.models import Student
-
     policy = policy or Policy.load()
     target, band, allowance = policy_numbers(policy)
     if hasattr(students, "values"):
@@ -339,11 +337,11 @@ def monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def weekly_series(
+def daily_hours(
     students, start: dt.date, end: dt.date
-) -> list[tuple[dt.date, Fraction, Fraction]]:
-    """[(monday, production hours, theory hours)] summed over `students`, every week from
-    `start` to `end` (two SQL queries, grouped by local day)."""
+) -> tuple[dict[dt.date, Fraction], dict[dt.date, Fraction]]:
+    """({local day: production hours}, {local day: theory hours}) summed over `students`
+    from `start` to `end`: two SQL queries, grouped by local day."""
     ids = students.values("pk") if hasattr(students, "values") else _student_ids(students)
     logs = (
         WorkLog.objects.filter(student__in=ids)
@@ -365,9 +363,23 @@ def weekly_series(
     production: dict[dt.date, Fraction] = defaultdict(Fraction)
     theory: dict[dt.date, Fraction] = defaultdict(Fraction)
     for row in logs:
-        production[monday(row["local"])] += to_hours(row["total"])
+        production[row["local"]] += to_hours(row["total"])
     for row in sessions:
-        theory[monday(row["local"])] += to_hours(row["total"]) - Fraction(row["late"] or 0, 60)
+        theory[row["local"]] += to_hours(row["total"]) - Fraction(row["late"] or 0, 60)
+    return production, theory
+
+
+def weekly_series(
+    students, start: dt.date, end: dt.date
+) -> list[tuple[dt.date, Fraction, Fraction]]:
+    """[(monday, production hours, theory hours)] summed over `students`, every week from
+    `start` to `end` (two SQL queries)."""
+    by_day = daily_hours(students, start, end)
+    production: dict[dt.date, Fraction] = defaultdict(Fraction)
+    theory: dict[dt.date, Fraction] = defaultdict(Fraction)
+    for hours, weekly in zip(by_day, (production, theory), strict=True):
+        for day, value in hours.items():
+            weekly[monday(day)] += value
     weeks = []
     week = monday(start)
     while week <= end:
@@ -396,3 +408,55 @@ def group_balances(students, today: dt.date, policy) -> dict[str, dict[int, Bala
         name: balances(students, a, b, policy=policy)
         for name, (a, b) in periods(today, policy).items()
     }
+
+
+@dataclass
+class Statement:
+    """A pupil's hours statement (R1, R7): each day's production and theory, by week, the
+    period's balance, and the orders his hours went to."""
+
+    weeks: list[dict]
+    series: list[tuple[dt.date, Fraction, Fraction]]  # (monday, production, theory): the chart
+    total: Balance
+    orders: list[dict]
+
+    @property
+    def total_hours(self) -> Decimal:
+        return self.total.production_hours + self.total.theory_hours
+
+
+def statement(student, start: dt.date, end: dt.date, policy) -> Statement:
+    """Four SQL queries whatever the period."""
+    production, theory = daily_hours([student], start, end)
+    target, band, allowance = policy_numbers(policy)
+    weeks: dict[dt.date, dict] = {}
+    for day in sorted(set(production) | set(theory)):
+        week = weeks.setdefault(monday(day), {"days": [], "p": Fraction(0), "t": Fraction(0)})
+        p, t = production.get(day, Fraction(0)), theory.get(day, Fraction(0))
+        week["days"].append({"day": day, "p": as_decimal(p), "t": as_decimal(t)})
+        week["p"] += p
+        week["t"] += t
+    total = Balance(
+        sum((w["p"] for w in weeks.values()), Fraction(0)),
+        sum((w["t"] for w in weeks.values()), Fraction(0)),
+        target,
+        band,
+        allowance,
+    )
+    orders = list(
+        WorkLog.objects.filter(student=student)
+        .between(start, end)
+        .order_by()
+        .values("order__title", "order__customer__name")
+        .annotate(total=Sum(DURATION))
+        .order_by("-total")
+    )
+    return Statement(
+        weeks=[
+            {"monday": m, "days": w["days"], "p": as_decimal(w["p"]), "t": as_decimal(w["t"])}
+            for m, w in weeks.items()
+        ],
+        series=[(m, w["p"], w["t"]) for m, w in weeks.items()],
+        total=total,
+        orders=orders,
+    )

@@ -11,7 +11,7 @@ import datetime as dt
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -108,9 +108,15 @@ class WorkLogQuerySet(models.QuerySet):
         lo, hi = local_bounds(start, end)
         return self.filter(start__gte=lo, start__lt=hi)
 
-    def hours_by_student(self) -> dict[int, dt.timedelta]:
-        rows = self.order_by().values("student").annotate(total=Sum(DURATION))
-        return {r["student"]: r["total"] for r in rows}
+    def hours_by_student(self) -> list[dict]:
+        """Hours and number of logs per pupil, by name: one grouped query (an order's
+        page and its hours page)."""
+        return list(
+            self.order_by()
+            .values("student", "student__first_name", "student__last_name")
+            .annotate(total=Sum(DURATION), logs=Count("pk"))
+            .order_by("student__last_name", "student__first_name")
+        )
 
     def total(self) -> dt.timedelta:
         return self.aggregate(total=Sum(DURATION))["total"] or dt.timedelta()

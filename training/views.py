@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
-from fractions import Fraction
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -22,7 +19,9 @@ from django.views.decorators.http import require_POST
 from ecoles.access import role_required
 from ecoles.bounds import parse_school_date
 from ecoles.models import Policy, Workshop
+from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
+from orders.models import Order
 from students.models import Student
 from training import balance, charts, recording
 from training.forms import (
@@ -40,6 +39,7 @@ from training.models import (
     Override,
     TheorySession,
     WorkLog,
+    local_bounds,
 )
 
 PERIOD_NAMES = {
@@ -144,8 +144,6 @@ def worklog_list(request: HttpRequest) -> HttpResponse:
 
 
 def balance_bounds(day: dt.date):
-    from training.models import local_bounds
-
     return local_bounds(day, day)
 
 
@@ -498,8 +496,6 @@ def closed_periods(request: HttpRequest) -> HttpResponse:
 
 @role_required(DIRECTOR, OFFICE, TRAINER)
 def order_hours(request: HttpRequest, pk: int) -> HttpResponse:
-    from orders.models import Order
-
     order = get_object_or_404(Order.objects.visible_to(request.user), pk=pk)
     return render(
         request,
@@ -510,13 +506,7 @@ def order_hours(request: HttpRequest, pk: int) -> HttpResponse:
 
 def order_hours_context(order) -> dict:
     """Hours logged on an order, by pupil (for the order page: two queries)."""
-    rows = list(
-        WorkLog.objects.filter(order=order)
-        .order_by()
-        .values("student", "student__first_name", "student__last_name")
-        .annotate(total=Sum(DURATION), logs=Count("pk"))
-        .order_by("student__last_name", "student__first_name")
-    )
+    rows = WorkLog.objects.filter(order=order).hours_by_student()
     total = sum((r["total"] for r in rows), dt.timedelta())
     return {"hours_rows": rows, "hours_total": total}
 
@@ -540,54 +530,12 @@ def _statement_period(request, policy, today: dt.date) -> tuple[str, dt.date, dt
 
 @role_required(DIRECTOR, OFFICE, TRAINER)
 def statement(request: HttpRequest, pk: int) -> HttpResponse:
-    from ecoles.pdf import render_pdf
-
     student = _student(request.user, pk)
     policy = Policy.load()
     today = timezone.localdate()
     name, start, end = _statement_period(request, policy, today)
-    logs = WorkLog.objects.filter(student=student).between(start, end)
-    production = {
-        row["day"]: balance.to_hours(row["total"])
-        for row in logs.order_by()
-        .annotate(day=TruncDate("start"))
-        .values("day")
-        .annotate(total=Sum(DURATION))
-    }
-    theory: dict[dt.date, Fraction] = defaultdict(Fraction)
-    for row in (
-        Attendance.objects.attended()
-        .filter(student=student)
-        .between(start, end)
-        .order_by()
-        .annotate(day=TruncDate("session__start"))
-        .values("day")
-        .annotate(total=Sum(balance.SESSION_DURATION), late=Sum("late_minutes"))
-    ):
-        theory[row["day"]] += balance.to_hours(row["total"]) - Fraction(row["late"] or 0, 60)
-    target, band, allowance = balance.policy_numbers(policy)
-    weeks: dict[dt.date, dict] = {}
-    for day in sorted(set(production) | set(theory)):
-        week = weeks.setdefault(
-            balance.monday(day), {"days": [], "p": Fraction(0), "t": Fraction(0)}
-        )
-        p, t = production.get(day, Fraction(0)), theory.get(day, Fraction(0))
-        week["days"].append({"day": day, "p": balance.as_decimal(p), "t": balance.as_decimal(t)})
-        week["p"] += p
-        week["t"] += t
-    total = balance.Balance(
-        sum((w["p"] for w in weeks.values()), Fraction(0)),
-        sum((w["t"] for w in weeks.values()), Fraction(0)),
-        target,
-        band,
-        allowance,
-    )
-    orders = (
-        logs.order_by()
-        .values("order__title", "order__customer__name")
-        .annotate(total=Sum(DURATION))
-        .order_by("-total")
-    )
+    figures = balance.statement(student, start, end, policy)
+    target = balance.policy_numbers(policy)[0]
     pdf = render_pdf(
         "pdf/statement.html",
         {
@@ -595,21 +543,11 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
             "period_name": name,
             "start": start,
             "end": end,
-            "weeks": [
-                {
-                    "monday": monday,
-                    "days": w["days"],
-                    "p": balance.as_decimal(w["p"]),
-                    "t": balance.as_decimal(w["t"]),
-                }
-                for monday, w in weeks.items()
-            ],
-            "total": total,
-            "total_hours": total.production_hours + total.theory_hours,
-            "orders": orders,
-            "chart": charts.weekly_chart([(m, w["p"], w["t"]) for m, w in weeks.items()], target)
-            if name != "week"
-            else "",
+            "weeks": figures.weeks,
+            "total": figures.total,
+            "total_hours": figures.total_hours,
+            "orders": figures.orders,
+            "chart": charts.weekly_chart(figures.series, target) if name != "week" else "",
             "today": today,
             "signer": request.user,
         },
@@ -619,8 +557,6 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(DIRECTOR, OFFICE)
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
-    from ecoles.pdf import render_pdf
-
     student = _student(request.user, pk)
     policy = Policy.load()
     today = timezone.localdate()
