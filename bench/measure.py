@@ -79,6 +79,7 @@ def measure(client, url: str, repeat: int, between=None) -> dict:
 def invoice_rendering(repeat: int) -> dict:
     """An invoice PDF rendered from the database (the page serves the stored file)."""
     from orders.invoicing import render_document
+
     from orders.models import Invoice
 
     invoice = Invoice.objects.order_by("-pk").first()

@@ -14,10 +14,11 @@ from decimal import Decimal
 from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
+from billing.models import CreditNote, Invoice, Payment
 from budget.models import BudgetLine, BudgetYear
 from ecoles.db import Cents
 from ecoles.models import Policy, Workshop
-from orders.models import CreditNote, Invoice, Material, Payment
+from orders.models import Material
 
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)

@@ -65,6 +65,8 @@ class DemoContext:
     workshops: dict[str, Workshop] = field(default_factory=dict)
     progress: Callable[[str], None] = print
     bar: Callable[[str, int, int], None] = lambda label, done, total: None  # noqa: E731
+    # What a seeder leaves for a later one (orders' plans for billing's invoices).
+    handover: dict = field(default_factory=dict)
 
     @property
     def school_year_start(self) -> dt.date:

@@ -15,6 +15,7 @@ urlpatterns = [
     path("budget/", include("budget.urls")),
     path("eleves/", include("students.urls")),
     path("commandes/", include("orders.urls")),
+    path("commandes/", include("billing.urls")),
     path("temps/", include("training.urls")),
     path("compte/", include("accounts.urls")),
     path("compte/", include("django.contrib.auth.urls")),

@@ -12,12 +12,13 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from billing.models import Invoice, Payment
 from budget import figures as budget
 from budget.models import BudgetYear
 from ecoles.charts import share_gauge
 from ecoles.db import Cents
 from ecoles.models import Policy
-from orders.models import Invoice, Order, Payment
+from orders.models import Order
 from students import indicators
 from students.models import Guardian, Student
 from training import balance

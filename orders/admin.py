@@ -13,18 +13,12 @@ from orders.forms import OrderForm
 from orders.models import (
     Attachment,
     Contact,
-    CreditNote,
-    CreditNoteLine,
     Customer,
     Delivery,
-    Invoice,
-    InvoiceLine,
     Material,
-    NumberSeries,
     Order,
     OrderEvent,
     OrderLine,
-    Payment,
 )
 
 
@@ -126,64 +120,6 @@ class OrderAdmin(HistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return obj is None or obj.status in (Order.Status.DRAFT, Order.Status.CANCELLED)
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Issued documents: visible, never added, changed or deleted here."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class InvoiceLineInline(admin.TabularInline):
-    model = InvoiceLine
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class CreditNoteLineInline(InvoiceLineInline):
-    model = CreditNoteLine
-
-
-@admin.register(Invoice)
-class InvoiceAdmin(ReadOnlyAdmin):
-    list_display = ["number", "issue_date", "customer_name", "total_incl_vat", "due_date"]
-    list_filter = ["year", "kind"]
-    search_fields = ["number", "customer_name", "order_reference"]
-    inlines = [InvoiceLineInline]
-
-
-@admin.register(CreditNote)
-class CreditNoteAdmin(ReadOnlyAdmin):
-    list_display = ["number", "issue_date", "customer_name", "total_incl_vat", "invoice"]
-    list_filter = ["year"]
-    search_fields = ["number", "customer_name"]
-    inlines = [CreditNoteLineInline]
-
-
-@admin.register(NumberSeries)
-class NumberSeriesAdmin(ReadOnlyAdmin):
-    list_display = ["kind", "year", "last"]
-
-
-@admin.register(Payment)
-class PaymentAdmin(ReadOnlyAdmin):
-    list_display = ["invoice", "date", "amount", "method", "reference"]
-    list_filter = ["method"]
 
 
 @admin.register(Attachment)

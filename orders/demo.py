@@ -1,9 +1,8 @@
-"""Demo customers and orders: every state, real invoice numbers, credit notes, payments.
+"""Demo customers and orders in every state.
 
 Orders are written in bulk, each with its creation record in the history (by the office, on
-the day of the quote), and every invoice and credit note goes through `orders.invoicing`
-in date order, so that the numbering is the real one. PDFs are rendered lazily on first
-download, except a few recent ones at scale 1.
+the day of the quote). Those planned as invoiced or paid are left delivered here and handed
+to billing/demo.py, which issues their invoices through `billing.invoicing`.
 """
 
 from __future__ import annotations
@@ -17,13 +16,11 @@ from stdnum import luhn
 from stdnum.fr import tva
 
 from ecoles.demo import FIRST_NAMES, LAST_NAMES, DemoContext
-from orders import invoicing
 from orders.models import (
     TRANSITIONS,
     Contact,
     Customer,
     Delivery,
-    Invoice,
     Material,
     Order,
     OrderEvent,
@@ -153,8 +150,9 @@ def seed(ctx: DemoContext) -> None:
     # One creation record per order, as it stands with its reference, by the office.
     Order.history.bulk_history_create(orders, batch_size=500)
     _lines_materials_events(ctx, plans)
-    _invoices(ctx, plans, office)
-    ctx.progress(f"orders: {len(orders)} orders, {Invoice.objects.count()} invoices")
+    # Invoices, credit notes and payments are billing's (billing/demo.py), next.
+    ctx.handover["orders.plans"] = plans
+    ctx.progress(f"orders: {len(orders)} orders")
 
 
 def _customers(ctx: DemoContext) -> list[Customer]:
@@ -243,7 +241,7 @@ def _order(ctx: DemoContext, workshop, customer, state: str, day: dt.date) -> Or
                 (order.delivered_on, Order.Verdict.CONFORMS, ""),
             ]
             order.verdict = Order.Verdict.CONFORMS
-        # invoiced and paid come through orders.invoicing
+        # invoiced and paid come through billing.invoicing (billing/demo.py)
         order.status = S.REWORK if state == S.REWORK else S.DELIVERED
     if state == S.EXPIRED:
         order.status = S.SENT  # shown as expired once past its validity date
@@ -320,55 +318,3 @@ def _lines_materials_events(ctx: DemoContext, plans) -> None:
     Material.objects.bulk_create(materials)
     OrderEvent.objects.bulk_create(events)
     bulk_create_with_history(deliveries, Delivery, batch_size=500)
-
-
-def _invoices(ctx: DemoContext, plans, office) -> None:
-    rng = ctx.rng
-    accountant = ctx.users.get("accountant", office)
-    to_issue = sorted(
-        ((order.delivered_on + dt.timedelta(days=rng.randrange(1, 6)), order, state)
-         for order, state, _day in plans if state in (S.INVOICED, S.PAID)),
-        key=lambda item: (item[0], item[1].pk),
-    )  # fmt: skip
-    deposits = [
-        order for order, state, day in plans
-        if state in (S.IN_PRODUCTION,) and order.workshop.name == "Menuiserie"
-    ]  # fmt: skip
-    for order in deposits:
-        day = min(order.quote_date + dt.timedelta(days=8), ctx.today)
-        to_issue.append((day, order, "deposit"))
-    to_issue.sort(key=lambda item: (item[0], item[1].pk))
-    issued = []
-    for day, order, state in to_issue:
-        day = min(day, ctx.today)
-        if state == "deposit":
-            invoicing.issue_invoice(order, office, deposit_percent=D("30"), today=day, render=False)
-            continue
-        invoice = invoicing.issue_invoice(order, office, today=day, render=False)
-        issued.append((invoice, state))
-    # Payments in date order; the current year's "invoiced" ones stay owed, some overdue.
-    for n, (invoice, state) in enumerate(issued):
-        if state == S.PAID:
-            if n % 9 == 4:  # a commercial gesture now and then
-                invoicing.issue_credit_note(
-                    invoice, accountant, reason="Geste commercial (retard de livraison)",
-                    amount_excl_vat=(invoice.total_excl_vat / 10).quantize(D("0.01")),
-                    today=min(invoice.issue_date + dt.timedelta(days=10), ctx.today), render=False,
-                )  # fmt: skip
-            invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
-            paid_on = min(invoice.issue_date + dt.timedelta(days=rng.randrange(5, 55)), ctx.today)
-            invoicing.record_payment(
-                invoice, accountant, date=paid_on, amount=invoice.balance_due,
-                method=rng.choice(["transfer", "transfer", "cheque", "card"]),
-                reference=f"REF-{invoice.sequence:04d}",
-            )  # fmt: skip
-        elif n % 3 == 0:
-            invoicing.record_payment(
-                invoice, accountant,
-                date=min(invoice.issue_date + dt.timedelta(days=20), ctx.today),
-                amount=(invoice.total_incl_vat / 2).quantize(D("0.01")), method="cheque",
-                reference="Chèque n° 1234567",
-            )  # fmt: skip
-    if ctx.scale == 1:
-        for invoice in Invoice.objects.order_by("-issue_date", "-sequence")[:3]:
-            invoicing.store_pdf(invoice)

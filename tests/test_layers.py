@@ -43,6 +43,8 @@ def test_no_app_imports_an_app_above_it():
     upward = []
     for app in LAYERS:
         for path in sorted((ROOT / app).rglob("*.py")) if (ROOT / app).is_dir() else []:
+            if "migrations" in path.parts:
+                continue  # a migration names a model's upload function where it lives now
             for line, target in imported_apps(path):
                 if LAYERS.index(target) > LAYERS.index(app):
                     upward.append(f"{path.relative_to(ROOT)}:{line} imports {target}")

@@ -3,6 +3,7 @@
 import django.core.validators
 import django.db.models.deletion
 import django.utils.timezone
+import billing.models
 import orders.models
 import simple_history.models
 from decimal import Decimal
@@ -70,7 +71,7 @@ class Migration(migrations.Migration):
                 ('total_incl_vat', models.DecimalField(decimal_places=2, max_digits=12, verbose_name='total incl. VAT')),
                 ('pdf_sha256', models.CharField(blank=True, max_length=64, verbose_name='PDF SHA-256')),
                 ('reason', models.CharField(max_length=300, verbose_name='reason')),
-                ('pdf', models.FileField(blank=True, upload_to=orders.models.credit_note_upload, verbose_name='PDF')),
+                ('pdf', models.FileField(blank=True, upload_to=billing.models.credit_note_upload, verbose_name='PDF')),
             ],
             options={
                 'verbose_name': 'credit note',
@@ -191,7 +192,7 @@ class Migration(migrations.Migration):
                 ('order_reference', models.CharField(max_length=60, verbose_name='order reference')),
                 ('late_penalty_rate', models.DecimalField(decimal_places=2, max_digits=5, verbose_name='late-payment penalty rate (%)')),
                 ('early_payment_discount', models.CharField(max_length=200, verbose_name='early-payment discount terms')),
-                ('pdf', models.FileField(blank=True, upload_to=orders.models.document_upload, verbose_name='PDF')),
+                ('pdf', models.FileField(blank=True, upload_to=billing.models.document_upload, verbose_name='PDF')),
             ],
             options={
                 'verbose_name': 'invoice',

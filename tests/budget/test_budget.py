@@ -11,9 +11,10 @@ import time_machine
 from django.urls import reverse
 from pypdf import PdfReader
 
+from billing.models import CreditNote, Invoice, Payment
 from budget import figures as budget
 from budget.models import BudgetLine, BudgetYear
-from orders.models import CreditNote, Customer, Invoice, Material, Order, Payment
+from orders.models import Customer, Material, Order
 
 D = Decimal
 

@@ -8,7 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from orders.models import Customer, Order
+from billing.models import Invoice
+from orders.models import Customer, Order, OrderLine
 from students.models import Student
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import log_in
@@ -98,8 +99,6 @@ def test_the_office_takes_an_order_from_quote_to_paid_invoice_and_downloads_it(
     page, woodwork, office, school, settings, tmp_path
 ):
     from decimal import Decimal
-
-    from orders.models import Invoice, OrderLine
 
     settings.MEDIA_ROOT = tmp_path
     customer = Customer.objects.create(kind="individual", name="Mme Garnier", city="Lyon")

@@ -13,8 +13,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from billing import invoicing
+from billing.models import Invoice, Payment
 from budget.models import BudgetLine, BudgetYear
-from orders.models import Customer, Invoice, Order, Payment
+from orders.models import Customer, Order
 from students.models import Guardian, Student
 from training.models import Attendance, TheorySession, WorkLog
 
@@ -187,8 +189,6 @@ def test_the_accountant_sees_payments_of_the_month_and_overdue(client_for, accou
 def test_the_accountant_sees_a_cancelled_payment_apart_from_the_months_payments(
     client_for, accountant, office, grow
 ):
-    from orders import invoicing
-
     grow(1)
     cheque = Payment.objects.filter(date=TODAY).first()
     invoicing.reverse_payment(cheque, office, reason="Chèque revenu impayé", today=TODAY)

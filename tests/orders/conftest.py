@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from billing import invoicing
 from orders.models import Customer, Order, OrderLine
 
 D = Decimal
@@ -66,8 +67,6 @@ PATH = ["draft", "sent", "accepted", "in_production", "delivered"]
 
 def walk_to(order: Order, status: str, by) -> None:
     """Take `order` to `status` through the real transitions (invoiced/paid: by issuing)."""
-    from orders import invoicing
-
     if status in ("refused",):
         order.send(by=by)
         order.refuse(by=by)

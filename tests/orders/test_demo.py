@@ -6,9 +6,11 @@ import pytest
 from django.utils import timezone
 from stdnum.fr import siret
 
+from billing import demo as billing_demo
+from billing.models import CreditNote, Invoice, Payment
 from ecoles import demo as school_demo
 from orders import demo
-from orders.models import CreditNote, Customer, Invoice, Order, Payment
+from orders.models import Customer, Order
 
 pytestmark = pytest.mark.django_db
 
@@ -20,8 +22,10 @@ def test_the_demo_has_every_state_real_numbers_and_overdue_invoices_and_runs_twi
     ctx = school_demo.DemoContext(progress=lambda _m: None)
     school_demo.seed(ctx)
     demo.seed(ctx)
+    billing_demo.seed(ctx)  # the invoices of the orders planned as invoiced or paid
     counts = (Customer.objects.count(), Order.objects.count(), Invoice.objects.count())
     demo.seed(ctx)
+    billing_demo.seed(ctx)
     assert (Customer.objects.count(), Order.objects.count(), Invoice.objects.count()) == counts
     today = timezone.localdate()
     shown = {o.shown_status(today) for o in Order.objects.all()}

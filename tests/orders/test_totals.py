@@ -7,8 +7,9 @@ from decimal import Decimal as D
 
 import pytest
 
-from orders import invoicing
-from orders.models import Invoice, Payment, cents, compute_totals
+from billing import invoicing
+from billing.models import Invoice, Payment
+from orders.models import Material, Order, cents, compute_totals
 
 pytestmark = pytest.mark.django_db
 
@@ -63,7 +64,6 @@ def test_each_order_line_is_rounded_to_the_cent(make_order, woodwork, company):
 
 
 def test_figures_count_lines_and_materials_once_each(make_order, woodwork, company):
-    from orders.models import Material, Order
 
     order = make_order(woodwork, company, lines=[("1", "100", "20"), ("2", "50", "20")])
     Material.objects.create(order=order, description="Chêne", cost=D("30"))

@@ -11,7 +11,10 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from orders.models import TRANSITIONS, Order, OrderEvent, OrderLine, TransitionError
+from billing import invoicing
+from billing.models import Invoice
+from orders.models import TRANSITIONS, Delivery, Order, OrderEvent, OrderLine, TransitionError
+from training import recording
 
 pytestmark = pytest.mark.django_db
 
@@ -172,8 +175,6 @@ def test_a_quote_without_lines_cannot_be_sent(woodwork, company, office, school)
 
 
 def test_an_order_with_an_invoice_cannot_be_cancelled(make_order, woodwork, company, office):
-    from orders import invoicing
-
     order = make_order(woodwork, company, status="accepted")
     invoicing.issue_invoice(order, office, deposit_percent=Decimal("30"), render=False)
     order.refresh_from_db()
@@ -233,8 +234,6 @@ def test_does_not_conform_without_the_rework_is_refused_by_the_model(
 def test_the_database_refuses_a_nonconformity_without_rework(delivered):
     from django.db import IntegrityError, transaction
 
-    from orders.models import Delivery
-
     with pytest.raises(IntegrityError), transaction.atomic():
         Order.objects.filter(pk=delivered.pk).update(verdict="does_not_conform", rework="")
     with pytest.raises(IntegrityError), transaction.atomic():
@@ -259,9 +258,6 @@ def test_the_delivery_form_says_a_nonconformity_needs_its_rework(
 def test_a_nonconforming_delivery_opens_no_invoice(
     make_order, woodwork, company, office, client_for
 ):
-    from orders import invoicing
-    from orders.models import Invoice
-
     order = make_order(woodwork, company, status="in_production")
     client = client_for(office)
     body = html.unescape(
@@ -270,18 +266,16 @@ def test_a_nonconforming_delivery_opens_no_invoice(
     order.refresh_from_db()
     assert order.status == "rework"
     assert "En reprise" in body
-    assert reverse("orders:invoice_issue", args=[order.pk]) not in body
+    assert reverse("billing:invoice_issue", args=[order.pk]) not in body
     assert "Émettre la facture" not in body
     with pytest.raises(ValidationError):
         invoicing.issue_invoice(order, office, render=False)
-    response = client.post(reverse("orders:invoice_issue", args=[order.pk]), follow=True)
+    response = client.post(reverse("billing:invoice_issue", args=[order.pk]), follow=True)
     assert "La livraison n'est pas conforme" in html.unescape(response.content.decode())
     assert not Invoice.objects.exists()
 
 
 def test_work_can_be_logged_again_on_an_order_in_rework(make_order, woodwork, company, office):
-    from training import recording
-
     order = make_order(woodwork, company, status="rework")
     assert Order.objects.open_for_work().filter(pk=order.pk).exists()
     recording._open_order(order, office)  # no refusal
@@ -293,8 +287,6 @@ def test_work_can_be_logged_again_on_an_order_in_rework(make_order, woodwork, co
 def test_rework_then_redelivery_that_conforms_opens_the_invoice(
     make_order, woodwork, company, office, client_for, django_capture_on_commit_callbacks
 ):
-    from orders.models import Invoice
-
     order = make_order(woodwork, company, status="in_production")
     client = client_for(office)
     _deliver(client, order, "does_not_conform", "Pied bancal", day="2026-01-05")
@@ -309,9 +301,9 @@ def test_rework_then_redelivery_that_conforms_opens_the_invoice(
         (5, "does_not_conform"), (9, "conforms"),
     ]  # fmt: skip
     assert "Pied bancal" in body  # the first delivery stays in the page's history
-    assert reverse("orders:invoice_issue", args=[order.pk]) in body
+    assert reverse("billing:invoice_issue", args=[order.pk]) in body
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("orders:invoice_issue", args=[order.pk]))
+        client.post(reverse("billing:invoice_issue", args=[order.pk]))
     order.refresh_from_db()
     assert order.status == "invoiced"
     assert Invoice.objects.get().delivery_date == dt.date(2026, 1, 9)
@@ -343,7 +335,7 @@ def test_the_director_corrects_a_verdict_with_a_reason_recorded(
     )  # fmt: skip
     assert "Saisie erronée : la table était conforme" in event.note
     assert "Verdict corrigé" in body and "Saisie erronée : la table était conforme" in body
-    assert reverse("orders:invoice_issue", args=[order.pk]) in body
+    assert reverse("billing:invoice_issue", args=[order.pk]) in body
 
 
 def test_a_verdict_corrected_to_nonconforming_needs_its_rework_and_closes_the_invoice(
@@ -365,8 +357,6 @@ def test_a_verdict_corrected_to_nonconforming_needs_its_rework_and_closes_the_in
 def test_the_director_may_accept_a_nonconforming_delivery_as_is(
     make_order, woodwork, company, director
 ):
-    from orders import invoicing
-
     order = make_order(woodwork, company, status="rework")
     with pytest.raises(ValidationError):
         order.correct_verdict(by=director, verdict="accepted_as_is", reason="")

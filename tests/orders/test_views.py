@@ -12,8 +12,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from orders import invoicing
-from orders.models import Customer, Invoice, Order, Payment
+from billing import invoicing
+from billing.models import Invoice, Payment
+from orders.models import Customer, Material, Order
 
 pytestmark = pytest.mark.django_db
 
@@ -61,17 +62,17 @@ MATRIX = [
     ("orders:deliver", "rework", WORK),
     ("orders:verdict", "rework", {"director": OK}),
     ("orders:quote_pdf", "draft", SEE),
-    ("orders:customers", None, MONEY),
+    ("billing:customers", None, MONEY),
     ("orders:customer_add", None, FRONT),
-    ("orders:customer_detail", "customer", MONEY),
+    ("billing:customer_detail", "customer", MONEY),
     ("orders:customer_edit", "customer", FRONT),
-    ("orders:invoices", None, MONEY),
-    ("orders:invoice_export", None, MONEY),
-    ("orders:invoice_detail", "invoice", MONEY),
-    ("orders:invoice_pdf", "invoice", MONEY),
-    ("orders:credit_note_add", "invoice", MONEY),
-    ("orders:credit_note_pdf", "note", MONEY),
-    ("orders:payment_reverse", "payment", MONEY),
+    ("billing:invoices", None, MONEY),
+    ("billing:invoice_export", None, MONEY),
+    ("billing:invoice_detail", "invoice", MONEY),
+    ("billing:invoice_pdf", "invoice", MONEY),
+    ("billing:credit_note_add", "invoice", MONEY),
+    ("billing:credit_note_pdf", "note", MONEY),
+    ("billing:payment_reverse", "payment", MONEY),
 ]
 
 
@@ -103,7 +104,7 @@ def test_a_trainer_sees_only_his_workshops_orders_and_no_other_prices(
 
 def test_a_trainer_cannot_issue_an_invoice(delivered, woodwork_trainer, client_for):
     response = client_for(woodwork_trainer).post(
-        reverse("orders:invoice_issue", args=[delivered.pk])
+        reverse("billing:invoice_issue", args=[delivered.pk])
     )
     assert response.status_code == 403
     assert not Invoice.objects.exists()
@@ -180,7 +181,7 @@ def test_the_new_order_form_offers_the_customers_of_the_last_two_years(
 def test_a_payment_beyond_the_balance_is_refused_and_not_saved(world, accountant, client_for):
     invoice = world["invoice"]
     response = client_for(accountant).post(
-        reverse("orders:payment_add", args=[invoice.pk]),
+        reverse("billing:payment_add", args=[invoice.pk]),
         {"date": "2026-12-01", "amount": "9999", "method": "cheque"},
     )
     assert response.status_code == 200
@@ -194,17 +195,17 @@ def test_the_office_cancels_a_returned_cheque_and_the_invoice_is_due_again(
     invoice, payment = world["invoice"], world["payment"]
     client = client_for(office)
     page = html.unescape(
-        client.get(reverse("orders:invoice_detail", args=[invoice.pk])).content.decode()
+        client.get(reverse("billing:invoice_detail", args=[invoice.pk])).content.decode()
     )
-    assert reverse("orders:payment_reverse", args=[payment.pk]) in page
+    assert reverse("billing:payment_reverse", args=[payment.pk]) in page
     form = html.unescape(
-        client.get(reverse("orders:payment_reverse", args=[payment.pk])).content.decode()
+        client.get(reverse("billing:payment_reverse", args=[payment.pk])).content.decode()
     )
     assert "Annuler un paiement" in form
     assert "50,00\u00a0€" in form
 
     response = client.post(
-        reverse("orders:payment_reverse", args=[payment.pk]),
+        reverse("billing:payment_reverse", args=[payment.pk]),
         {"reason": "Chèque revenu impayé"},
         follow=True,
     )
@@ -217,10 +218,10 @@ def test_the_office_cancels_a_returned_cheque_and_the_invoice_is_due_again(
     # The cheque and its cancellation add up to nothing: all but the credit note is owed.
     assert Invoice.objects.with_balance().get(pk=invoice.pk).balance_due == invoice.net_incl_vat
     # Once cancelled, a payment has no cancel link and its page is gone.
-    assert reverse("orders:payment_reverse", args=[payment.pk]) not in body
-    assert client.get(reverse("orders:payment_reverse", args=[payment.pk])).status_code == 404
+    assert reverse("billing:payment_reverse", args=[payment.pk]) not in body
+    assert client.get(reverse("billing:payment_reverse", args=[payment.pk])).status_code == 404
     reversal = payment.reversal
-    assert client.get(reverse("orders:payment_reverse", args=[reversal.pk])).status_code == 404
+    assert client.get(reverse("billing:payment_reverse", args=[reversal.pk])).status_code == 404
 
 
 def test_the_invoice_page_makes_the_same_queries_with_more_cancelled_payments(
@@ -235,15 +236,15 @@ def test_the_invoice_page_makes_the_same_queries_with_more_cancelled_payments(
         invoicing.reverse_payment(paid, office, reason="Saisi deux fois")
 
     pay_and_cancel()
-    small = count_queries(client, reverse("orders:invoice_detail", args=[invoice.pk]))
+    small = count_queries(client, reverse("billing:invoice_detail", args=[invoice.pk]))
     for _ in range(4):
         pay_and_cancel()
-    assert count_queries(client, reverse("orders:invoice_detail", args=[invoice.pk])) == small
+    assert count_queries(client, reverse("billing:invoice_detail", args=[invoice.pk])) == small
 
 
 def test_a_payment_is_not_cancelled_without_a_reason(world, accountant, client_for):
     response = client_for(accountant).post(
-        reverse("orders:payment_reverse", args=[world["payment"].pk]), {"reason": "  "}
+        reverse("billing:payment_reverse", args=[world["payment"].pk]), {"reason": "  "}
     )
     assert response.status_code == 200
     assert "Ce champ est obligatoire" in html.unescape(response.content.decode())
@@ -251,7 +252,7 @@ def test_a_payment_is_not_cancelled_without_a_reason(world, accountant, client_f
 
 
 def test_the_csv_export_lists_invoices_and_credit_notes(world, accountant, client_for):
-    body = client_for(accountant).get(reverse("orders:invoice_export")).content.decode("utf-8-sig")
+    body = client_for(accountant).get(reverse("billing:invoice_export")).content.decode("utf-8-sig")
     lines = body.strip().splitlines()
     assert lines[0].startswith("Type;Numéro;Date;Client;HT;TVA;TTC;Payé;Reste dû")
     assert any(line.startswith(f"Facture;{world['invoice'].number};") for line in lines)
@@ -267,12 +268,12 @@ def count_queries(client, url) -> int:
 
 
 @pytest.mark.parametrize(
-    "page", ["orders:list", "orders:customers", "orders:invoices", "detail", "invoice", "customer"]
+    "page",
+    ["orders:list", "billing:customers", "billing:invoices", "detail", "invoice", "customer"],
 )
 def test_pages_make_the_same_number_of_queries_whatever_the_data_size(
     make_order, woodwork, company, individual, director, client_for, page
 ):
-    from orders.models import Material
 
     client = client_for(director)
 
@@ -290,8 +291,8 @@ def test_pages_make_the_same_number_of_queries_whatever_the_data_size(
         order = Order.objects.filter(customer=company).first()
         return {
             "detail": reverse("orders:detail", args=[order.pk]),
-            "invoice": reverse("orders:invoice_detail", args=[order.invoices.get().pk]),
-            "customer": reverse("orders:customer_detail", args=[company.pk]),
+            "invoice": reverse("billing:invoice_detail", args=[order.invoices.get().pk]),
+            "customer": reverse("billing:customer_detail", args=[company.pk]),
         }.get(page) or reverse(page)
 
     grow(1)
@@ -341,13 +342,13 @@ def test_the_office_takes_a_customer_from_quote_to_paid_invoice_in_french(
         {"delivered_on": "2026-11-20", "verdict": "conforms"},
     )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("orders:invoice_issue", args=[order.pk]), follow=True)
+        response = client.post(reverse("billing:invoice_issue", args=[order.pk]), follow=True)
     invoice = Invoice.objects.get()
     body = html.unescape(response.content.decode())
     assert f"La facture {invoice.number} a été émise" in body
     assert "1 603,80 €" in body.replace("\u00a0", " ")  # (1200 + 136.50) × 1.2
     response = client.post(
-        reverse("orders:payment_add", args=[invoice.pk]),
+        reverse("billing:payment_add", args=[invoice.pk]),
         {"date": invoice.issue_date.isoformat(), "amount": "1603.80", "method": "transfer",
          "reference": "VIR 123"},
         follow=True,
@@ -358,7 +359,7 @@ def test_the_office_takes_a_customer_from_quote_to_paid_invoice_in_french(
     assert [e.to_status for e in order.events.all()] == [
         "sent", "accepted", "in_production", "delivered", "invoiced", "paid",
     ]  # fmt: skip
-    assert client.get(reverse("orders:invoice_pdf", args=[invoice.pk])).content.startswith(b"%PDF")
+    assert client.get(reverse("billing:invoice_pdf", args=[invoice.pk])).content.startswith(b"%PDF")
 
 
 def test_the_order_page_shows_its_hours_by_pupil(

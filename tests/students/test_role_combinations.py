@@ -120,6 +120,6 @@ class TestOfficeWhoKeepsTheAccounts:
         status, page = _page(client, reverse("students:detail", args=[machining_pupil.pk]))
         assert status == 200 and "hugo@exemple.fr" in page
         assert "hugo@exemple.fr" in _export_rows(client)["Bernard"]
-        assert client.get(reverse("orders:invoices")).status_code == 200
+        assert client.get(reverse("billing:invoices")).status_code == 200
         status, page = _page(client, reverse("students:notes", args=[woodwork_pupil.pk]))
         assert status == 404 and "mot-secret-logement" not in page

@@ -16,7 +16,11 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
+from billing.invoicing import issue_credit_note, issue_invoice, record_payment
 from budget.models import BudgetLine, BudgetYear
+from orders.models import Attachment, Customer, Order, OrderLine
+from students.models import FollowUpNote, Student
+from training.models import Attendance, TheorySession, WorkLog
 
 # (URL-name regex, parameter) -> kind of object. First match wins.
 RULES: list[tuple[str, str, str]] = [
@@ -28,10 +32,12 @@ RULES: list[tuple[str, str, str]] = [
     (r"^training:workshop_balance$", "pk", "workshop"),
     (r"^training:cohort_balance$", "year", "cohort"),
     (r"^training:order_hours$", "pk", "order"),
-    (r"^orders:customer_(detail|edit)$", "pk", "customer"),
-    (r"^orders:(invoice_detail|invoice_pdf|payment_add|credit_note_add)$", "pk", "invoice"),
-    (r"^orders:credit_note_pdf$", "pk", "credit_note"),
-    (r"^orders:payment_reverse$", "pk", "payment"),
+    (r"^orders:customer_edit$", "pk", "customer"),
+    (r"^billing:customer_detail$", "pk", "customer"),
+    (r"^billing:(invoice_detail|invoice_pdf|payment_add|credit_note_add)$", "pk", "invoice"),
+    (r"^billing:invoice_issue$", "pk", "order"),
+    (r"^billing:credit_note_pdf$", "pk", "credit_note"),
+    (r"^billing:payment_reverse$", "pk", "payment"),
     (r"^orders:attachment$", "pk", "attachment"),
     (r"^orders:action$", "action", "order_action"),
     (r"^orders:", "pk", "order"),
@@ -89,8 +95,6 @@ class Scenario:
         return 2025, None
 
     def _build_student(self):
-        from students.models import Student
-
         def pupil(workshop, tutor, name):
             return Student.objects.create(
                 first_name=name,
@@ -108,8 +112,6 @@ class Scenario:
         )
 
     def _build_note(self):
-        from students.models import FollowUpNote
-
         own, other = self.get("student")
         return tuple(
             FollowUpNote.objects.create(
@@ -119,12 +121,10 @@ class Scenario:
         )
 
     def _build_customer(self):
-        from orders.models import Customer
 
         return Customer.objects.create(name="Menuiseries Rhône"), None
 
     def _build_order(self):
-        from orders.models import Order, OrderLine
 
         customer, _ = self.get("customer")
         orders = []
@@ -157,24 +157,18 @@ class Scenario:
         return "start_production", None  # an action trainers may take
 
     def _build_invoice(self):
-        from orders.invoicing import issue_invoice
-
         return tuple(
             issue_invoice(order, self.director, deposit_percent=Decimal("30"), render=False)
             for order in self.get("order")
         )
 
     def _build_credit_note(self):
-        from orders.invoicing import issue_credit_note
-
         return tuple(
             issue_credit_note(invoice, self.director, reason="Erreur", render=False)
             for invoice in self.get("invoice")
         )
 
     def _build_payment(self):
-        from orders.invoicing import record_payment
-
         return tuple(
             record_payment(
                 invoice, self.director, date=invoice.issue_date, amount=Decimal("10"),
@@ -184,7 +178,6 @@ class Scenario:
         )  # fmt: skip
 
     def _build_attachment(self):
-        from orders.models import Attachment
 
         return tuple(
             Attachment.objects.create(order=order, file=ContentFile(b"plan", name="plan.txt"))
@@ -192,8 +185,6 @@ class Scenario:
         )
 
     def _build_worklog(self):
-        from training.models import WorkLog
-
         logs = []
         start = timezone.make_aware(dt.datetime(2026, 1, 12, 8, 0))
         for student, order in zip(self.get("student"), self.get("order"), strict=True):
@@ -209,8 +200,6 @@ class Scenario:
         return tuple(logs)
 
     def _build_theory_session(self):
-        from training.models import Attendance, TheorySession
-
         sessions = []
         start = timezone.make_aware(dt.datetime(2026, 1, 13, 14, 0))
         for student in self.get("student"):

@@ -19,9 +19,13 @@ from django.forms import MultiWidget
 from django.urls import reverse
 from simple_history.admin import SimpleHistoryAdmin
 
+from billing.invoicing import issue_credit_note
+from billing.models import CreditNote, Invoice, Payment
 from ecoles import roles
-from orders.models import CreditNote, Customer, Invoice, Order, Payment
-from students.models import Student
+from ecoles.models import Policy
+from orders.models import Attachment, Customer, Order
+from students.anonymisation import anonymise
+from students.models import FollowUpNote, Student
 from tests.conftest import make_user
 from tests.orders.conftest import add_lines, walk_to
 from training.models import Attendance, ClosedPeriod, Override, TheorySession, WorkLog
@@ -155,7 +159,7 @@ class TestFrozenOrders:
         order.refresh_from_db()
         assert (order.customer, order.title) == (acme, "Table de réfectoire")
         assert response.status_code == 403
-        customer_page = site.get(reverse("orders:customer_detail", args=[other_customer.pk]))
+        customer_page = site.get(reverse("billing:customer_detail", args=[other_customer.pk]))
         assert Invoice.objects.get(order=order).number not in customer_page.content.decode()
 
     def test_an_accepted_orders_customer_and_workshop_are_read_only(
@@ -195,14 +199,13 @@ class TestFrozenOrders:
     ):
         order = order_at("paid", woodwork, woodwork_trainer, acme, office)
         invoice = order.invoices.get()
-        from orders.invoicing import issue_credit_note
 
         note = issue_credit_note(invoice, office, reason="Geste commercial", render=False)
         payment = invoice.payments.get()
         for name, obj in (
-            ("orders_invoice", invoice),
-            ("orders_creditnote", note),
-            ("orders_payment", payment),
+            ("billing_invoice", invoice),
+            ("billing_creditnote", note),
+            ("billing_payment", payment),
         ):
             assert site.post(url(f"{name}_delete", obj.pk), {"post": "yes"}).status_code == 403
             response = site.post(url(f"{name}_changelist"), {
@@ -469,8 +472,6 @@ class TestUsersByRole:
 
 class TestPupils:
     def test_an_anonymised_pupil_is_not_typed_into_again(self, site, young):
-        from students.anonymisation import anonymise
-
         anonymise(Student.objects.filter(pk=young.pk))
         page = site.get(url("students_student_change", young.pk))
         assert page.status_code == 200
@@ -493,10 +494,6 @@ class TestPupils:
 def one_of_each(woodwork, woodwork_trainer, acme, office, young, teacher, director):
     from django.core.files.base import ContentFile
 
-    from orders.invoicing import issue_credit_note
-    from orders.models import Attachment
-    from students.models import FollowUpNote
-
     order = order_at("paid", woodwork, woodwork_trainer, acme, office)
     issue_credit_note(order.invoices.get(), office, reason="Geste", render=False)
     Attachment.objects.create(order=order, file=ContentFile(b"plan", name="plan.txt"))
@@ -516,7 +513,6 @@ def one_of_each(woodwork, woodwork_trainer, acme, office, young, teacher, direct
     )  # fmt: skip
     ClosedPeriod.objects.create(month=dt.date(2026, 9, 1), closed_by=director)
     FollowUpNote.objects.create(student=young, category="family", text="t", author=director)
-    from ecoles.models import Policy
 
     Policy.load()
     Group.objects.get_or_create(name=roles.TRAINER)

@@ -17,6 +17,13 @@ from django.db import connection
 from django.urls import reverse
 
 from accounts import SUBMIT_TOKEN_FIELD
+from billing import invoicing
+from billing.models import Invoice, InvoiceLine, NumberSeries, Payment
+from ecoles.models import Workshop
+from orders.models import Order
+from students.models import Student
+from training import recording
+from training.models import WorkLog
 
 TOKEN_RE = re.compile(rf'name="{SUBMIT_TOKEN_FIELD}" value="([^"]+)"')
 
@@ -42,8 +49,6 @@ def submit_twice(client, page_url: str, data: dict, action_url: str | None = Non
 
 class TestNoDoubleWrites:
     def test_a_workshop_form_sent_twice_creates_one_workshop(self, client_for, director):
-        from ecoles.models import Workshop
-
         first, second = submit_twice(
             client_for(director),
             reverse("workshop_add"),
@@ -62,7 +67,6 @@ class TestNoDoubleWrites:
         assert "déjà été envoyé" in body
 
     def test_an_order_form_sent_twice_creates_one_order(self, client_for, office, scenario):
-        from orders.models import Order
 
         customer, _ = scenario.get("customer")
         before = Order.objects.count()
@@ -79,8 +83,6 @@ class TestNoDoubleWrites:
     def test_a_team_entry_sent_twice_logs_the_morning_once(
         self, client_for, woodwork_trainer, scenario
     ):
-        from training.models import WorkLog
-
         student, _ = scenario.get("student")
         order, _ = scenario.get("order")
         data = {
@@ -99,34 +101,28 @@ class TestNoDoubleWrites:
         assert WorkLog.objects.filter(student=student, order=order).count() == 1
 
     def test_a_payment_sent_twice_is_recorded_once(self, client_for, office, scenario):
-        from orders.models import Payment
-
         invoice, _ = scenario.get("invoice")
         first, second = submit_twice(
             client_for(office),
-            reverse("orders:invoice_detail", args=[invoice.pk]),
+            reverse("billing:invoice_detail", args=[invoice.pk]),
             {"date": invoice.issue_date.isoformat(), "amount": "10.00", "method": "cheque"},
-            action_url=reverse("orders:payment_add", args=[invoice.pk]),
+            action_url=reverse("billing:payment_add", args=[invoice.pk]),
         )
         assert first.status_code == 302, first.content.decode()[:3000]
         assert Payment.objects.filter(invoice=invoice).count() == 1
 
     def test_an_invoice_issued_twice_is_issued_once(self, client_for, office, scenario):
-        from orders.models import Invoice
-
         order, _ = scenario.get("order")
         first, second = submit_twice(
             client_for(office),
             reverse("orders:detail", args=[order.pk]),
             {"kind": "deposit", "percent": "30"},
-            action_url=reverse("orders:invoice_issue", args=[order.pk]),
+            action_url=reverse("billing:invoice_issue", args=[order.pk]),
         )
         assert first.status_code == 302
         assert Invoice.objects.filter(order=order).count() == 1
 
     def test_a_form_with_errors_can_be_corrected_and_sent(self, client_for, director):
-        from ecoles.models import Workshop
-
         client = client_for(director)
         token = token_from(client, reverse("workshop_add"))
         bad = client.post(reverse("workshop_add"), {"name": "", SUBMIT_TOKEN_FIELD: token})
@@ -141,10 +137,6 @@ class TestNoDoubleWrites:
 
 class TestNothingHalfSaved:
     def test_a_team_entry_failing_on_the_third_pupil_saves_no_log(self, woodwork_trainer, scenario):
-        from students.models import Student
-        from training import recording
-        from training.models import WorkLog
-
         own, _ = scenario.get("student")
         order, _ = scenario.get("order")
         pupils = [own] + [
@@ -183,9 +175,6 @@ class TestNothingHalfSaved:
     def test_an_invoice_failing_on_its_lines_leaves_no_invoice_and_no_number(
         self, director, scenario
     ):
-        from orders import invoicing
-        from orders.models import Invoice, InvoiceLine, NumberSeries
-
         order, _ = scenario.get("order")
         series = list(NumberSeries.objects.values_list("pk", "last") or [])
         with (

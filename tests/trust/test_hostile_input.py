@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from accounts import SUBMIT_TOKEN_FIELD
+from orders.models import Order, OrderLine
 from tests.trust.test_access_matrix import (
     OUR_ROUTES,
     PERSONA_ROLE,
@@ -369,7 +370,6 @@ def test_out_of_range_dates_and_numbers_in_every_form_are_form_errors(
 def test_an_order_line_past_what_the_columns_hold_is_a_form_error_and_the_order_still_shows(
     client_for, office, scenario
 ):
-    from orders.models import Order, OrderLine
 
     customer, _ = scenario.get("customer")
     order = Order.objects.create(
@@ -411,7 +411,6 @@ def test_an_order_line_past_what_the_columns_hold_is_a_form_error_and_the_order_
 
 
 def test_an_order_whose_lines_add_up_past_its_bound_is_a_form_error(client_for, office, scenario):
-    from orders.models import Order, OrderLine
 
     customer, _ = scenario.get("customer")
     order = Order.objects.create(customer=customer, title="Bancs", workshop=scenario.woodwork)
@@ -440,8 +439,6 @@ def test_an_order_whose_lines_add_up_past_its_bound_is_a_form_error(client_for, 
 
 def test_an_order_line_past_the_bounds_is_refused_by_the_model_too(scenario):
     from django.core.exceptions import ValidationError
-
-    from orders.models import Order, OrderLine
 
     customer, _ = scenario.get("customer")
     order = Order.objects.create(customer=customer, title="Bancs", workshop=scenario.woodwork)

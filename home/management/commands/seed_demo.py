@@ -13,7 +13,14 @@ from ecoles.demo import DemoContext
 from ecoles.models import User
 
 # Each module has seed(ctx); the order follows the imports (school, pupils, orders, time).
-SEEDERS = ["ecoles.demo", "students.demo", "orders.demo", "training.demo", "budget.demo"]
+SEEDERS = [
+    "ecoles.demo",
+    "students.demo",
+    "orders.demo",
+    "billing.demo",
+    "training.demo",
+    "budget.demo",
+]
 
 
 class Command(BaseCommand):

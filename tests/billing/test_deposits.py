@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from orders import invoicing
-from orders.models import CreditNote, Invoice
+from billing import invoicing
+from billing.models import CreditNote, Invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +64,7 @@ def test_the_credit_note_page_refuses_it_in_french(accepted, office, client_for)
     first = deposit(accepted, office)
     last = final(accepted, office)
     response = client_for(office).post(
-        reverse("orders:credit_note_add", args=[first.pk]), {"extent": "full", "reason": "Erreur"}
+        reverse("billing:credit_note_add", args=[first.pk]), {"extent": "full", "reason": "Erreur"}
     )
     body = html.unescape(response.content.decode())
     assert f"Cet acompte est déduit de la facture {last.number}" in body

@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from orders import invoicing
-from orders.models import Invoice
+from billing import invoicing
+from billing.models import Invoice
 
 pytestmark = pytest.mark.django_db
 
@@ -44,7 +44,7 @@ def test_the_invoice_pdf_is_stored_after_commit_with_its_fingerprint(issued):
 
 
 def test_the_invoice_pdf_carries_every_mandatory_mention(issued, office, client_for):
-    response = client_for(office).get(reverse("orders:invoice_pdf", args=[issued.pk]))
+    response = client_for(office).get(reverse("billing:invoice_pdf", args=[issued.pk]))
     assert response["Content-Type"] == "application/pdf"
     text = text_of(response.content)
     for mention in [
@@ -81,7 +81,7 @@ def test_an_issued_pdf_is_served_exactly_as_stored_even_if_the_school_changes(
     stored = issued.pdf.read()
     school.name = "Autre nom"
     school.save()
-    served = client_for(office).get(reverse("orders:invoice_pdf", args=[issued.pk])).content
+    served = client_for(office).get(reverse("billing:invoice_pdf", args=[issued.pk])).content
     assert served == stored
 
 
@@ -90,7 +90,9 @@ def test_an_individual_gets_no_late_penalty_clause(
 ):
     order = make_order(woodwork, individual, status="delivered")
     invoice = invoicing.issue_invoice(order, office, render=False)
-    text = text_of(client_for(office).get(reverse("orders:invoice_pdf", args=[invoice.pk])).content)
+    text = text_of(
+        client_for(office).get(reverse("billing:invoice_pdf", args=[invoice.pk])).content
+    )
     assert "Mme Jeanne Dupuis" in text
     assert "40 €" not in text
     assert "SIREN" not in text
@@ -100,7 +102,9 @@ def test_an_exempt_school_prints_the_mention_and_no_vat_line(school, delivered, 
     school.vat_regime = school.VatRegime.EXEMPT_293B
     school.save()
     invoice = invoicing.issue_invoice(delivered, office, render=False)
-    text = text_of(client_for(office).get(reverse("orders:invoice_pdf", args=[invoice.pk])).content)
+    text = text_of(
+        client_for(office).get(reverse("billing:invoice_pdf", args=[invoice.pk])).content
+    )
     assert "TVA non applicable, art. 293 B du CGI" in text
     assert "TVA 20 %" not in text
     assert "Total TTC 300,00 €" in text
@@ -110,7 +114,7 @@ def test_the_credit_note_pdf_refers_to_its_invoice(issued, office, client_for):
     note = invoicing.issue_credit_note(
         issued, office, reason="Remise qualité", amount_excl_vat=Decimal("50"), render=False
     )
-    response = client_for(office).get(reverse("orders:credit_note_pdf", args=[note.pk]))
+    response = client_for(office).get(reverse("billing:credit_note_pdf", args=[note.pk]))
     text = text_of(response.content)
     for mention in ["Avoir", "AV-", "FA-2026-0001", "Remise qualité", "Total TTC 60,00 €"]:
         assert mention in text, mention

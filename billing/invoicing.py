@@ -24,23 +24,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, NumberSeries, Payment
 from ecoles import pdf
 from ecoles.models import School
-from orders.models import (
-    ZERO,
-    CreditNote,
-    CreditNoteLine,
-    Customer,
-    Invoice,
-    InvoiceLine,
-    NumberSeries,
-    Order,
-    Payment,
-    Totals,
-    Unit,
-    cents,
-    compute_totals,
-)
+from orders.models import ZERO, Customer, Order, Totals, Unit, cents, compute_totals
 
 logger = logging.getLogger(__name__)
 

@@ -9,15 +9,8 @@ from decimal import Decimal
 import pytest
 from django.db import DatabaseError, connection, transaction
 
-from orders import invoicing
-from orders.models import (
-    CreditNote,
-    CreditNoteLine,
-    ImmutableError,
-    Invoice,
-    InvoiceLine,
-    Payment,
-)
+from billing import invoicing
+from billing.models import CreditNote, CreditNoteLine, ImmutableError, Invoice, InvoiceLine, Payment
 
 pytestmark = pytest.mark.django_db
 

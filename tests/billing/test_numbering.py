@@ -9,8 +9,9 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from orders import invoicing
-from orders.models import Customer, ImmutableError, Invoice, InvoiceLine, NumberSeries, Order
+from billing import invoicing
+from billing.models import ImmutableError, Invoice, InvoiceLine, NumberSeries
+from orders.models import Customer, Order
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,473 @@
+"""Invoices, credit notes, payments and their gapless numbering (SPEC.md R4): issued
+documents never change; a payment is only ever cancelled by a reversing entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ecoles.db import Cents
+from orders.models import CENT, MONEY, ZERO, Customer, Order, Unit
+
+
+class ImmutableError(ValidationError):
+    """An issued invoice or credit note never changes (Code de commerce L123-22, CGI 289)."""
+
+
+# After the issue, only bookkeeping is written, never what the document says: the stored
+# PDF (rendered after commit) and, on an invoice, that it is settled.
+BOOKKEEPING_FIELDS = frozenset({"pdf", "pdf_sha256", "settled"})
+
+
+def _insert_only(document: models.Model, kwargs: dict, message=None) -> None:
+    """A new issued document or line is inserted, never saved over an existing row: Django
+    saves an object that carries a primary key by UPDATE when the row exists, so a copy of
+    an invoice with its key and another total would overwrite it (360 € became 1 €)."""
+    if kwargs.get("update_fields") is not None or (
+        document.pk is not None and type(document)._base_manager.filter(pk=document.pk).exists()
+    ):
+        raise ImmutableError(message or _("Issued documents can never be changed."))
+    kwargs["force_insert"] = True
+
+
+class IssuedQuerySet(models.QuerySet):
+    def delete(self):
+        raise ImmutableError(_("Issued documents can never be deleted."))
+
+    def update(self, **kwargs):
+        if not set(kwargs) <= BOOKKEEPING_FIELDS:
+            raise ImmutableError(_("Issued documents can never be changed."))
+        return super().update(**kwargs)
+
+
+class IssuedDocument(models.Model):
+    """Shared by Invoice and CreditNote: a number from a gapless yearly series, the issued
+    data copied, no edit or deletion ever (only the PDF is stored once, after commit)."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    issue_date = models.DateField(_("issue date"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("issued by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    customer_kind = models.CharField(_("customer kind"), max_length=20, choices=Customer.Kind)
+    customer_name = models.CharField(_("customer name"), max_length=200)
+    customer_address = models.TextField(_("customer address"), blank=True)
+    customer_siren = models.CharField(_("customer SIREN"), max_length=9, blank=True)
+    customer_vat_number = models.CharField(_("customer VAT number"), max_length=20, blank=True)
+    issuer = models.JSONField(_("school identity at issue"), default=dict)
+    vat_mention = models.CharField(_("VAT mention"), max_length=100, blank=True)
+    vat_breakdown = models.JSONField(_("VAT per rate"), default=list)
+    total_excl_vat = models.DecimalField(_("total excl. VAT"), **MONEY)
+    total_vat = models.DecimalField(_("VAT"), **MONEY)
+    total_incl_vat = models.DecimalField(_("total incl. VAT"), **MONEY)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            _insert_only(self, kwargs)
+        else:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= BOOKKEEPING_FIELDS:
+                raise ImmutableError(_("Issued documents can never be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("Issued documents can never be deleted."))
+
+    @property
+    def is_company(self) -> bool:
+        return self.customer_kind == Customer.Kind.COMPANY
+
+    @property
+    def by_rate(self) -> list[tuple[Decimal, Decimal, Decimal]]:
+        return [(Decimal(r), Decimal(b), Decimal(v)) for r, b, v in self.vat_breakdown]
+
+
+class InvoiceQuerySet(IssuedQuerySet):
+    def issued(self) -> InvoiceQuerySet:
+        """Every Invoice row is issued: a number is taken only at issue (SPEC.md R4)."""
+        return self.exclude(number="")
+
+    def with_balance(self) -> InvoiceQuerySet:
+        """Annotate `amount_paid`, `amount_credited` (incl. VAT) and `balance_due`, in SQL
+        (once: owed() and paid() build on it)."""
+        if "balance_due" in self.query.annotations:
+            return self
+        money = DecimalField(**MONEY)
+        paid = (
+            Payment.objects.filter(invoice=OuterRef("pk"))
+            .order_by()
+            .values("invoice")
+            .annotate(s=Sum("amount"))
+            .values("s")
+        )
+        credited = (
+            CreditNote.objects.filter(invoice=OuterRef("pk"))
+            .order_by()
+            .values("invoice")
+            .annotate(s=Sum("total_incl_vat"))
+            .values("s")
+        )
+        # Each sum rounded to the cent in SQL (ecoles.db.Cents): "settled" is the balance
+        # at or below zero, the same comparison here, in owed() and paid(), in _settle and
+        # on the pages, never disturbed by SQLite's floating point.
+        return self.annotate(
+            amount_paid=Cents(
+                Coalesce(Subquery(paid, output_field=money), Value(ZERO), output_field=money)
+            ),
+            amount_credited=Cents(
+                Coalesce(Subquery(credited, output_field=money), Value(ZERO), output_field=money)
+            ),
+        ).annotate(
+            balance_due=Cents(
+                ExpressionWrapper(
+                    F("total_incl_vat") - F("amount_credited") - F("amount_paid"),
+                    output_field=money,
+                )
+            )
+        )
+
+    def owed(self) -> InvoiceQuerySet:
+        return self.filter(settled=False).with_balance().filter(balance_due__gt=0)
+
+    def paid(self) -> InvoiceQuerySet:
+        return self.with_balance().filter(balance_due__lte=0)
+
+    def overdue(self, today: dt.date) -> InvoiceQuerySet:
+        return self.owed().filter(due_date__lt=today)
+
+
+def document_upload(instance: IssuedDocument, filename: str) -> str:
+    return f"invoices/{instance.year}/{instance.number}.pdf"
+
+
+class Invoice(IssuedDocument):
+    """A facture: numbered at issue, copied from the order, never edited or deleted (R4)."""
+
+    class Kind(models.TextChoices):
+        FINAL = "final", _("Invoice")
+        DEPOSIT = "deposit", _("Deposit invoice")
+
+    order = models.ForeignKey(
+        Order, verbose_name=_("order"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.FINAL)
+    delivery_date = models.DateField(_("date of sale or delivery"), null=True, blank=True)
+    due_date = models.DateField(_("due date"))
+    order_reference = models.CharField(_("order reference"), max_length=60)
+    late_penalty_rate = models.DecimalField(
+        _("late-payment penalty rate (%)"), max_digits=5, decimal_places=2
+    )
+    early_payment_discount = models.CharField(_("early-payment discount terms"), max_length=200)
+    pdf = models.FileField(_("PDF"), upload_to=document_upload, blank=True)
+    # Set once payments and credit notes cover the total (billing.invoicing._settle), unset
+    # if a payment is cancelled: what is owed is looked for among unsettled invoices only,
+    # not in every invoice of every year.
+    settled = models.BooleanField(_("settled"), default=False, editable=False)
+    history = HistoricalRecords(table_name="orders_historicalinvoice")
+
+    objects = InvoiceQuerySet.as_manager()
+
+    class Meta:
+        db_table = "orders_invoice"
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="invoice_number_unique"),
+            models.CheckConstraint(condition=Q(sequence__gte=1), name="invoice_sequence_positive"),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"
+            ),
+        ]
+        indexes = [
+            # The budget sums a year's (or a month's) invoices by issue date.
+            models.Index(fields=["issue_date"], name="invoice_issue_date"),
+            # What is owed and overdue: the few invoices not settled, by due date.
+            models.Index(fields=["due_date"], condition=Q(settled=False), name="invoice_unsettled"),
+        ]
+
+    @property
+    def credited_incl_vat(self) -> Decimal:
+        if hasattr(self, "amount_credited"):
+            return self.amount_credited
+        return self.credit_notes.aggregate(s=Cents(Sum("total_incl_vat")))["s"] or ZERO
+
+    @property
+    def net_incl_vat(self) -> Decimal:
+        return self.total_incl_vat - self.credited_incl_vat
+
+    @property
+    def paid_amount(self) -> Decimal:
+        if hasattr(self, "amount_paid"):
+            return self.amount_paid
+        return self.payments.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+
+    @property
+    def balance(self) -> Decimal:
+        if hasattr(self, "balance_due"):
+            return self.balance_due
+        return self.net_incl_vat - self.paid_amount
+
+    def is_overdue(self, today: dt.date | None = None) -> bool:
+        return self.balance > 0 and self.due_date < (today or timezone.localdate())
+
+    @property
+    def is_paid(self) -> bool:
+        """Settled: payments and credit notes cover the total, in exact cents (the balance
+        is a Decimal of two places on both databases); InvoiceQuerySet.paid() says the same
+        in SQL."""
+        return self.balance <= 0
+
+
+class DocumentLine(models.Model):
+    """A line copied into an issued document; never changes."""
+
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    description = models.CharField(_("description"), max_length=300)
+    quantity = models.DecimalField(_("quantity"), max_digits=10, decimal_places=2)
+    unit = models.CharField(_("unit"), max_length=10, choices=Unit, default=Unit.PIECE)
+    unit_price = models.DecimalField(_("unit price excl. VAT"), **MONEY)
+    vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=2)
+    amount_excl_vat = models.DecimalField(_("amount excl. VAT"), **MONEY)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return self.description
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ImmutableError(_("Issued documents can never be changed."))
+        _insert_only(self, kwargs)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("Issued documents can never be deleted."))
+
+
+class InvoiceLine(DocumentLine):
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="lines")
+
+    objects = IssuedQuerySet.as_manager()
+
+    class Meta(DocumentLine.Meta):
+        db_table = "orders_invoiceline"
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
+
+
+def credit_note_upload(instance: CreditNote, filename: str) -> str:
+    return f"credit_notes/{instance.year}/{instance.number}.pdf"
+
+
+class CreditNoteQuerySet(IssuedQuerySet):
+    pass
+
+
+class CreditNote(IssuedDocument):
+    """An avoir: cancels an invoice in full or in part, its own gapless series (R4)."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="credit_notes"
+    )
+    reason = models.CharField(_("reason"), max_length=300)
+    pdf = models.FileField(_("PDF"), upload_to=credit_note_upload, blank=True)
+    history = HistoricalRecords(table_name="orders_historicalcreditnote")
+
+    objects = CreditNoteQuerySet.as_manager()
+
+    class Meta:
+        db_table = "orders_creditnote"
+        verbose_name = _("credit note")
+        verbose_name_plural = _("credit notes")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="creditnote_number_unique"),
+            models.CheckConstraint(
+                condition=Q(sequence__gte=1), name="creditnote_sequence_positive"
+            ),
+            models.CheckConstraint(
+                condition=Q(total_incl_vat__gt=0), name="creditnote_total_positive"
+            ),
+        ]
+
+
+class CreditNoteLine(DocumentLine):
+    credit_note = models.ForeignKey(CreditNote, on_delete=models.PROTECT, related_name="lines")
+
+    objects = IssuedQuerySet.as_manager()
+
+    class Meta(DocumentLine.Meta):
+        db_table = "orders_creditnoteline"
+        verbose_name = _("credit note line")
+        verbose_name_plural = _("credit note lines")
+
+
+class NumberSeries(models.Model):
+    """The last number given in a year's series; its row is locked while issuing, so that
+    two people issuing at the same second get consecutive numbers (SPEC.md R4)."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        db_table = "orders_numberseries"
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year"], name="numberseries_kind_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.year}: {self.last}"
+
+
+class PaymentQuerySet(models.QuerySet):
+    def delete(self):
+        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
+
+    def update(self, **kwargs):
+        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
+
+
+class Payment(models.Model):
+    """Money received against an invoice (SPEC.md R4); never changed nor deleted, only
+    cancelled by a reversing entry (the database refuses it too, migration 0007)."""
+
+    class Method(models.TextChoices):
+        TRANSFER = "transfer", _("Bank transfer")
+        CHEQUE = "cheque", _("Cheque")
+        CARD = "card", _("Card")
+        CASH = "cash", _("Cash")
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="payments"
+    )
+    date = models.DateField(_("date"))
+    # Positive, or negative on a cancellation: clean() and the check constraint say which.
+    amount = models.DecimalField(_("amount"), **MONEY)
+    method = models.CharField(_("method"), max_length=10, choices=Method)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    # A payment is never deleted nor edited: one recorded by mistake, or a cheque returned
+    # unpaid, is cancelled by a reversing entry of the opposite amount that says why
+    # (billing.invoicing.reverse_payment). Both stay in the books; their sum is zero.
+    reverses = models.OneToOneField(
+        "self",
+        verbose_name=_("cancels"),
+        on_delete=models.PROTECT,
+        related_name="reversal",
+        null=True,
+        blank=True,
+    )
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    history = HistoricalRecords(table_name="orders_historicalpayment")
+
+    objects = PaymentQuerySet.as_manager()
+
+    class Meta:
+        db_table = "orders_payment"
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0, reverses__isnull=True)
+                | (Q(amount__lt=0, reverses__isnull=False) & ~Q(reason="")),
+                name="payment_amount_sign",
+                violation_error_message=_(
+                    "A payment is positive; only the cancellation of a payment, with its "
+                    "reason, is negative."
+                ),
+            ),
+        ]
+        # Cash received over a budget year is summed by payment date.
+        indexes = [models.Index(fields=["date"], name="payment_date")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.date} {self.amount}"
+
+    def save(self, *args, **kwargs) -> None:
+        refused = _("A payment is never changed nor deleted: cancel it.")
+        if not self._state.adding:
+            raise ImmutableError(refused)
+        _insert_only(self, kwargs, refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
+
+    def clean(self) -> None:
+        if self.amount is None:
+            return
+        if self.reverses_id is None and self.amount < CENT:
+            raise ValidationError({"amount": _("A payment's amount must be positive.")})
+        if self.reverses_id is not None:
+            if self.amount >= 0:
+                raise ValidationError(
+                    {"amount": _("The cancellation of a payment is a negative amount.")}
+                )
+            if not self.reason.strip():
+                raise ValidationError({"reason": _("Say why the payment is cancelled.")})
+
+
+def with_money(customers):
+    """`customers` with what each has been invoiced and still owes (one query)."""
+    invoices = Invoice.objects.filter(order__customer=OuterRef("pk")).with_balance()
+    owed = invoices.order_by().values("order__customer").annotate(s=Sum("balance_due")).values("s")
+    invoiced = (
+        Invoice.objects.filter(order__customer=OuterRef("pk"))
+        .order_by()
+        .values("order__customer")
+        .annotate(s=Sum("total_incl_vat"))
+        .values("s")
+    )
+    money = DecimalField(**MONEY)
+    return customers.annotate(
+        invoiced=Cents(
+            Coalesce(Subquery(invoiced, output_field=money), Value(ZERO), output_field=money)
+        ),
+        owed=Cents(Coalesce(Subquery(owed, output_field=money), Value(ZERO), output_field=money)),
+    )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from billing import views
+
+# Under /commandes/ as before: the addresses people bookmarked stay.
+app_name = "billing"
+
+urlpatterns = [
+    path("<int:pk>/facturer/", views.invoice_issue, name="invoice_issue"),
+    path("clients/", views.customer_list, name="customers"),
+    path("clients/<int:pk>/", views.customer_detail, name="customer_detail"),
+    path("factures/", views.invoice_list, name="invoices"),
+    path("factures/export/", views.invoice_export, name="invoice_export"),
+    path("factures/<int:pk>/", views.invoice_detail, name="invoice_detail"),
+    path("factures/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
+    path("factures/<int:pk>/paiement/", views.payment_add, name="payment_add"),
+    path("factures/<int:pk>/avoir/", views.credit_note_add, name="credit_note_add"),
+    path("paiements/<int:pk>/annuler/", views.payment_reverse, name="payment_reverse"),
+    path("avoirs/<int:pk>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
+]

@@ -1,0 +1,324 @@
+"""Invoices, credit notes, payments and the customers' accounts (SPEC.md R4)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import (
+    Count,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+)
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from billing import invoicing
+from billing.forms import (
+    CreditNoteForm,
+    CustomerFilterForm,
+    InvoiceFilterForm,
+    PaymentForm,
+    PaymentReversalForm,
+)
+from billing.models import CreditNote, Invoice, Payment, with_money
+from ecoles.access import role_required
+from ecoles.bounds import parse_id
+from ecoles.db import Cents
+from ecoles.exports import csv_response
+from orders.forms import DepositForm
+from orders.models import Customer, Order
+from orders.views import (
+    FRONT_OFFICE,
+    MONEY,
+    detail_with_errors,
+    order_for,
+    paginate,
+    posted,
+    query_string,
+)
+
+
+@require_POST
+@role_required(*MONEY)
+def invoice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    order = order_for(request.user, pk)
+    deposit = request.POST.get("kind") == "deposit"
+    percent: Decimal | None = None
+    if deposit:
+        form = DepositForm(request.POST)
+        if not form.is_valid():
+            return detail_with_errors(request, order, deposit_form=form)
+        percent = form.cleaned_data["percent"]
+    try:
+        invoice = invoicing.issue_invoice(order, request.user, deposit_percent=percent)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("orders:detail", order.pk)
+    messages.success(request, _("Invoice %(number)s was issued.") % {"number": invoice.number})
+    return redirect("billing:invoice_detail", invoice.pk)
+
+
+@role_required(*MONEY)
+def customer_list(request: HttpRequest) -> HttpResponse:
+    form = CustomerFilterForm(request.GET or None)
+    order_count = (
+        Order.objects.filter(customer=OuterRef("pk"))
+        .order_by()
+        .values("customer")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    customers = with_money(Customer.objects.all()).annotate(order_count=Subquery(order_count))
+    if form.is_valid():
+        customers = customers.search(form.cleaned_data["q"])
+        if form.cleaned_data["kind"]:
+            customers = customers.filter(kind=form.cleaned_data["kind"])
+        if form.cleaned_data["owing"]:
+            customers = customers.filter(owed__gt=0)
+    page = paginate(request, customers)
+    return render(
+        request,
+        "billing/customer_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "customers": page.object_list,
+            "query_string": query_string(request),
+            "can_add": request.user.has_role(*FRONT_OFFICE),
+        },
+    )
+
+
+CUSTOMER_SHOWN = 20  # latest orders and invoices on a customer's page
+
+
+@role_required(*MONEY)
+def customer_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    customer = get_object_or_404(
+        with_money(Customer.objects.all()).prefetch_related("contacts"), pk=pk
+    )
+    today = timezone.localdate()
+    orders = customer.orders.select_related("workshop").with_figures().order_by("-pk")
+    invoices = (
+        Invoice.objects.filter(order__customer=customer)
+        .with_balance()
+        .order_by("-issue_date", "-pk")
+    )
+    # The latest of each; a customer of ten years has the full lists one link away.
+    counts = Order.objects.filter(customer=customer).aggregate(
+        orders=Count("pk", distinct=True), invoices=Count("invoices", distinct=True)
+    )
+    return render(
+        request,
+        "billing/customer_detail.html",
+        {
+            "customer": customer,
+            "orders": orders[:CUSTOMER_SHOWN],
+            "orders_count": counts["orders"],
+            "invoices": invoices[:CUSTOMER_SHOWN],
+            "invoices_count": counts["invoices"],
+            "today": today,
+            "can_edit": request.user.has_role(*FRONT_OFFICE),
+        },
+    )
+
+
+def _invoices_filtered(request: HttpRequest, form: InvoiceFilterForm):
+    today = timezone.localdate()
+    invoices = Invoice.objects.with_balance().select_related("order")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            invoices = invoices.filter(
+                Q(number__icontains=data["q"])
+                | Q(customer_name__icontains=data["q"])
+                | Q(order_reference__icontains=data["q"])
+            )
+        if data["state"] == form.OWED:
+            invoices = invoices.owed()
+        elif data["state"] == form.OVERDUE:
+            invoices = invoices.overdue(today)
+        elif data["state"] == form.PAID:
+            invoices = invoices.paid()
+        if data["year"]:
+            invoices = invoices.filter(year=data["year"])
+    customer_pk = parse_id(request.GET.get("customer"))
+    if customer_pk:
+        invoices = invoices.filter(order__customer_id=customer_pk)
+    return invoices
+
+
+@role_required(*MONEY)
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    form = InvoiceFilterForm(request.GET or None)
+    invoices = _invoices_filtered(request, form)
+    summary = Invoice.objects.owed().aggregate(
+        owed=Cents(Sum("balance_due")),
+        overdue=Cents(Sum("balance_due", filter=Q(due_date__lt=today))),
+        overdue_count=Count("pk", filter=Q(due_date__lt=today)),
+    )
+    page = paginate(request, invoices)
+    return render(
+        request,
+        "billing/invoice_list.html",
+        {
+            "form": form,
+            "page_obj": page,
+            "invoices": page.object_list,
+            "query_string": query_string(request),
+            "summary": summary,
+            "today": today,
+        },
+    )
+
+
+@role_required(*MONEY)
+def invoice_export(request: HttpRequest) -> HttpResponse:
+    """For the accountant: invoices and credit notes, one line each (credit notes negative)."""
+    form = InvoiceFilterForm(request.GET or None)
+    invoices = _invoices_filtered(request, form).order_by("year", "sequence")
+    notes = CreditNote.objects.select_related("invoice").order_by("year", "sequence")
+    if form.is_valid() and form.cleaned_data["year"]:
+        notes = notes.filter(year=form.cleaned_data["year"])
+    header = [
+        _("Type"), _("Number"), _("Date"), _("Customer"), _("Excl. VAT"), _("VAT"),
+        _("Incl. VAT"), _("Amount paid"), _("Due"), _("Due date"), _("Invoice"),
+    ]  # fmt: skip
+
+    def num(value: Decimal) -> str:
+        return f"{value:.2f}".replace(".", ",")
+
+    def rows():
+        for inv in invoices.iterator():
+            yield [
+                _("Invoice"), inv.number, inv.issue_date.strftime("%d/%m/%Y"), inv.customer_name,
+                num(inv.total_excl_vat), num(inv.total_vat), num(inv.total_incl_vat),
+                num(inv.amount_paid), num(inv.balance_due), inv.due_date.strftime("%d/%m/%Y"), "",
+            ]  # fmt: skip
+        for note in notes.iterator():
+            yield [
+                _("Credit note"), note.number, note.issue_date.strftime("%d/%m/%Y"),
+                note.customer_name, num(-note.total_excl_vat), num(-note.total_vat),
+                num(-note.total_incl_vat), "", "", "", note.invoice.number,
+            ]  # fmt: skip
+
+    return csv_response("factures-avoirs.csv", header, rows())
+
+
+def _invoice_context(request: HttpRequest, invoice: Invoice, **forms) -> dict:
+    return {
+        "invoice": invoice,
+        "lines": invoice.lines.all(),
+        "credit_notes": invoice.credit_notes.all(),
+        "payments": invoice.payments.select_related("recorded_by", "reverses", "reversal"),
+        "payment_form": forms.get("payment_form") or PaymentForm(),
+        "today": timezone.localdate(),
+    }
+
+
+def _invoice_for(pk: int) -> Invoice:
+    return get_object_or_404(Invoice.objects.with_balance().select_related("order"), pk=pk)
+
+
+@role_required(*MONEY)
+def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(pk)
+    return render(request, "billing/invoice_detail.html", _invoice_context(request, invoice))
+
+
+def _pdf_response(document) -> HttpResponse:
+    data = invoicing.stored_pdf(document)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, f"{document.number}.pdf")
+    return response
+
+
+@role_required(*MONEY)
+def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf_response(get_object_or_404(Invoice, pk=pk))
+
+
+@role_required(*MONEY)
+def credit_note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    return _pdf_response(get_object_or_404(CreditNote, pk=pk))
+
+
+@require_POST
+@role_required(*MONEY)
+def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(pk)
+    form = PaymentForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            invoicing.record_payment(
+                invoice,
+                request.user,
+                date=data["date"],
+                amount=data["amount"],
+                method=data["method"],
+                reference=data["reference"],
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The payment was recorded."))
+            return redirect("billing:invoice_detail", invoice.pk)
+    context = _invoice_context(request, invoice, payment_form=form)
+    return render(request, "billing/invoice_detail.html", context)
+
+
+@role_required(*MONEY)
+def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel a payment (a cheque returned unpaid, an amount typed wrong) with a reversing
+    entry that says why; the payment itself is never deleted."""
+    payment = get_object_or_404(
+        Payment.objects.select_related("invoice", "recorded_by"),
+        pk=pk,
+        reverses__isnull=True,
+        reversal__isnull=True,
+    )
+    form = PaymentReversalForm(posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            invoicing.reverse_payment(payment, request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("The payment was cancelled; the invoice is due again."))
+            return redirect("billing:invoice_detail", payment.invoice_id)
+    return render(request, "billing/payment_reverse.html", {"payment": payment, "form": form})
+
+
+@role_required(*MONEY)
+def credit_note_add(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(pk)
+    form = CreditNoteForm(posted(request), invoice=invoice)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        partial = data["extent"] == form.PARTIAL
+        try:
+            note = invoicing.issue_credit_note(
+                invoice,
+                request.user,
+                reason=data["reason"],
+                amount_excl_vat=data["amount_excl_vat"] if partial else None,
+                vat_rate=data.get("vat_rate") if partial else None,
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Credit note %(number)s was issued.") % {"number": note.number}
+            )
+            return redirect("billing:invoice_detail", invoice.pk)
+    return render(request, "billing/credit_note_form.html", {"invoice": invoice, "form": form})
