@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from ecoles import charts
 from ecoles.access import role_required
 from ecoles.bounds import parse_school_date
 from ecoles.models import Policy, Workshop
@@ -23,7 +24,7 @@ from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from orders.models import Order
 from students.models import Student
-from training import balance, charts, recording
+from training import balance, recording
 from training.forms import (
     AttendanceForm,
     ClosePeriodForm,
