@@ -280,6 +280,8 @@ def explain_misses(workers: list[Worker], result: dict, repeat: int, rounds: int
                 for scale in (scales if slower else [large])
                 if page in by_key[database, scale].pages
             ]
+            if not live:
+                continue
             found = in_turn(live, rounds, lambda w, page=page: w.ask(page=page, repeat=repeat))
             again[repr((database, page))] = {key[1]: pool(rows) for key, rows in found.items()}
             for worker in live:
@@ -450,10 +452,10 @@ def summary(result: dict, databases: list[str], names: dict) -> list[str]:
 
     def lists(database):
         pairs = result["lists"].get((database, large), {})
-        cheaper = [n for n, p in pairs.items() if p["ours"]["median_ms"] <= p["admin"]["median_ms"]]
-        if len(cheaper) == len(pairs):
+        missed = [name for name, pair in pairs.items() if list_misses(pair)]
+        if not missed:
             return f"{OK} ({len(pairs)})"
-        return f"{MISS} {len(pairs) - len(cheaper)} of {len(pairs)}"
+        return f"{MISS} {len(missed)} of {len(pairs)}"
 
     def rendered(database):
         row = result["invoice"].get((database, large))
@@ -582,7 +584,9 @@ def admin_table(result: dict, databases: list[str], names: dict, large: int) -> 
         "same database; our list and the admin's changelist of its model "
         "(`/admin/<app>/<model>/`, as the admin is configured today) served one after the "
         f"other, {repeat_note(result)}. Rows × columns: what the page's tables show (the "
-        "admin's checkbox column left out).",
+        "admin's checkbox column left out); a page's rows are its paging's choice (25 or 50 "
+        "for ours, 100 for the admin's). The verdict is on the cost; what each shows, its "
+        "column headings, follows the tables.",
         "",
     ]
     routes = {name: (route, model) for name, route, model in LISTS}
@@ -598,17 +602,31 @@ def admin_table(result: dict, databases: list[str], names: dict, large: int) -> 
         for name, pair in pairs.items():
             ours, admin = pair["ours"], pair["admin"]
             ratio = ours["median_ms"] / admin["median_ms"]
-            verdict = OK if ratio <= 1 else MISS
+            reasons = list_misses(pair)
+            verdict = mark(reasons)
             route, model = routes.get(name, (name, "?"))
             lines.append(
                 f"| {name} (`{route}`, `{admin['url']}`) | {ours['median_ms']:.1f} "
-                f"| {ours['queries']} | {ours.get('rows', '?')} × {ours.get('columns', '?')} "
+                f"| {ours['queries']} | {ours.get('rows', '?')} × {len(ours.get('headings', []))} "
                 f"| {admin['median_ms']:.1f} | {admin['queries']} "
-                f"| {admin.get('rows', '?')} × {admin.get('columns', '?')} | {ratio:.2f} "
+                f"| {admin.get('rows', '?')} × {len(admin.get('headings', []))} | {ratio:.2f} "
                 f"| {verdict} |"
             )
         lines.append("")
+    lines += ["What each list shows (its column headings, ours then the admin's):", ""]
+    for name, pair in next(iter(result["lists"].values()), {}).items():
+        ours, admin = (", ".join(pair[side].get("headings", [])) for side in ("ours", "admin"))
+        lines.append(f"- {name}: {ours}; admin: {admin}.")
+    lines.append("")
     return lines
+
+
+def list_misses(pair: dict) -> list[str]:
+    """Why our list misses the admin target: it costs more. (What each shows is listed
+    beside the numbers, for a reader to judge: the columns do not match one for one.)"""
+    if pair["ours"]["median_ms"] > pair["admin"]["median_ms"]:
+        return ["costs more"]
+    return []
 
 
 def repeat_note(result: dict) -> str:
@@ -670,31 +688,36 @@ def misses(result: dict, databases: list[str], names: dict, small: int, large: i
             for scale, row in ((small, b), (large, t)):
                 split = explained.get(repr((database, scale, page)))
                 if split:
-                    shown = ""
+                    shown = []
                     if row and row.get("rows"):
-                        shown = f" ({row['rows']} table rows shown)"
+                        shown.append(f"{row['rows']} table rows")
+                    if row and row.get("options"):
+                        shown.append(f"{row['options']} choices in its forms")
+                    shown = f" ({', '.join(shown)})" if shown else ""
                     lines.append(f"  - scale {scale}{shown}: {split_text(split)}")
     for database in databases:
         for name, pair in result["lists"].get((database, large), {}).items():
             ours, admin = pair["ours"], pair["admin"]
-            if ours["median_ms"] <= admin["median_ms"]:
+            reasons = list_misses(pair)
+            if not reasons:
                 continue
             found = True
-            text = ""
-            second = result["again"].get(repr((database, name)))
-            if second:
-                text = (
-                    f" Timed again in turn: {second['ours']['median_ms']:.1f} ms against "
-                    f"{second['admin']['median_ms']:.1f} ms."
+            if "costs more" in reasons:
+                text = ""
+                second = result["again"].get(repr((database, name)))
+                if second:
+                    text = (
+                        f" Timed again in turn: {second['ours']['median_ms']:.1f} ms against "
+                        f"{second['admin']['median_ms']:.1f} ms."
+                    )
+                lines.append(
+                    f"- {names[database]}, the {name} list: {ours['median_ms']:.1f} ms against "
+                    f"the admin's {admin['median_ms']:.1f} ms." + text
                 )
-            lines.append(
-                f"- {names[database]}, the {name} list: {ours['median_ms']:.1f} ms against the "
-                f"admin's {admin['median_ms']:.1f} ms." + text
-            )
-            for side in ("ours", "admin"):
-                split = explained.get(repr((database, large, name, side)))
-                if split:
-                    lines.append(f"  - {side}: {split_text(split)}")
+                for side in ("ours", "admin"):
+                    split = explained.get(repr((database, large, name, side)))
+                    if split:
+                        lines.append(f"  - {side}: {split_text(split)}")
     for database in databases:
         row = result["invoice"].get((database, large))
         if row and row.get("pdf_pages") == 1 and row["p95_ms"] >= PDF_P95_MS:
@@ -790,7 +813,8 @@ def plain(value):
     """`value` for JSON: tuple keys written as strings."""
     if isinstance(value, dict):
         return {
-            k if isinstance(k, str) else " ".join(map(str, k)): plain(v) for k, v in value.items()
+            " ".join(map(str, k)) if isinstance(k, tuple) else str(k): plain(v)
+            for k, v in value.items()
         }
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
