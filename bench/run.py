@@ -25,6 +25,7 @@ import sqlite3
 import statistics
 import subprocess
 import sys
+import time
 from collections import Counter
 from datetime import datetime
 from pathlib import Path
@@ -323,6 +324,15 @@ def machine() -> str:
     )
 
 
+def revision() -> str:
+    def git(*args: str) -> str:
+        command = ["git", "-C", str(ROOT), *args]
+        return subprocess.run(command, capture_output=True, text=True).stdout.strip()  # noqa: S603, S607
+
+    changed = git("status", "--porcelain", "--untracked-files=no")
+    return f"commit {git('rev-parse', '--short', 'HEAD')}" + (" with changes" if changed else "")
+
+
 def mark(reasons: list[str]) -> str:
     return OK if not reasons else f"{MISS} " + ", ".join(reasons)
 
@@ -370,7 +380,8 @@ def report(result: dict, scales: list[int], repeat: int, rounds: int, command: s
     lines = [
         "# Performance",
         "",
-        f"Measured {datetime.now():%Y-%m-%d %H:%M} on {machine()}.",
+        f"Measured {datetime.now():%Y-%m-%d %H:%M} ({result['minutes']:.0f} minutes) on "
+        f"{machine()}; code at {revision()}.",
         "",
         f"Reproduce with `{command}`; `.venv/bin/python bench/load.py` adds the load test "
         "below. The demo school is seeded at scale "
@@ -615,7 +626,10 @@ def admin_table(result: dict, databases: list[str], names: dict, large: int) -> 
         lines.append("")
     lines += ["What each list shows (its column headings, ours then the admin's):", ""]
     for name, pair in next(iter(result["lists"].values()), {}).items():
-        ours, admin = (", ".join(pair[side].get("headings", [])) for side in ("ours", "admin"))
+        ours, admin = (
+            ", ".join(h or "(no heading)" for h in pair[side].get("headings", []))
+            for side in ("ours", "admin")
+        )
         lines.append(f"- {name}: {ours}; admin: {admin}.")
     lines.append("")
     return lines
@@ -841,7 +855,9 @@ def main() -> int:
     for database in args.databases:
         for scale in args.scales:
             prepare(database, scale)
+    started = time.monotonic()
     result = measure_all(args.databases, args.scales, args.repeat, args.rounds)
+    result["minutes"] = (time.monotonic() - started) / 60
     command = ".venv/bin/python bench/run.py" + "".join(f" {a}" for a in sys.argv[1:])
     text = report(result, args.scales, args.repeat, args.rounds, command)
     out = Path(args.out)
