@@ -297,7 +297,7 @@ def explain_misses(workers: list[Worker], result: dict, repeat: int, rounds: int
         for name, pair in lists.items():
             if pair["ours"]["median_ms"] > pair["admin"]["median_ms"]:
                 pairs = [worker.ask(list=name, repeat=repeat) for _ in range(rounds)]
-                ours, admin = (pool([pair[i] for pair in pairs]) for i in (0, 1))
+                ours, admin = (pool([answer[i] for answer in pairs]) for i in (0, 1))
                 again[repr((database, name))] = {"ours": ours, "admin": admin}
                 for side in ("ours", "admin"):
                     answer = worker.ask(
@@ -841,7 +841,8 @@ def kept_load_section(path: Path) -> str:
         return ""
     text = path.read_text(encoding="utf-8")
     start = text.find("\n" + LOAD_SECTION)
-    return text[start:] if start >= 0 else ""
+    section = text[start:] if start >= 0 else ""
+    return section if "\nMeasured " in section else ""  # dated: written by bench/load.py
 
 
 def main() -> int:
