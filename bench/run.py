@@ -392,7 +392,9 @@ def report(result: dict, scales: list[int], repeat: int, rounds: int, command: s
         "every round, so that what is compared shares the same seconds of the machine. Each "
         "page is fetched as its role through Django's test client (server time: "
         "middleware, views, templates, SQL; no network) after a warm-up; `q` is its number "
-        "of SQL queries. Pages are found by following links from each role's home page; "
+        "of SQL queries (the fewer of two servings': once a minute a request also writes the "
+        'session\'s "last seen", whatever the page). Pages are found by following links '
+        "from each role's home page; "
         "downloads other than the PDFs (CSV, the pupil's archive) are left out.",
         "",
         "## Targets (issue #15)",
@@ -595,9 +597,9 @@ def admin_table(result: dict, databases: list[str], names: dict, large: int) -> 
         "same database; our list and the admin's changelist of its model "
         "(`/admin/<app>/<model>/`, as the admin is configured today) served one after the "
         f"other, {repeat_note(result)}. Rows × columns: what the page's tables show (the "
-        "admin's checkbox column left out); a page's rows are its paging's choice (25 or 50 "
-        "for ours, 100 for the admin's). The verdict is on the cost; what each shows, its "
-        "column headings, follows the tables.",
+        "admin's checkbox column left out); a page's rows are its own choice (the admin's 100 "
+        "a page; ours 25 or 50 a page, or a period's). The verdict is on the cost; what each "
+        "shows, its column headings, follows the tables.",
         "",
     ]
     routes = {name: (route, model) for name, route, model in LISTS}
