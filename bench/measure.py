@@ -9,6 +9,7 @@ them: from each role's home page, following links (breadth first), one URL per r
 from __future__ import annotations
 
 import gc
+import importlib
 import io
 import json
 import os
@@ -144,20 +145,30 @@ def measure(client, url: str, repeat: int) -> dict:
 
 def invoice_rendering(repeat: int) -> dict:
     """An invoice PDF rendered from the database: the cost of issuing one (its page
-    serves the file stored then)."""
-    from orders.invoicing import render_document
-    from orders.models import Invoice
-
-    invoice = Invoice.objects.order_by("-pk").first()
+    serves the file stored then). Found wherever invoices live: the Invoice model's app's
+    invoicing module."""
+    invoice_model = model_named("Invoice")
+    module = f"{invoice_model._meta.app_config.name}.invoicing"
+    render_document = importlib.import_module(module).render_document
+    invoice = invoice_model.objects.order_by("-pk").first()
     row = timed(lambda: render_document(invoice), repeat)
     data = row.pop("result")
     return {
         **row,
-        "url": f"render_document(invoice {invoice.number})",
+        "url": f"{module}.render_document(invoice {invoice.number})",
         "status": 200,
         "content_type": "application/pdf",
         "pdf_pages": pdf_pages(data),
     }
+
+
+def model_named(name: str):
+    from django.apps import apps
+
+    found = [model for model in apps.get_models() if model.__name__ == name]
+    if len(found) != 1:
+        raise SystemExit(f"bench/measure.py: {len(found)} models named {name!r}, not one")
+    return found[0]
 
 
 def explain(client, url: str, repeat: int) -> dict:
@@ -246,26 +257,33 @@ def admin_url(model_name: str) -> str:
     from django.contrib import admin
     from django.urls import reverse
 
-    found = [model for model in admin.site._registry if model.__name__ == model_name]
-    if not found:
+    model = model_named(model_name)
+    if model not in admin.site._registry:
         raise SystemExit(
-            f"bench/measure.py: no model named {model_name!r} in the Django admin "
+            f"bench/measure.py: {model_name} has no changelist in the Django admin "
             "(LISTS in bench/measure.py)"
         )
-    meta = found[0]._meta
+    meta = model._meta
     return reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist")
 
 
-def our_url(route: str) -> str:
-    from django.urls import NoReverseMatch, reverse
+def our_route(route: str) -> str:
+    """The route named `route`; if an app has taken it over (`orders:invoices` moving to
+    `billing:invoices`), the one route of another namespace with its short name."""
+    from tests.urlwalk import walk
 
-    try:
-        return reverse(route)
-    except NoReverseMatch:
-        raise SystemExit(
-            f"bench/measure.py: no route named {route!r} (LISTS in bench/measure.py): "
-            "the list moved; give it its new name there"
-        ) from None
+    names = {found.name for found in walk()}
+    if route in names:
+        return route
+    short = route.rsplit(":", 1)[-1]
+    moved = sorted(name for name in names if name.rsplit(":", 1)[-1] == short and ":" in name)
+    if len(moved) == 1:
+        return moved[0]
+    raise SystemExit(
+        f"bench/measure.py: no route named {route!r}"
+        + (f" (candidates: {', '.join(moved)})" if moved else "")
+        + ": give the list its route in LISTS in bench/measure.py"
+    )
 
 
 def main() -> int:
@@ -277,6 +295,7 @@ def main() -> int:
     django.setup()
     from django.conf import settings
     from django.test import Client
+    from django.urls import reverse
 
     from ecoles.models import User
     from tests.urlwalk import crawl
@@ -299,8 +318,9 @@ def main() -> int:
         if username in ROLES:
             for name, url in crawl(client_of(username), MAX_PAGES, SKIP).items():
                 pages[(username, name)] = url
-    lists = {name: (our_url(route), admin_url(model)) for name, route, model in LISTS}
-    answer({"pages": list(pages), "lists": list(lists)})
+    routes = {name: our_route(route) for name, route, _ in LISTS}
+    lists = {name: (reverse(routes[name]), admin_url(model)) for name, _, model in LISTS}
+    answer({"pages": list(pages), "lists": list(lists), "routes": routes})
 
     for line in sys.stdin:
         command = json.loads(line)

@@ -17,6 +17,7 @@ test is bench/load.py. Not part of the suite.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -30,7 +31,7 @@ from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
-from measure import LIST_USER, LISTS, percentile  # bench/ is first on sys.path
+from measure import LIST_USER, percentile  # bench/ is first on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable  # the project's virtualenv, the one running this script
@@ -75,11 +76,22 @@ def manage(env: dict, *args: str) -> None:
     subprocess.run([PY, str(ROOT / "manage.py"), *args], env=env, check=True, cwd=ROOT)  # noqa: S603
 
 
+def fingerprint() -> str:
+    """What the seeded school depends on: the migrations and the demo seeders. When they
+    change (an app's models move, migrations are renumbered), the school is built anew."""
+    digest = hashlib.sha256()
+    for path in sorted(ROOT.glob("*/migrations/*.py")) + sorted(ROOT.glob("*/demo*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
 def prepare(database: str, scale: int) -> None:
-    """The demo school at this scale, seeded once, migrated to the code of today."""
+    """The demo school at this scale, seeded once for the code of today."""
     env = environment(database, scale)
     marker = WORK / f"{database}-{scale}.seeded"
     WORK.mkdir(exist_ok=True)
+    if marker.exists() and marker.read_text() != fingerprint():
+        marker.unlink()
     if not marker.exists():
         if database == "postgres":
             name = f"ecoles_bench_{scale}"
@@ -94,7 +106,7 @@ def prepare(database: str, scale: int) -> None:
     if not marker.exists():
         print(f"seeding {database} at scale {scale}…", file=sys.stderr)
         manage(env, "seed_demo", "--scale", str(scale), "--allow-production")
-        marker.touch()
+        marker.write_text(fingerprint())
 
 
 class Worker:
@@ -115,6 +127,7 @@ class Worker:
         found = self.read()
         self.pages = {tuple(page) for page in found["pages"]}
         self.lists = found["lists"]
+        self.routes = found["routes"]
 
     def read(self):
         line = self.process.stdout.readline()
@@ -200,6 +213,7 @@ def measure_with(workers: list[Worker], repeat: int, rounds: int) -> dict:
                 result["pages"].setdefault(key, {})[page] = pool(rows)
         result["load"].append(load_average())
         print(f"{number}/{len(pages)} {page[0]} {page[1]}", file=sys.stderr)
+    result["routes"] = workers[0].routes
     for name in workers[0].lists:
         found = in_turn(workers, rounds, lambda w, name=name: w.ask(list=name, repeat=repeat))
         for key, pairs in found.items():
@@ -602,7 +616,7 @@ def admin_table(result: dict, databases: list[str], names: dict, large: int) -> 
         "shows, its column headings, follows the tables.",
         "",
     ]
-    routes = {name: (route, model) for name, route, model in LISTS}
+    routes = result.get("routes", {})
     for database in databases:
         pairs = result["lists"].get((database, large), {})
         lines += [
@@ -617,7 +631,7 @@ def admin_table(result: dict, databases: list[str], names: dict, large: int) -> 
             ratio = ours["median_ms"] / admin["median_ms"]
             reasons = list_misses(pair)
             verdict = mark(reasons)
-            route, model = routes.get(name, (name, "?"))
+            route = routes.get(name, name)
             lines.append(
                 f"| {name} (`{route}`, `{admin['url']}`) | {ours['median_ms']:.1f} "
                 f"| {ours['queries']} | {ours.get('rows', '?')} × {len(ours.get('headings', []))} "
@@ -795,7 +809,7 @@ HOW = """## How the pages stay flat
 
 - **Sums in SQL, one query for many rows.** A group's balances (production and attended
   theory of every pupil over a period) are one query with a subquery per figure
-  (`training/balance.py`); the budget's revenue and cash one query (`ecoles/budget.py`);
+  (`training/balance.py`); the budget's revenue and cash one query;
   an order list's figures (revenue, materials, hours) are computed for the page's 25 orders
   only, after paging (`orders/views.py`).
 - **Durations in the database's own arithmetic.** Django computes `end - start` on SQLite
