@@ -875,7 +875,17 @@ def main() -> int:
     started = time.monotonic()
     result = measure_all(args.databases, args.scales, args.repeat, args.rounds)
     result["minutes"] = (time.monotonic() - started) / 60
-    command = ".venv/bin/python bench/run.py" + "".join(f" {a}" for a in sys.argv[1:])
+    shown = [
+        f"--{k} {' '.join(map(str, v)) if isinstance(v, list) else v}"
+        for k, v in [
+            ("databases", args.databases),
+            ("scales", args.scales),
+            ("repeat", args.repeat),
+            ("rounds", args.rounds),
+        ]
+        if v != parser.get_default(k)
+    ]
+    command = " ".join([".venv/bin/python bench/run.py", *shown])  # where it writes: no matter
     text = report(result, args.scales, args.repeat, args.rounds, command)
     out = Path(args.out)
     text += kept_load_section(out)
