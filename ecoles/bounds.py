@@ -59,27 +59,24 @@ def is_school_date(day: dt.date | None) -> bool:
     return day is not None and first <= day <= last
 
 
-def validate_school_date(day: dt.date) -> None:
-    first, last = school_dates()
+def _refuse_outside(day: dt.date, first: dt.date, last: dt.date, message) -> None:
     if not first <= day <= last:
         raise ValidationError(
-            _("Give a date between %(first)s and %(last)s."),
+            message,
             code="out_of_range",
             params={"first": date_format(first, "SHORT_DATE_FORMAT"),
                     "last": date_format(last, "SHORT_DATE_FORMAT")},
         )  # fmt: skip
+
+
+def validate_school_date(day: dt.date) -> None:
+    _refuse_outside(day, *school_dates(), _("Give a date between %(first)s and %(last)s."))
 
 
 def validate_birth_date(day: dt.date) -> None:
     today = timezone.localdate()
     first, last = _years_from(today, -MAX_AGE), _years_from(today, -MIN_AGE)
-    if not first <= day <= last:
-        raise ValidationError(
-            _("Give a birth date between %(first)s and %(last)s."),
-            code="out_of_range",
-            params={"first": date_format(first, "SHORT_DATE_FORMAT"),
-                    "last": date_format(last, "SHORT_DATE_FORMAT")},
-        )  # fmt: skip
+    _refuse_outside(day, first, last, _("Give a birth date between %(first)s and %(last)s."))
 
 
 class SchoolDateField(forms.DateField):
@@ -92,21 +89,21 @@ class BirthDateField(forms.DateField):
     default_validators = [validate_birth_date]
 
 
-def parse_id(value) -> int | None:
-    """A positive 64-bit id from a URL parameter or a form's raw data, else None."""
+def _integer(value, lowest: int, highest: int) -> int | None:
     value = str(value or "")
     if not INTEGER.fullmatch(value):
         return None
     number = int(value)
-    return number if 1 <= number <= MAX_ID else None
+    return number if lowest <= number <= highest else None
+
+
+def parse_id(value) -> int | None:
+    """A positive 64-bit id from a URL parameter or a form's raw data, else None."""
+    return _integer(value, 1, MAX_ID)
 
 
 def parse_year(value) -> int | None:
-    value = str(value or "")
-    if not INTEGER.fullmatch(value):
-        return None
-    number = int(value)
-    return number if FIRST_YEAR <= number <= LAST_YEAR else None
+    return _integer(value, FIRST_YEAR, LAST_YEAR)
 
 
 def parse_school_date(value) -> dt.date | None:
@@ -118,29 +115,24 @@ def parse_school_date(value) -> dt.date | None:
     return day if is_school_date(day) else None
 
 
-def validate_amount(value: Decimal) -> None:
-    if value is not None and abs(value) > MAX_AMOUNT:
+def _refuse_above(value: Decimal | None, most: Decimal, message) -> None:
+    if value is not None and abs(value) > most:
         raise ValidationError(
-            _("An amount is at most %(max)s."),
-            code="max_value",
-            params={"max": number_format(MAX_AMOUNT, 2, force_grouping=True)},
+            message, code="max_value", params={"max": number_format(most, 2, force_grouping=True)}
         )
+
+
+def validate_amount(value: Decimal) -> None:
+    _refuse_above(value, MAX_AMOUNT, _("An amount is at most %(max)s."))
 
 
 def validate_quantity(value: Decimal) -> None:
-    if value is not None and abs(value) > MAX_QUANTITY:
-        raise ValidationError(
-            _("A quantity is at most %(max)s."),
-            code="max_value",
-            params={"max": number_format(MAX_QUANTITY, 2, force_grouping=True)},
-        )
+    _refuse_above(value, MAX_QUANTITY, _("A quantity is at most %(max)s."))
 
 
 def validate_line_amount(quantity: Decimal, unit_price: Decimal) -> None:
     """A line's quantity × unit price fits the money columns (see the module's docstring)."""
-    if quantity is not None and unit_price is not None and abs(quantity * unit_price) > MAX_AMOUNT:
-        raise ValidationError(
-            _("Quantity × unit price is at most %(max)s."),
-            code="max_value",
-            params={"max": number_format(MAX_AMOUNT, 2, force_grouping=True)},
+    if quantity is not None and unit_price is not None:
+        _refuse_above(
+            quantity * unit_price, MAX_AMOUNT, _("Quantity × unit price is at most %(max)s.")
         )

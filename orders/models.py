@@ -846,8 +846,7 @@ class OrderLine(models.Model):
         return self.description
 
     def save(self, *args, **kwargs) -> None:
-        if not Order.objects.filter(pk=self.order_id, status__in=["draft", "sent"]).exists():
-            raise ValidationError(_("Lines can change only before the quote is accepted."))
+        self._refuse_unless_quote_open()
         bounds.validate_quantity(self.quantity)
         bounds.validate_amount(self.unit_price)
         bounds.validate_line_amount(self.quantity, self.unit_price)
@@ -855,13 +854,16 @@ class OrderLine(models.Model):
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        if not Order.objects.filter(pk=self.order_id, status__in=["draft", "sent"]).exists():
-            raise ValidationError(_("Lines can change only before the quote is accepted."))
+        self._refuse_unless_quote_open()
         return super().delete(*args, **kwargs)
 
     def clean(self) -> None:
         super().clean()
         bounds.validate_line_amount(self.quantity, self.unit_price)
+
+    def _refuse_unless_quote_open(self) -> None:
+        if not Order.objects.filter(pk=self.order_id, status__in=["draft", "sent"]).exists():
+            raise ValidationError(_("Lines can change only before the quote is accepted."))
 
     def compute(self) -> OrderLine:
         # Stored values have two decimals: compute on what the database will keep.

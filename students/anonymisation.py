@@ -80,6 +80,10 @@ def anonymise(students, by=None) -> int:
     return len(ids)
 
 
+def anonymous_name(pk: int) -> str:
+    return f"{ANONYMOUS_FIRST_NAME} {ANONYMOUS_LAST_NAME}{pk}"
+
+
 def _words(student: Student) -> list[str]:
     """What names or reaches `student` and his family, longest first."""
     born = student.birth_date
@@ -114,8 +118,12 @@ def _rewrite_free_text(ids: list[int]) -> None:
     """In every row of another model that points at one of these pupils, and in its
     history, replace what named him or his family by his anonymous name."""
     students = Student.objects.filter(pk__in=ids).prefetch_related("guardians")
+    # Whole words only: a pupil named Roy leaves "Royal" alone.
     patterns = {
-        s.pk: re.compile("|".join(re.escape(w) for w in _words(s)), re.IGNORECASE) for s in students
+        s.pk: re.compile(
+            r"(?<!\w)(?:" + "|".join(re.escape(w) for w in _words(s)) + r")(?!\w)", re.IGNORECASE
+        )
+        for s in students
     }
     targets = []
     for rel in Student._meta.related_objects:
@@ -131,7 +139,7 @@ def _rewrite_free_text(ids: list[int]) -> None:
             continue
         rows = model._base_manager.filter(**{f"{link}__in": ids}).values_list("pk", link, *fields)
         for pk, student_id, *values in rows.iterator():
-            name = f"{ANONYMOUS_FIRST_NAME} {ANONYMOUS_LAST_NAME}{student_id}"
+            name = anonymous_name(student_id)
             changed = {
                 field: patterns[student_id].sub(name, value)
                 for field, value in zip(fields, values, strict=True)
@@ -147,9 +155,7 @@ def _forget_admin_log(ids: list[int]) -> None:
     log = LogEntry.objects.filter
     student_type = ContentType.objects.get_for_model(Student)
     for pk in ids:
-        log(content_type=student_type, object_id=str(pk)).update(
-            object_repr=f"{ANONYMOUS_FIRST_NAME} {ANONYMOUS_LAST_NAME}{pk}"
-        )
+        log(content_type=student_type, object_id=str(pk)).update(object_repr=anonymous_name(pk))
     for model in (Guardian, FollowUpNote):
         pks = model.objects.filter(student_id__in=ids).values_list("pk", flat=True)
         related = [str(pk) for pk in pks]

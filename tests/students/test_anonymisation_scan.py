@@ -175,3 +175,13 @@ def test_nothing_anywhere_names_the_pupil_after_anonymisation(former, director, 
         content = "".join(archive.read(n).decode() for n in archive.namelist())
     assert [s for s in SECRETS if s in content] == []
     assert "Quimperl" not in export["Content-Disposition"]
+
+
+def test_only_whole_words_are_rewritten(former, director):
+    """The names go, the words that merely contain one stay (a pupil named Kerbrat's task
+    about "Kerbratière" is not his name)."""
+    work = WorkLog.objects.get(student=former)
+    WorkLog.objects.filter(pk=work.pk).update(task="Ponçage à la Kerbratière pour Kerbrat")
+    anonymisation.anonymise_former_pupils(by=director)
+    work.refresh_from_db()
+    assert work.task == f"Ponçage à la Kerbratière pour {anonymisation.anonymous_name(former.pk)}"
