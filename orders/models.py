@@ -570,6 +570,8 @@ class Order(models.Model):
             raise TransitionError(
                 _("A delivery that does not conform must say what is to be reworked.")
             )
+        if on and on > timezone.localdate():
+            raise TransitionError(_("A delivery cannot be in the future."))
         action = "deliver" if verdict == self.Verdict.CONFORMS else "deliver_nonconforming"
         self.delivered_on = on or timezone.localdate()
         self.verdict = verdict

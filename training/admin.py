@@ -11,7 +11,6 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet, construct_instance
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from ecoles import roles
@@ -266,11 +265,8 @@ class ClosedPeriodAdminForm(forms.ModelForm):
         fields = ["month"]
 
     def clean_month(self):
-        """As on the closing page: the first of a month that has started."""
-        month = self.cleaned_data["month"].replace(day=1)
-        if month > timezone.localdate():
-            raise ValidationError(_("A month cannot be closed before it starts."))
-        return month
+        """The first of the month; that it has started is ClosedPeriod.clean()'s rule."""
+        return self.cleaned_data["month"].replace(day=1)
 
 
 @admin.register(ClosedPeriod)

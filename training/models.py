@@ -84,6 +84,10 @@ class ClosedPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.month:%m/%Y}"
 
+    def clean(self) -> None:
+        if self.month and self.month > timezone.localdate():
+            raise ValidationError({"month": _("A month cannot be closed before it starts.")})
+
     @staticmethod
     def refuse_if_closed(*days: dt.date) -> None:
         closed = ClosedPeriod.objects.covering(*days).order_by("month").first()

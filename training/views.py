@@ -485,7 +485,9 @@ def closed_periods(request: HttpRequest) -> HttpResponse:
     form = ClosePeriodForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"]
-        ClosedPeriod.objects.create(month=month, closed_by=request.user)
+        period = ClosedPeriod(month=month, closed_by=request.user)
+        period.full_clean()  # the model's rules too (a month that has started)
+        period.save()
         messages.success(request, _("%(month)s is closed.") % {"month": f"{month:%m/%Y}"})
         return redirect("training:closed_periods")
     return render(

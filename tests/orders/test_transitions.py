@@ -434,3 +434,15 @@ def test_an_order_in_rework_past_its_promised_date_is_late(make_order, woodwork,
     assert Order.objects.late(today + dt.timedelta(days=1)).filter(pk=order.pk).exists()
     assert order.is_late(today + dt.timedelta(days=1))
     assert not order.is_late(today)
+
+
+def test_a_delivery_in_the_future_is_refused_by_the_model_too(
+    make_order, woodwork, company, office
+):
+    order = make_order(woodwork, company, status="in_production")
+    tomorrow = dt.date.today() + dt.timedelta(days=1)
+    with pytest.raises(TransitionError, match="futur"):
+        order.deliver(office, Order.Verdict.CONFORMS, on=tomorrow)
+    order.refresh_from_db()
+    assert order.status == "in_production"
+    assert not Delivery.objects.filter(order=order).exists()

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from tests.training.conftest import TODAY, at, log, make_pupil, session
 from training import recording, timeguard
-from training.models import Attendance, WorkLog
+from training.models import Attendance, ClosedPeriod, WorkLog
 
 pytestmark = pytest.mark.django_db
 NBSP = "\u00a0"
@@ -228,3 +228,10 @@ def test_theory_attended_counts_in_the_thirty_five_hours_of_the_week(
     assert team(
         table_order, [young], woodwork_trainer, day=friday, start=dt.time(13, 30), end=dt.time(17)
     )
+
+
+def test_a_month_not_yet_started_cannot_be_closed_by_the_model_either(director):
+    next_month = (TODAY.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+    with pytest.raises(ValidationError, match="avant d’avoir commencé"):
+        ClosedPeriod(month=next_month, closed_by=director).full_clean()
+    ClosedPeriod(month=TODAY.replace(day=1), closed_by=director).full_clean()
