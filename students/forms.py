@@ -204,12 +204,6 @@ class LeavingForm(forms.ModelForm):
         for name in ("contract_6m", "contract_12m"):
             self.fields[name].help_text = _("For employment only.")
 
-    def clean_left_on(self):
-        left_on = self.cleaned_data["left_on"]
-        if left_on and left_on > timezone.localdate():
-            raise ValidationError(_("The leaving date cannot be in the future."))
-        return left_on
-
     def clean(self) -> dict:
         data = super().clean()
         if data.get("exam_result"):
@@ -225,12 +219,6 @@ class FollowUpNoteForm(forms.ModelForm):
         fields = ["date", "category", "text"]
         widgets = {"date": DateInput, "text": forms.Textarea(attrs={"rows": 5})}
         field_classes = {"date": SchoolDateField}
-
-    def clean_date(self):
-        date = self.cleaned_data["date"]
-        if date > timezone.localdate():
-            raise ValidationError(_("A note cannot be dated in the future."))
-        return date
 
 
 class StudentFilterForm(forms.Form):

@@ -336,6 +336,8 @@ class Student(models.Model):
         if self.has_left:
             if not self.left_on:
                 errors["left_on"] = _("A pupil who left has a leaving date.")
+            elif self.left_on > timezone.localdate():
+                errors["left_on"] = _("The leaving date cannot be in the future.")
             elif self.entry_date and self.left_on < self.entry_date:
                 errors["left_on"] = _("The leaving date cannot be before the entry date.")
             if self.status == self.Status.GRADUATED and self.exam_result != self.ExamResult.PASSED:
@@ -532,3 +534,7 @@ class FollowUpNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} · {self.date:%d/%m/%Y} · {self.get_category_display()}"
+
+    def clean(self) -> None:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": _("A note cannot be dated in the future.")})

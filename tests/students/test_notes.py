@@ -10,6 +10,7 @@ import json
 import zipfile
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from accounts.models import ReadLog
@@ -169,3 +170,16 @@ def test_the_queryset_gives_notes_to_the_tutor_and_the_direction_only(
         "teacher": 0,
         "accountant": 0,
     }
+
+
+def test_the_model_refuses_a_note_dated_in_the_future(woodwork_trainer, woodwork_pupil):
+    note = FollowUpNote(
+        student=woodwork_pupil,
+        date=dt.date.today() + dt.timedelta(days=1),
+        category="family",
+        text="Demain.",
+        author=woodwork_trainer,
+    )
+    with pytest.raises(ValidationError) as refused:
+        note.full_clean()
+    assert "date" in refused.value.message_dict

@@ -6,6 +6,7 @@ import datetime as dt
 import html
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -385,3 +386,13 @@ class TestPupilPage:
         with CaptureQueriesContext(connection) as more:
             client.get(url)
         assert len(more) == len(one)
+
+
+def test_the_model_refuses_a_leaving_date_in_the_future(woodwork_pupil):
+    woodwork_pupil.status = Student.Status.LEFT
+    woodwork_pupil.left_on = dt.date.today() + dt.timedelta(days=1)
+    woodwork_pupil.leaving_reason = "moved"
+    woodwork_pupil.exam_result = "not_taken"
+    with pytest.raises(ValidationError) as refused:
+        woodwork_pupil.full_clean()
+    assert "left_on" in refused.value.message_dict
