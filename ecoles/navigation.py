@@ -24,6 +24,7 @@ NAV = [
     Entry(_("Team entry"), "training:team_entry", frozenset({TRAINER, DIRECTOR})),
     Entry(_("Theory"), "training:sessions", frozenset({TEACHER, DIRECTOR, OFFICE})),
     Entry(_("Balances"), "training:balances", frozenset({DIRECTOR, OFFICE, TRAINER})),
+    Entry(_("Safety"), "safety:index", frozenset({DIRECTOR, OFFICE, TRAINER})),
     Entry(_("Orders"), "orders:list", frozenset({DIRECTOR, OFFICE, TRAINER, ACCOUNTANT})),
     Entry(_("Customers"), "billing:customers", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Invoices"), "billing:invoices", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),

@@ -50,6 +50,7 @@ def _owner_only(path: Path, mode: int) -> None:
 INSTALLED_APPS = [
     "ecoles",
     "students",
+    "safety",
     "orders",
     "training",
     "billing",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("ateliers/<int:pk>/", views.workshop_edit, name="workshop_edit"),
     path("budget/", include("budget.urls")),
     path("eleves/", include("students.urls")),
+    path("securite/", include("safety.urls")),
     path("commandes/", include("orders.urls")),
     path("commandes/", include("billing.urls")),
     path("temps/", include("training.urls")),

@@ -19,6 +19,7 @@ from ecoles.charts import share_gauge
 from ecoles.db import Cents
 from ecoles.models import Policy
 from orders.models import Order
+from safety import home as safety_home
 from students import indicators
 from students.models import Guardian, Student
 from training import balance
@@ -63,6 +64,7 @@ def director(user, today: dt.date) -> dict:
         ),
         "indicators": indicators.compute(school_year, policy),
         **_overdue(today),
+        **safety_home.expiries(user, today),
     }
 
 
@@ -114,6 +116,7 @@ def trainer(user, today: dt.date) -> dict:
         "to_estimate": list(to_estimate.order_by("pk")[:SHOWN]),
         "pupils_week": [(p, week_balances[p.pk]) for p in pupils],
         "week": week,
+        **safety_home.expiries(user, today),
     }
 
 

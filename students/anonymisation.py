@@ -9,7 +9,8 @@ stays: workshop, programme, cohort, entry and leaving dates, leaving reason, exa
 destinations. So do his hours (work logs, attendance), now an anonymous pupil's; their
 free text (a task, an absence's reason, a director's override with the refusal message
 that named him), the same text in their history, and the admin's log lines are rewritten
-with his anonymous name in place of anything that named him or his family.
+with his anonymous name in place of anything that named him or his family. Files other
+apps keep about him (the scan of a medical fitness opinion: health data, R13) are deleted.
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ def anonymise(students, by=None) -> int:
         return 0
     now = timezone.now()
     _rewrite_free_text(ids)
+    _delete_files(ids)
     _forget_admin_log(ids)
     # The related rows go first, then their history, which would otherwise keep a copy.
     FollowUpNote.objects.filter(student_id__in=ids).delete()
@@ -147,6 +149,24 @@ def _rewrite_free_text(ids: list[int]) -> None:
             }
             if changed:
                 model._base_manager.filter(pk=pk).update(**changed)
+
+
+def _delete_files(ids: list[int]) -> None:
+    """The files of rows of other apps that point at these pupils go, from the storage and
+    from the rows and their history (a scanned opinion names him and is health data)."""
+    for rel in Student._meta.related_objects:
+        if not rel.field.concrete:
+            continue
+        model, link = rel.related_model, rel.field.attname
+        files = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        for f in files:
+            rows = model._base_manager.filter(**{f"{link}__in": ids}).exclude(**{f.attname: ""})
+            for name in rows.values_list(f.attname, flat=True):
+                f.storage.delete(name)
+            rows.update(**{f.attname: ""})
+            history = getattr(model, "history", None)
+            if history is not None:
+                history.model._base_manager.filter(**{f"{link}__in": ids}).update(**{f.attname: ""})
 
 
 def _forget_admin_log(ids: list[int]) -> None:

@@ -32,7 +32,7 @@ BOUNDS = {
     ("director", "budget:overview?year"): 11,
     ("director", "budget:line_add"): 4,
     ("director", "budget:line_edit"): 5,
-    ("director", "home"): 15,
+    ("director", "home"): 19,  # + safety.home.expiries: 4
     ("director", "orders:add"): 6,
     ("director", "orders:add?customer"): 6,
     ("director", "billing:credit_note_add"): 4,
@@ -74,9 +74,9 @@ BOUNDS = {
     ("director", "training:session_add"): 7,
     ("director", "training:sessions"): 6,
     ("director", "training:student_time"): 14,
-    ("director", "training:team_entry"): 6,
+    ("director", "training:team_entry"): 7,  # + machines
     ("director", "training:worklog_add"): 6,
-    ("director", "training:worklog_edit"): 7,
+    ("director", "training:worklog_edit"): 8,  # + machines
     ("director", "training:worklogs"): 10,
     ("director", "training:workshop_balance"): 11,
     ("director", "workshop_add"): 4,
@@ -113,7 +113,7 @@ BOUNDS = {
     ("office", "training:sessions"): 6,
     ("office", "training:student_time"): 14,
     ("office", "training:workshop_balance"): 11,
-    ("trainer", "home"): 10,
+    ("trainer", "home"): 14,  # + safety.home.expiries: 4
     ("trainer", "orders:add"): 6,
     ("trainer", "orders:deliver"): 4,
     ("trainer", "orders:detail"): 12,
@@ -127,9 +127,9 @@ BOUNDS = {
     ("trainer", "training:cohort_balance"): 11,
     ("trainer", "training:order_hours"): 5,
     ("trainer", "training:student_time"): 14,
-    ("trainer", "training:team_entry"): 6,
+    ("trainer", "training:team_entry"): 7,  # + machines
     ("trainer", "training:worklog_add"): 6,
-    ("trainer", "training:worklog_edit"): 7,
+    ("trainer", "training:worklog_edit"): 8,  # + machines
     ("trainer", "training:worklogs"): 10,
     ("trainer", "training:workshop_balance"): 11,
     ("teacher", "home"): 8,
@@ -152,6 +152,25 @@ BOUNDS = {
     ("accountant", "billing:invoices"): 6,
     ("accountant", "billing:invoices?overdue"): 6,
     ("accountant", "orders:list"): 7,
+    # Regulated work for minors (safety, issue #21)
+    ("director", "safety:declaration"): 6,
+    ("director", "safety:declaration_add"): 9,
+    ("director", "safety:index"): 8,
+    ("director", "safety:machine_add"): 4,
+    ("director", "safety:machine_edit"): 5,
+    ("director", "safety:opinion_add"): 5,
+    ("director", "safety:pupil"): 9,
+    ("director", "safety:supervision_add"): 5,
+    ("director", "safety:training_add"): 6,
+    ("office", "safety:declaration"): 6,
+    ("office", "safety:index"): 8,
+    ("office", "safety:pupil"): 9,
+    ("trainer", "safety:index"): 8,
+    ("trainer", "safety:machine_add"): 4,
+    ("trainer", "safety:machine_edit"): 5,
+    ("trainer", "safety:pupil"): 9,
+    ("trainer", "safety:supervision_add"): 5,
+    ("trainer", "safety:training_add"): 6,
 }
 
 

@@ -46,7 +46,7 @@ class WorkLogAdminForm(forms.ModelForm):
 
     class Meta:
         model = WorkLog
-        fields = ["order", "student", "start", "end", "task"]
+        fields = ["order", "student", "start", "end", "task", "machine"]
 
     def clean(self):
         cleaned = super().clean()

@@ -21,6 +21,8 @@ from simple_history.utils import bulk_create_with_history
 
 from ecoles.models import Policy
 from orders.models import Order
+from safety import rules as safety_rules
+from safety.models import Machine
 from students.models import Student
 from training import recording
 from training.models import Attendance, TheorySession, WorkLog
@@ -240,6 +242,7 @@ def seed(ctx) -> None:
     total_logs += len(logs)
 
     _one_override(ctx, extra_day, [p for p in enrolled if p is not catch_up], first, director)
+    _name_machines(ctx, today)
     ctx.progress(f"training: {total_logs} work logs, {total_calls} roll-call lines")
 
 
@@ -298,3 +301,30 @@ def _one_override(ctx, day: dt.date, candidates: list, first: dt.date, director)
         "récupérée le vendredi suivant.",
         logs={pupil.pk: evening},
     )
+
+
+def _name_machines(ctx, today: dt.date) -> None:
+    """The last four weeks' logs name the machine used, when the law allows it for the
+    pupil that day (safety.rules, the team entry's own check): the demo stays lawful."""
+    machines = defaultdict(list)
+    for machine in Machine.objects.in_use().order_by("pk"):
+        machines[machine.workshop_id].append(machine)
+    logs = list(
+        WorkLog.objects.filter(start__gte=_at(today - dt.timedelta(days=28), T(0)))
+        .select_related("student")
+        .order_by("pk")
+    )
+    groups = defaultdict(list)
+    for log in logs:
+        choices = machines.get(log.student.workshop_id)
+        if choices and ctx.rng.random() < 0.4:
+            groups[(ctx.rng.choice(choices), log.day)].append(log)
+    named = []
+    for (machine, day), group in groups.items():
+        refused = safety_rules.refusals([log.student for log in group], machine, day)
+        for log in group:
+            if log.student_id not in refused:
+                log.machine = machine
+                named.append(log)
+    WorkLog.objects.bulk_update(named, ["machine"], batch_size=BATCH)
+    ctx.progress(f"training: {len(named)} recent work logs name a machine")

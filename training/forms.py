@@ -13,6 +13,8 @@ from ecoles import roles
 from ecoles.bounds import SchoolDateField, is_school_date
 from ecoles.models import Policy, User, Workshop
 from orders.models import Order
+from safety import rules as safety_rules
+from safety.models import Machine
 from students.models import Student
 from training.models import Attendance, ClosedPeriod, TheorySession, WorkLog, refuse_future_work
 from training.recording import Call
@@ -64,6 +66,23 @@ def pupils_for(user):
     return pupils.order_by("workshop__name", "last_name", "first_name")
 
 
+def machines_for(user):
+    """The machines in use of the workshops whose orders `user` logs time on."""
+    machines = Machine.objects.in_use().select_related("workshop")
+    if not user.has_role(roles.DIRECTOR):
+        machines = machines.filter(workshop__trainers=user)
+    return machines.order_by("workshop__name", "name")
+
+
+def machine_field() -> forms.ModelChoiceField:
+    return forms.ModelChoiceField(
+        label=_("Machine or regulated work used"),
+        queryset=Machine.objects.none(),
+        required=False,
+        help_text=_("Minors are logged on it only under the conditions of the law (no override)."),
+    )
+
+
 def refuse_future(form: forms.Form, day: dt.date | None, end: dt.time | None) -> None:
     """R8, said on the form: a log records work done, never later than now."""
     if day and end:
@@ -109,14 +128,18 @@ class TeamEntryForm(SlotMixin, forms.Form):
     students = forms.ModelMultipleChoiceField(
         label=_("Pupils"), queryset=None, widget=PupilCheckboxes
     )
+    machine = machine_field()
     task = forms.CharField(label=_("Task done"), max_length=200, required=False)
     override_reason = override_field()
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
+        # {pupil: [reasons]}: who may not work on the chosen machine that day (R13).
+        self.left_out: dict = {}
         self.fields["order"].queryset = orders_for(user)
         self.fields["students"].queryset = pupils_for(user)
+        self.fields["machine"].queryset = machines_for(user)
         self.fields["date"].initial = timezone.localdate()
         policy = Policy.load()
         self.fields["slot"].choices = [
@@ -135,6 +158,7 @@ class TeamEntryForm(SlotMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        day = cleaned.get("date")  # before a later check takes it out of cleaned_data
         times = self.slot_times(cleaned)
         if times:
             cleaned["start_time"], cleaned["end_time"] = times
@@ -148,7 +172,31 @@ class TeamEntryForm(SlotMixin, forms.Form):
                     _("Not in the workshop of this order: %(names)s.")
                     % {"names": ", ".join(str(s) for s in others)},
                 )
+        self._leave_out_refused(cleaned, day)
         return cleaned
+
+    def _leave_out_refused(self, cleaned, day) -> None:
+        """Say, before saving, which of the trainer's pupils may not be logged on the
+        chosen machine that day and why; untick those who were ticked (R13)."""
+        machine = cleaned.get("machine")
+        if not machine or not day:
+            return
+        pupils = list(self.fields["students"].queryset)
+        refused = safety_rules.refusals(pupils, machine, day)
+        self.left_out = {p: refused[p.pk] for p in pupils if p.pk in refused}
+        ticked = [s for s in cleaned.get("students") or [] if s.pk in refused]
+        if ticked:
+            self.add_error(
+                "students",
+                _("Cannot be logged on %(machine)s: %(names)s. They were unticked.")
+                % {"machine": machine.name, "names": ", ".join(str(s) for s in ticked)},
+            )
+            data = self.data.copy()
+            data.setlist(
+                self.add_prefix("students"),
+                [v for v in data.getlist(self.add_prefix("students")) if int(v) not in refused],
+            )
+            self.data = data
 
 
 def _times(a: dt.time, b: dt.time) -> dict:
@@ -163,6 +211,7 @@ class WorkLogForm(forms.Form):
     date = SchoolDateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("From"), widget=TimeInput())
     end_time = forms.TimeField(label=_("To"), widget=TimeInput())
+    machine = machine_field()
     task = forms.CharField(label=_("Task done"), max_length=200, required=False)
     override_reason = override_field()
 
@@ -176,6 +225,7 @@ class WorkLogForm(forms.Form):
                 "date": start.date(),
                 "start_time": start.time(),
                 "end_time": end.time(),
+                "machine": log.machine_id,
                 "task": log.task,
             }
         super().__init__(*args, **kwargs)
@@ -195,6 +245,12 @@ class WorkLogForm(forms.Form):
         if not user.has_role(roles.DIRECTOR):
             pupils = pupils.filter(workshop__trainers=user)
         self.fields["student"].queryset = pupils.order_by("last_name", "first_name")
+        machines = machines_for(user)
+        if log is not None and log.machine_id:  # keep the log's own machine
+            machines = Machine.objects.filter(
+                Q(pk__in=machines.values("pk")) | Q(pk=log.machine_id)
+            )
+        self.fields["machine"].queryset = machines.select_related("workshop")
         if not user.has_role(roles.DIRECTOR):
             del self.fields["override_reason"]
 
@@ -207,6 +263,9 @@ class WorkLogForm(forms.Form):
         order, student = cleaned.get("order"), cleaned.get("student")
         if order and student and order.workshop_id != student.workshop_id:
             self.add_error("student", _("This pupil is not in the workshop of this order."))
+        machine = cleaned.get("machine")
+        if order and machine and machine.workshop_id != order.workshop_id:
+            self.add_error("machine", _("This machine is not in the order's workshop."))
         return cleaned
 
 

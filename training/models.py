@@ -141,6 +141,15 @@ class WorkLog(models.Model):
     start = models.DateTimeField(_("start"))
     end = models.DateTimeField(_("end"))
     task = models.CharField(_("task"), max_length=200, blank=True)
+    # A regulated machine or work used (R13): logging a minor on it obeys safety.rules.
+    machine = models.ForeignKey(
+        "safety.Machine",
+        verbose_name=_("machine or regulated work"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="work_logs",
+    )
     logged_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("logged by"),
@@ -196,6 +205,8 @@ class WorkLog(models.Model):
         if self.start and born and local_day(self.start) < born:
             message = _("This date is before the pupil's birth date (%(born)s).")
             raise ValidationError({"start": message % {"born": f"{born:%d/%m/%Y}"}})
+        if self.machine_id and self.order_id and self.machine.workshop_id != self.order.workshop_id:
+            raise ValidationError({"machine": _("This machine is not in the order's workshop.")})
 
     def _days_touched(self) -> list[dt.date]:
         days = [local_day(self.start)]

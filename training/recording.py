@@ -2,8 +2,9 @@
 
 Every path runs the same checks: closed period, the minors' limits (training.timeguard)
 and, for production, the two-thirds balance (training.balance). A refusal lists every
-rule broken, per pupil; a director may let through all but overlaps with a written
-reason, which is kept as an Override. All or nothing: a team entry with one refused pupil
+rule broken, per pupil; a director may let through all but overlaps and regulated work
+on a machine (safety.rules, R13: the law gives no override) with a written reason, which
+is kept as an Override. All or nothing: a team entry with one refused pupil
 saves no log at all.
 """
 
@@ -22,6 +23,7 @@ from simple_history.utils import bulk_create_with_history
 from ecoles.models import Policy
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from orders.models import Order
+from safety import rules as safety_rules
 from students.models import Student
 from training import balance, timeguard
 from training.models import (
@@ -61,6 +63,7 @@ class Entry:
     end: dt.datetime
     label: str = ""
     production: bool = True
+    machine: object | None = None  # safety.Machine used, for the regulated-work rule (R13)
     exclude_logs: list[int] = field(default_factory=list)
     exclude_attendances: list[int] = field(default_factory=list)
 
@@ -99,6 +102,20 @@ def find_violations(entries: list[Entry], policy: Policy | None = None) -> list[
             student_id=entry.student.pk,
         )
     found += _balance_violations([e for e in entries if e.production], policy)
+    found += _safety_violations([e for e in entries if e.machine is not None])
+    return found
+
+
+def _safety_violations(entries: list[Entry]) -> list[Violation]:
+    """R13, one call of safety.rules per machine and day; never overridable."""
+    groups: dict[tuple[int, dt.date], list[Entry]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry.machine.pk, entry.day)].append(entry)
+    found = []
+    for (_machine, day), group in groups.items():
+        refused = safety_rules.refusals([e.student for e in group], group[0].machine, day)
+        for student_id, reasons in refused.items():
+            found += [Violation(timeguard.SAFETY, student_id, r, day=day) for r in reasons]
     return found
 
 
@@ -233,6 +250,7 @@ def save_team_entry(
     task: str,
     by,
     override_reason: str = "",
+    machine=None,
 ) -> list[WorkLog]:
     """One log per pupil for the same slot on the same order: all saved, or none."""
     _open_order(order, by)
@@ -242,7 +260,9 @@ def save_team_entry(
     if finish <= begin:
         raise ValidationError(_("The end must be after the start."))
     refuse_future_work(finish)
-    entries = [Entry(s, begin, finish, order.title) for s in students]
+    if machine is not None and machine.workshop_id != order.workshop_id:
+        raise ValidationError(_("This machine is not in the order's workshop."))
+    entries = [Entry(s, begin, finish, order.title, machine=machine) for s in students]
     _refuse_before_birth(entries)
     with transaction.atomic():
         _lock([s.pk for s in students])
@@ -250,7 +270,13 @@ def save_team_entry(
         logs = {}
         for student in students:
             log = WorkLog(
-                order=order, student=student, start=begin, end=finish, task=task, logged_by=by
+                order=order,
+                student=student,
+                start=begin,
+                end=finish,
+                task=task,
+                machine=machine,
+                logged_by=by,
             )
             log.save()
             logs[student.pk] = log
@@ -274,6 +300,7 @@ def save_work_log(log: WorkLog, *, by, override_reason: str = "") -> WorkLog:
             log.start,
             log.end,
             log.order.title,
+            machine=log.machine,
             exclude_logs=[log.pk] if log.pk else [],
         )
         overridden = _settle(_frozen(log) + find_violations([entry]), by, override_reason)

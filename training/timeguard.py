@@ -26,6 +26,7 @@ BREAK = "break"
 NIGHT = "night"
 REST = "rest"
 BALANCE = "balance"  # raised by training.balance, listed here so refusals share one type
+SAFETY = "safety"  # raised by safety.rules (R13): the law gives no override
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Violation:
 
     @property
     def overridable(self) -> bool:
-        return self.rule != OVERLAP
+        return self.rule not in (OVERLAP, SAFETY)
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

@@ -79,7 +79,8 @@ def _refusal_errors(form, exc: recording.Refused | ValidationError, user) -> Non
 @role_required(TRAINER, DIRECTOR)
 def team_entry(request: HttpRequest) -> HttpResponse:
     form = TeamEntryForm(request.POST or None, user=request.user)
-    if request.method == "POST" and form.is_valid():
+    checking = "check" in request.POST  # "Check the machine": warnings only, nothing saved
+    if request.method == "POST" and form.is_valid() and not checking:
         data = form.cleaned_data
         try:
             logs = recording.save_team_entry(
@@ -91,6 +92,7 @@ def team_entry(request: HttpRequest) -> HttpResponse:
                 task=data["task"],
                 by=request.user,
                 override_reason=data.get("override_reason", ""),
+                machine=data.get("machine"),
             )
         except (recording.Refused, ValidationError) as exc:
             _refusal_errors(form, exc, request.user)
@@ -164,6 +166,7 @@ def worklog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         target.start = recording.aware(data["date"], data["start_time"])
         target.end = recording.aware(data["date"], data["end_time"])
         target.task = data["task"]
+        target.machine = data.get("machine")
         try:
             recording.save_work_log(
                 target, by=request.user, override_reason=data.get("override_reason", "")

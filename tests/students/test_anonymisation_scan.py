@@ -18,9 +18,11 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.base import ContentFile
 from django.db import models
 from django.urls import reverse
 
+from safety.models import Machine, MedicalOpinion, SafetyTraining, Supervision
 from students import anonymisation
 from students.models import FollowUpNote, Guardian
 from tests.students.conftest import make_student
@@ -100,6 +102,29 @@ def former(woodwork, woodwork_trainer, director, teacher, client_for):
         reason="Livraison urgente, accord de Maryvonne Kerbrat",
         work_log=work,
         granted_by=director,
+    )
+    # Regulated work (R13): a scanned opinion that names her, a training, a supervisor.
+    saw = Machine.objects.create(
+        workshop=woodwork, inventory_number="MEN-1", name="Scie", kind="machines"
+    )
+    MedicalOpinion.objects.create(
+        student=pupil,
+        date=dt.date(2019, 9, 10),
+        doctor="Dr Morel",
+        outcome="fit",
+        scan=ContentFile(b"%PDF-1.4 Avis : Gwendoline Quimperle 17/02/2003", name="avis.pdf"),
+        recorded_by=director,
+    )
+    SafetyTraining.objects.create(
+        student=pupil,
+        machine=saw,
+        date=dt.date(2019, 9, 12),
+        given_by=woodwork_trainer,
+        signed=True,
+        content="Consignes lues avec Gwendoline Quimperlé",
+    )
+    Supervision.objects.create(
+        student=pupil, supervisor=woodwork_trainer, start=dt.date(2019, 9, 12)
     )
     for obj in (pupil, guardian):  # changed in the admin
         LogEntry.objects.create(

@@ -19,6 +19,7 @@ from django.utils import timezone
 from billing.invoicing import issue_credit_note, issue_invoice, record_payment
 from budget.models import BudgetLine, BudgetYear
 from orders.models import Attachment, Customer, Order, OrderLine
+from safety.models import Declaration, Machine, MedicalOpinion
 from students.models import FollowUpNote, Student
 from training.models import Attendance, TheorySession, WorkLog
 
@@ -44,6 +45,10 @@ RULES: list[tuple[str, str, str]] = [
     (r"^workshop_edit$", "pk", "workshop"),
     (r"^budget:line_(add|edit)$", "year", "budget_year"),
     (r"^budget:line_edit$", "pk", "budget_line"),
+    (r"^safety:machine_edit$", "pk", "machine"),
+    (r"^safety:declaration", "pk", "declaration"),
+    (r"^safety:opinion_scan$", "pk", "opinion"),
+    (r"^safety:", "pk", "student"),
 ]
 
 
@@ -213,6 +218,38 @@ class Scenario:
             Attendance.objects.create(session=session, student=student)
             sessions.append(session)
         return tuple(sessions)
+
+    def _build_machine(self):
+        return tuple(
+            Machine.objects.create(
+                workshop=w, inventory_number=f"M-{w.pk}", name="Scie", kind="machines"
+            )
+            for w in (self.woodwork, self.machining)
+        )
+
+    def _build_declaration(self):
+        declaration = Declaration.objects.create(
+            sent_on=dt.date(2025, 1, 10),
+            method="letter",
+            trainings="CAP",
+            places="Lyon",
+            proof=ContentFile(b"%PDF-1.4 AR", name="ar.pdf"),
+            created_by=self.director,
+        )
+        return declaration, None
+
+    def _build_opinion(self):
+        return tuple(
+            MedicalOpinion.objects.create(
+                student=s,
+                date=dt.date(2026, 1, 5),
+                doctor="Dr Morel",
+                outcome="fit",
+                scan=ContentFile(b"%PDF-1.4 avis", name="avis.pdf"),
+                recorded_by=self.director,
+            )
+            for s in self.get("student")
+        )
 
 
 def pk_of(value) -> object:

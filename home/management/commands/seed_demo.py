@@ -16,6 +16,7 @@ from ecoles.models import User
 SEEDERS = [
     "ecoles.demo",
     "students.demo",
+    "safety.demo",
     "orders.demo",
     "billing.demo",
     "training.demo",
