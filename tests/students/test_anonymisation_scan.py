@@ -46,8 +46,9 @@ SECRETS = [
 
 
 @pytest.fixture
-def former(woodwork, woodwork_trainer, director, teacher, client_for):
+def former(woodwork, woodwork_trainer, director, teacher, client_for, settings, tmp_path):
     """Gwendoline, who left in 2020, with every kind of data about her."""
+    settings.MEDIA_ROOT = tmp_path / "media"  # her files only, not another test's
     pupil = make_student(
         woodwork,
         woodwork_trainer,
