@@ -19,6 +19,7 @@ from fractions import Fraction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from ecoles.calendar import Calendar
 from ecoles.models import Policy
 from orders.models import Order
 from students.models import Student
@@ -52,12 +53,6 @@ TASKS = {
     "Restauration": ["Mise en place", "Cuisson", "Dressage", "Service", "Plonge", "Pâtisserie"],
 }
 EXCUSES = ["Rendez-vous médical", "Convocation administrative", "Malade (certificat)"]
-HOLIDAYS = [((10, 19), (11, 1)), ((12, 20), (12, 31)), ((1, 1), (1, 3)), ((2, 14), (3, 1)),
-            ((4, 18), (5, 3)), ((7, 4), (8, 31))]  # fmt: skip
-
-
-def _holiday(day: dt.date) -> bool:
-    return any(a <= (day.month, day.day) <= b for a, b in HOLIDAYS)
 
 
 def _minutes(time: dt.time) -> int:
@@ -89,6 +84,7 @@ def seed(ctx) -> None:
     year_start = policy.school_year_start(today)
     first = year_start.replace(year=year_start.year - (ctx.scale - 1))
     last = today + PLANNED_AHEAD  # sessions planned two weeks ahead
+    school_days = Calendar.load(first, last, policy)  # the school's calendar (R8)
     factor = policy.target_share / (1 - policy.target_share)
     allowance = Fraction(policy.balance_allowance_hours)
 
@@ -134,7 +130,7 @@ def seed(ctx) -> None:
         week_sessions: list[tuple[TheorySession, list]] = []
         for offset in range(5):
             current = day + dt.timedelta(days=offset)
-            if current < first or current > last or _holiday(current):
+            if current < first or current > last or not school_days.is_open(current):
                 continue
             school_year = policy.school_year_start(current)
             present = [p for p in pupils if ranges[p.pk][0] <= current <= ranges[p.pk][1]]
@@ -264,7 +260,7 @@ def _on_the_bench(orders: list, day: dt.date) -> list:
 def _one_override(ctx, day: dt.date, candidates: list, first: dt.date, director) -> None:
     """An extra evening before a delivery, refused by the rules, let through by the
     director: the refusal is computed by the same checks as the pages."""
-    if day < first or _holiday(day):
+    if day < first:
         return
     afternoon = (
         WorkLog.objects.filter(student__in=candidates, start=_at(day, T(13, 30)))

@@ -26,6 +26,7 @@ BREAK = "break"
 NIGHT = "night"
 REST = "rest"
 BALANCE = "balance"  # raised by training.balance, listed here so refusals share one type
+CLOSED_DAY = "closed_day"  # raised by training.recording from ecoles.calendar (R8)
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,7 @@ class Violation:
 
     @property
     def overridable(self) -> bool:
-        return self.rule != OVERLAP
+        return self.rule not in (OVERLAP, CLOSED_DAY)
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:
