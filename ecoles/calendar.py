@@ -174,3 +174,78 @@ def closed_day_message(day: dt.date, reason: str) -> str:
         "day": f"{day:%d/%m/%Y}",
         "reason": reason,
     }
+
+
+class CalendarFileError(ValueError):
+    """The file is not an iCalendar file the school can read."""
+
+
+@dataclass(frozen=True)
+class Period:
+    name: str
+    first_day: dt.date
+    last_day: dt.date
+
+
+def _ics_date(value: str) -> dt.date:
+    digits = value.strip()[:8]
+    try:
+        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
+    except ValueError as exc:
+        raise CalendarFileError(
+            _("A date of the file cannot be read: %(value)s") % {"value": value}
+        ) from exc
+
+
+def _unescape(text: str) -> str:
+    return text.replace("\\n", " ").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
+
+
+def parse_ics(text: str) -> list[Period]:
+    """The holiday periods of an iCalendar file, as the ministry publishes its calendar
+    (one file per zone): each event with a start and an end; an all-day DTEND is the day
+    lessons resume (exclusive, RFC 5545), so the last day is the day before. One-day
+    landmarks without an end ("Rentrée scolaire des élèves") are left out; " - Zone A"
+    is dropped from the names."""
+    lines: list[str] = []
+    for raw in text.splitlines():
+        if raw[:1] in (" ", "\t") and lines:
+            lines[-1] += raw[1:]
+        else:
+            lines.append(raw.rstrip("\r"))
+    if not any(line.strip().upper() == "BEGIN:VCALENDAR" for line in lines):
+        raise CalendarFileError(_("This is not an iCalendar (.ics) file."))
+    periods, event = [], None
+    for line in lines:
+        key, _sep, value = line.partition(":")
+        name = key.split(";")[0].strip().upper()
+        if name == "BEGIN" and value.strip().upper() == "VEVENT":
+            event = {}
+        elif name == "END" and value.strip().upper() == "VEVENT" and event is not None:
+            if "DTSTART" in event and "DTEND" in event and event.get("SUMMARY"):
+                first = _ics_date(event["DTSTART"])
+                last = _ics_date(event["DTEND"])
+                if "T" not in event["DTEND"]:
+                    last -= ONE_DAY
+                if last >= first:
+                    title = _unescape(event["SUMMARY"]).strip()
+                    title = title.split(" - Zone")[0].strip()
+                    periods.append(Period(title[:100], first, last))
+            event = None
+        elif event is not None and name in ("DTSTART", "DTEND", "SUMMARY"):
+            event[name] = value
+    return sorted(set(periods), key=lambda p: (p.first_day, p.name))
+
+
+def import_holidays(periods: list[Period]) -> tuple[list[Closure], int]:
+    """Save the periods as school holidays, leaving out those already entered (same name
+    and first day): (created, how many were already there)."""
+    known = set(Closure.objects.values_list("name", "first_day"))
+    new = [
+        Closure(kind=Closure.Kind.HOLIDAY, name=p.name, first_day=p.first_day, last_day=p.last_day)
+        for p in periods
+        if (p.name, p.first_day) not in known
+    ]
+    for closure in new:
+        closure.full_clean()
+    return Closure.objects.bulk_create(new), len(periods) - len(new)

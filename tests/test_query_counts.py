@@ -28,6 +28,26 @@ SKIP = re.compile(
 # page showing follow-up notes also records who read them (ReadLog: a select of the
 # readers, one insert for all the notes, and on SQLite the transaction's BEGIN).
 BOUNDS = {
+    # The school calendar (ecoles): policy, closures, opened days.
+    ("director", "calendar"): 7,
+    ("director", "calendar?annee"): 7,
+    ("director", "calendar_month?annee"): 6,
+    ("office", "calendar"): 7,
+    ("office", "calendar?annee"): 7,
+    ("office", "calendar_month?annee"): 6,
+    ("trainer", "calendar"): 7,
+    ("trainer", "calendar?annee"): 7,
+    ("trainer", "calendar_month?annee"): 6,
+    ("teacher", "calendar"): 7,
+    ("teacher", "calendar?annee"): 7,
+    ("teacher", "calendar_month?annee"): 6,
+    ("director", "calendar_import"): 3,
+    ("director", "closure_add"): 3,
+    ("director", "closure_edit"): 4,
+    ("director", "closure_delete"): 4,
+    ("director", "opened_day_add"): 3,
+    ("director", "opened_day_edit"): 4,
+    ("director", "opened_day_delete"): 4,
     ("director", "budget:overview"): 11,
     ("director", "budget:overview?year"): 11,
     ("director", "budget:line_add"): 4,

@@ -23,8 +23,8 @@ from ecoles.calendar import Calendar
 from ecoles.models import Policy
 from orders.models import Order
 from students.models import Student
-from training import recording
-from training.models import Attendance, TheorySession, WorkLog
+from training import recording, timetable
+from training.models import Attendance, SessionPattern, TheorySession, WorkLog, WorkshopSlot
 
 BATCH = 5000
 PLANNED_AHEAD = dt.timedelta(days=14)  # a session is in the timetable two weeks before
@@ -119,6 +119,8 @@ def seed(ctx) -> None:
     catch_up_from = today - dt.timedelta(days=28)
     extra_day = today - dt.timedelta(days=today.weekday() + 5)  # last week's Wednesday
 
+    patterns = _Patterns(policy, first, last, director)
+    _workshop_weeks(ctx)
     on_bench: dict[tuple, list] = {}
     gaps: dict[int, Fraction] = defaultdict(Fraction)
     counted_year: dict[int, dt.date] = {}
@@ -147,15 +149,32 @@ def seed(ctx) -> None:
                 for index, (key, members) in enumerate(sorted(groups.items())):
                     pieces = _halves(start, end, len(titles))
                     for part, (piece_start, piece_end) in enumerate(pieces):
+                        # The timetable's weekly line for this group and hour (R8).
+                        title = titles[(index + part) % len(titles)]
+                        teacher = teachers[(index + part) % len(teachers)]
+                        pattern = patterns.get(
+                            school_year,
+                            weekday,
+                            piece_start,
+                            piece_end,
+                            audience,
+                            key,
+                            subject,
+                            title,
+                            teacher,
+                        )
                         session = TheorySession(
                             subject=subject,
-                            title=titles[(current.toordinal() // 7 + index + part) % len(titles)],
-                            teacher=teachers[(index + part) % len(teachers)],
+                            title=pattern.title,
+                            teacher=pattern.teacher,
                             start=_at(current, piece_start),
                             end=_at(current, piece_end),
                             audience=audience,
-                            cohort=key if audience == "cohort" else None,
-                            workshop_id=key if audience == "workshop" else None,
+                            cohort=pattern.cohort,
+                            workshop_id=pattern.workshop_id,
+                            pattern=pattern,
+                            pattern_day=current,
+                            follows_pattern=True,
                         )
                         week_sessions.append((session, members))
             if current > today:
@@ -236,7 +255,59 @@ def seed(ctx) -> None:
     total_logs += len(logs)
 
     _one_override(ctx, extra_day, [p for p in enrolled if p is not catch_up], first, director)
-    ctx.progress(f"training: {total_logs} work logs, {total_calls} roll-call lines")
+    # The rest of the school year, planned from the timetable's weekly lines.
+    planned = 0
+    for pattern in patterns.made.values():
+        if pattern.last_day > last:
+            made = timetable.make_sessions(pattern, by=director, since=last + dt.timedelta(days=1))
+            planned += len(made.created)
+    ctx.progress(
+        f"training: {total_logs} work logs, {total_calls} roll-call lines, "
+        f"{len(patterns.made)} weekly sessions ({planned} sessions planned ahead)"
+    )
+
+
+class _Patterns:
+    """The weekly lines of the demo's timetable, one per school year, group and hour,
+    made the first time a week needs them (the sessions then follow them)."""
+
+    def __init__(self, policy, first: dt.date, last: dt.date, director):
+        self.policy, self.first, self.last, self.director = policy, first, last, director
+        self.made: dict[tuple, SessionPattern] = {}
+
+    def get(self, year, weekday, start, end, audience, key, subject, title, teacher):
+        index = (year, weekday, start, audience, key)
+        if index not in self.made:
+            pattern = SessionPattern(
+                subject=subject,
+                title=title,
+                teacher=teacher,
+                audience=audience,
+                cohort=key if audience == "cohort" else None,
+                workshop_id=key if audience == "workshop" else None,
+                weekday=weekday,
+                start_time=start,
+                end_time=end,
+                first_day=max(year, self.first),
+                last_day=self.policy.school_year_end(year),
+            )
+            pattern._history_user = self.director
+            pattern.save()
+            self.made[index] = pattern
+        return self.made[index]
+
+
+def _workshop_weeks(ctx) -> None:
+    """Each workshop's usual production half-days: those of PRODUCTION."""
+    halves = {(weekday, "am" if start < T(12) else "pm") for weekday, start, _end in PRODUCTION}
+    WorkshopSlot.objects.bulk_create(
+        [
+            WorkshopSlot(workshop=workshop, weekday=weekday, half_day=half)
+            for workshop in ctx.workshops.values()
+            for weekday, half in sorted(halves)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _save_logs(logs: list[WorkLog]) -> None:

@@ -389,6 +389,8 @@ def record_attendance(
         raise PermissionDenied(_("Only the session's teacher takes its roll call."))
     ClosedPeriod.refuse_if_closed(local_day(session.start))
     refuse_closed_days(local_day(session.start))
+    if session.cancelled_at is not None:
+        raise ValidationError(_("This session is cancelled."))
     if any(c.status != Attendance.Status.PENDING for c in calls):
         session.refuse_roll_call_before_start()
     changed = [

@@ -93,9 +93,7 @@ def test_a_single_log_moved_onto_a_closed_day_is_refused(
     assert log.day == TODAY
 
 
-def test_a_session_is_not_planned_on_a_sunday_unless_it_is_opened(
-    teacher, director, young, policy
-):
+def test_a_session_is_not_planned_on_a_sunday_unless_it_is_opened(teacher, director, young, policy):
     with pytest.raises(recording.Refused) as refused:
         plan(teacher, NEXT_SUNDAY, [young])
     assert refused.value.violations[0].rule == timeguard.CLOSED_DAY
