@@ -28,6 +28,27 @@ SKIP = re.compile(
 # page showing follow-up notes also records who read them (ReadLog: a select of the
 # readers, one insert for all the notes, and on SQLite the transaction's BEGIN).
 BOUNDS = {
+    # The timetable (training): a week, the weekly sessions, moving and cancelling.
+    ("director", "training:timetable"): 13,
+    ("director", "training:timetable?voir"): 12,
+    ("office", "training:timetable"): 13,
+    ("teacher", "training:timetable"): 11,
+    ("trainer", "training:timetable"): 14,
+    ("trainer", "training:timetable?voir"): 13,
+    ("director", "training:patterns"): 4,
+    ("office", "training:patterns"): 4,
+    ("teacher", "training:patterns"): 4,
+    ("director", "training:pattern_add"): 8,
+    ("teacher", "training:pattern_add"): 8,
+    ("director", "training:pattern_edit"): 10,
+    ("teacher", "training:pattern_edit"): 10,
+    ("director", "training:session_move"): 5,
+    ("teacher", "training:session_move"): 5,
+    ("director", "training:session_cancel"): 4,
+    ("office", "training:session_cancel"): 4,
+    ("teacher", "training:session_cancel"): 4,
+    ("director", "training:workshop_week"): 5,
+    ("trainer", "training:workshop_week"): 5,
     # The school calendar (ecoles): policy, closures, opened days.
     ("director", "calendar"): 7,
     ("director", "calendar?annee"): 7,

@@ -117,6 +117,7 @@ def week(request: HttpRequest) -> HttpResponse:
         "this_week": "?" + urlencode({"voir": here}),
         "today": timezone.localdate(),
         "can_plan": request.user.has_role(DIRECTOR, OFFICE, TEACHER),
+        "can_open": request.user.has_role(DIRECTOR, OFFICE, TEACHER),
         "edit_workshop": edit_workshop,
     }
     return render(request, "training/timetable_week.html", context)
