@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from ecoles import roles
-from ecoles.models import Policy, School, User, Workshop
+from ecoles import calendar, roles
+from ecoles.models import Closure, OpenedDay, Policy, School, User, Workshop
 
 DEMO_PASSWORD = "demo"  # noqa: S105 - the documented demo logins
 
@@ -118,3 +118,94 @@ def seed(ctx: DemoContext) -> None:
         workshop, _ = Workshop.objects.get_or_create(name=name, defaults={"trade": trade})
         workshop.trainers.add(ctx.users[trainer])
         ctx.workshops[name] = workshop
+    seed_calendar(ctx)
+
+
+D = dt.date
+# The official zone A dates (Lyon), from the first day without lessons to the day before
+# lessons resume, and the Ascension bridge the ministry gives.
+ZONE_A = {
+    2025: [
+        ("Vacances de la Toussaint", D(2025, 10, 18), D(2025, 11, 2)),
+        ("Vacances de Noël", D(2025, 12, 20), D(2026, 1, 4)),
+        ("Vacances d'hiver", D(2026, 2, 7), D(2026, 2, 22)),
+        ("Vacances de printemps", D(2026, 4, 4), D(2026, 4, 19)),
+        ("Pont de l'Ascension", D(2026, 5, 15), D(2026, 5, 17)),
+    ],
+    2026: [
+        ("Vacances de la Toussaint", D(2026, 10, 17), D(2026, 11, 1)),
+        ("Vacances de Noël", D(2026, 12, 19), D(2027, 1, 3)),
+        ("Vacances d'hiver", D(2027, 2, 13), D(2027, 2, 28)),
+        ("Vacances de printemps", D(2027, 4, 10), D(2027, 4, 25)),
+        ("Pont de l'Ascension", D(2027, 5, 7), D(2027, 5, 9)),
+    ],
+}
+
+
+def _saturday_from(day: dt.date) -> dt.date:
+    return day + dt.timedelta(days=(5 - day.weekday()) % 7)
+
+
+def zone_a_holidays(year: int) -> list[tuple[str, dt.date, dt.date]]:
+    """The zone A holidays of the school year starting in `year`: the published dates for
+    2025-2026 and 2026-2027; for other years a plausible rule (two weeks from the third
+    Saturday of October, of December, the second of February, the first of April, the
+    Friday after Ascension), as the ministry's calendars look."""
+    if year in ZONE_A:
+        return ZONE_A[year]
+    two_weeks = dt.timedelta(days=15)
+    ascension = calendar.easter(year + 1) + dt.timedelta(days=39)
+    periods = []
+    for name, first in [
+        ("Vacances de la Toussaint", D(year, 10, 15)),
+        ("Vacances de Noël", D(year, 12, 17)),
+        ("Vacances d'hiver", D(year + 1, 2, 6)),
+        ("Vacances de printemps", D(year + 1, 4, 4)),
+    ]:
+        start = _saturday_from(first)
+        periods.append((name, start, start + two_weeks))
+    periods.append(
+        ("Pont de l'Ascension", ascension + dt.timedelta(days=1), ascension + dt.timedelta(days=3))
+    )
+    return periods
+
+
+def seed_calendar(ctx: DemoContext) -> None:
+    """The demo's school years (ctx.scale of them, and the next when it starts within a
+    month): zone A holidays, the summer, a staff training day; two days the director
+    opened (a Saturday market before Christmas, the spring open day)."""
+    policy = Policy.load()
+    current = policy.school_year_start(ctx.today)
+    years = range(current.year - ctx.scale + 1, current.year + 1)
+    if policy.school_year_start(ctx.today + dt.timedelta(days=31)) != current:
+        years = range(years.start, current.year + 2)
+    rows = []
+    for year in years:
+        start = policy.school_year_start(D(year, 12, 31))
+        following = start.replace(year=start.year + 1)
+        periods = list(zone_a_holidays(year))
+        winter = next(first for name, first, _ in periods if name == "Vacances d'hiver")
+        periods.append(("Formation de l'équipe pédagogique", winter - dt.timedelta(days=8),
+                        winter - dt.timedelta(days=8)))  # fmt: skip
+        summer = _saturday_from(D(year + 1, 7, 1))
+        periods.append(("Vacances d'été", summer, following - dt.timedelta(days=1)))
+        for name, first, last in periods:
+            kind = Closure.Kind.HOLIDAY if name.startswith("Vacances") else Closure.Kind.CLOSING
+            rows.append(Closure(kind=kind, name=name, first_day=first, last_day=last))
+    known = set(Closure.objects.values_list("name", "first_day"))
+    Closure.objects.bulk_create([r for r in rows if (r.name, r.first_day) not in known])
+    director = ctx.users["director"]
+    for year in years:
+        christmas = next(
+            first for name, first, _ in zone_a_holidays(year) if name == "Vacances de Noël"
+        )
+        for day, reason in [
+            (
+                christmas - dt.timedelta(days=7),
+                "Marché de Noël de l'école : vente des réalisations",
+            ),
+            (_saturday_from(D(year + 1, 3, 14)), "Portes ouvertes : visite des ateliers"),
+        ]:
+            OpenedDay.objects.get_or_create(
+                day=day, defaults={"reason": reason, "opened_by": director}
+            )

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
-from ecoles.models import Policy, School, User, Workshop
+from ecoles import calendar
+from ecoles.models import Closure, OpenedDay, Policy, School, User, Workshop
 from ecoles.roles import TRAINER
 
 
@@ -54,3 +55,54 @@ class WorkshopForm(forms.ModelForm):
         self.fields["trainers"].queryset = User.objects.filter(
             groups__name=TRAINER, is_active=True
         ).distinct()
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class ClosureForm(forms.ModelForm):
+    class Meta:
+        model = Closure
+        fields = ["kind", "name", "first_day", "last_day"]
+        widgets = {"first_day": DateInput(), "last_day": DateInput()}
+
+
+class OpenedDayForm(forms.ModelForm):
+    class Meta:
+        model = OpenedDay
+        fields = ["day", "reason"]
+        widgets = {"day": DateInput()}
+        help_texts = {
+            "reason": _("An open day, a Saturday market, a customer's urgent delivery..."),
+        }
+
+    def clean_day(self):
+        day = self.cleaned_data["day"]
+        if day and not calendar.Calendar.load(day, day).calendar_reason(day):
+            raise forms.ValidationError(_("This day is already a school day."))
+        return day
+
+
+class CalendarImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Calendar file (.ics)"),
+        help_text=_("The official school calendar of your zone, as the ministry publishes it."),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 1_000_000:
+            raise forms.ValidationError(_("The file is larger than 1 MB."))
+        try:
+            periods = calendar.parse_ics(upload.read().decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise forms.ValidationError(_("The file is not text (UTF-8).")) from exc
+        except calendar.CalendarFileError as exc:
+            raise forms.ValidationError(str(exc)) from exc
+        if not periods:
+            raise forms.ValidationError(_("The file holds no holiday period."))
+        return periods

@@ -288,6 +288,12 @@ class Policy(SingletonModel):
     production_share_max = models.DecimalField(
         _("production share target, high (%)"), max_digits=5, decimal_places=2, default=35
     )
+    # R8: the calendar. Most Écoles de Production work Monday to Friday.
+    saturday_is_school_day = models.BooleanField(
+        _("Saturday is a school day"),
+        default=False,
+        help_text=_("Otherwise a Saturday is closed unless the director opens it."),
+    )
     # R6: personal data of former pupils.
     retention_years = models.PositiveSmallIntegerField(
         _("keep former pupils' personal data (years)"),
@@ -331,6 +337,11 @@ class Policy(SingletonModel):
         start = dt.date(day.year, self.school_year_start_month, self.school_year_start_day)
         return start if start <= day else start.replace(year=day.year - 1)
 
+    def school_year_end(self, day: dt.date) -> dt.date:
+        """Last day of the school year that contains `day`."""
+        start = self.school_year_start(day)
+        return start.replace(year=start.year + 1) - dt.timedelta(days=1)
+
 
 class WorkshopQuerySet(models.QuerySet):
     def active(self) -> WorkshopQuerySet:
@@ -372,3 +383,84 @@ class Workshop(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ClosureQuerySet(models.QuerySet):
+    def overlapping(self, start: dt.date, end: dt.date) -> ClosureQuerySet:
+        return self.filter(first_day__lte=end, last_day__gte=start)
+
+
+class Closure(models.Model):
+    """Days the school is closed besides Sundays and public holidays (SPEC.md R8): the
+    school holidays of its zone (their dates change every year and by zone, so each
+    school enters them) and its own closing days (a bridge, a staff training day)."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("School holidays")
+        CLOSING = "closing", _("Closing day")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.HOLIDAY)
+    name = models.CharField(_("name"), max_length=100)
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    history = HistoricalRecords()
+
+    objects = ClosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("closure")
+        verbose_name_plural = _("closures")
+        ordering = ["first_day"]
+        # The calendar reads the closures that overlap a range of days.
+        indexes = [models.Index(fields=["first_day", "last_day"], name="closure_days")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(last_day__gte=models.F("first_day")),
+                name="closure_last_after_first",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=["holiday", "closing"]), name="closure_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.first_day:%d/%m/%Y} – {self.last_day:%d/%m/%Y})"
+
+    def clean(self) -> None:
+        if self.first_day and self.last_day:
+            if self.last_day < self.first_day:
+                raise ValidationError({"last_day": _("The last day must not be before the first.")})
+            if (self.last_day - self.first_day).days > 100:
+                raise ValidationError(
+                    {"last_day": _("A closure lasts at most 100 days: check the dates.")}
+                )
+
+
+class OpenedDay(models.Model):
+    """A day the director opens although the calendar closes it (an open day, a Saturday
+    market, a customer's urgent delivery): work, sessions and roll calls are then allowed
+    on it (SPEC.md R8); the reason is kept and shown."""
+
+    day = models.DateField(_("day"), unique=True)
+    reason = models.CharField(_("reason"), max_length=200)
+    opened_by = models.ForeignKey(
+        User, verbose_name=_("opened by"), on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("opened day")
+        verbose_name_plural = _("opened days")
+        ordering = ["day"]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="openedday_reason_given"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day:%d/%m/%Y} · {self.reason}"
+
+    def clean(self) -> None:
+        if not (self.reason or "").strip():
+            raise ValidationError({"reason": _("Say why the school opens that day.")})
+        self.reason = self.reason.strip()

@@ -23,6 +23,7 @@ NAV = [
     Entry(_("Pupils"), "students:list", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("Team entry"), "training:team_entry", frozenset({TRAINER, DIRECTOR})),
     Entry(_("Theory"), "training:sessions", frozenset({TEACHER, DIRECTOR, OFFICE})),
+    Entry(_("Timetable"), "training:timetable", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("Balances"), "training:balances", frozenset({DIRECTOR, OFFICE, TRAINER})),
     Entry(_("Safety"), "safety:index", frozenset({DIRECTOR, OFFICE, TRAINER})),
     Entry(_("Orders"), "orders:list", frozenset({DIRECTOR, OFFICE, TRAINER, ACCOUNTANT})),
@@ -30,6 +31,7 @@ NAV = [
     Entry(_("Invoices"), "billing:invoices", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Budget"), "budget:overview", frozenset({DIRECTOR, ACCOUNTANT})),
     Entry(_("Indicators"), "students:indicators", frozenset({DIRECTOR, OFFICE})),
+    Entry(_("Calendar"), "calendar", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("School"), "school", frozenset({DIRECTOR})),
 ]
 

@@ -121,7 +121,7 @@ def trainer(user, today: dt.date) -> dict:
 
 
 def teacher(user, today: dt.date) -> dict:
-    sessions = TheorySession.objects.filter(teacher=user)
+    sessions = TheorySession.objects.filter(teacher=user).planned()
     todays = (
         sessions.between(today, today)
         .annotate(pending=Count("attendances", filter=Q(attendances__status="pending")))

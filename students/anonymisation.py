@@ -131,6 +131,8 @@ def _rewrite_free_text(ids: list[int]) -> None:
     for rel in Student._meta.related_objects:
         if rel.related_model in (Guardian, FollowUpNote) or not rel.field.concrete:
             continue
+        if rel.many_to_many:  # a row shared by several pupils (a weekly session's group)
+            continue
         targets.append((rel.related_model, rel.field.attname))
         history = getattr(rel.related_model, "history", None)
         if history is not None:

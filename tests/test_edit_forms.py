@@ -21,11 +21,11 @@ from django.forms.models import model_to_dict
 from django.urls import reverse
 
 from budget.models import BudgetLine, BudgetYear
-from ecoles.models import Policy, School
+from ecoles.models import Closure, OpenedDay, Policy, School
 from orders.models import Contact, Customer, Order, OrderLine
 from students.models import FollowUpNote, Guardian, Student
 from tests.urlwalk import walk
-from training.models import Attendance, TheorySession, WorkLog
+from training.models import Attendance, SessionPattern, TheorySession, WorkLog
 
 PARIS = ZoneInfo("Europe/Paris")
 
@@ -316,7 +316,42 @@ def page_roll_call(p):
 
 
 # route name -> builders of its page (a route may need several object states)
+def page_closure(p):
+    closure = Closure.objects.create(
+        kind="closing", name="Pont", first_day=dt.date(2026, 11, 20), last_day=dt.date(2026, 11, 22)
+    )
+    return p["director"], reverse("closure_edit", args=[closure.pk]), {None: closure}, {}
+
+
+def page_opened_day(p):
+    opened = OpenedDay.objects.create(
+        day=dt.date(2026, 11, 21), reason="Portes ouvertes", opened_by=p["director"]
+    )
+    return p["director"], reverse("opened_day_edit", args=[opened.pk]), {None: opened}, {}
+
+
+def page_pattern(p):
+    pupil = _pupil(p["woodwork"], p["woodwork_trainer"])
+    pattern = SessionPattern.objects.create(
+        subject="general",
+        title="Français",
+        teacher=p["teacher"],
+        audience="picked",
+        weekday=2,
+        start_time=dt.time(8, 30),
+        end_time=dt.time(10),
+        first_day=dt.date(2026, 9, 1),
+        last_day=dt.date(2027, 7, 3),
+    )
+    pattern.students.set([pupil])
+    url = reverse("training:pattern_edit", args=[pattern.pk])
+    return p["teacher"], url, {None: pattern}, {}
+
+
 EDIT_PAGES = {
+    "closure_edit": [page_closure],
+    "opened_day_edit": [page_opened_day],
+    "training:pattern_edit": [page_pattern],
     "school": [page_school],
     "policy": [page_policy],
     "workshop_edit": [page_workshop],

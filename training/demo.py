@@ -19,13 +19,14 @@ from fractions import Fraction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
+from ecoles.calendar import Calendar
 from ecoles.models import Policy
 from orders.models import Order
 from safety import rules as safety_rules
 from safety.models import Machine
 from students.models import Student
-from training import recording
-from training.models import Attendance, TheorySession, WorkLog
+from training import recording, timetable
+from training.models import Attendance, SessionPattern, TheorySession, WorkLog, WorkshopSlot
 
 BATCH = 5000
 PLANNED_AHEAD = dt.timedelta(days=14)  # a session is in the timetable two weeks before
@@ -54,12 +55,6 @@ TASKS = {
     "Restauration": ["Mise en place", "Cuisson", "Dressage", "Service", "Plonge", "Pâtisserie"],
 }
 EXCUSES = ["Rendez-vous médical", "Convocation administrative", "Malade (certificat)"]
-HOLIDAYS = [((10, 19), (11, 1)), ((12, 20), (12, 31)), ((1, 1), (1, 3)), ((2, 14), (3, 1)),
-            ((4, 18), (5, 3)), ((7, 4), (8, 31))]  # fmt: skip
-
-
-def _holiday(day: dt.date) -> bool:
-    return any(a <= (day.month, day.day) <= b for a, b in HOLIDAYS)
 
 
 def _minutes(time: dt.time) -> int:
@@ -91,6 +86,7 @@ def seed(ctx) -> None:
     year_start = policy.school_year_start(today)
     first = year_start.replace(year=year_start.year - (ctx.scale - 1))
     last = today + PLANNED_AHEAD  # sessions planned two weeks ahead
+    school_days = Calendar.load(first, last, policy)  # the school's calendar (R8)
     factor = policy.target_share / (1 - policy.target_share)
     allowance = Fraction(policy.balance_allowance_hours)
 
@@ -125,6 +121,8 @@ def seed(ctx) -> None:
     catch_up_from = today - dt.timedelta(days=28)
     extra_day = today - dt.timedelta(days=today.weekday() + 5)  # last week's Wednesday
 
+    patterns = _Patterns(policy, first, last, director)
+    _workshop_weeks(ctx)
     on_bench: dict[tuple, list] = {}
     gaps: dict[int, Fraction] = defaultdict(Fraction)
     counted_year: dict[int, dt.date] = {}
@@ -136,7 +134,7 @@ def seed(ctx) -> None:
         week_sessions: list[tuple[TheorySession, list]] = []
         for offset in range(5):
             current = day + dt.timedelta(days=offset)
-            if current < first or current > last or _holiday(current):
+            if current < first or current > last or not school_days.is_open(current):
                 continue
             school_year = policy.school_year_start(current)
             present = [p for p in pupils if ranges[p.pk][0] <= current <= ranges[p.pk][1]]
@@ -153,15 +151,32 @@ def seed(ctx) -> None:
                 for index, (key, members) in enumerate(sorted(groups.items())):
                     pieces = _halves(start, end, len(titles))
                     for part, (piece_start, piece_end) in enumerate(pieces):
+                        # The timetable's weekly line for this group and hour (R8).
+                        title = titles[(index + part) % len(titles)]
+                        teacher = teachers[(index + part) % len(teachers)]
+                        pattern = patterns.get(
+                            school_year,
+                            weekday,
+                            piece_start,
+                            piece_end,
+                            audience,
+                            key,
+                            subject,
+                            title,
+                            teacher,
+                        )
                         session = TheorySession(
                             subject=subject,
-                            title=titles[(current.toordinal() // 7 + index + part) % len(titles)],
-                            teacher=teachers[(index + part) % len(teachers)],
+                            title=pattern.title,
+                            teacher=pattern.teacher,
                             start=_at(current, piece_start),
                             end=_at(current, piece_end),
                             audience=audience,
-                            cohort=key if audience == "cohort" else None,
-                            workshop_id=key if audience == "workshop" else None,
+                            cohort=pattern.cohort,
+                            workshop_id=pattern.workshop_id,
+                            pattern=pattern,
+                            pattern_day=current,
+                            follows_pattern=True,
                         )
                         week_sessions.append((session, members))
             if current > today:
@@ -243,7 +258,59 @@ def seed(ctx) -> None:
 
     _one_override(ctx, extra_day, [p for p in enrolled if p is not catch_up], first, director)
     _name_machines(ctx, today)
-    ctx.progress(f"training: {total_logs} work logs, {total_calls} roll-call lines")
+    # The rest of the school year, planned from the timetable's weekly lines.
+    planned = 0
+    for pattern in patterns.made.values():
+        if pattern.last_day > last:
+            made = timetable.make_sessions(pattern, by=director, since=last + dt.timedelta(days=1))
+            planned += len(made.created)
+    ctx.progress(
+        f"training: {total_logs} work logs, {total_calls} roll-call lines, "
+        f"{len(patterns.made)} weekly sessions ({planned} sessions planned ahead)"
+    )
+
+
+class _Patterns:
+    """The weekly lines of the demo's timetable, one per school year, group and hour,
+    made the first time a week needs them (the sessions then follow them)."""
+
+    def __init__(self, policy, first: dt.date, last: dt.date, director):
+        self.policy, self.first, self.last, self.director = policy, first, last, director
+        self.made: dict[tuple, SessionPattern] = {}
+
+    def get(self, year, weekday, start, end, audience, key, subject, title, teacher):
+        index = (year, weekday, start, audience, key)
+        if index not in self.made:
+            pattern = SessionPattern(
+                subject=subject,
+                title=title,
+                teacher=teacher,
+                audience=audience,
+                cohort=key if audience == "cohort" else None,
+                workshop_id=key if audience == "workshop" else None,
+                weekday=weekday,
+                start_time=start,
+                end_time=end,
+                first_day=max(year, self.first),
+                last_day=self.policy.school_year_end(year),
+            )
+            pattern._history_user = self.director
+            pattern.save()
+            self.made[index] = pattern
+        return self.made[index]
+
+
+def _workshop_weeks(ctx) -> None:
+    """Each workshop's usual production half-days: those of PRODUCTION."""
+    halves = {(weekday, "am" if start < T(12) else "pm") for weekday, start, _end in PRODUCTION}
+    WorkshopSlot.objects.bulk_create(
+        [
+            WorkshopSlot(workshop=workshop, weekday=weekday, half_day=half)
+            for workshop in ctx.workshops.values()
+            for weekday, half in sorted(halves)
+        ],
+        ignore_conflicts=True,
+    )
 
 
 def _save_logs(logs: list[WorkLog]) -> None:
@@ -267,7 +334,7 @@ def _on_the_bench(orders: list, day: dt.date) -> list:
 def _one_override(ctx, day: dt.date, candidates: list, first: dt.date, director) -> None:
     """An extra evening before a delivery, refused by the rules, let through by the
     director: the refusal is computed by the same checks as the pages."""
-    if day < first or _holiday(day):
+    if day < first:
         return
     afternoon = (
         WorkLog.objects.filter(student__in=candidates, start=_at(day, T(13, 30)))

@@ -16,7 +16,16 @@ from orders.models import Order
 from safety import rules as safety_rules
 from safety.models import Machine
 from students.models import Student
-from training.models import Attendance, ClosedPeriod, TheorySession, WorkLog, refuse_future_work
+from training.models import (
+    Attendance,
+    ClosedPeriod,
+    SessionPattern,
+    TheorySession,
+    Weekday,
+    WorkLog,
+    WorkshopSlot,
+    refuse_future_work,
+)
 from training.recording import Call
 
 MORNING, AFTERNOON, CUSTOM = "morning", "afternoon", "custom"
@@ -442,3 +451,126 @@ class PeriodFilterForm(forms.Form):
             .present_during(year_start, today)
             .order_by("last_name", "first_name")
         )
+
+
+# --- the timetable ------------------------------------------------------------------------
+
+
+class PatternForm(forms.ModelForm):
+    """A weekly session of the timetable: what, who teaches, to whom, when."""
+
+    cohort = forms.TypedChoiceField(label=_("Cohort"), coerce=int, required=False, choices=())
+
+    class Meta:
+        model = SessionPattern
+        fields = [
+            "subject",
+            "title",
+            "teacher",
+            "weekday",
+            "start_time",
+            "end_time",
+            "first_day",
+            "last_day",
+            "audience",
+            "cohort",
+            "workshop",
+            "students",
+        ]
+        widgets = {
+            "start_time": TimeInput(),
+            "end_time": TimeInput(),
+            "first_day": DateInput(),
+            "last_day": DateInput(),
+            "audience": forms.RadioSelect,
+            "students": PupilCheckboxes,
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        teachers = User.objects.filter(groups__name=roles.TEACHER, is_active=True)
+        if user.has_role(roles.TEACHER) and not user.has_role(roles.DIRECTOR):
+            teachers = User.objects.filter(pk=user.pk)
+        self.fields["teacher"].queryset = teachers
+        self.fields["teacher"].initial = user.pk
+        self.fields["audience"].choices = TheorySession.Audience.choices
+        enrolled = Student.objects.enrolled()
+        cohorts = enrolled.order_by("-cohort").values_list("cohort", flat=True).distinct()
+        self.fields["cohort"].choices = [("", "---------")] + [(c, str(c)) for c in cohorts]
+        self.fields["workshop"].queryset = Workshop.objects.active()
+        self.fields["students"].queryset = enrolled.select_related("workshop").order_by(
+            "workshop__name", "last_name", "first_name"
+        )
+        self.fields["students"].required = False
+        if not self.instance.pk:
+            policy = Policy.load()
+            today = timezone.localdate()
+            self.fields["first_day"].initial = today
+            self.fields["last_day"].initial = policy.school_year_end(today)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("audience") == TheorySession.Audience.PICKED and not cleaned.get("students"):
+            self.add_error("students", _("Tick at least one pupil."))
+        return cleaned
+
+
+class MoveSessionForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    teacher = forms.ModelChoiceField(label=_("Teacher"), queryset=None)
+    date = SchoolDateField(label=_("Date"), widget=DateInput())
+    start_time = forms.TimeField(label=_("From"), widget=TimeInput())
+    end_time = forms.TimeField(label=_("To"), widget=TimeInput())
+
+    def __init__(self, *args, user, session: TheorySession, **kwargs):
+        local = timezone.localtime(session.start)
+        kwargs.setdefault(
+            "initial",
+            {
+                "title": session.title,
+                "teacher": session.teacher_id,
+                "date": local.date(),
+                "start_time": local.time(),
+                "end_time": timezone.localtime(session.end).time(),
+            },
+        )
+        super().__init__(*args, **kwargs)
+        teachers = User.objects.filter(groups__name=roles.TEACHER, is_active=True)
+        if not user.has_role(roles.DIRECTOR):
+            teachers = User.objects.filter(pk=session.teacher_id)
+        self.fields["teacher"].queryset = teachers
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start_time"), cleaned.get("end_time")
+        if start and end and end <= start:
+            self.add_error("end_time", _("The end must be after the start."))
+        return cleaned
+
+
+class CancelSessionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for cancelling"),
+        max_length=200,
+        help_text=_("Kept and shown with the session: the teacher is ill, an outing..."),
+    )
+
+
+def slot_choices() -> list[tuple[str, str]]:
+    return [
+        (f"{day}{half}", f"{day_label} · {half_label}")
+        for day, day_label in Weekday.choices
+        for half, half_label in WorkshopSlot.HalfDay.choices
+    ]
+
+
+class WorkshopWeekForm(forms.Form):
+    slots = forms.MultipleChoiceField(
+        label=_("Usual production half-days"),
+        choices=slot_choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def half_days(self) -> list[tuple[int, str]]:
+        return [(int(value[0]), value[1:]) for value in self.cleaned_data["slots"]]

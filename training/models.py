@@ -229,12 +229,16 @@ class TheorySessionQuerySet(models.QuerySet):
         lo, hi = local_bounds(start, end)
         return self.filter(start__gte=lo, start__lt=hi)
 
+    def planned(self) -> TheorySessionQuerySet:
+        """Not cancelled (R8: a cancelled session counts nothing and blocks no one)."""
+        return self.filter(cancelled_at__isnull=True)
+
     def roll_call_to_take(self, before: dt.date) -> TheorySessionQuerySet:
         """Sessions of the days before `before` whose roll call is not finished. Found from
         the pending roll-call lines (partial index attendance_pending), so that years of
         sessions whose roll call was taken cost nothing."""
         pending = Attendance.objects.filter(status=Attendance.Status.PENDING)
-        return self.filter(
+        return self.planned().filter(
             start__lt=local_bounds(before, before)[0], pk__in=pending.values("session_id")
         )
 
@@ -274,6 +278,29 @@ class TheorySession(models.Model):
         null=True,
         blank=True,
     )
+    # The timetable (R8): the weekly pattern that made the session and the day of its
+    # slot, kept when the session is moved; a session moved, edited or cancelled by hand
+    # no longer follows the pattern, so editing the pattern leaves it alone.
+    pattern = models.ForeignKey(
+        "training.SessionPattern",
+        verbose_name=_("weekly pattern"),
+        on_delete=models.SET_NULL,
+        related_name="sessions",
+        null=True,
+        blank=True,
+    )
+    pattern_day = models.DateField(_("day in the pattern"), null=True, blank=True)
+    follows_pattern = models.BooleanField(_("follows its pattern"), default=False)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("cancelled by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    cancel_reason = models.CharField(_("reason for cancelling"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -288,6 +315,15 @@ class TheorySession(models.Model):
             models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_end_after_start"),
             models.CheckConstraint(
                 condition=Q(subject__in=["general", "technological"]), name="session_subject_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(cancelled_at__isnull=True, cancel_reason="")
+                | (Q(cancelled_at__isnull=False) & ~Q(cancel_reason="")),
+                name="session_cancelled_with_reason",
+            ),
+            # A pattern makes one session per slot day.
+            models.UniqueConstraint(
+                fields=["pattern", "pattern_day"], name="session_one_per_pattern_day"
             ),
         ]
 
@@ -305,6 +341,10 @@ class TheorySession(models.Model):
     @property
     def has_started(self) -> bool:
         return self.start <= timezone.now()
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
     def refuse_roll_call_before_start(self) -> None:
         """R8: a roll call is taken once its session has started."""
@@ -332,11 +372,15 @@ class AttendanceQuerySet(models.QuerySet):
         return self.none()
 
     def attended(self) -> AttendanceQuerySet:
-        return self.filter(status__in=Attendance.ATTENDED)
+        """Theory that counts (R1): present or late, in a session not cancelled (R8)."""
+        return self.filter(status__in=Attendance.ATTENDED, session__cancelled_at__isnull=True)
 
     def occupying(self) -> AttendanceQuerySet:
-        """Rows where the pupil is (or will be) in the room: not absent, not excused."""
-        return self.exclude(status__in=[Attendance.Status.ABSENT, Attendance.Status.EXCUSED])
+        """Rows where the pupil is (or will be) in the room: not absent, not excused, and
+        the session not cancelled (a cancelled session frees its pupils' slot)."""
+        return self.exclude(
+            status__in=[Attendance.Status.ABSENT, Attendance.Status.EXCUSED]
+        ).filter(session__cancelled_at__isnull=True)
 
     def between(self, start: dt.date, end: dt.date) -> AttendanceQuerySet:
         lo, hi = local_bounds(start, end)
@@ -438,7 +482,7 @@ class Attendance(models.Model):
 
     @property
     def attended(self) -> dt.timedelta:
-        if self.status not in self.ATTENDED:
+        if self.status not in self.ATTENDED or self.session.is_cancelled:
             return dt.timedelta()
         return self.session.end - self.attended_start
 
@@ -530,3 +574,147 @@ def hours_by_local_day(queryset, field: str = "start") -> dict:
         .annotate(total=Sum(DURATION))
     )
     return {(r["student"], r["local"]): r["total"] for r in rows}
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, _("Monday")
+    TUESDAY = 1, _("Tuesday")
+    WEDNESDAY = 2, _("Wednesday")
+    THURSDAY = 3, _("Thursday")
+    FRIDAY = 4, _("Friday")
+    SATURDAY = 5, _("Saturday")
+
+
+class SessionPatternQuerySet(models.QuerySet):
+    def visible_to(self, user) -> SessionPatternQuerySet:
+        if user.has_role(roles.DIRECTOR, roles.OFFICE, roles.TEACHER):
+            return self
+        return self.none()
+
+
+class SessionPattern(models.Model):
+    """A weekly line of the theory timetable (SPEC.md R8): the same lesson, same group,
+    same weekday and times, from one date to another. It makes one session per open day
+    (training.timetable); editing it changes only its sessions not yet held."""
+
+    subject = models.CharField(_("subject"), max_length=20, choices=TheorySession.Subject)
+    title = models.CharField(_("title"), max_length=200)
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("teacher"),
+        on_delete=models.PROTECT,
+        related_name="session_patterns",
+    )
+    audience = models.CharField(
+        _("pupils expected"),
+        max_length=20,
+        choices=TheorySession.Audience,
+        default=TheorySession.Audience.COHORT,
+    )
+    cohort = models.PositiveSmallIntegerField(_("cohort"), null=True, blank=True)
+    workshop = models.ForeignKey(
+        "ecoles.Workshop",
+        verbose_name=_("workshop"),
+        on_delete=models.PROTECT,
+        related_name="session_patterns",
+        null=True,
+        blank=True,
+    )
+    students = models.ManyToManyField(
+        "students.Student", verbose_name=_("pupils"), related_name="session_patterns", blank=True
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
+    start_time = models.TimeField(_("from"))
+    end_time = models.TimeField(_("to"))
+    first_day = models.DateField(_("first day"))
+    last_day = models.DateField(_("last day"))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = SessionPatternQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("weekly session")
+        verbose_name_plural = _("weekly sessions")
+        ordering = ["weekday", "start_time", "title"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_time__gt=F("start_time")), name="pattern_end_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(last_day__gte=F("first_day")), name="pattern_last_after_first"
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=5), name="pattern_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(subject__in=["general", "technological"]), name="pattern_subject_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} · {self.get_weekday_display()} {self.start_time:%H:%M}"
+
+    def clean(self) -> None:
+        errors = {}
+        if self.start_time and self.end_time and self.end_time <= self.start_time:
+            errors["end_time"] = _("The end must be after the start.")
+        if self.first_day and self.last_day:
+            if self.last_day < self.first_day:
+                errors["last_day"] = _("The last day must not be before the first.")
+            elif (self.last_day - self.first_day).days > 366:
+                errors["last_day"] = _("A weekly session runs for a school year at most.")
+        if self.audience == TheorySession.Audience.COHORT and not self.cohort:
+            errors["cohort"] = _("Choose the cohort.")
+        if self.audience == TheorySession.Audience.WORKSHOP and not self.workshop_id:
+            errors["workshop"] = _("Choose the workshop.")
+        if errors:
+            raise ValidationError(errors)
+
+    def days(self, start: dt.date, end: dt.date) -> list[dt.date]:
+        """Its weekdays from `start` to `end` within its dates (open or not)."""
+        first = max(start, self.first_day)
+        last = min(end, self.last_day)
+        first += dt.timedelta(days=(self.weekday - first.weekday()) % 7)
+        return [first + dt.timedelta(weeks=i) for i in range(max(0, (last - first).days // 7 + 1))]
+
+
+class WorkshopSlotQuerySet(models.QuerySet):
+    def visible_to(self, user) -> WorkshopSlotQuerySet:
+        return self
+
+
+class WorkshopSlot(models.Model):
+    """A usual production half-day of a workshop's week (R8): where its pupils are
+    expected when no theory session calls them elsewhere."""
+
+    class HalfDay(models.TextChoices):
+        MORNING = "am", _("Morning")
+        AFTERNOON = "pm", _("Afternoon")
+
+    workshop = models.ForeignKey(
+        "ecoles.Workshop",
+        verbose_name=_("workshop"),
+        on_delete=models.CASCADE,
+        related_name="slots",
+    )
+    weekday = models.PositiveSmallIntegerField(_("weekday"), choices=Weekday)
+    half_day = models.CharField(_("half-day"), max_length=2, choices=HalfDay)
+    history = HistoricalRecords()
+
+    objects = WorkshopSlotQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop half-day")
+        verbose_name_plural = _("workshop half-days")
+        ordering = ["workshop", "weekday", "half_day"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workshop", "weekday", "half_day"], name="workshopslot_unique"
+            ),
+            models.CheckConstraint(condition=Q(weekday__lte=5), name="workshopslot_weekday_valid"),
+            models.CheckConstraint(
+                condition=Q(half_day__in=["am", "pm"]), name="workshopslot_half_day_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop} · {self.get_weekday_display()} {self.get_half_day_display()}"

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from ecoles.calendar import Calendar, closed_day_message
 from ecoles.models import Policy
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from orders.models import Order
@@ -103,6 +104,7 @@ def find_violations(entries: list[Entry], policy: Policy | None = None) -> list[
         )
     found += _balance_violations([e for e in entries if e.production], policy)
     found += _safety_violations([e for e in entries if e.machine is not None])
+    found += closed_day_violations([e.day for e in entries], policy)
     return found
 
 
@@ -117,6 +119,27 @@ def _safety_violations(entries: list[Entry]) -> list[Violation]:
         for student_id, reasons in refused.items():
             found += [Violation(timeguard.SAFETY, student_id, r, day=day) for r in reasons]
     return found
+
+
+def closed_day_violations(days: list[dt.date], policy: Policy | None = None) -> list[Violation]:
+    """R8: nothing is recorded on a day the calendar closes (Sunday, public holiday,
+    holidays, closing day) unless the director opened it; no override, the director
+    opens the day instead. One refusal per day, whoever the pupils."""
+    if not days:
+        return []
+    wanted = sorted(set(days))
+    calendar = Calendar.load(wanted[0], wanted[-1], policy)
+    return [
+        Violation(timeguard.CLOSED_DAY, None, closed_day_message(day, reason), day=day)
+        for day in wanted
+        if (reason := calendar.closed_reason(day))
+    ]
+
+
+def refuse_closed_days(*days: dt.date) -> None:
+    violations = closed_day_violations(list(days))
+    if violations:
+        raise Refused(violations)
 
 
 def _balance_violations(entries: list[Entry], policy: Policy) -> list[Violation]:
@@ -347,6 +370,7 @@ def plan_session(
     if not (by.has_role(DIRECTOR) or (by.has_role(TEACHER) and teacher.pk == by.pk)):
         raise PermissionDenied(_("A teacher plans his own sessions only."))
     ClosedPeriod.refuse_if_closed(local_day(start))
+    refuse_closed_days(local_day(start))
     session = TheorySession(
         subject=subject,
         title=title,
@@ -391,6 +415,9 @@ def record_attendance(
     if not (by.pk == session.teacher_id or by.has_role(DIRECTOR, OFFICE)):
         raise PermissionDenied(_("Only the session's teacher takes its roll call."))
     ClosedPeriod.refuse_if_closed(local_day(session.start))
+    refuse_closed_days(local_day(session.start))
+    if session.cancelled_at is not None:
+        raise ValidationError(_("This session is cancelled."))
     if any(c.status != Attendance.Status.PENDING for c in calls):
         session.refuse_roll_call_before_start()
     changed = [

@@ -27,6 +27,7 @@ NIGHT = "night"
 REST = "rest"
 BALANCE = "balance"  # raised by training.balance, listed here so refusals share one type
 SAFETY = "safety"  # raised by safety.rules (R13): the law gives no override
+CLOSED_DAY = "closed_day"  # raised by training.recording from ecoles.calendar (R8)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,7 @@ class Violation:
 
     @property
     def overridable(self) -> bool:
-        return self.rule not in (OVERLAP, SAFETY)
+        return self.rule not in (OVERLAP, SAFETY, CLOSED_DAY)
 
 
 def age_on(birth_date: dt.date, day: dt.date) -> int:

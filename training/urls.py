@@ -1,6 +1,6 @@
 from django.urls import path
 
-from training import views
+from training import timetable_views, views
 
 app_name = "training"
 
@@ -13,6 +13,21 @@ urlpatterns = [
     path("cours/", views.sessions, name="sessions"),
     path("cours/nouveau/", views.session_add, name="session_add"),
     path("cours/<int:pk>/", views.session_detail, name="session"),
+    path("cours/<int:pk>/deplacer/", timetable_views.session_move, name="session_move"),
+    path("cours/<int:pk>/annuler/", timetable_views.session_cancel, name="session_cancel"),
+    path("emploi-du-temps/", timetable_views.week, name="timetable"),
+    path("emploi-du-temps/cours-hebdomadaires/", timetable_views.patterns, name="patterns"),
+    path(
+        "emploi-du-temps/cours-hebdomadaires/nouveau/",
+        timetable_views.pattern_edit,
+        name="pattern_add",
+    ),
+    path(
+        "emploi-du-temps/cours-hebdomadaires/<int:pk>/",
+        timetable_views.pattern_edit,
+        name="pattern_edit",
+    ),
+    path("emploi-du-temps/ateliers/<int:pk>/", timetable_views.workshop_week, name="workshop_week"),
     path("eleves/<int:pk>/", views.student_time, name="student_time"),
     path("eleves/<int:pk>/releve.pdf", views.statement, name="statement"),
     path("eleves/<int:pk>/certificat.pdf", views.certificate, name="certificate"),

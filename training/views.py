@@ -269,7 +269,9 @@ def session_add(request: HttpRequest) -> HttpResponse:
 @role_required(TEACHER, DIRECTOR, OFFICE)
 def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     session = get_object_or_404(
-        TheorySession.objects.visible_to(request.user).select_related("teacher", "workshop"),
+        TheorySession.objects.visible_to(request.user).select_related(
+            "teacher", "workshop", "cancelled_by"
+        ),
         pk=pk,
     )
     rows = list(
@@ -306,7 +308,14 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "training/session_detail.html",
-        {"session": session, "form": form, "can_call": can_call and not closed, "closed": closed},
+        {
+            "session": session,
+            "form": form,
+            "can_call": can_call and not closed and not session.is_cancelled,
+            "closed": closed,
+            "can_change": can_call and not closed,
+            "can_move": can_call and request.user.has_role(DIRECTOR, TEACHER),
+        },
     )
 
 

@@ -3,12 +3,15 @@ and a progress bar while ten years are built."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from ecoles.calendar import Calendar
+from ecoles.models import Closure, OpenedDay
 from training.models import TheorySession, WorkLog
 
 pytestmark = pytest.mark.django_db
@@ -51,3 +54,16 @@ def test_the_long_part_shows_a_progress_bar(demo):
     assert 2 <= len(lines) <= 12  # a line every tenth in a log file, not one a week
     done, total = lines[-1].split("] ")[1].split("/")
     assert done == total and "[" + "#" * 30 + "]" in lines[-1]
+
+
+def test_the_demo_has_a_calendar_and_nothing_happens_on_a_closed_day(demo):
+    days = {timezone.localtime(s).date() for s in WorkLog.objects.values_list("start", flat=True)}
+    days |= {
+        timezone.localtime(s).date() for s in TheorySession.objects.values_list("start", flat=True)
+    }
+    assert Closure.objects.filter(kind=Closure.Kind.HOLIDAY).exists()
+    assert OpenedDay.objects.exists()
+    school_days = Calendar.load(min(days), max(days))
+    closed = sorted(day for day in days if not school_days.is_open(day))
+    assert closed == []
+    assert dt.date(2025, 11, 11) not in days and dt.date(2026, 11, 11) not in days
