@@ -1,6 +1,6 @@
 """The house's one-way flow (STYLE.md): an app imports only the apps below it.
 
-    ecoles ← accounts ← students ← orders ← training ← billing ← budget ← home
+    ecoles ← accounts ← students ← orders ← training ← schoollife ← billing ← budget ← home
 
 A model of a higher app is named by string ("orders.Order") or reached through a reverse
 relation, never imported from below; `home` may import every app, and none imports it.
@@ -13,7 +13,17 @@ from pathlib import Path
 
 from django.conf import settings
 
-LAYERS = ["ecoles", "accounts", "students", "orders", "training", "billing", "budget", "home"]
+LAYERS = [
+    "ecoles",
+    "accounts",
+    "students",
+    "orders",
+    "training",
+    "schoollife",
+    "billing",
+    "budget",
+    "home",
+]
 ROOT = Path(settings.BASE_DIR)
 
 
