@@ -65,13 +65,22 @@ def _theory_rates(ids, start: dt.date, middle: dt.date, end: dt.date) -> dict[in
     }
 
 
-def compute(students, today: dt.date, policy: Policy | None = None) -> dict[int, Signals]:
+def window_start(today: dt.date) -> dt.date:
+    return today - 2 * WINDOW + dt.timedelta(days=1)
+
+
+def compute(
+    students, today: dt.date, policy: Policy | None = None, cells: dict | None = None
+) -> dict[int, Signals]:
+    """`cells`: the register already built from `window_start(today)` (a home page shares
+    it with the law's threshold)."""
     policy = policy or Policy.load()
     students = list(students)
     ids = [s.pk for s in students]
     middle = today - WINDOW + dt.timedelta(days=1)
-    start = middle - WINDOW
-    cells = register.build(students, start, today, policy)
+    start = window_start(today)
+    if cells is None:
+        cells = register.build(students, start, today, policy)
     theory = _theory_rates(ids, start, middle, today)
     notes = dict(
         FollowUpNote.objects.filter(student_id__in=ids, date__gte=middle)

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ecoles.models import Policy, Workshop
-from schoollife import dropout, threshold
+from schoollife import dropout, register, threshold
 from schoollife.days import is_school_day
 from schoollife.models import HALVES, Absence, HalfDay, RollCall
 from schoollife.register import half_span
@@ -57,8 +57,8 @@ def missing_roll_calls(workshops, today: dt.date, policy: Policy) -> list[tuple]
     return missing
 
 
-def _flagged(pupils, today, policy) -> list:
-    signals = dropout.compute(pupils, today, policy)
+def _flagged(pupils, today, policy, cells=None) -> list:
+    signals = dropout.compute(pupils, today, policy, cells)
     return [s for s in signals.values() if s.flagged and not s.handled_on]
 
 
@@ -76,9 +76,15 @@ def _for_role(key: str, user, today: dt.date) -> dict:
             "signals": _flagged(tutees, today, policy)[:SHOWN],
         }
     if key == "director":
-        alerts = [a for a in threshold.alerts(today, policy=policy) if not a.handled]
-        pupils = Student.objects.enrolled().current().select_related("workshop")
-        flagged = _flagged(pupils, today, policy)
+        # One register for both: the month's threshold and the signals' eight weeks.
+        first = min(today.replace(day=1), dropout.window_start(today))
+        everyone = list(
+            Student.objects.current().present_during(first, today).select_related("workshop")
+        )
+        cells = register.build(everyone, first, today, policy)
+        alerts = [a for a in threshold.alerts(today, everyone, policy, cells) if not a.handled]
+        enrolled = [p for p in everyone if p.status == Student.Status.ENROLLED]
+        flagged = _flagged(enrolled, today, policy, cells)
         return {
             "alerts": alerts[:SHOWN],
             "alerts_count": len(alerts),

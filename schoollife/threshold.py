@@ -61,17 +61,22 @@ def classify(
     return raised
 
 
-def alerts(month: dt.date, students=None, policy: Policy | None = None) -> list[Alert]:
-    """The month's alerts, each with what was already sent for it."""
+def alerts(
+    month: dt.date, students=None, policy: Policy | None = None, cells: dict | None = None
+) -> list[Alert]:
+    """The month's alerts, each with what was already sent for it. `cells`: the register
+    already built over the month for these pupils (a home page shares it)."""
     policy = policy or Policy.load()
     first, last = month_bounds(month)
     if students is None:
         students = Student.objects.current().present_during(first, last)
-    students = list(students.select_related("workshop"))
-    cells = register.build(students, first, last, policy)
+    if not isinstance(students, list):
+        students = list(students.select_related("workshop"))
+    if cells is None:
+        cells = register.build(students, first, last, policy)
     unjustified: dict[int, list] = {}
     for (sid, day, half), cell in sorted(cells.items(), key=lambda kv: (kv[0][1], kv[0][2])):
-        if cell.unjustified:
+        if cell.unjustified and first <= day <= last:
             unjustified.setdefault(sid, []).append((day, half))
     reports: dict[int, dict[str, AuthorityReport]] = {}
     for report in AuthorityReport.objects.filter(month=first, student_id__in=list(unjustified)):

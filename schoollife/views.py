@@ -63,14 +63,20 @@ def roll_call(request: HttpRequest) -> HttpResponse:
             initial[f"s{mark.student_id}"] = mark.status
             initial[f"m{mark.student_id}"] = mark.late_minutes or None
             initial[f"a{mark.student_id}"] = mark.activity
-    form = RollCallForm(request.POST or None, pupils=pupils, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        exceptions = {} if "all_present" in request.POST else form.exceptions()
+    all_present = "all_present" in request.POST
+    form = RollCallForm(
+        None if all_present else (request.POST or None), pupils=pupils, initial=initial
+    )
+    if request.method == "POST" and (all_present or form.is_valid()):
+        exceptions = {} if all_present else form.exceptions()
         try:
             rollcall.take(workshop, today, half, exceptions, request.user, pupils)
         except ValidationError as exc:
             for text in exc.messages:
-                form.add_error(None, text)
+                if all_present:
+                    messages.error(request, text)
+                else:
+                    form.add_error(None, text)
         else:
             messages.success(
                 request,
