@@ -67,8 +67,8 @@ def for_role(key: str, user, today: dt.date) -> dict:
 
 
 def _for_role(key: str, user, today: dt.date) -> dict:
-    policy = Policy.load()
     if key == "trainer":
+        policy = Policy.load()
         workshops = Workshop.objects.active().led_by(user)
         tutees = Student.objects.enrolled().current().filter(tutor=user).select_related("workshop")
         return {
@@ -76,6 +76,7 @@ def _for_role(key: str, user, today: dt.date) -> dict:
             "signals": _flagged(tutees, today, policy)[:SHOWN],
         }
     if key == "director":
+        policy = Policy.load()
         # One register for both: the month's threshold and the signals' eight weeks.
         first = min(today.replace(day=1), dropout.window_start(today))
         everyone = list(

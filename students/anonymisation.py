@@ -49,6 +49,7 @@ def anonymise(students, by=None) -> int:
         return 0
     now = timezone.now()
     _rewrite_free_text(ids)
+    _forget_files(ids)
     _forget_admin_log(ids)
     # The related rows go first, then their history, which would otherwise keep a copy.
     FollowUpNote.objects.filter(student_id__in=ids).delete()
@@ -147,6 +148,27 @@ def _rewrite_free_text(ids: list[int]) -> None:
             }
             if changed:
                 model._base_manager.filter(pk=pk).update(**changed)
+
+
+def _forget_files(ids: list[int]) -> None:
+    """Files attached to the pupil's rows in other apps (an absence's medical note) go,
+    the stored file and its name in the row and in the row's history."""
+    for rel in Student._meta.related_objects:
+        model = rel.related_model
+        files = [f for f in model._meta.concrete_fields if isinstance(f, models.FileField)]
+        if not files or not rel.field.concrete:
+            continue
+        rows = model._base_manager.filter(**{f"{rel.field.attname}__in": ids})
+        for row in rows.exclude(**{f.attname: "" for f in files}).iterator():
+            for f in files:
+                if getattr(row, f.attname):
+                    getattr(row, f.name).delete(save=False)
+        rows.update(**{f.attname: "" for f in files})
+        history = getattr(model, "history", None)
+        if history is not None:
+            history.filter(**{f"{rel.field.attname}__in": ids}).update(
+                **{f.attname: "" for f in files}
+            )
 
 
 def _forget_admin_log(ids: list[int]) -> None:

@@ -18,10 +18,13 @@ from django.apps import apps
 from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 
+from schoollife.models import Absence, FamilyNotice
 from students import anonymisation
+from students.ine import bea_key
 from students.models import FollowUpNote, Guardian
 from tests.students.conftest import make_student
 from tests.training.conftest import at, make_order, session
@@ -40,12 +43,14 @@ SECRETS = [
     "Kerbrat",
     "07 55 44 33 22",
     "m.kerbrat@exemple.fr",
+    "1234567890" + bea_key("1234567890"),
 ]
 
 
 @pytest.fixture
-def former(woodwork, woodwork_trainer, director, teacher, client_for):
+def former(woodwork, woodwork_trainer, director, teacher, client_for, settings, tmp_path):
     """Gwendoline, who left in 2020, with every kind of data about her."""
+    settings.MEDIA_ROOT = tmp_path  # her files only: another test's stay in theirs
     pupil = make_student(
         woodwork,
         woodwork_trainer,
@@ -63,6 +68,7 @@ def former(woodwork, woodwork_trainer, director, teacher, client_for):
         exam_result="passed",
     )
     pupil.city = "Brest"
+    pupil.ine = "1234567890" + bea_key("1234567890")
     pupil.save()  # a second history row
     guardian = Guardian.objects.create(
         student=pupil,
@@ -100,6 +106,23 @@ def former(woodwork, woodwork_trainer, director, teacher, client_for):
         reason="Livraison urgente, accord de Maryvonne Kerbrat",
         work_log=work,
         granted_by=director,
+    )
+    # School life: an absence with a note naming the family, its scanned note, the notice.
+    absence = Absence.objects.create(
+        student=pupil,
+        day=day,
+        half="am",
+        reason_detail="Appel de Maryvonne Kerbrat au 07 55 44 33 22",
+        document=SimpleUploadedFile("mot.pdf", b"%PDF-1.4 Mot pour Gwendoline Quimperle"),
+    )
+    absence.reason_detail += "."
+    absence.save()
+    FamilyNotice.objects.create(
+        absence=absence,
+        student=pupil,
+        guardian=guardian,
+        email=guardian.email,
+        send_after=at(day, 9),
     )
     for obj in (pupil, guardian):  # changed in the admin
         LogEntry.objects.create(
