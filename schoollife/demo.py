@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from django.utils import timezone
 
+from ecoles.demo import FIRST_NAMES
 from ecoles.models import Policy
 from schoollife.models import HALVES, Absence, AbsenceReason, RollCall, RollCallMark
 from schoollife.register import expected, half_span
@@ -33,7 +34,7 @@ def _record(ctx, students) -> None:
             continue
         digits = f"{rng.randrange(10**9, 10**10):010d}"
         s.ine = digits + bea_key(digits)
-        s.sex = "F" if rng.random() < 0.25 else "M"
+        s.sex = "M" if s.first_name in FIRST_NAMES[:20] else "F"  # the boys' names first
         roll = rng.random()
         if roll < 0.6:
             s.previous_situation, s.previous_class = "school", rng.choice(CLASSES)

@@ -25,7 +25,7 @@ from schoollife import dropout, families, register, rollcall, threshold
 from schoollife.days import month_bounds, school_days
 from schoollife.forms import AbsenceForm, MonthForm, RegisterFilterForm, ReportForm, RollCallForm
 from schoollife.forms import cohorts as enrolled_cohorts
-from schoollife.models import HALVES, Absence, AuthorityReport, HalfDay, RollCall
+from schoollife.models import HALVES, Absence, AuthorityReport, FamilyNotice, HalfDay, RollCall
 from students.models import Student
 
 
@@ -148,7 +148,7 @@ def register_day(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(DIRECTOR, OFFICE, TRAINER)
+@role_required(DIRECTOR, OFFICE, TRAINER, TEACHER)
 def register_pdf(request: HttpRequest) -> HttpResponse:
     """The month's register of a workshop: the half-day grid with totals, to sign."""
     policy = Policy.load()
@@ -299,6 +299,9 @@ def alert_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
             "student": student,
             "guardians": list(student.guardians.filter(legal_representative=True)),
             "kind": kind,
+            "notified": FamilyNotice.objects.filter(
+                student=student, status=FamilyNotice.Status.SENT, absence__day__gte=month
+            ).exists(),
             "month": month,
             "today": timezone.localdate(),
             "signer": request.user,
