@@ -300,6 +300,36 @@ class Policy(SingletonModel):
         default=5,
         validators=[MinValueValidator(1)],
     )
+    # R9: early signs of dropping out (over the last 4 weeks) and the obligation of
+    # training for 16-18 year olds (the school's own threshold; under 16 it is the law's).
+    dropout_unjustified_half_days = models.PositiveSmallIntegerField(
+        _("dropping out: unjustified half-days in 4 weeks"),
+        default=4,
+        validators=[MinValueValidator(1)],
+    )
+    dropout_late_arrivals = models.PositiveSmallIntegerField(
+        _("dropping out: late arrivals in 4 weeks"), default=4, validators=[MinValueValidator(1)]
+    )
+    dropout_days_since_present = models.PositiveSmallIntegerField(
+        _("dropping out: school days since last present"),
+        default=3,
+        validators=[MinValueValidator(1)],
+    )
+    dropout_consecutive_half_days = models.PositiveSmallIntegerField(
+        _("dropping out: consecutive absent half-days"),
+        default=4,
+        validators=[MinValueValidator(1)],
+    )
+    dropout_theory_drop_points = models.PositiveSmallIntegerField(
+        _("dropping out: fall of theory attendance (points)"),
+        default=20,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+    )
+    training_obligation_half_days = models.PositiveSmallIntegerField(
+        _("16-18: unjustified half-days in a month before suggesting the youth mission"),
+        default=4,
+        validators=[MinValueValidator(1)],
+    )
     history = HistoricalRecords()
 
     class Meta:

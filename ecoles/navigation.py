@@ -22,6 +22,8 @@ NAV = [
     Entry(_("Home"), "home", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER, ACCOUNTANT})),
     Entry(_("Pupils"), "students:list", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("Team entry"), "training:team_entry", frozenset({TRAINER, DIRECTOR})),
+    Entry(_("Roll call"), "schoollife:roll_call", frozenset({TRAINER})),
+    Entry(_("School life"), "schoollife:absences", frozenset({DIRECTOR, OFFICE})),
     Entry(_("Theory"), "training:sessions", frozenset({TEACHER, DIRECTOR, OFFICE})),
     Entry(_("Timetable"), "training:timetable", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("Balances"), "training:balances", frozenset({DIRECTOR, OFFICE, TRAINER})),

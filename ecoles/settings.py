@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "safety",
     "orders",
     "training",
+    "schoollife",
     "billing",
     "budget",
     "home",

@@ -20,6 +20,7 @@ from ecoles.db import Cents
 from ecoles.models import Policy
 from orders.models import Order
 from safety import home as safety_home
+from schoollife import home as schoollife_home
 from students import indicators
 from students.models import Guardian, Student
 from training import balance
@@ -180,4 +181,5 @@ BY_ROLE = {
 
 
 def for_role(key: str, user) -> dict:
-    return BY_ROLE[key](user, timezone.localdate())
+    today = timezone.localdate()
+    return {**BY_ROLE[key](user, today), "schoollife": schoollife_home.for_role(key, user, today)}

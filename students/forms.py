@@ -12,6 +12,7 @@ from ecoles.bounds import BirthDateField, SchoolDateField
 from ecoles.models import Policy, User, Workshop
 from ecoles.roles import TRAINER
 from ecoles.uploads import FileCheck
+from students.ine import normalise as normalise_ine
 from students.models import FollowUpNote, Guardian, Student
 
 
@@ -51,6 +52,14 @@ class WarningsConfirmMixin:
 
 
 class StudentForm(WarningsConfirmMixin, forms.ModelForm):
+    # Longer than the 11 characters stored: an INE copied with spaces is normalised first.
+    ine = forms.CharField(
+        label=_("INE"),
+        max_length=20,
+        required=False,
+        help_text=_("National pupil identifier (11 characters)."),
+    )
+
     class Meta:
         model = Student
         fields = [
@@ -70,8 +79,18 @@ class StudentForm(WarningsConfirmMixin, forms.ModelForm):
             "entry_date",
             "cohort",
             "status",
+            "ine",
+            "sex",
+            "previous_situation",
+            "previous_class",
+            "out_of_school_since",
+            "previous_programme",
         ]
-        widgets = {"birth_date": DateInput, "entry_date": DateInput}
+        widgets = {
+            "birth_date": DateInput,
+            "entry_date": DateInput,
+            "out_of_school_since": DateInput,
+        }
         field_classes = {"birth_date": BirthDateField, "entry_date": SchoolDateField}
 
     def __init__(self, *args, **kwargs) -> None:
@@ -107,6 +126,9 @@ class StudentForm(WarningsConfirmMixin, forms.ModelForm):
 
     def clean_last_name(self) -> str:
         return " ".join(self.cleaned_data["last_name"].split())
+
+    def clean_ine(self) -> str:
+        return normalise_ine(self.cleaned_data["ine"])
 
     def clean(self) -> dict:
         data = super().clean()

@@ -45,7 +45,11 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "promotion": ("promotion", "promo", "cohorte"),
     "statut": ("statut",),
     "tuteur": ("tuteur", "maitre_professionnel", "mp"),
+    "ine": ("ine", "identifiant_national", "identifiant_national_eleve"),
+    "sexe": ("sexe", "genre"),
 }
+# What a school writes for the pupil's sex -> the record's code.
+SEXES = {"f": "F", "feminin": "F", "fille": "F", "m": "M", "masculin": "M", "garcon": "M"}
 GUARDIAN_COLUMNS: dict[str, tuple[str, ...]] = {
     "lien": ("lien", "qualite"),
     "nom": ("nom",),
@@ -264,6 +268,8 @@ def _student_data(row: dict[str, str], lookups: _Lookups, errors: dict[str, str]
         "entry_date": _date(row.get("date_entree", "")),
         "cohort": row.get("promotion", ""),
         "status": status_code,
+        "ine": row.get("ine", ""),
+        "sex": SEXES.get(_key(row.get("sexe", "")), row.get("sexe", "")),
         # Warnings are gathered for the whole file below and confirmed once.
         "confirm_warnings": "on",
     }
@@ -318,6 +324,8 @@ _STUDENT_COLUMN = {
     "programme_year": "annee_formation",
     "entry_date": "date_entree",
     "cohort": "promotion",
+    "ine": "ine",
+    "sex": "sexe",
     "status": "statut",
 }
 _GUARDIAN_COLUMN = {

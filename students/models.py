@@ -21,6 +21,8 @@ from simple_history.models import HistoricalRecords
 
 from ecoles import roles
 from ecoles.models import Workshop
+from students.ine import normalise as normalise_ine
+from students.ine import validate_ine
 
 # Écoles de Production take pupils of 14 to 18 (Code de l'éducation, L443-6).
 MIN_ENTRY_AGE = 14
@@ -175,6 +177,15 @@ class Student(models.Model):
         SEEKING = "seeking", _("Seeking work or training")
         UNKNOWN = "unknown", _("Unknown")
 
+    class Sex(models.TextChoices):
+        FEMALE = "F", _("Female")
+        MALE = "M", _("Male")
+
+    class PreviousSituation(models.TextChoices):
+        SCHOOL = "school", _("At school (class left)")
+        OUT_OF_SCHOOL = "out_of_school", _("Out of school")
+        PROGRAMME = "programme", _("In another programme")
+
     class Contract(models.TextChoices):
         CDI = "cdi", _("Permanent contract (CDI)")
         CDD = "cdd", _("Fixed-term contract (CDD)")
@@ -268,6 +279,21 @@ class Student(models.Model):
     )
     # Folded "first last" for accent-blind search on SQLite and PostgreSQL alike
     # (neither compares 'é' with 'e' out of the box); kept in step by save().
+    # SPEC.md §6: the register, the declarations and the network's indicators.
+    ine = models.CharField(
+        _("INE"),
+        max_length=11,
+        blank=True,
+        validators=[validate_ine],
+        help_text=_("National pupil identifier (11 characters)."),
+    )
+    sex = models.CharField(_("sex"), max_length=1, choices=Sex, blank=True)
+    previous_situation = models.CharField(
+        _("situation before entry"), max_length=20, choices=PreviousSituation, blank=True
+    )
+    previous_class = models.CharField(_("class left"), max_length=100, blank=True)
+    out_of_school_since = models.DateField(_("out of school since"), null=True, blank=True)
+    previous_programme = models.CharField(_("previous programme"), max_length=200, blank=True)
     search_name = models.CharField(max_length=201, blank=True, editable=False, db_index=True)
     anonymised_at = models.DateTimeField(_("anonymised at"), null=True, blank=True)
     history = HistoricalRecords()
@@ -301,6 +327,10 @@ class Student(models.Model):
                 condition=~Q(exam_result="passed") | Q(status="graduated"),
                 name="student_passed_is_graduated",
             ),
+            models.UniqueConstraint(
+                fields=["ine"], condition=~Q(ine=""), name="student_ine_unique"
+            ),
+            models.CheckConstraint(condition=Q(sex__in=["", "F", "M"]), name="student_sex_valid"),
             models.CheckConstraint(
                 condition=Q(destination_6m="employment") | Q(contract_6m=""),
                 name="student_contract_6m_only_when_employed",
@@ -316,6 +346,7 @@ class Student(models.Model):
 
     def save(self, *args, **kwargs) -> None:
         self.search_name = fold(f"{self.first_name} {self.last_name}")
+        self.ine = normalise_ine(self.ine)
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and {"first_name", "last_name"} & set(update_fields):
             kwargs["update_fields"] = {*update_fields, "search_name"}
@@ -346,6 +377,17 @@ class Student(models.Model):
                 errors["exam_result"] = _("A pupil who obtained his qualification is a graduate.")
         elif self.left_on:
             errors["left_on"] = _("Only a pupil who left has a leaving date.")
+        if (
+            self.out_of_school_since
+            and self.entry_date
+            and self.out_of_school_since > self.entry_date
+        ):
+            errors["out_of_school_since"] = _("This date must be before the entry date.")
+        if (
+            self.out_of_school_since
+            and self.previous_situation != self.PreviousSituation.OUT_OF_SCHOOL
+        ):
+            errors["out_of_school_since"] = _("Only a pupil out of school has this date.")
         for destination, contract in (
             ("destination_6m", "contract_6m"),
             ("destination_12m", "contract_12m"),

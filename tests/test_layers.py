@@ -1,6 +1,6 @@
 """The house's one-way flow (STYLE.md): an app imports only the apps below it.
 
-    ecoles ← accounts ← students ← orders ← training ← billing ← budget ← home
+    ecoles ← accounts ← students ← orders ← training ← schoollife ← billing ← budget ← home
 
 A model of a higher app is named by string ("orders.Order") or reached through a reverse
 relation, never imported from below; `home` may import every app, and none imports it.
@@ -20,6 +20,7 @@ LAYERS = [
     "safety",
     "orders",
     "training",
+    "schoollife",
     "billing",
     "budget",
     "home",

@@ -19,11 +19,14 @@ from django.conf import settings
 from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import models
 from django.urls import reverse
 
 from safety.models import Machine, MedicalOpinion, SafetyTraining, Supervision
+from schoollife.models import Absence, FamilyNotice
 from students import anonymisation
+from students.ine import bea_key
 from students.models import FollowUpNote, Guardian
 from tests.students.conftest import make_student
 from tests.training.conftest import at, make_order, session
@@ -42,6 +45,7 @@ SECRETS = [
     "Kerbrat",
     "07 55 44 33 22",
     "m.kerbrat@exemple.fr",
+    "1234567890" + bea_key("1234567890"),
 ]
 
 
@@ -66,6 +70,7 @@ def former(woodwork, woodwork_trainer, director, teacher, client_for, settings, 
         exam_result="passed",
     )
     pupil.city = "Brest"
+    pupil.ine = "1234567890" + bea_key("1234567890")
     pupil.save()  # a second history row
     guardian = Guardian.objects.create(
         student=pupil,
@@ -126,6 +131,23 @@ def former(woodwork, woodwork_trainer, director, teacher, client_for, settings, 
     )
     Supervision.objects.create(
         student=pupil, supervisor=woodwork_trainer, start=dt.date(2019, 9, 12)
+    )
+    # School life: an absence with a note naming the family, its scanned note, the notice.
+    absence = Absence.objects.create(
+        student=pupil,
+        day=day,
+        half="am",
+        reason_detail="Appel de Maryvonne Kerbrat au 07 55 44 33 22",
+        document=SimpleUploadedFile("mot.pdf", b"%PDF-1.4 Mot pour Gwendoline Quimperle"),
+    )
+    absence.reason_detail += "."
+    absence.save()
+    FamilyNotice.objects.create(
+        absence=absence,
+        student=pupil,
+        guardian=guardian,
+        email=guardian.email,
+        send_after=at(day, 9),
     )
     for obj in (pupil, guardian):  # changed in the admin
         LogEntry.objects.create(

@@ -15,6 +15,7 @@ from django.urls import reverse
 from ecoles import roles
 from ecoles.models import Workshop
 from students import importing, views
+from students.ine import bea_key
 from students.models import Guardian, Student
 from tests.conftest import make_user
 from tests.students.conftest import make_student
@@ -249,3 +250,21 @@ def test_a_file_of_several_megabytes_is_refused_before_reading(client_for, offic
     page = text(upload(client_for(office), big))
     assert "les fichiers sont limités à 2,0" in page
     assert views.IMPORT_SESSION_KEY not in client_for(office).session
+
+
+def test_the_ine_and_the_sex_are_imported_and_a_wrong_ine_key_is_a_line_error(
+    client_for, office, woodwork
+):
+    good = "1234567890" + bea_key("1234567890")
+    bad = "1234567890" + ("B" if bea_key("1234567890") != "B" else "C")
+    header = (
+        "Nom,Prénom,Date de naissance,Atelier,Date d'entrée,INE,Sexe,"
+        "Resp1 lien,Resp1 nom,Resp1 téléphone\r\n"
+    )
+    client = client_for(office)
+    line = "Roux,Inès,05/05/2011,menuiserie,01/09/2026,{},Féminin,Mère,Roux,0611223344\r\n"
+    assert "1 ligne en erreur" in text(upload(client, (header + line.format(bad)).encode()))
+    assert "0 ligne en erreur" in text(upload(client, (header + line.format(good)).encode()))
+    assert client.post(reverse("students:import_confirm")).status_code == 302
+    pupil = Student.objects.get()
+    assert (pupil.ine, pupil.sex) == (good, "F")

@@ -20,6 +20,7 @@ SEEDERS = [
     "orders.demo",
     "billing.demo",
     "training.demo",
+    "schoollife.demo",
     "budget.demo",
 ]
 

@@ -1,0 +1,170 @@
+"""Demo school life: a workshop roll call on every half-day its pupils worked in the
+demo's history (a pupil of the workshop with no work logged then is marked absent, a few
+arrive late), absences with and without reasons, a pupil under 16 over the law's
+threshold this month and one showing early signs of dropping out. Deterministic
+(ctx.rng), idempotent, bulk inserts; INE, sex and situation before entry for the pupils.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from django.utils import timezone
+
+from ecoles.demo import FIRST_NAMES
+from ecoles.models import Policy
+from schoollife.models import HALVES, Absence, AbsenceReason, RollCall, RollCallMark
+from schoollife.register import expected, half_span
+from students.ine import bea_key
+from students.models import Student
+from training.models import Attendance, WorkLog, local_bounds
+
+BATCH = 5000
+CLASSES = ["3e", "2nde générale", "2nde professionnelle", "4e", "1re CAP (autre lycée)"]
+PROGRAMMES = ["Garantie jeunes", "E2C (école de la deuxième chance)", "Service civique"]
+
+
+def _record(ctx, students) -> None:
+    """INE (INE-BEA format, with its key), sex and where each pupil came from."""
+    rng = ctx.rng
+    changed = []
+    for s in students:
+        if s.ine or s.anonymised_at:
+            continue
+        digits = f"{rng.randrange(10**9, 10**10):010d}"
+        s.ine = digits + bea_key(digits)
+        s.sex = "M" if s.first_name in FIRST_NAMES[:20] else "F"  # the boys' names first
+        roll = rng.random()
+        if roll < 0.6:
+            s.previous_situation, s.previous_class = "school", rng.choice(CLASSES)
+        elif roll < 0.9:
+            s.previous_situation = "out_of_school"
+            s.out_of_school_since = s.entry_date - dt.timedelta(days=rng.randrange(60, 400))
+        else:
+            s.previous_situation, s.previous_programme = "programme", rng.choice(PROGRAMMES)
+        changed.append(s)
+    Student.objects.bulk_update(
+        changed,
+        ["ine", "sex", "previous_situation", "previous_class", "out_of_school_since",
+         "previous_programme"],
+        batch_size=500,
+    )  # fmt: skip
+
+
+def _drop_work(pupil, days, policy) -> None:
+    """The demo pupil did not come: no work logged and absent from theory those days."""
+    for day in days:
+        lo, hi = local_bounds(day, day)
+        WorkLog.objects.filter(student=pupil, start__gte=lo, start__lt=hi).delete()
+        Attendance.objects.filter(
+            student=pupil, session__start__gte=lo, session__start__lt=hi
+        ).update(status=Attendance.Status.ABSENT, late_minutes=0)
+
+
+def _worked_days(workshop_ids, policy) -> dict:
+    """(workshop, day, half) -> pupils who logged work in it."""
+    worked = defaultdict(set)
+    for w in WorkLog.objects.filter(student__workshop__in=workshop_ids).values(
+        "student_id", "student__workshop_id", "start", "end"
+    ):
+        day = timezone.localtime(w["start"]).date()
+        for half in HALVES:
+            a, b = half_span(day, half, policy)
+            if w["start"] < b and w["end"] > a:
+                worked[(w["student__workshop_id"], day, half)].add(w["student_id"])
+    return worked
+
+
+def seed(ctx) -> None:
+    if RollCall.objects.exists():
+        ctx.progress("schoollife: roll calls already seeded, nothing added")
+        return
+    rng = ctx.rng
+    policy = Policy.load()
+    today = ctx.today
+    pupils = list(Student.objects.exclude(status="applicant").order_by("pk"))
+    _record(ctx, pupils)
+    enrolled = [p for p in pupils if p.status == "enrolled"]
+    month_start = today.replace(day=1)
+    work_days = sorted(
+        {
+            timezone.localtime(s).date()
+            for s in WorkLog.objects.filter(
+                start__date__gte=month_start - dt.timedelta(days=40)
+            ).values_list("start", flat=True)
+        }
+    )
+    work_days = [d for d in work_days if d < today]
+    # The law's threshold this month: the youngest pupil misses two whole days, unreported.
+    young = min(enrolled, key=lambda p: -p.birth_date.toordinal(), default=None)
+    this_month = [d for d in work_days if d >= month_start]
+    threshold_days = this_month[:2] if len(this_month) >= 2 else work_days[-4:-2]
+    # Early signs of dropping out: another pupil has not been seen for his last 4 days.
+    drifting = next((p for p in enrolled if p is not young and p.age_on(today) >= 16), None)
+    drift_days = work_days[-4:]
+    if young:
+        _drop_work(young, threshold_days, policy)
+    if drifting:
+        _drop_work(drifting, drift_days, policy)
+
+    by_workshop = defaultdict(list)
+    for p in pupils:
+        by_workshop[p.workshop_id].append(p)
+    worked = _worked_days(list(by_workshop), policy)
+    trainers = {w.pk: ctx.trainer_of(w) for w in ctx.workshops.values()}
+    calls, pending = [], []
+    for (workshop_id, day, half), present in sorted(worked.items(), key=lambda kv: kv[0][1:]):
+        start, _end = half_span(day, half, policy)
+        call = RollCall(
+            workshop_id=workshop_id,
+            day=day,
+            half=half,
+            taken_by=trainers.get(workshop_id) or ctx.users["director"],
+            taken_at=start + dt.timedelta(minutes=rng.randrange(2, 12)),
+        )
+        calls.append(call)
+        for p in by_workshop[workshop_id]:
+            if not expected(p, day):
+                continue
+            if p.pk not in present:
+                pending.append((call, p.pk, "absent", 0))
+            elif rng.random() < 0.03:
+                pending.append((call, p.pk, "late", rng.choice([5, 10, 15, 20, 30])))
+    RollCall.objects.bulk_create(calls, batch_size=BATCH)
+    ids = {
+        (c.workshop_id, c.day, c.half): c.pk
+        for c in RollCall.objects.only("pk", "workshop_id", "day", "half")
+    }
+    marks = [
+        RollCallMark(
+            roll_call_id=ids[(call.workshop_id, call.day, call.half)],
+            student_id=student_id,
+            status=status,
+            late_minutes=minutes,
+        )
+        for call, student_id, status, minutes in pending
+    ]
+    RollCallMark.objects.bulk_create(marks, batch_size=BATCH)
+
+    reasons = list(AbsenceReason.objects.all())
+    forced = {(young.pk if young else 0, d) for d in threshold_days} | {
+        (drifting.pk if drifting else 0, d) for d in drift_days
+    }
+    director = ctx.users["director"]
+    absences = []
+    for call, student_id, status, _m in pending:
+        if status != "absent":
+            continue
+        a = Absence(student_id=student_id, day=call.day, half=call.half)
+        if (student_id, call.day) not in forced and rng.random() < 0.8:
+            a.reason = rng.choice(reasons)
+            a.reported_how = rng.choice(["phone", "mail", "note", "in_person"])
+            if rng.random() < 0.85:
+                a.accepted, a.decided_by = True, director
+                a.decided_at = timezone.now()
+        absences.append(a)
+    Absence.objects.bulk_create(absences, batch_size=BATCH)
+    ctx.progress(
+        f"schoollife: {len(calls)} roll calls, {len(marks)} exceptions, {len(absences)} absences"
+    )

@@ -1,0 +1,148 @@
+"""Forms of school life: the workshop roll call, an absence, the register's choice."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from ecoles.models import Workshop
+from schoollife.models import Absence, AbsenceReason, Activity, HalfDay, Mark
+from schoollife.rollcall import Exception_
+from students.forms import DateInput
+from students.models import Student
+
+
+class RollCallForm(forms.Form):
+    """One line per pupil, present unless changed: "all present" is one tap."""
+
+    def __init__(self, *args, pupils, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.pupils = list(pupils)
+        for p in self.pupils:
+            self.fields[f"s{p.pk}"] = forms.ChoiceField(
+                label=str(p), choices=Mark.choices, initial=Mark.PRESENT, widget=forms.RadioSelect
+            )
+            self.fields[f"m{p.pk}"] = forms.IntegerField(
+                label=_("minutes late"), required=False, min_value=1, max_value=240
+            )
+            self.fields[f"a{p.pk}"] = forms.ChoiceField(
+                label=_("activity"), choices=[("", "—"), *Activity.choices], required=False
+            )
+
+    def lines(self):
+        for p in self.pupils:
+            yield {
+                "pupil": p,
+                "status": self[f"s{p.pk}"],
+                "minutes": self[f"m{p.pk}"],
+                "activity": self[f"a{p.pk}"],
+            }
+
+    def clean(self) -> dict:
+        data = super().clean()
+        for p in self.pupils:
+            status = data.get(f"s{p.pk}")
+            if status == Mark.LATE and not data.get(f"m{p.pk}"):
+                self.add_error(f"m{p.pk}", _("Say how many minutes late."))
+            if status == Mark.AWAY and not data.get(f"a{p.pk}"):
+                self.add_error(f"a{p.pk}", _("Say which school activity."))
+        return data
+
+    def exceptions(self) -> dict[int, Exception_]:
+        found = {}
+        for p in self.pupils:
+            status = self.cleaned_data[f"s{p.pk}"]
+            if status == Mark.PRESENT:
+                continue
+            found[p.pk] = Exception_(
+                status=status,
+                late_minutes=self.cleaned_data[f"m{p.pk}"] or 0 if status == Mark.LATE else 0,
+                activity=self.cleaned_data[f"a{p.pk}"] if status == Mark.AWAY else "",
+            )
+        return found
+
+
+class RegisterFilterForm(forms.Form):
+    """A group (a workshop or a cohort) and a day."""
+
+    workshop = forms.ModelChoiceField(
+        label=_("Workshop"), queryset=Workshop.objects.none(), required=False
+    )
+    cohort = forms.TypedChoiceField(label=_("Cohort"), coerce=int, required=False, empty_value=None)
+    day = forms.DateField(label=_("Day"), required=False, widget=DateInput)
+
+    def __init__(self, *args, workshops, cohorts, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["workshop"].queryset = workshops
+        self.fields["cohort"].choices = [("", "—"), *[(c, c) for c in cohorts]]
+
+    def clean_day(self):
+        day = self.cleaned_data["day"] or timezone.localdate()
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("The register is kept for days already begun."))
+        return day
+
+
+class AbsenceForm(forms.ModelForm):
+    class Meta:
+        model = Absence
+        fields = [
+            "student",
+            "day",
+            "half",
+            "reason",
+            "reason_detail",
+            "reported_how",
+            "document",
+            "accepted",
+        ]
+        widgets = {"day": DateInput}
+
+    def __init__(self, *args, students, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = students
+        self.fields["reason"].queryset = AbsenceReason.objects.filter(active=True) | (
+            AbsenceReason.objects.filter(pk=self.instance.reason_id or 0)
+        )
+        self.fields["half"].choices = HalfDay.choices
+        if self.instance.pk:
+            for name in ("student", "day", "half"):
+                self.fields[name].disabled = True
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("accepted") and not data.get("reason"):
+            self.add_error("reason", _("An accepted absence has its reason."))
+        return data
+
+
+class ReportForm(forms.Form):
+    kind = forms.CharField(widget=forms.HiddenInput)
+    student = forms.IntegerField(widget=forms.HiddenInput)
+    sent_on = forms.DateField(label=_("Sent on"), widget=DateInput, initial=timezone.localdate)
+
+    def clean_sent_on(self):
+        day = self.cleaned_data["sent_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Record what was sent, not what will be."))
+        return day
+
+
+class MonthForm(forms.Form):
+    month = forms.DateField(
+        label=_("Month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+    )
+
+    def clean_month(self):
+        day = self.cleaned_data["month"] or timezone.localdate()
+        return day.replace(day=1)
+
+
+def cohorts() -> list[int]:
+    return list(
+        Student.objects.enrolled().order_by("-cohort").values_list("cohort", flat=True).distinct()
+    )

@@ -1,0 +1,349 @@
+"""School life (vie scolaire, SPEC.md R9): the workshop roll call, absences and their
+reasons, the families' notices, and what was sent to the authorities.
+
+The state of a pupil's half-day is derived in one place, `schoollife.register`, from the
+workshop roll calls here, the theory roll calls (training.Attendance) and work logged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from ecoles import roles
+from ecoles.uploads import FileCheck
+
+
+class HalfDay(models.TextChoices):
+    MORNING = "am", _("Morning")
+    AFTERNOON = "pm", _("Afternoon")
+
+
+HALVES = [HalfDay.MORNING, HalfDay.AFTERNOON]
+
+
+class RollCallQuerySet(models.QuerySet):
+    def visible_to(self, user) -> RollCallQuerySet:
+        if user.has_role(roles.DIRECTOR, roles.OFFICE, roles.TEACHER):
+            return self
+        if user.has_role(roles.TRAINER):
+            return self.filter(workshop__trainers=user)
+        return self.none()
+
+
+class RollCall(models.Model):
+    """The workshop roll call (appel) the trainer takes at the start of a half-day: every
+    pupil of the workshop is present but the exceptions marked (SPEC.md R9)."""
+
+    workshop = models.ForeignKey(
+        "ecoles.Workshop",
+        verbose_name=_("workshop"),
+        on_delete=models.PROTECT,
+        related_name="roll_calls",
+    )
+    day = models.DateField(_("day"))
+    half = models.CharField(_("half-day"), max_length=2, choices=HalfDay)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("taken by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    taken_at = models.DateTimeField(_("taken at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = RollCallQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("workshop roll call")
+        verbose_name_plural = _("workshop roll calls")
+        ordering = ["-day", "-half"]
+        constraints = [
+            models.UniqueConstraint(fields=["workshop", "day", "half"], name="rollcall_unique"),
+            models.CheckConstraint(condition=Q(half__in=["am", "pm"]), name="rollcall_half_valid"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workshop} · {self.day:%d/%m/%Y} {self.get_half_display()}"
+
+    def clean(self) -> None:
+        if self.day and self.day > timezone.localdate():
+            raise ValidationError({"day": _("A roll call is taken on the day, not before.")})
+
+
+class Mark(models.TextChoices):
+    """A pupil's state in a half-day; a roll call stores only the exceptions to PRESENT."""
+
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    ABSENT = "absent", _("Absent")
+    AWAY = "away", _("Away on a school activity")
+
+
+class Activity(models.TextChoices):
+    DELIVERY = "delivery", _("Delivery at a customer's")
+    EXAM = "exam", _("Exam")
+    OUTING = "outing", _("School outing")
+    OTHER = "other", _("Other school activity")
+
+
+class RollCallMark(models.Model):
+    """One exception in a workshop roll call: absent, late (minutes) or away."""
+
+    roll_call = models.ForeignKey(
+        RollCall, verbose_name=_("roll call"), on_delete=models.CASCADE, related_name="marks"
+    )
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("pupil"),
+        on_delete=models.PROTECT,
+        related_name="roll_call_marks",
+    )
+    status = models.CharField(_("attendance"), max_length=10, choices=Mark)
+    late_minutes = models.PositiveSmallIntegerField(_("minutes late"), default=0)
+    activity = models.CharField(_("activity"), max_length=10, choices=Activity, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("roll call mark")
+        verbose_name_plural = _("roll call marks")
+        constraints = [
+            models.UniqueConstraint(fields=["roll_call", "student"], name="rollcallmark_unique"),
+            models.CheckConstraint(
+                condition=Q(status__in=["late", "absent", "away"]), name="rollcallmark_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(status="late", late_minutes__gt=0)
+                | (~Q(status="late") & Q(late_minutes=0)),
+                name="rollcallmark_late_minutes",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="away") | Q(activity=""), name="rollcallmark_activity_if_away"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.get_status_display()}"
+
+    def clean(self) -> None:
+        if self.status == Mark.LATE and not self.late_minutes:
+            raise ValidationError({"late_minutes": _("Say how many minutes late.")})
+        if self.status == Mark.AWAY and not self.activity:
+            raise ValidationError({"activity": _("Say which school activity.")})
+
+
+class AbsenceReason(models.Model):
+    """The school's list of reasons; the legal ones (Code de l'éducation L131-8: illness of
+    the child, a contagious illness in the family, a solemn family gathering, an accidental
+    transport problem, the temporary absence of the family the child follows) come with it."""
+
+    name = models.CharField(_("reason"), max_length=100, unique=True)
+    legal = models.BooleanField(_("legal reason (L131-8)"), default=False)
+    active = models.BooleanField(_("active"), default=True)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("absence reason")
+        verbose_name_plural = _("absence reasons")
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AbsenceQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AbsenceQuerySet:
+        if user.has_role(roles.DIRECTOR, roles.OFFICE, roles.TEACHER):
+            return self
+        if user.has_role(roles.TRAINER):
+            return self.filter(student__workshop__trainers=user)
+        return self.none()
+
+    def between(self, start: dt.date, end: dt.date) -> AbsenceQuerySet:
+        return self.filter(day__gte=start, day__lte=end)
+
+    def to_decide(self) -> AbsenceQuerySet:
+        """Not accepted yet though the family gave a reason or told the school."""
+        return self.filter(accepted=False).filter(Q(reason__isnull=False) | ~Q(reported_how=""))
+
+
+class Absence(models.Model):
+    """A pupil's absence for a half-day: its reason, how the family reported it, an
+    optional document, and whether the school accepted it. Until accepted it is
+    unjustified (SPEC.md R9), and counts for the law's threshold (L131-8)."""
+
+    class Reported(models.TextChoices):
+        PHONE = "phone", _("Phone")
+        MAIL = "mail", _("Mail")
+        NOTE = "note", _("Written note")
+        IN_PERSON = "in_person", _("In person")
+
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("pupil"),
+        on_delete=models.PROTECT,
+        related_name="absences",
+    )
+    day = models.DateField(_("day"))
+    half = models.CharField(_("half-day"), max_length=2, choices=HalfDay)
+    reason = models.ForeignKey(
+        AbsenceReason,
+        verbose_name=_("reason"),
+        on_delete=models.PROTECT,
+        related_name="absences",
+        null=True,
+        blank=True,
+    )
+    reason_detail = models.CharField(_("details"), max_length=200, blank=True)
+    reported_how = models.CharField(
+        _("reported by the family"),
+        max_length=10,
+        choices=Reported,
+        blank=True,
+        help_text=_("Left empty: the family has not told the school."),
+    )
+    document = models.FileField(
+        _("document"),
+        upload_to="absences/%Y/",
+        blank=True,
+        validators=[FileCheck(("pdf", "jpg", "jpeg", "png", "heic"))],
+    )
+    accepted = models.BooleanField(_("accepted by the school"), default=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    objects = AbsenceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("absence")
+        verbose_name_plural = _("absences")
+        ordering = ["-day", "-half", "student__last_name"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "day", "half"], name="absence_unique"),
+            models.CheckConstraint(condition=Q(half__in=["am", "pm"]), name="absence_half_valid"),
+            models.CheckConstraint(
+                condition=Q(accepted=False) | Q(reason__isnull=False),
+                name="absence_accepted_has_reason",
+            ),
+        ]
+        # The month's absences of a pupil (the threshold) and of a day (the register).
+        indexes = [models.Index(fields=["day"], name="absence_day")]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.day:%d/%m/%Y} {self.get_half_display()}"
+
+    @property
+    def reported_by_family(self) -> bool:
+        return bool(self.reported_how)
+
+    def clean(self) -> None:
+        if self.accepted and not self.reason_id:
+            raise ValidationError({"reason": _("An accepted absence has its reason.")})
+
+
+class FamilyNotice(models.Model):
+    """The same-day mail telling a guardian of an absence the family did not report
+    (SPEC.md R9): when it may leave (never 20:00-07:00 nor on Sunday), and its result."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Not needed any more")
+
+    absence = models.ForeignKey(
+        Absence, verbose_name=_("absence"), on_delete=models.CASCADE, related_name="notices"
+    )
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("pupil"),
+        on_delete=models.CASCADE,
+        related_name="family_notices",
+    )
+    guardian = models.ForeignKey(
+        "students.Guardian",
+        verbose_name=_("guardian"),
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+    )
+    email = models.EmailField(_("email"))
+    send_after = models.DateTimeField(_("to send after"))
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("family notice")
+        verbose_name_plural = _("family notices")
+        ordering = ["-send_after"]
+        constraints = [
+            models.UniqueConstraint(fields=["absence", "email"], name="familynotice_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.absence} → {self.email}"
+
+
+class AuthorityReport(models.Model):
+    """What the school sent to the authorities about a pupil's absences, and when
+    (Code de l'éducation L131-8: the DASEN and the mayor for a pupil under 16; the local
+    youth mission for the obligation of training, 16-18)."""
+
+    class Kind(models.TextChoices):
+        DASEN = "dasen", _("Referral to the DASEN")
+        MAYOR = "mayor", _("Notice to the mayor")
+        MISSION = "mission", _("Local youth mission contacted")
+
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("pupil"),
+        on_delete=models.PROTECT,
+        related_name="authority_reports",
+    )
+    month = models.DateField(_("month"), help_text=_("First day of the month."))
+    kind = models.CharField(_("sent"), max_length=10, choices=Kind)
+    half_days = models.PositiveSmallIntegerField(_("unjustified half-days"))
+    sent_on = models.DateField(_("sent on"), default=timezone.localdate)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("report to the authorities")
+        verbose_name_plural = _("reports to the authorities")
+        ordering = ["-month", "student__last_name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "month", "kind"], name="authorityreport_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["dasen", "mayor", "mission"]), name="authorityreport_kind"
+            ),
+            models.CheckConstraint(condition=Q(month__day=1), name="authorityreport_month_first"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.month:%m/%Y} · {self.get_kind_display()}"

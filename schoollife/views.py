@@ -1,0 +1,404 @@
+"""Pages of school life: the workshop roll call, the register, absences, the law's
+alerts and their letters, early signs of dropping out, the declarations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import IntegrityError, transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from ecoles.access import role_required
+from ecoles.exports import csv_response
+from ecoles.models import Policy, Workshop
+from ecoles.pdf import render_pdf
+from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
+from schoollife import dropout, families, register, rollcall, threshold
+from schoollife.days import month_bounds, school_days
+from schoollife.forms import AbsenceForm, MonthForm, RegisterFilterForm, ReportForm, RollCallForm
+from schoollife.forms import cohorts as enrolled_cohorts
+from schoollife.models import HALVES, Absence, AuthorityReport, FamilyNotice, HalfDay, RollCall
+from students.models import Student
+
+
+def _workshops(user):
+    if user.has_role(DIRECTOR, OFFICE, TEACHER):
+        return Workshop.objects.active()
+    return Workshop.objects.active().led_by(user)
+
+
+def _current_half(policy: Policy) -> str:
+    now = timezone.localtime().time()
+    return HalfDay.MORNING if now < policy.afternoon_start else HalfDay.AFTERNOON
+
+
+def _pdf(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(False, filename)
+    return response
+
+
+@role_required(TRAINER, DIRECTOR)
+def roll_call(request: HttpRequest) -> HttpResponse:
+    """The trainer's roll call at the start of a half-day, on his phone."""
+    policy = Policy.load()
+    workshops = _workshops(request.user)
+    workshop_id = request.GET.get("workshop") or (workshops.values_list("pk", flat=True).first())
+    workshop = get_object_or_404(workshops, pk=workshop_id or 0)
+    today = timezone.localdate()
+    half = request.GET.get("half") if request.GET.get("half") in HALVES else _current_half(policy)
+    pupils = list(Student.objects.enrolled().filter(workshop=workshop, entry_date__lte=today))
+    call = RollCall.objects.filter(workshop=workshop, day=today, half=half).first()
+    initial = {}
+    if call:
+        for mark in call.marks.all():
+            initial[f"s{mark.student_id}"] = mark.status
+            initial[f"m{mark.student_id}"] = mark.late_minutes or None
+            initial[f"a{mark.student_id}"] = mark.activity
+    all_present = "all_present" in request.POST
+    form = RollCallForm(
+        None if all_present else (request.POST or None), pupils=pupils, initial=initial
+    )
+    if request.method == "POST" and (all_present or form.is_valid()):
+        exceptions = {} if all_present else form.exceptions()
+        try:
+            rollcall.take(workshop, today, half, exceptions, request.user, pupils)
+        except ValidationError as exc:
+            for text in exc.messages:
+                if all_present:
+                    messages.error(request, text)
+                else:
+                    form.add_error(None, text)
+        else:
+            messages.success(
+                request,
+                _("Roll call saved: %(absent)s exception(s).") % {"absent": len(exceptions)},
+            )
+            return redirect(f"{request.path}?workshop={workshop.pk}&half={half}")
+    return render(
+        request,
+        "schoollife/roll_call.html",
+        {
+            "form": form,
+            "workshop": workshop,
+            "workshops": workshops,
+            "half": half,
+            "halves": HalfDay.choices,
+            "today": today,
+            "call": call,
+        },
+    )
+
+
+@role_required(DIRECTOR, OFFICE, TRAINER, TEACHER)
+def register_day(request: HttpRequest) -> HttpResponse:
+    """A group's day: who was expected where, and whether each roll call was taken."""
+    policy = Policy.load()
+    workshops = _workshops(request.user)
+    form = RegisterFilterForm(request.GET or None, workshops=workshops, cohorts=enrolled_cohorts())
+    day = timezone.localdate()
+    pupils = Student.objects.none()
+    group = None
+    if form.is_valid():
+        day = form.cleaned_data["day"]
+        if form.cleaned_data["workshop"]:
+            group = form.cleaned_data["workshop"]
+            pupils = Student.objects.filter(workshop=group)
+        elif form.cleaned_data["cohort"]:
+            group = _("Cohort %(year)s") % {"year": form.cleaned_data["cohort"]}
+            pupils = Student.objects.filter(cohort=form.cleaned_data["cohort"])
+            if not request.user.has_role(DIRECTOR, OFFICE, TEACHER):
+                pupils = pupils.filter(workshop__in=workshops)
+    elif not request.GET and workshops.exists():
+        group = workshops.first()
+        pupils = Student.objects.filter(workshop=group)
+    pupils = list(
+        pupils.current()
+        .present_during(day, day)
+        .select_related("workshop")
+        .order_by("last_name", "first_name")
+    )
+    cells = register.build(pupils, day, day, policy)
+    taken = register.taken({p.workshop_id for p in pupils}, day)
+    rows = [
+        {
+            "pupil": p,
+            "cells": [(h, cells.get((p.pk, day, h)), (p.workshop_id, h) in taken) for h in HALVES],
+        }
+        for p in pupils
+    ]
+    return render(
+        request,
+        "schoollife/register.html",
+        {
+            "form": form,
+            "rows": rows,
+            "day": day,
+            "group": group,
+            "school_day": bool(school_days(day, day)),
+        },
+    )
+
+
+@role_required(DIRECTOR, OFFICE, TRAINER, TEACHER)
+def register_pdf(request: HttpRequest) -> HttpResponse:
+    """The month's register of a workshop: the half-day grid with totals, to sign."""
+    policy = Policy.load()
+    workshop = get_object_or_404(_workshops(request.user), pk=request.GET.get("workshop") or 0)
+    form = MonthForm(request.GET)
+    month = form.cleaned_data["month"] if form.is_valid() else timezone.localdate().replace(day=1)
+    first, last = month_bounds(month)
+    last = min(last, timezone.localdate())
+    pupils = list(
+        Student.objects.current()
+        .filter(workshop=workshop)
+        .present_during(first, last)
+        .order_by("last_name", "first_name")
+    )
+    days = school_days(first, last)
+    cells = register.build(pupils, first, last, policy)
+    rows = [
+        {
+            "pupil": p,
+            "cells": [cells.get((p.pk, d, h)) for d in days for h in HALVES],
+            "totals": register.totals(cells, p.pk),
+        }
+        for p in pupils
+    ]
+    pdf = render_pdf(
+        "pdf/register.html",
+        {"workshop": workshop, "month": first, "days": days, "rows": rows, "signer": request.user},
+    )
+    return _pdf(pdf, f"registre-appel-{workshop.name}-{first:%Y-%m}.pdf")
+
+
+@role_required(DIRECTOR, OFFICE, TRAINER)
+def absences(request: HttpRequest) -> HttpResponse:
+    qs = Absence.objects.visible_to(request.user).select_related(
+        "student", "student__workshop", "reason"
+    )
+    shown = request.GET.get("show", "to_decide")
+    if shown == "to_decide":
+        qs = qs.to_decide()
+    text = request.GET.get("q", "").strip()
+    if text:
+        qs = qs.filter(student__in=Student.objects.search(text))
+    page = Paginator(qs.order_by("-day", "-half", "student__last_name"), 30).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "schoollife/absences.html",
+        {
+            "page": page,
+            "show": shown,
+            "q": text,
+            "can_edit": request.user.has_role(DIRECTOR, OFFICE),
+        },
+    )
+
+
+@role_required(DIRECTOR, OFFICE)
+def absence_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    absence = get_object_or_404(Absence.objects.select_related("student"), pk=pk) if pk else None
+    was_accepted = absence.accepted if absence else False
+    students = Student.objects.enrolled().current().select_related("workshop")
+    form = AbsenceForm(
+        request.POST or None, request.FILES or None, instance=absence, students=students
+    )
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if saved.accepted != was_accepted:
+            saved.decided_by, saved.decided_at = request.user, timezone.now()
+        try:
+            with transaction.atomic():
+                saved.save()
+                if saved.reported_by_family:
+                    families.cancel(saved)
+        except IntegrityError:
+            form.add_error(None, _("This pupil already has an absence for this half-day."))
+        else:
+            messages.success(request, _("Absence saved."))
+            return redirect("schoollife:absences")
+    notices = list(absence.notices.all()) if absence else []
+    return render(
+        request,
+        "schoollife/absence_form.html",
+        {"form": form, "absence": absence, "notices": notices},
+    )
+
+
+@role_required(DIRECTOR, OFFICE)
+def alerts(request: HttpRequest) -> HttpResponse:
+    """L131-8 and the obligation of training: the month's pupils over the threshold."""
+    form = MonthForm(request.GET or None)
+    month = form.cleaned_data["month"] if form.is_valid() else timezone.localdate().replace(day=1)
+    report_form = ReportForm(request.POST or None)
+    if request.method == "POST":
+        if not request.user.is_director:
+            raise PermissionDenied
+        if report_form.is_valid():
+            data = report_form.cleaned_data
+            if data["kind"] not in AuthorityReport.Kind.values:
+                raise Http404
+            found = [a for a in threshold.alerts(month) if a.student.pk == data["student"]]
+            if not found:
+                raise Http404
+            AuthorityReport.objects.update_or_create(
+                student=found[0].student,
+                month=month,
+                kind=data["kind"],
+                defaults={
+                    "half_days": found[0].count,
+                    "sent_on": data["sent_on"],
+                    "sent_by": request.user,
+                },
+            )
+            messages.success(request, _("Recorded."))
+            return redirect(f"{request.path}?month={month:%Y-%m}")
+    return render(
+        request,
+        "schoollife/alerts.html",
+        {
+            "month": month,
+            "form": form,
+            "report_form": report_form,
+            "alerts": threshold.alerts(month),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(DIRECTOR, OFFICE)
+def alert_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
+    """The prepared letter: the referral to the DASEN or the notice to the mayor."""
+    if kind not in ("dasen", "mayor"):
+        raise Http404
+    form = MonthForm(request.GET)
+    month = form.cleaned_data["month"] if form.is_valid() else timezone.localdate().replace(day=1)
+    student = get_object_or_404(Student.objects.current(), pk=pk)
+    found = [
+        a
+        for a in threshold.alerts(month, Student.objects.filter(pk=student.pk))
+        if a.kind == threshold.LAW
+    ]
+    if not found:
+        raise Http404
+    pdf = render_pdf(
+        "pdf/absence_letter.html",
+        {
+            "alert": found[0],
+            "student": student,
+            "guardians": list(student.guardians.filter(legal_representative=True)),
+            "kind": kind,
+            "notified": FamilyNotice.objects.filter(
+                student=student, status=FamilyNotice.Status.SENT, absence__day__gte=month
+            ).exists(),
+            "month": month,
+            "today": timezone.localdate(),
+            "signer": request.user,
+        },
+    )
+    name = "signalement-dasen" if kind == "dasen" else "avis-maire"
+    return _pdf(pdf, f"{name}-{student.last_name}-{month:%Y-%m}.pdf")
+
+
+@role_required(DIRECTOR, TRAINER)
+def dropout_signals(request: HttpRequest) -> HttpResponse:
+    """Every pupil's signals; a trainer sees his tutees."""
+    today = timezone.localdate()
+    pupils = Student.objects.enrolled().current().select_related("workshop", "tutor")
+    if not request.user.is_director:
+        pupils = pupils.filter(tutor=request.user)
+    signals = dropout.compute(pupils, today)
+    rows = sorted(signals.values(), key=lambda s: (not s.flagged, -s.unjustified))
+    return render(
+        request,
+        "schoollife/dropout.html",
+        {"rows": rows, "reasons": dropout.REASONS, "today": today},
+    )
+
+
+@role_required(DIRECTOR, OFFICE)
+def declarations(request: HttpRequest) -> HttpResponse:
+    """What a hors-contrat school declares: the year's pupils (within 8 days of the start)
+    and each month's arrivals and departures; CSV or PDF."""
+    policy = Policy.load()
+    today = timezone.localdate()
+    form = MonthForm(request.GET or None)
+    month = form.cleaned_data["month"] if form.is_valid() else today.replace(day=1)
+    kind = request.GET.get("kind", "")
+    year_start = policy.school_year_start(month)
+    first, last = month_bounds(month)
+    if kind == "year":
+        pupils = Student.objects.current().present_during(
+            year_start, year_start + dt.timedelta(days=7)
+        )
+        title = _("Pupils at the start of the school year %(year)s") % {"year": year_start.year}
+    else:
+        arrivals = (
+            Student.objects.current()
+            .exclude(status="applicant")
+            .filter(entry_date__gte=first, entry_date__lte=last)
+        )
+        departures = Student.objects.current().left_during(first, last)
+        pupils = (arrivals | departures).distinct()
+        title = _("Arrivals and departures of %(month)s") % {"month": f"{first:%m/%Y}"}
+    pupils = list(pupils.select_related("workshop").order_by("last_name", "first_name"))
+    fmt = request.GET.get("format")
+    if fmt == "csv":
+        header = [
+            _("Last name"),
+            _("First name"),
+            _("Sex"),
+            _("Birth date"),
+            _("INE"),
+            _("Workshop"),
+            _("Programme"),
+            _("Entry date"),
+            _("Leaving date"),
+            _("Address"),
+        ]
+        rows = [
+            [
+                p.last_name,
+                p.first_name,
+                p.sex,
+                f"{p.birth_date:%d/%m/%Y}",
+                p.ine,
+                p.workshop.name,
+                p.programme_label,
+                f"{p.entry_date:%d/%m/%Y}",
+                f"{p.left_on:%d/%m/%Y}" if p.left_on else "",
+                f"{p.address} {p.postal_code} {p.city}".strip(),
+            ]
+            for p in pupils
+        ]
+        return csv_response(f"declaration-{kind or 'mois'}-{first:%Y-%m}.csv", header, rows)
+    context = {
+        "form": form,
+        "kind": kind,
+        "pupils": pupils,
+        "title": title,
+        "month": first,
+        "year_start": year_start,
+        "deadline": year_start + dt.timedelta(days=8),
+        "today": today,
+    }
+    if fmt == "pdf":
+        return _pdf(
+            render_pdf("pdf/declaration.html", {**context, "signer": request.user}),
+            f"declaration-{kind or 'mois'}-{first:%Y-%m}.pdf",
+        )
+    return render(request, "schoollife/declarations.html", context)
+
+
+__all__ = ["require_POST"]
