@@ -23,6 +23,7 @@ NAV = [
     Entry(_("Pupils"), "students:list", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("Team entry"), "training:team_entry", frozenset({TRAINER, DIRECTOR})),
     Entry(_("Theory"), "training:sessions", frozenset({TEACHER, DIRECTOR, OFFICE})),
+    Entry(_("Competencies"), "skills:index", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("Balances"), "training:balances", frozenset({DIRECTOR, OFFICE, TRAINER})),
     Entry(_("Orders"), "orders:list", frozenset({DIRECTOR, OFFICE, TRAINER, ACCOUNTANT})),
     Entry(_("Customers"), "billing:customers", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),

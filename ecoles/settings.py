@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "students",
     "orders",
     "training",
+    "skills",
     "billing",
     "budget",
     "home",

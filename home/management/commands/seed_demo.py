@@ -19,6 +19,7 @@ SEEDERS = [
     "orders.demo",
     "billing.demo",
     "training.demo",
+    "skills.demo",
     "budget.demo",
 ]
 
