@@ -5,7 +5,8 @@ pieces of evidence at `min_level` [satisfactory] or better, from at least `min_o
 [2] different orders, and, if `last_autonomous` [yes], the latest of those pieces made
 autonomously. Evidence superseded by a correction does not count; weaker evidence does
 not undo an acquisition (what has been shown twice has been shown), it only shows in
-the current level.
+the current level. The blocs of a theory subject (assessed by its teachers) are shown in
+lessons, not orders: for them the booklet drops the "different orders" part.
 
 `is_acquired` is a pure function of the pieces, so it is tested at every edge without a
 database; `progress` applies it to a pupil's evidence, old référentiel included.

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.db.models import Count, Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 
 from ecoles.models import Policy
 from skills import acquisition
@@ -30,6 +31,13 @@ from skills.models import (
 from training import balance
 from training.models import Attendance
 
+SHORT = {
+    Level.INSUFFICIENT: _("Insufficient"),
+    Level.FRAGILE: _("Fragile"),
+    Level.SATISFACTORY: _("Satisfactory"),
+    Level.VERY_GOOD: _("Very good"),
+}
+
 
 @dataclass(frozen=True)
 class Shade:
@@ -43,7 +51,7 @@ def shades(policy: Policy) -> dict[int, Shade]:
     return {
         level.value: Shade(
             level.value,
-            getattr(policy, f"skills_level_{level.value}_label") or str(level.label),
+            getattr(policy, f"skills_level_{level.value}_label") or str(SHORT[level]),
             getattr(policy, f"skills_level_{level.value}_colour"),
         )
         for level in Level
@@ -112,6 +120,9 @@ def progress(
     for bloc in blocs:
         if bloc.version_id != version_id:
             continue
+        # A theory subject's competencies are shown in lessons, not orders: the rule's
+        # "different orders" applies to the workshop's blocs only.
+        bloc_rule = replace(rule, min_orders=0) if bloc.subject else rule
         lines = []
         for competency in bloc.competencies.all():
             items = grouped.get(competency.pk, [])
@@ -122,7 +133,7 @@ def progress(
                 CompetencyLine(
                     competency,
                     levels.get(level) if level else None,
-                    acquisition.is_acquired(pieces, rule),
+                    acquisition.is_acquired(pieces, bloc_rule),
                     list(reversed(shown)),
                 )
             )

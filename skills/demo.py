@@ -19,6 +19,7 @@ from ecoles.models import Policy
 from orders.models import Order
 from skills import importing
 from skills.models import (
+    Appraisal,
     Autonomy,
     Bloc,
     ChefDoeuvre,
@@ -29,6 +30,7 @@ from skills.models import (
     ExamRegistration,
     Programme,
     UnitResult,
+    term_bounds,
 )
 from students.models import Student
 from training.models import TheorySession, WorkLog
@@ -75,6 +77,7 @@ def seed(ctx) -> None:
     _evidence(ctx, versions)
     _chefs(ctx)
     _exams(ctx, versions)
+    _appraisals(ctx)
 
 
 def _referentiels() -> dict[str, DiplomaVersion]:
@@ -302,3 +305,26 @@ def _exams(ctx, versions) -> None:
                 )
             )
     bulk_create_with_history(results, UnitResult, batch_size=2000)
+
+
+APPRAISALS = [
+    "Bon trimestre : {first} gagne en autonomie et soigne ses finitions.",
+    "{first} progresse, mais doit encore vérifier son travail avant de le rendre.",
+    "Trimestre sérieux ; {first} aide volontiers les plus jeunes de l'équipe.",
+]
+
+
+def _appraisals(ctx) -> None:
+    """The trainer's appraisal of the current term for the final-year pupils."""
+    start, _end, _number = term_bounds(ctx.today, ctx.school_year_start)
+    rows = []
+    for pupil in Student.objects.filter(
+        status=Student.Status.ENROLLED, programme_year=2
+    ).select_related("workshop"):
+        text = ctx.rng.choice(APPRAISALS).format(first=pupil.first_name)
+        rows.append(
+            Appraisal(
+                student=pupil, term_start=start, author=ctx.trainer_of(pupil.workshop), text=text
+            )
+        )
+    bulk_create_with_history(rows, Appraisal)

@@ -15,17 +15,20 @@ class TeamEvidenceForm(forms.Form):
 
     competency = forms.ModelChoiceField(queryset=Competency.objects.none(), label=_("Competency"))
     date = forms.DateField(
-        label=_("Date"), initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Date"),
+        initial=timezone.localdate,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     comment = forms.CharField(label=_("Comment"), required=False, max_length=500)
     validate_now = forms.BooleanField(label=_("Validate now"), required=False, initial=True)
 
-    def __init__(self, *args, pupils, competencies, **kwargs) -> None:
+    def __init__(self, *args, pupils, competencies, labels=None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.pupils = list(pupils)
         self.fields["competency"].queryset = competencies
         self.fields["competency"].label_from_instance = lambda c: f"{c.code} · {c.wording}"
-        levels = [(SKIP, _("—")), *Level.choices]
+        # The school's names of the levels (short, for a thumb on a phone).
+        levels = [(SKIP, _("—")), *(labels or Level.choices)]
         for pupil in self.pupils:
             self.fields[f"level_{pupil.pk}"] = forms.TypedChoiceField(
                 label=str(pupil),
@@ -71,7 +74,7 @@ class EvidenceForm(forms.ModelForm):
         model = Evidence
         fields = ["date", "level", "autonomy", "comment", "photo", "self_level", "self_comment"]
         widgets = {
-            "date": forms.DateInput(attrs={"type": "date"}),
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "level": forms.RadioSelect,
             "autonomy": forms.RadioSelect,
             "comment": forms.Textarea(attrs={"rows": 3}),
@@ -108,4 +111,4 @@ class ChefDoeuvreForm(forms.ModelForm):
     class Meta:
         model = ChefDoeuvre
         fields = ["subject", "oral_date", "oral_mark"]
-        widgets = {"oral_date": forms.DateInput(attrs={"type": "date"})}
+        widgets = {"oral_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

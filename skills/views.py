@@ -87,6 +87,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "pending": pending,
             "can_exams": request.user.has_role(DIRECTOR, OFFICE),
             "can_import": request.user.has_role(DIRECTOR),
+            "can_record": request.user.has_role(DIRECTOR, TRAINER, TEACHER),
         },
     )
 
@@ -123,7 +124,10 @@ def evidence_entry(request: HttpRequest) -> HttpResponse:
         pupils = Student.objects.filter(pk__in=session.attendances.values("student"))
         competencies = _competencies_for(user).exclude(bloc__subject="")
     pupils = pupils.order_by("last_name", "first_name")
-    form = TeamEvidenceForm(request.POST or None, pupils=pupils, competencies=competencies)
+    labels = [(s.value, s.label) for s in booklets.shades(Policy.load()).values()]
+    form = TeamEvidenceForm(
+        request.POST or None, pupils=pupils, competencies=competencies, labels=labels
+    )
     if not user.has_role(TRAINER, DIRECTOR) and session is None:
         form.fields.pop("validate_now")
     if request.method == "POST" and form.is_valid():

@@ -13,7 +13,17 @@ from pathlib import Path
 
 from django.conf import settings
 
-LAYERS = ["ecoles", "accounts", "students", "orders", "training", "skills", "billing", "budget", "home"]
+LAYERS = [
+    "ecoles",
+    "accounts",
+    "students",
+    "orders",
+    "training",
+    "skills",
+    "billing",
+    "budget",
+    "home",
+]
 ROOT = Path(settings.BASE_DIR)
 
 

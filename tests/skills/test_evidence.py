@@ -244,3 +244,13 @@ def test_the_workshop_grid_lists_competencies_no_order_of_the_year_exercised(lea
     grid = booklet.workshop_grid(woodwork, TODAY)
     assert [c.code for c in grid.unexercised] == ["C3.4"]
     assert [r.student for r in grid.rows] == [lea]
+
+
+def test_a_subjects_competency_needs_no_orders(lea, calculer, teacher, maths):
+    evidence(lea, calculer, teacher, day=TODAY - dt.timedelta(days=7), validated_by=teacher)
+    assert booklet.booklet(lea, TODAY).acquired == 0
+    evidence(lea, calculer, teacher, validated_by=teacher)
+    lines = {
+        line.competency.code: line for b in booklet.booklet(lea, TODAY).blocs for line in b.lines
+    }
+    assert lines["G2.1"].acquired and not lines["C3.3"].acquired
