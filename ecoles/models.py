@@ -216,6 +216,9 @@ def _time(h: int, m: int = 0) -> dt.time:
     return dt.time(h, m)
 
 
+HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour as #rrggbb."))
+
+
 class Policy(SingletonModel):
     """The numbers behind SPEC.md R1 (2/3-1/3 balance), R2 (minors' working time) and R5.
 
@@ -329,6 +332,51 @@ class Policy(SingletonModel):
         _("16-18: unjustified half-days in a month before suggesting the youth mission"),
         default=4,
         validators=[MinValueValidator(1)],
+    )
+    # R10: competencies. When one is acquired (skills/acquisition.py), never an average.
+    skills_min_evidence = models.PositiveSmallIntegerField(
+        _("competency acquired after (validated pieces of evidence)"),
+        default=2,
+        validators=[MinValueValidator(1), MaxValueValidator(10)],
+    )
+    skills_min_level = models.PositiveSmallIntegerField(
+        _("each at least at level"),
+        default=3,
+        choices=[
+            (1, _("Insufficient")),
+            (2, _("Fragile")),
+            (3, _("Satisfactory")),
+            (4, _("Very good")),
+        ],
+    )
+    skills_min_orders = models.PositiveSmallIntegerField(
+        _("from different orders (at least)"),
+        default=2,
+        validators=[MaxValueValidator(10)],
+    )
+    skills_last_autonomous = models.BooleanField(_("the last one made autonomously"), default=True)
+    # The four levels as the school names and colours them (empty: the usual name).
+    skills_level_1_label = models.CharField(_("level 1 name"), max_length=40, blank=True)
+    skills_level_2_label = models.CharField(_("level 2 name"), max_length=40, blank=True)
+    skills_level_3_label = models.CharField(_("level 3 name"), max_length=40, blank=True)
+    skills_level_4_label = models.CharField(_("level 4 name"), max_length=40, blank=True)
+    skills_level_1_colour = models.CharField(
+        _("level 1 colour"), max_length=7, validators=[HEX_COLOUR], default="#d9534f"
+    )
+    skills_level_2_colour = models.CharField(
+        _("level 2 colour"), max_length=7, validators=[HEX_COLOUR], default="#f0ad4e"
+    )
+    skills_level_3_colour = models.CharField(
+        _("level 3 colour"), max_length=7, validators=[HEX_COLOUR], default="#5cb85c"
+    )
+    skills_level_4_colour = models.CharField(
+        _("level 4 colour"), max_length=7, validators=[HEX_COLOUR], default="#2e7d32"
+    )
+    skills_hide_customer = models.BooleanField(
+        _("hide the customer's name in the booklets"), default=False
+    )
+    exam_registration_deadline = models.DateField(
+        _("exam registration deadline"), null=True, blank=True
     )
     history = HistoricalRecords()
 

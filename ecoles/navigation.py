@@ -26,6 +26,7 @@ NAV = [
     Entry(_("School life"), "schoollife:absences", frozenset({DIRECTOR, OFFICE})),
     Entry(_("Theory"), "training:sessions", frozenset({TEACHER, DIRECTOR, OFFICE})),
     Entry(_("Timetable"), "training:timetable", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
+    Entry(_("Competencies"), "skills:index", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("Balances"), "training:balances", frozenset({DIRECTOR, OFFICE, TRAINER})),
     Entry(_("Safety"), "safety:index", frozenset({DIRECTOR, OFFICE, TRAINER})),
     Entry(_("Orders"), "orders:list", frozenset({DIRECTOR, OFFICE, TRAINER, ACCOUNTANT})),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "orders",
     "training",
     "schoollife",
+    "skills",
     "billing",
     "budget",
     "home",

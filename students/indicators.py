@@ -7,7 +7,8 @@ Definitions (what a school year is comes from the policy: 1 September by default
   before its start); applicants are not pupils yet;
 - leavers: pupils whose leaving date falls in the year;
 - exam success: leavers who obtained their qualification / leavers who sat the exam,
-  per programme held when leaving;
+  per programme held when leaving, from the exam results (or, for a pupil with none,
+  the result typed on leaving);
 - drop-out: leavers who dropped out or were excluded / pupils enrolled;
 - placement at 6 (12) months: leavers in employment, apprenticeship, further study or
   self-employed / leavers whose destination is known (neither empty nor "unknown");
@@ -22,14 +23,26 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Exists, Min, OuterRef, Q
 
 from ecoles.models import Policy
 from students.models import Student
 
 _LEFT = Q(status__in=[Student.Status.LEFT, Student.Status.GRADUATED])
-_SAT = Q(exam_result__in=[Student.ExamResult.PASSED, Student.ExamResult.FAILED])
-_PASSED = Q(exam_result=Student.ExamResult.PASSED)
+_TYPED_SAT = Q(exam_result__in=[Student.ExamResult.PASSED, Student.ExamResult.FAILED])
+
+
+def _exam_filters() -> tuple[Q, Q]:
+    """(sat, passed). Exam success comes from the exam results (skills.ExamRegistration,
+    reached through the reverse relation so that students never imports skills); a pupil
+    without a decided registration (he left before results were kept here) counts as
+    typed on leaving."""
+    registration = Student._meta.get_field("exam_registrations").related_model
+    mine = registration.objects.filter(student=OuterRef("pk"))
+    decided = Q(Exists(mine.filter(outcome__in=registration.SAT_OUTCOMES)))
+    passed = Q(Exists(mine.filter(outcome__in=registration.PASSED_OUTCOMES)))
+    typed_passed = Q(exam_result=Student.ExamResult.PASSED)
+    return decided | (~decided & _TYPED_SAT), passed | (~decided & typed_passed)
 
 
 @dataclass(frozen=True)
@@ -105,6 +118,7 @@ def compute(year: int, policy: Policy | None = None) -> Indicators:
     """All the figures of one school year, in one SQL query."""
     policy = policy or Policy.load()
     start, end = school_year_bounds(year, policy)
+    sat, passed = _exam_filters()
     left = _LEFT & Q(left_on__gte=start, left_on__lte=end)
     known_6m = left & ~Q(destination_6m__in=["", Student.Destination.UNKNOWN])
     known_12m = left & ~Q(destination_12m__in=["", Student.Destination.UNKNOWN])
@@ -118,13 +132,13 @@ def compute(year: int, policy: Policy | None = None) -> Indicators:
         "known_12m": Count("pk", filter=known_12m),
         "placed_12m": Count("pk", filter=left & Q(destination_12m__in=Student.PLACED)),
         "study_6m": Count("pk", filter=left & Q(destination_6m=Student.Destination.FURTHER_STUDY)),
-        "sat": Count("pk", filter=left & _SAT),
-        "passed": Count("pk", filter=left & _PASSED),
+        "sat": Count("pk", filter=left & sat),
+        "passed": Count("pk", filter=left & passed),
     }
     for programme in Student.Programme.values:
-        aggregates[f"sat_{programme}"] = Count("pk", filter=left & _SAT & Q(programme=programme))
+        aggregates[f"sat_{programme}"] = Count("pk", filter=left & sat & Q(programme=programme))
         aggregates[f"passed_{programme}"] = Count(
-            "pk", filter=left & _PASSED & Q(programme=programme)
+            "pk", filter=left & passed & Q(programme=programme)
         )
     row = Student.objects.present_during(start, end).aggregate(**aggregates)
     exams = [

@@ -21,6 +21,7 @@ LAYERS = [
     "orders",
     "training",
     "schoollife",
+    "skills",
     "billing",
     "budget",
     "home",

@@ -20,6 +20,7 @@ from billing.invoicing import issue_credit_note, issue_invoice, record_payment
 from budget.models import BudgetLine, BudgetYear
 from orders.models import Attachment, Customer, Order, OrderLine
 from safety.models import Declaration, Machine, MedicalOpinion
+from skills.models import Bloc, Competency, Diploma, DiplomaVersion, Evidence
 from students.models import FollowUpNote, Student
 from training.models import Attendance, TheorySession, WorkLog
 
@@ -49,6 +50,10 @@ RULES: list[tuple[str, str, str]] = [
     (r"^safety:declaration", "pk", "declaration"),
     (r"^safety:opinion_scan$", "pk", "opinion"),
     (r"^safety:", "pk", "student"),
+    (r"^skills:booklet", "pk", "student"),
+    (r"^skills:(evidence|correct)$", "pk", "evidence"),
+    (r"^skills:order$", "pk", "order"),
+    (r"^skills:workshop$", "pk", "workshop"),
 ]
 
 
@@ -254,3 +259,22 @@ class Scenario:
 
 def pk_of(value) -> object:
     return getattr(value, "pk", value)
+
+    def _build_evidence(self):
+        diploma = Diploma.objects.create(kind="cap", code="CAP-T", name="Essai")
+        version = DiplomaVersion.objects.create(diploma=diploma, label="2020")
+        bloc = Bloc.objects.create(version=version, code="UP1", name="Fabrication")
+        competency = Competency.objects.create(bloc=bloc, code="C1", wording="Usiner")
+        items = []
+        for student in self.get("student"):
+            item = Evidence.objects.create(
+                student=student,
+                competency=competency,
+                source="observation",
+                level=3,
+                autonomy="guided",
+                recorded_by=self.director,
+            )
+            item.validate(self.director)  # validated: the correction page opens
+            items.append(item)
+        return tuple(items)

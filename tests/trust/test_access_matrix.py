@@ -43,6 +43,8 @@ SCOPED_BY_OBJECT = {
 # Own objects an allowed role still may not open, and why.
 OWN_OBJECT_404 = {
     ("students:note_edit", "director"): "only a note's author corrects it",
+    ("skills:evidence", "teacher"): "a teacher sees his subjects' evidence, not the workshop's",
+    ("skills:correct", "teacher"): "a teacher corrects his subjects' evidence only",
 }
 
 # Server errors found by the matrix, reported to the page's author; strict: these flip to

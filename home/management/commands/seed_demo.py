@@ -21,6 +21,7 @@ SEEDERS = [
     "billing.demo",
     "training.demo",
     "schoollife.demo",
+    "skills.demo",
     "budget.demo",
 ]
 

@@ -1,0 +1,330 @@
+"""Demo competencies: the three trades' référentiels, orders tagged with what they exercise,
+evidence from the pupils' real work logs at every level (most validated, some waiting),
+a few acquired competencies per pupil, a chef-d'œuvre per final-year pupil, this year's
+exam registrations and the former pupils' results (as typed on leaving, so that the
+indicators keep their figures). Deterministic (ctx.rng), idempotent, bulk inserts.
+
+Bac Pro pupils get no programme: only the CAPs' référentiels are shipped.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from ecoles.models import Policy
+from orders.models import Order
+from skills import importing
+from skills.models import (
+    Appraisal,
+    Autonomy,
+    Bloc,
+    ChefDoeuvre,
+    ChefDoeuvreStep,
+    Competency,
+    DiplomaVersion,
+    Evidence,
+    ExamRegistration,
+    Programme,
+    UnitResult,
+    term_bounds,
+)
+from students.models import Student
+from training.models import TheorySession, WorkLog
+
+FILES = {
+    "Menuiserie": ("cap-menuisier-fabricant.csv", "CAP-MF"),
+    "Usinage": ("cap-conducteur-installations-production.csv", "CAP-CIP"),
+    "Restauration": ("cap-cuisine.csv", "CAP-CUISINE"),
+}
+CHEFS = {
+    "Menuiserie": "Un meuble de rangement en chêne massif pour la bibliothèque du quartier",
+    "Usinage": "Un étau de précision, de la mise en plan au contrôle",
+    "Restauration": "Un menu de saison pour un repas d'association",
+}
+STEPS = ["Choix du sujet et cahier des charges", "Réalisation", "Dossier et préparation de l'oral"]
+CENTRES = [
+    "Lycée La Martinière Diderot, Lyon",
+    "Lycée Hector Guimard, Lyon",
+    "LP Tony Garnier, Bron",
+]
+EVIDENCE_PER_PUPIL = 18
+
+
+def seed(ctx) -> None:
+    versions = _referentiels()
+    policy = Policy.load()
+    if policy.exam_registration_deadline is None:
+        year = policy.school_year_start(ctx.today).year
+        policy.exam_registration_deadline = dt.date(year, 12, 15)
+        policy.save()
+    if Programme.objects.exists():
+        return
+    pupils = list(
+        Student.objects.filter(programme=Student.Programme.CAP)
+        .exclude(status=Student.Status.APPLICANT)
+        .select_related("workshop")
+    )
+    Programme.objects.bulk_create(
+        Programme(student=p, version=versions[p.workshop.name], started_on=p.entry_date)
+        for p in pupils
+        if p.workshop.name in versions
+    )
+    _tag_orders(ctx, versions)
+    _evidence(ctx, versions)
+    _chefs(ctx)
+    _exams(ctx, versions)
+    _appraisals(ctx)
+
+
+def _referentiels() -> dict[str, DiplomaVersion]:
+    folder = Path(__file__).parent / "referentiels"
+    versions = {}
+    for workshop, (name, code) in FILES.items():
+        with (folder / name).open("rb") as handle:
+            report = importing.import_file(handle)
+        assert report.ok, report.errors
+        versions[workshop] = DiplomaVersion.objects.get(diploma__code=code)
+    return versions
+
+
+def _workshop_competencies(version) -> list[Competency]:
+    return list(Competency.objects.filter(bloc__version=version, bloc__subject="").order_by("pk"))
+
+
+def _tag_orders(ctx, versions) -> None:
+    rng = ctx.rng
+    through = Competency.orders.through
+    rows = []
+    orders = Order.objects.select_related("workshop").order_by("pk")
+    competencies = {name: _workshop_competencies(v) for name, v in versions.items()}
+    for order in orders:
+        pool = competencies.get(order.workshop.name)
+        # One order in ten is left untagged: the trainer has not done it yet.
+        if not pool or rng.random() < 0.1:
+            continue
+        for competency in rng.sample(pool, min(len(pool), rng.randint(2, 4))):
+            rows.append(through(competency_id=competency.pk, order_id=order.pk))
+    through.objects.bulk_create(rows, ignore_conflicts=True)
+
+
+def _evidence(ctx, versions) -> None:
+    rng = ctx.rng
+    today = ctx.today
+    tags: dict[int, list[int]] = {}
+    for order_id, competency_id in Competency.orders.through.objects.values_list(
+        "order_id", "competency_id"
+    ):
+        tags.setdefault(order_id, []).append(competency_id)
+    programmes = Programme.objects.filter(student__status=Student.Status.ENROLLED).select_related(
+        "student__workshop"
+    )
+    trainers = {w.name: ctx.trainer_of(w) for w in ctx.workshops.values()}
+    teacher = ctx.users.get("teacher")
+    general = {
+        v.pk: list(
+            Competency.objects.filter(bloc__version=v)
+            .exclude(bloc__subject="")
+            .values_list("pk", "bloc__subject")
+        )
+        for v in versions.values()
+    }
+    rows = []
+    for programme in programmes:
+        pupil = programme.student
+        trainer = trainers[pupil.workshop.name]
+        logs = list(
+            WorkLog.objects.filter(student=pupil, order_id__in=list(tags))
+            .order_by("start")
+            .values_list("pk", "order_id", "start")
+        )
+        if not logs:
+            continue
+        # Year-two pupils are further on: higher levels, more autonomy.
+        senior = pupil.programme_year == 2
+        seen: list[int] = []  # a trainer comes back to what a pupil is working on
+        picks = sorted(rng.sample(logs, min(len(logs), EVIDENCE_PER_PUPIL)), key=lambda x: x[2])
+        for index, (log_id, order_id, start) in enumerate(picks):
+            day = timezone.localtime(start).date()
+            progress = index / max(1, len(picks) - 1)
+            base = 2 + progress * 2 if senior else 1 + progress * 2.3
+            level = min(4, max(1, round(base + rng.uniform(-0.6, 0.6))))
+            autonomy = (
+                Autonomy.AUTONOMOUS
+                if progress > (0.5 if senior else 0.8)
+                else Autonomy.PARTLY
+                if progress > 0.25
+                else Autonomy.GUIDED
+            )
+            recent = (today - day).days < 10
+            validated = not recent and rng.random() < 0.9
+            rows.append(
+                Evidence(
+                    student=pupil,
+                    competency_id=_pick_competency(rng, tags[order_id], seen),
+                    source=Evidence.Source.WORK_LOG,
+                    work_log_id=log_id,
+                    order_id=order_id,
+                    date=day,
+                    level=level,
+                    autonomy=autonomy,
+                    self_level=min(4, max(1, level + rng.choice([-1, 0, 0, 1]))),
+                    recorded_by=trainer,
+                    recorded_at=start,
+                    validated_by=trainer if validated else None,
+                    validated_at=start + dt.timedelta(days=1) if validated else None,
+                )
+            )
+        # Two pieces of theory evidence from the teacher of the general subjects.
+        sessions = list(
+            TheorySession.objects.filter(attendances__student=pupil, subject="general")
+            .order_by("-start")
+            .values_list("pk", "start")[:2]
+        )
+        pool = [pk for pk, subject in general[programme.version_id] if subject == "general"]
+        for session_id, start in sessions:
+            if teacher is None or not pool:
+                break
+            rows.append(
+                Evidence(
+                    student=pupil,
+                    competency_id=rng.choice(pool),
+                    source=Evidence.Source.THEORY,
+                    theory_session_id=session_id,
+                    date=timezone.localtime(start).date(),
+                    level=rng.choice([2, 3, 3, 4]),
+                    autonomy=rng.choice(list(Autonomy.values)),
+                    recorded_by=teacher,
+                    recorded_at=start,
+                    validated_by=teacher,
+                    validated_at=start,
+                )
+            )
+    bulk_create_with_history(rows, Evidence, batch_size=2000)
+
+
+def _pick_competency(rng, tagged: list[int], seen: list[int]) -> int:
+    again = [c for c in tagged if c in seen]
+    choice = rng.choice(again) if again and rng.random() < 0.7 else rng.choice(tagged)
+    seen.append(choice)
+    return choice
+
+
+def _chefs(ctx) -> None:
+    finalists = Student.objects.filter(
+        status=Student.Status.ENROLLED, programme_year=2
+    ).select_related("workshop")
+    year_start = ctx.school_year_start
+    oral = dt.date(year_start.year + 1, 5, 20)
+    for pupil in finalists:
+        chef = ChefDoeuvre.objects.create(
+            student=pupil, subject=CHEFS.get(pupil.workshop.name, "Un ouvrage"), oral_date=oral
+        )
+        orders = list(Order.objects.filter(work_logs__student=pupil).distinct().order_by("pk")[:2])
+        chef.orders.set(orders)
+        planned = [
+            dt.date(year_start.year - 1, 11, 15),
+            dt.date(year_start.year, 10, 1),
+            dt.date(year_start.year + 1, 4, 15),
+        ]
+        ChefDoeuvreStep.objects.bulk_create(
+            ChefDoeuvreStep(
+                chef_doeuvre=chef,
+                title=title,
+                planned_on=day,
+                done_on=day if day < ctx.today else None,
+            )
+            for title, day in zip(STEPS, planned, strict=True)
+        )
+
+
+OUTCOMES = {
+    Student.ExamResult.FAILED: ExamRegistration.Outcome.FAILED,
+    Student.ExamResult.NOT_TAKEN: ExamRegistration.Outcome.ABSENT,
+}
+DISTINCTIONS = [
+    ExamRegistration.Outcome.PASSED,
+    ExamRegistration.Outcome.PASSED,
+    ExamRegistration.Outcome.PASSED_FAIRLY_GOOD,
+    ExamRegistration.Outcome.PASSED_GOOD,
+    ExamRegistration.Outcome.PASSED_VERY_GOOD,
+]
+
+
+def _exams(ctx, versions) -> None:
+    """Former pupils who finished their programme: their session and units, with the
+    result typed on leaving; final-year pupils: this year's registration, some of it
+    still missing."""
+    rng = ctx.rng
+    blocs = {
+        v.pk: list(Bloc.objects.filter(version=v).order_by("position")) for v in versions.values()
+    }
+    registrations = []
+    results = []
+    programmes = Programme.objects.select_related("student")
+    session = ctx.school_year_start.year + 1
+    for programme in programmes:
+        pupil = programme.student
+        if pupil.leaving_reason == Student.LeavingReason.END_OF_PROGRAMME and pupil.left_on:
+            outcome = OUTCOMES.get(pupil.exam_result) or rng.choice(DISTINCTIONS)
+            year = pupil.left_on.year
+        elif pupil.status == Student.Status.ENROLLED and pupil.programme_year == 2:
+            outcome, year = ExamRegistration.Outcome.PENDING, session
+        else:
+            continue
+        missing = year == session and rng.random() < 0.3
+        registration = ExamRegistration(
+            student=pupil,
+            version=programme.version,
+            session_year=year,
+            number="" if missing else f"{year}{pupil.pk:06d}",
+            centre=rng.choice(CENTRES),
+            outcome=outcome,
+        )
+        registrations.append(registration)
+    bulk_create_with_history(registrations, ExamRegistration)
+    for registration in ExamRegistration.objects.all():
+        for bloc in blocs[registration.version_id]:
+            if registration.outcome == ExamRegistration.Outcome.PENDING:
+                results.append(UnitResult(registration=registration, bloc=bloc))
+                continue
+            if registration.outcome == ExamRegistration.Outcome.ABSENT:
+                results.append(UnitResult(registration=registration, bloc=bloc, result="absent"))
+                continue
+            low = 6 if registration.outcome == ExamRegistration.Outcome.FAILED else 10
+            mark = round(rng.uniform(low, 18), 1)
+            results.append(
+                UnitResult(
+                    registration=registration,
+                    bloc=bloc,
+                    mark=mark,
+                    result="passed" if mark >= 10 else "failed",
+                )
+            )
+    bulk_create_with_history(results, UnitResult, batch_size=2000)
+
+
+APPRAISALS = [
+    "Bon trimestre : {first} gagne en autonomie et soigne ses finitions.",
+    "{first} progresse, mais doit encore vérifier son travail avant de le rendre.",
+    "Trimestre sérieux ; {first} aide volontiers les plus jeunes de l'équipe.",
+]
+
+
+def _appraisals(ctx) -> None:
+    """The trainer's appraisal of the current term for the final-year pupils."""
+    start, _end, _number = term_bounds(ctx.today, ctx.school_year_start)
+    rows = []
+    for pupil in Student.objects.filter(
+        status=Student.Status.ENROLLED, programme_year=2
+    ).select_related("workshop"):
+        text = ctx.rng.choice(APPRAISALS).format(first=pupil.first_name)
+        rows.append(
+            Appraisal(
+                student=pupil, term_start=start, author=ctx.trainer_of(pupil.workshop), text=text
+            )
+        )
+    bulk_create_with_history(rows, Appraisal)

@@ -1,0 +1,431 @@
+"""Competencies' pages: evidence entry and validation, orders' competencies, the booklet
+(page and PDF), the workshop at a glance, exams, the référentiel import."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ecoles.access import role_required
+from ecoles.models import Policy, Workshop
+from ecoles.pdf import render_pdf
+from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
+from orders.models import Order
+from skills import booklet as booklets
+from skills import evidencing, importing
+from skills.forms import (
+    AppraisalForm,
+    EvidenceForm,
+    ImportForm,
+    OrderCompetenciesForm,
+    TeamEvidenceForm,
+)
+from skills.models import (
+    Appraisal,
+    Competency,
+    Evidence,
+    ExamRegistration,
+    Programme,
+    UnitResult,
+    teacher_subjects,
+)
+from students.models import Student
+from training.models import TheorySession
+
+STAFF = (DIRECTOR, OFFICE, TRAINER, TEACHER)
+
+
+def _query(request: HttpRequest) -> str:
+    """The filters of the page, without its page number (the pagination adds it)."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def _competencies_for(user, version_ids=None):
+    qs = Competency.objects.assessable_by(user).select_related("bloc")
+    if version_ids is not None:
+        qs = qs.filter(bloc__version_id__in=version_ids)
+    return qs.order_by("bloc__version", "bloc__position", "position", "code")
+
+
+@role_required(*STAFF)
+def index(request: HttpRequest) -> HttpResponse:
+    """Pupils and their booklets; the trainer's workshops; what waits for validation."""
+    pupils = (
+        Student.objects.visible_to(request.user)
+        .enrolled()
+        .current()
+        .select_related("workshop")
+        .order_by("last_name", "first_name")
+    )
+    query = request.GET.get("q", "").strip()
+    if query:
+        pupils = pupils.search(query)
+    page = Paginator(pupils, 30).get_page(request.GET.get("page"))
+    workshops = Workshop.objects.active()
+    if not request.user.has_role(DIRECTOR, OFFICE):
+        workshops = workshops.filter(trainers=request.user)
+    pending = Evidence.objects.visible_to(request.user).pending().count()
+    return render(
+        request,
+        "skills/index.html",
+        {
+            "page_obj": page,
+            "query_string": _query(request),
+            "query": query,
+            "workshops": list(workshops),
+            "pending": pending,
+            "can_exams": request.user.has_role(DIRECTOR, OFFICE),
+            "can_import": request.user.has_role(DIRECTOR),
+            "can_record": request.user.has_role(DIRECTOR, TRAINER, TEACHER),
+        },
+    )
+
+
+# --- evidence ------------------------------------------------------------------------
+
+
+@role_required(TRAINER, DIRECTOR, TEACHER)
+def evidence_entry(request: HttpRequest) -> HttpResponse:
+    """From an order (its team: the pupils who worked on it) or from a theory session
+    (its pupils): one competency, a level per pupil, saved at once."""
+    user = request.user
+    order = session = None
+    if request.GET.get("order") and user.has_role(TRAINER, DIRECTOR):
+        order = get_object_or_404(Order.objects.visible_to(user), pk=request.GET["order"])
+    elif request.GET.get("session") and user.has_role(TEACHER, DIRECTOR):
+        sessions = TheorySession.objects.all()
+        if not user.has_role(DIRECTOR):
+            sessions = sessions.filter(teacher=user)
+        session = get_object_or_404(sessions, pk=request.GET["session"])
+    if order is None and session is None:
+        return _choose_source(request)
+    if order is not None:
+        visible = Student.objects.records_visible_to(user)
+        pupils = visible.filter(pk__in=order.work_logs.values("student"))
+        if not pupils.exists():  # not started yet: the workshop's team
+            pupils = visible.enrolled().filter(workshop=order.workshop_id)
+        competencies = _competencies_for(user).filter(orders=order)
+        if not competencies.exists():
+            competencies = _competencies_for(
+                user, Programme.objects.filter(student__in=pupils).values("version")
+            )
+    else:
+        pupils = Student.objects.filter(pk__in=session.attendances.values("student"))
+        competencies = _competencies_for(user).exclude(bloc__subject="")
+    pupils = pupils.order_by("last_name", "first_name")
+    labels = [(s.value, s.label) for s in booklets.shades(Policy.load()).values()]
+    form = TeamEvidenceForm(
+        request.POST or None, pupils=pupils, competencies=competencies, labels=labels
+    )
+    if not user.has_role(TRAINER, DIRECTOR) and session is None:
+        form.fields.pop("validate_now")
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            saved = evidencing.record_team(
+                competency=data["competency"],
+                day=data["date"],
+                marks=form.marks,
+                by=user,
+                comment=data["comment"],
+                order=order,
+                session=session,
+                validate=data.get("validate_now", False),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("%(count)s pieces of evidence saved.") % {"count": len(saved)}
+            )
+            return redirect(request.get_full_path())
+    return render(
+        request,
+        "skills/evidence_entry.html",
+        {"form": form, "order": order, "session": session},
+    )
+
+
+def _choose_source(request: HttpRequest) -> HttpResponse:
+    """The orders in work of the user's workshops (the day's logs first) or his sessions
+    of the last fortnight."""
+    user = request.user
+    today = timezone.localdate()
+    orders = []
+    if user.has_role(TRAINER, DIRECTOR):
+        orders = list(
+            Order.objects.visible_to(user)
+            .open_for_work()
+            .annotate(
+                today_logs=Count(
+                    "work_logs",
+                    filter=Q(work_logs__start__date=today),
+                )
+            )
+            .select_related("customer", "workshop")
+            .order_by("-today_logs", "title")[:40]
+        )
+    sessions = []
+    if user.has_role(TEACHER, DIRECTOR):
+        recent = TheorySession.objects.between(today - dt.timedelta(days=14), today)
+        if not user.has_role(DIRECTOR):
+            recent = recent.filter(teacher=user)
+        sessions = list(recent.order_by("-start")[:20])
+    return render(request, "skills/evidence_choose.html", {"orders": orders, "sessions": sessions})
+
+
+def _evidence_for(user, pk: int) -> Evidence:
+    return get_object_or_404(
+        Evidence.objects.visible_to(user)
+        .with_flags()
+        .select_related(
+            "student__workshop", "competency__bloc", "order", "recorded_by", "validated_by"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(*STAFF)
+def evidence_pending(request: HttpRequest) -> HttpResponse:
+    evidence = (
+        Evidence.objects.visible_to(request.user)
+        .pending()
+        .select_related("student", "competency", "order", "recorded_by")
+        .order_by("-date", "-pk")
+    )
+    page = Paginator(evidence, 30).get_page(request.GET.get("page"))
+    return render(request, "skills/evidence_pending.html", {"page_obj": page})
+
+
+@role_required(*STAFF)
+def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One piece of evidence; validating it (irreversible) is confirmed here."""
+    evidence = _evidence_for(request.user, pk)
+    may_validate = not evidence.is_validated and evidence.may_validate(request.user)
+    if request.method == "POST":
+        if not may_validate:
+            raise PermissionDenied
+        evidence.validate(request.user)
+        messages.success(request, _("Evidence validated: it will no longer change."))
+        return redirect("skills:evidence", pk=evidence.pk)
+    return render(
+        request, "skills/evidence_detail.html", {"evidence": evidence, "may_validate": may_validate}
+    )
+
+
+@role_required(TRAINER, DIRECTOR, TEACHER)
+def evidence_correct(request: HttpRequest, pk: int) -> HttpResponse:
+    old = _evidence_for(request.user, pk)
+    if not old.is_validated or old.is_superseded or not old.may_validate(request.user):
+        raise PermissionDenied
+    form = EvidenceForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"level": old.level, "autonomy": old.autonomy, "date": old.date},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = evidencing.correct(old, form.save(commit=False), request.user, validate=True)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Correction recorded and validated."))
+            return redirect("skills:evidence", pk=new.pk)
+    return render(request, "skills/evidence_correct.html", {"form": form, "old": old})
+
+
+# --- orders -------------------------------------------------------------------------
+
+
+@role_required(TRAINER, DIRECTOR, OFFICE)
+def order_competencies(request: HttpRequest, pk: int) -> HttpResponse:
+    """The competencies an order exercises, ticked at quote or production time."""
+    order = get_object_or_404(
+        Order.objects.visible_to(request.user).select_related("workshop"), pk=pk
+    )
+    versions = Programme.objects.filter(student__workshop=order.workshop).values("version")
+    competencies = (
+        Competency.objects.filter(Q(bloc__version__in=versions) | Q(orders=order), bloc__subject="")
+        .distinct()
+        .select_related("bloc")
+        .order_by("bloc__version", "bloc__position", "position", "code")
+    )
+    read_only = not request.user.has_role(TRAINER, DIRECTOR)
+    form = OrderCompetenciesForm(
+        # Unticking everything posts nothing: still a submission.
+        request.POST if request.method == "POST" else None,
+        competencies=competencies,
+        initial={"competencies": list(order.competencies.values_list("pk", flat=True))},
+    )
+    if request.method == "POST":
+        if read_only:
+            raise PermissionDenied
+        if form.is_valid():
+            order.competencies.set(form.cleaned_data["competencies"])
+            messages.success(request, _("Competencies of the order saved."))
+            return redirect("skills:order", pk=order.pk)
+    return render(
+        request,
+        "skills/order_competencies.html",
+        {"order": order, "form": form, "read_only": read_only},
+    )
+
+
+# --- the booklet ---------------------------------------------------------------------
+
+
+def _pupil_for_booklet(user, pk: int) -> tuple[Student, bool]:
+    """The pupil and whether `user` sees his whole booklet (trainers of his workshop,
+    office, director) or only his subjects' blocs (a teacher)."""
+    if user.has_role(DIRECTOR, OFFICE, TRAINER):
+        qs = Student.objects.records_visible_to(user)
+        student = qs.filter(pk=pk).select_related("workshop").first()
+        if student:
+            return student, True
+    if user.has_role(TEACHER):
+        return get_object_or_404(Student.objects.select_related("workshop"), pk=pk), False
+    raise Http404
+
+
+def _booklet_for(request: HttpRequest, pk: int):
+    student, whole = _pupil_for_booklet(request.user, pk)
+    try:
+        day = dt.date.fromisoformat(request.GET.get("jour", ""))
+    except ValueError:
+        day = timezone.localdate()
+    day = min(day, timezone.localdate())
+    book = booklets.booklet(student, day)
+    if not whole:
+        subjects = set(teacher_subjects(request.user))
+        book.blocs = [b for b in book.blocs if b.bloc.subject in subjects]
+        book.balance = None
+    return student, book, whole
+
+
+@role_required(*STAFF)
+def booklet(request: HttpRequest, pk: int) -> HttpResponse:
+    student, book, whole = _booklet_for(request, pk)
+    user = request.user
+    may_appraise = user.has_role(TEACHER) or (whole and user.has_role(TRAINER, DIRECTOR))
+    form = None
+    if may_appraise:
+        mine = Appraisal.objects.filter(
+            student=student, term_start=book.term[0], author=user
+        ).first()
+        form = AppraisalForm(request.POST or None, instance=mine)
+        if request.method == "POST" and form.is_valid():
+            appraisal = form.save(commit=False)
+            appraisal.student, appraisal.term_start, appraisal.author = student, book.term[0], user
+            appraisal.save()
+            messages.success(request, _("Appraisal saved."))
+            return redirect(request.get_full_path())
+    elif request.method == "POST":
+        raise PermissionDenied
+    year_start = Policy.load().school_year_start(book.term[0])
+    terms = [
+        booklets.term_bounds(d, year_start)
+        for d in (
+            year_start,
+            year_start.replace(year=year_start.year + 1, month=1, day=1),
+            year_start.replace(year=year_start.year + 1, month=4, day=1),
+        )
+    ]
+    return render(
+        request,
+        "skills/booklet.html",
+        {"student": student, "book": book, "form": form, "terms": terms, "whole": whole},
+    )
+
+
+@role_required(*STAFF)
+def booklet_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    student, book, whole = _booklet_for(request, pk)
+    pdf = render_pdf("pdf/booklet.html", {"student": student, "book": book, "whole": whole})
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"livret-{student.pk}-{book.term[0]:%Y-%m}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    return response
+
+
+@role_required(TRAINER, DIRECTOR, OFFICE)
+def workshop_grid(request: HttpRequest, pk: int) -> HttpResponse:
+    workshops = Workshop.objects.all()
+    if not request.user.has_role(DIRECTOR, OFFICE):
+        workshops = workshops.filter(trainers=request.user)
+    workshop = get_object_or_404(workshops, pk=pk)
+    grid = booklets.workshop_grid(workshop, timezone.localdate())
+    return render(request, "skills/workshop_grid.html", {"workshop": workshop, "grid": grid})
+
+
+# --- exams --------------------------------------------------------------------------
+
+
+@role_required(DIRECTOR, OFFICE)
+def exams(request: HttpRequest) -> HttpResponse:
+    """Who is registered for what in a session, and what is missing before the deadline."""
+    policy = Policy.load()
+    today = timezone.localdate()
+    current = policy.school_year_start(today).year + 1
+    try:
+        year = int(request.GET.get("session", current))
+    except ValueError:
+        year = current
+    registrations = (
+        ExamRegistration.objects.filter(session_year=year)
+        .select_related("student__workshop", "version__diploma")
+        .prefetch_related(Prefetch("units", UnitResult.objects.select_related("bloc")))
+        .order_by("student__last_name", "student__first_name")
+    )
+    finalists = (
+        Student.objects.enrolled()
+        .filter(programme_year=2)
+        .exclude(exam_registrations__session_year=year)
+        .select_related("workshop")
+        .order_by("last_name")
+        if year == current
+        else Student.objects.none()
+    )
+    page = Paginator(registrations, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "skills/exams.html",
+        {
+            "page_obj": page,
+            "query_string": _query(request),
+            "year": year,
+            "years": list(range(current, current - 4, -1)),
+            "deadline": policy.exam_registration_deadline,
+            "finalists": list(finalists),
+            "admin_url": reverse("admin:skills_examregistration_changelist"),
+        },
+    )
+
+
+# --- import -------------------------------------------------------------------------
+
+
+@role_required(DIRECTOR)
+def import_referentiel(request: HttpRequest) -> HttpResponse:
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        report = importing.import_file(form.cleaned_data["file"])
+        if report.ok:
+            messages.success(
+                request,
+                _("Référentiel imported: %(blocs)s blocs, %(competencies)s competencies.")
+                % {"blocs": report.blocs, "competencies": report.competencies},
+            )
+            return redirect("skills:import")
+    return render(request, "skills/import.html", {"form": form, "report": report})
