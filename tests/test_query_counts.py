@@ -28,6 +28,17 @@ SKIP = re.compile(
 # page showing follow-up notes also records who read them (ReadLog: a select of the
 # readers, one insert for all the notes, and on SQLite the transaction's BEGIN).
 BOUNDS = {
+    # R11: reminders, statements, the journal and the chart of accounts.
+    ("director", "billing:reminders"): 6,
+    ("director", "billing:statement"): 13,
+    ("director", "billing:journal"): 3,
+    ("director", "billing:chart"): 5,
+    ("office", "billing:reminders"): 6,
+    ("office", "billing:statement"): 13,
+    ("accountant", "billing:reminders"): 6,
+    ("accountant", "billing:statement"): 13,
+    ("accountant", "billing:journal"): 3,
+    ("accountant", "billing:chart"): 5,
     ("director", "budget:overview"): 11,
     ("director", "budget:overview?year"): 11,
     ("director", "budget:line_add"): 4,
@@ -43,9 +54,9 @@ BOUNDS = {
     ("director", "billing:customers"): 5,
     ("director", "orders:deliver"): 4,
     ("director", "orders:verdict"): 5,
-    ("director", "orders:detail"): 13,
+    ("director", "orders:detail"): 14,  # R11: the mails sent about the quote
     ("director", "orders:edit"): 7,
-    ("director", "billing:invoice_detail"): 8,
+    ("director", "billing:invoice_detail"): 11,  # R11: refunds, reminders, mails sent
     ("director", "billing:invoices"): 6,
     ("director", "billing:invoices?overdue"): 6,
     ("director", "orders:list"): 7,
@@ -82,7 +93,7 @@ BOUNDS = {
     ("director", "workshop_add"): 4,
     ("director", "workshop_edit"): 6,
     ("director", "workshops"): 5,
-    ("office", "home"): 14,
+    ("office", "home"): 17,  # R11: the reminders to send (invoices, contacts, policy)
     ("office", "orders:add"): 6,
     ("office", "orders:add?customer"): 6,
     ("office", "billing:credit_note_add"): 4,
@@ -91,9 +102,9 @@ BOUNDS = {
     ("office", "billing:customer_detail"): 8,
     ("office", "orders:customer_edit"): 5,
     ("office", "billing:customers"): 5,
-    ("office", "orders:detail"): 12,
+    ("office", "orders:detail"): 13,
     ("office", "orders:edit"): 7,
-    ("office", "billing:invoice_detail"): 7,
+    ("office", "billing:invoice_detail"): 10,
     ("office", "billing:invoices"): 6,
     ("office", "billing:invoices?overdue"): 6,
     ("office", "orders:lines"): 5,
@@ -147,8 +158,8 @@ BOUNDS = {
     ("accountant", "billing:payment_reverse"): 4,
     ("accountant", "billing:customer_detail"): 8,
     ("accountant", "billing:customers"): 5,
-    ("accountant", "orders:detail"): 12,
-    ("accountant", "billing:invoice_detail"): 7,
+    ("accountant", "orders:detail"): 13,
+    ("accountant", "billing:invoice_detail"): 10,
     ("accountant", "billing:invoices"): 6,
     ("accountant", "billing:invoices?overdue"): 6,
     ("accountant", "orders:list"): 7,
