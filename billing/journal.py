@@ -128,7 +128,8 @@ def _document_entry(doc, chart: ChartOfAccounts, sign: int, kind_label: str, inv
         entry.add(sales, LABELS["sales"], -sign * goods)
         entry.add(chart.deposits_account, LABELS["deposits"], -sign * deducted)
     for rate, _base, vat in doc.by_rate:
-        label = f"{LABELS['vat']} {amount(rate.normalize())} %"
+        shown = format(rate.normalize(), "f").replace(".", ",")
+        label = f"{LABELS['vat']} {shown} %"
         entry.add(chart.vat_account(rate), label, -sign * vat)
     return entry
 

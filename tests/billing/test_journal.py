@@ -111,6 +111,7 @@ def test_the_columns_say_what_the_accountant_expects(busy_year, company):
     assert first[0]["CompAuxNum"] == f"C{company.pk:06d}"
     assert first[0]["CompAuxLib"] == company.name
     assert first[0]["JournalCode"] == "VE" and first[0]["EcritureDate"] == "20260302"
+    assert first[2]["CompteLib"] == "TVA collectée 20 %"
 
 
 def test_workshop_accounts_vat_rates_cash_and_deposits(busy_year):
