@@ -6,11 +6,15 @@ scale 1."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
-from billing import invoicing
-from billing.models import Invoice
+from django.utils import timezone
+
+from billing import invoicing, refunds, reminders, sending
+from billing.models import DocumentSend, Invoice, Reminder
 from ecoles.demo import DemoContext
+from ecoles.models import Policy
 from orders.models import Order
 
 D = Decimal
@@ -23,6 +27,7 @@ def seed(ctx: DemoContext) -> None:
         return  # the orders were seeded before (idempotent)
     _invoices(ctx, plans, ctx.users["office"])
     ctx.progress(f"billing: {Invoice.objects.count()} invoices")
+    seed_money_in(ctx)
 
 
 def _invoices(ctx: DemoContext, plans, office) -> None:
@@ -75,3 +80,89 @@ def _invoices(ctx: DemoContext, plans, office) -> None:
     if ctx.scale == 1:
         for invoice in Invoice.objects.order_by("-issue_date", "-sequence")[:3]:
             invoicing.store_pdf(invoice)
+
+
+def seed_money_in(ctx: DemoContext) -> None:
+    """Issue #19's demo: overdue invoices at each step of the reminder ladder, some
+    reminders already sent (with their mails in the log), a refund after a credit note
+    on a paid invoice and one still to make, invoices sent by mail (one send failed).
+    Its own random source: the seeders after this one draw the same numbers as before."""
+    if Reminder.objects.exists() or DocumentSend.objects.exists():
+        return
+    rng = random.Random(19)  # noqa: S311 (demo data)
+    office = ctx.users["office"]
+    policy = Policy.load()
+    today = ctx.today
+    overdue = list(
+        Invoice.objects.overdue(today).select_related("order__customer").order_by("due_date")
+    )
+    # The oldest are pushed back so that every step of the ladder has its invoices.
+    reminders_made = sends = 0
+    for n, invoice in enumerate(overdue):
+        days_late = (today - invoice.due_date).days
+        reached = reminders.level_reached(days_late, policy) or 0
+        # Every other one has had the steps below the one it reached; the rest wait.
+        done = reached - 1 if n % 2 else reached
+        if n % 3 == 2:
+            done = 0  # never reminded: on the office's list today
+        for level, days in reminders.thresholds(policy)[:done]:
+            sent_on = invoice.due_date + dt.timedelta(days=days)
+            at = timezone.make_aware(dt.datetime.combine(sent_on, dt.time(9, 15)))
+            reminder = Reminder.objects.create(
+                invoice=invoice, level=level, balance_due=invoice.balance_due, days_late=days,
+                created_at=at, created_by=office,
+            )  # fmt: skip
+            DocumentSend.objects.create(
+                kind=DocumentSend.Kind.REMINDER, customer=invoice.order.customer,
+                reminder=reminder, recipients=_to(invoice), subject=f"Relance : facture "
+                f"{invoice.number}", status=DocumentSend.Status.SENT, attempts=1,
+                created_at=at, created_by=office, sent_at=at + dt.timedelta(minutes=1),
+            )  # fmt: skip
+            reminders_made += 1
+    # The latest invoices went by mail; one address bounced.
+    recent = Invoice.objects.select_related("order__customer").order_by("-issue_date", "-pk")[:8]
+    for n, invoice in enumerate(recent):
+        at = timezone.make_aware(dt.datetime.combine(invoice.issue_date, dt.time(16, 40)))
+        failed = n == 3
+        DocumentSend.objects.create(
+            kind=DocumentSend.Kind.INVOICE, customer=invoice.order.customer, invoice=invoice,
+            recipients=_to(invoice), subject=f"Facture {invoice.number}",
+            status=DocumentSend.Status.FAILED if failed else DocumentSend.Status.SENT,
+            attempts=4 if failed else 1, created_at=at, created_by=office,
+            sent_at=None if failed else at + dt.timedelta(minutes=rng.randrange(1, 5)),
+            last_error="SMTPRecipientsRefused: 550 5.1.1 mailbox unavailable" if failed else "",
+        )  # fmt: skip
+        sends += 1
+    _refunds(ctx, office)
+    ctx.progress(f"billing: {reminders_made} reminders sent, {sends} invoices mailed")
+
+
+def _to(invoice: Invoice) -> str:
+    return ",".join(sending.recipients(invoice.order.customer)) or "contact@example.fr"
+
+
+def _refunds(ctx: DemoContext, office) -> None:
+    """Two paid invoices of this year credited afterwards: one refunded, one still owed
+    back to its customer (the refund button shows)."""
+    start = dt.date(ctx.today.year, 1, 1)
+    paid = list(
+        Invoice.objects.paid()
+        .filter(issue_date__gte=start, kind=Invoice.Kind.FINAL, amount_credited=0)
+        .filter(issue_date__lte=ctx.today - dt.timedelta(days=40))
+        .order_by("issue_date")[:2]
+    )
+    accountant = ctx.users.get("accountant", office)
+    for n, invoice in enumerate(paid):
+        day = min(invoice.issue_date + dt.timedelta(days=30), ctx.today)
+        invoicing.issue_credit_note(
+            invoice, accountant, reason="Pièce abîmée à la livraison, remise accordée",
+            amount_excl_vat=(invoice.total_excl_vat / 5).quantize(D("0.01")), today=day,
+            render=False,
+        )  # fmt: skip
+        if n == 0:
+            invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
+            refunds.record_refund(
+                invoice, accountant, date=min(day + dt.timedelta(days=5), ctx.today),
+                amount=-invoice.balance_due, method="transfer", reference="VIR-REMB-0001",
+                today=ctx.today,
+            )  # fmt: skip

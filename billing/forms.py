@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import Payment
+from billing.models import ChartOfAccounts, Payment, Refund
 from ecoles.bounds import SchoolDateField
 from orders.models import VAT_RATE_CHOICES, Customer
 
@@ -91,3 +91,51 @@ class InvoiceFilterForm(forms.Form):
         ],
     )
     year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, max_value=2100)
+
+
+# --- R11: refunds, periods, the chart of accounts ---------------------------------------
+
+
+class RefundForm(forms.ModelForm):
+    class Meta:
+        model = Refund
+        fields = ["date", "amount", "method", "reference"]
+        widgets = {"date": DATE}
+        field_classes = {"date": SchoolDateField}
+
+    def __init__(self, *args, owed_back: Decimal | None = None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate
+        if owed_back:
+            self.fields["amount"].initial = owed_back
+
+
+class PeriodForm(forms.Form):
+    """A period of days, both included; at most ten years (a journal, a statement)."""
+
+    start = SchoolDateField(label=_("from"), widget=DATE)
+    end = SchoolDateField(label=_("to"), widget=DATE)
+
+    def clean(self) -> dict:
+        data = super().clean()
+        start, end = data.get("start"), data.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("The period must end after it starts."))
+        return data
+
+
+class ChartOfAccountsForm(forms.ModelForm):
+    class Meta:
+        model = ChartOfAccounts
+        exclude: list[str] = []
+
+
+class ReminderBatchForm(forms.Form):
+    """The invoices whose reminder is sent now (all those listed, by default)."""
+
+    invoices = forms.TypedMultipleChoiceField(coerce=int, required=True)
+
+    def __init__(self, *args, choices: list[int], **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["invoices"].choices = [(pk, pk) for pk in choices]
+        self.fields["invoices"].error_messages["required"] = _("Tick at least one reminder.")

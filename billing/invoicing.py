@@ -262,6 +262,7 @@ def issue_invoice(
             delivery_date=order.delivered_on if kind == Invoice.Kind.FINAL else None,
             due_date=today + dt.timedelta(days=school.payment_terms_days),
             order_reference=order.reference,
+            customer_po_number=order.customer_po_number,
             late_penalty_rate=school.late_penalty_rate,
             early_payment_discount=school.early_payment_discount,
             vat_mention=school.vat_mention,

@@ -4,10 +4,12 @@ documents never change; a payment is only ever cancelled by a reversing entry.""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import (
     DecimalField,
@@ -25,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles.db import Cents
+from ecoles.models import SingletonModel
 from orders.models import CENT, MONEY, ZERO, Customer, Order, Unit
 
 
@@ -139,6 +142,14 @@ class InvoiceQuerySet(IssuedQuerySet):
             .annotate(s=Sum("total_incl_vat"))
             .values("s")
         )
+        # Money given back to the customer after a credit note on a paid invoice (R11).
+        refunded = (
+            Refund.objects.filter(invoice=OuterRef("pk"))
+            .order_by()
+            .values("invoice")
+            .annotate(s=Sum("amount"))
+            .values("s")
+        )
         # Each sum rounded to the cent in SQL (ecoles.db.Cents): "settled" is the balance
         # at or below zero, the same comparison here, in owed() and paid(), in _settle and
         # on the pages, never disturbed by SQLite's floating point.
@@ -149,10 +160,16 @@ class InvoiceQuerySet(IssuedQuerySet):
             amount_credited=Cents(
                 Coalesce(Subquery(credited, output_field=money), Value(ZERO), output_field=money)
             ),
+            amount_refunded=Cents(
+                Coalesce(Subquery(refunded, output_field=money), Value(ZERO), output_field=money)
+            ),
         ).annotate(
             balance_due=Cents(
                 ExpressionWrapper(
-                    F("total_incl_vat") - F("amount_credited") - F("amount_paid"),
+                    F("total_incl_vat")
+                    - F("amount_credited")
+                    - F("amount_paid")
+                    + F("amount_refunded"),
                     output_field=money,
                 )
             )
@@ -186,6 +203,10 @@ class Invoice(IssuedDocument):
     delivery_date = models.DateField(_("date of sale or delivery"), null=True, blank=True)
     due_date = models.DateField(_("due date"))
     order_reference = models.CharField(_("order reference"), max_length=60)
+    # Copied from the order at issue (R11); the database guards it like the rest.
+    customer_po_number = models.CharField(
+        _("customer's purchase order number"), max_length=60, blank=True, default=""
+    )
     late_penalty_rate = models.DecimalField(
         _("late-payment penalty rate (%)"), max_digits=5, decimal_places=2
     )
@@ -235,10 +256,18 @@ class Invoice(IssuedDocument):
         return self.payments.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
 
     @property
+    def refunded_amount(self) -> Decimal:
+        if hasattr(self, "amount_refunded"):
+            return self.amount_refunded
+        return self.refunds.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+
+    @property
     def balance(self) -> Decimal:
+        """What the customer still owes; negative when the school owes the customer (a
+        credit note on a paid invoice, not yet refunded)."""
         if hasattr(self, "balance_due"):
             return self.balance_due
-        return self.net_incl_vat - self.paid_amount
+        return self.net_incl_vat - self.paid_amount + self.refunded_amount
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.balance > 0 and self.due_date < (today or timezone.localdate())
@@ -471,3 +500,261 @@ def with_money(customers):
         ),
         owed=Cents(Coalesce(Subquery(owed, output_field=money), Value(ZERO), output_field=money)),
     )
+
+
+# --- R11: money given back, reminders, documents sent, the chart of accounts -----------
+
+
+class RefundQuerySet(models.QuerySet):
+    def delete(self):
+        raise ImmutableError(_("A refund is never changed nor deleted."))
+
+    def update(self, **kwargs):
+        raise ImmutableError(_("A refund is never changed nor deleted."))
+
+
+class Refund(models.Model):
+    """Money given back to a customer whom a credit note on a paid invoice left in credit
+    (SPEC.md R11): the invoice's balance returns to zero. Like a payment, it is money: an
+    immutable record in exact cents (the database refuses a change, migration 0003)."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="refunds"
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    method = models.CharField(_("method"), max_length=10, choices=Payment.Method)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = RefundQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("refund")
+        verbose_name_plural = _("refunds")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="refund_amount_positive",
+                violation_error_message=_("A refund's amount must be positive."),
+            ),
+        ]
+        # The journal and the payments export read a period's refunds by date.
+        indexes = [models.Index(fields=["date"], name="refund_date")]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.date} -{self.amount}"
+
+    def save(self, *args, **kwargs) -> None:
+        refused = _("A refund is never changed nor deleted.")
+        if not self._state.adding:
+            raise ImmutableError(refused)
+        _insert_only(self, kwargs, refused)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ImmutableError(_("A refund is never changed nor deleted."))
+
+    def clean(self) -> None:
+        if self.amount is not None and self.amount < CENT:
+            raise ValidationError({"amount": _("A refund's amount must be positive.")})
+
+
+def reminder_upload(instance: Reminder, filename: str) -> str:
+    return f"reminders/{instance.invoice.year}/{instance.invoice.number}-{instance.level}.pdf"
+
+
+class Reminder(models.Model):
+    """One step of an overdue invoice's reminder ladder (SPEC.md R11): friendly, firm, then
+    the formal notice (mise en demeure) restating the penalties and the 40 € indemnity
+    (Code de commerce L441-10, D441-5). Each level is sent once per invoice; what it said
+    (the balance, the days late) is kept as it was that day."""
+
+    class Level(models.IntegerChoices):
+        FRIENDLY = 1, _("Friendly reminder")
+        FIRM = 2, _("Firm reminder")
+        FORMAL = 3, _("Formal notice")
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level)
+    balance_due = models.DecimalField(_("balance due"), **MONEY)
+    days_late = models.PositiveIntegerField(_("days late"))
+    created_at = models.DateTimeField(_("prepared at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    pdf = models.FileField(_("PDF"), upload_to=reminder_upload, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        ordering = ["invoice", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "level"], name="reminder_once_per_level"),
+            models.CheckConstraint(condition=Q(level__in=[1, 2, 3]), name="reminder_level_valid"),
+            models.CheckConstraint(condition=Q(balance_due__gt=0), name="reminder_something_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.invoice} {self.get_level_display()}"
+
+
+class DocumentSendQuerySet(models.QuerySet):
+    def for_invoice(self, invoice: Invoice) -> DocumentSendQuerySet:
+        """Everything sent about an invoice: itself, its credit notes, its reminders."""
+        return self.filter(
+            Q(invoice=invoice) | Q(credit_note__invoice=invoice) | Q(reminder__invoice=invoice)
+        )
+
+
+def sent_upload(instance: DocumentSend, filename: str) -> str:
+    return f"sent/{instance.created_at:%Y}/{instance.kind}-{instance.pk or 'new'}.pdf"
+
+
+class DocumentSend(models.Model):
+    """A document mailed to a customer with its PDF (SPEC.md R11): queued by a page, sent by
+    the task worker (billing.sending), retried on failure; the log says when, to whom, how
+    it went."""
+
+    class Kind(models.TextChoices):
+        QUOTE = "quote", _("Quote")
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+        REMINDER = "reminder", _("Reminder")
+        STATEMENT = "statement", _("Statement of account")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("document"), max_length=20, choices=Kind)
+    customer = models.ForeignKey(
+        Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="sends"
+    )
+    order = models.ForeignKey(
+        Order, on_delete=models.PROTECT, related_name="document_sends", null=True, blank=True
+    )
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.PROTECT, related_name="sends", null=True, blank=True
+    )
+    credit_note = models.ForeignKey(
+        CreditNote, on_delete=models.PROTECT, related_name="sends", null=True, blank=True
+    )
+    reminder = models.ForeignKey(
+        Reminder, on_delete=models.PROTECT, related_name="sends", null=True, blank=True
+    )
+    # A statement covers these days (its PDF is rendered by the worker, then kept).
+    statement_start = models.DateField(_("statement from"), null=True, blank=True)
+    statement_date = models.DateField(_("statement to"), null=True, blank=True)
+    recipients = models.TextField(_("sent to"))
+    subject = models.CharField(_("subject"), max_length=200)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    # The sends queued together (the reminders of one morning): their progress page.
+    batch = models.UUIDField(_("batch"), null=True, blank=True, db_index=True)
+    pdf = models.FileField(_("PDF"), upload_to=sent_upload, blank=True)
+
+    objects = DocumentSendQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document sent")
+        verbose_name_plural = _("documents sent")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sent", "failed"]), name="send_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(sent_at__isnull=True) | Q(status="sent"), name="send_sent_has_status"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipients}"
+
+    @property
+    def recipient_list(self) -> list[str]:
+        return [r for r in self.recipients.split(",") if r]
+
+    @staticmethod
+    def new_batch() -> uuid.UUID:
+        return uuid.uuid4()
+
+
+ACCOUNT = RegexValidator(r"^\d{3,12}$", _("An account number is 3 to 12 digits."))
+
+
+def _account(label, default: str, **kwargs) -> models.CharField:
+    return models.CharField(label, max_length=12, default=default, validators=[ACCOUNT], **kwargs)
+
+
+class ChartOfAccounts(SingletonModel):
+    """The school's accounts for the sales and receipts journal (FEC, art. A47 A-1 du LPF):
+    what each invoice, credit note, payment and refund is written to (SPEC.md R11). A
+    workshop may have its own sales account (Workshop.sales_account)."""
+
+    sales_journal_code = models.CharField(_("sales journal code"), max_length=6, default="VE")
+    sales_journal_label = models.CharField(
+        _("sales journal label"), max_length=60, default="Journal des ventes"
+    )
+    bank_journal_code = models.CharField(_("bank journal code"), max_length=6, default="BQ")
+    bank_journal_label = models.CharField(
+        _("bank journal label"), max_length=60, default="Journal de banque"
+    )
+    cash_journal_code = models.CharField(_("cash journal code"), max_length=6, default="CA")
+    cash_journal_label = models.CharField(
+        _("cash journal label"), max_length=60, default="Journal de caisse"
+    )
+    sales_account = _account(_("sales account (default)"), "706000")
+    deposits_account = _account(_("customers' deposits account"), "419100")
+    customers_account = _account(_("customers account"), "411000")
+    customer_prefix = models.CharField(
+        _("customer auxiliary account prefix"), max_length=4, default="C"
+    )
+    vat_account_20 = _account(_("VAT collected at 20 %"), "445712")
+    vat_account_10 = _account(_("VAT collected at 10 %"), "445711")
+    vat_account_5_5 = _account(_("VAT collected at 5.5 %"), "445715")
+    vat_account_2_1 = _account(_("VAT collected at 2.1 %"), "445716")
+    bank_account = _account(_("bank account"), "512000")
+    cash_account = _account(_("cash account"), "530000")
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("chart of accounts")
+        verbose_name_plural = _("chart of accounts")
+
+    def __str__(self) -> str:
+        return str(_("Chart of accounts"))
+
+    def vat_account(self, rate: Decimal) -> str:
+        by_rate = {
+            Decimal("20"): self.vat_account_20,
+            Decimal("10"): self.vat_account_10,
+            Decimal("5.5"): self.vat_account_5_5,
+            Decimal("2.1"): self.vat_account_2_1,
+        }
+        return by_rate.get(Decimal(rate).normalize(), self.vat_account_20)
+
+    def customer_aux(self, customer_id: int) -> str:
+        return f"{self.customer_prefix}{customer_id:06d}"
+
+    def receipts(self, method: str) -> tuple[str, str, str]:
+        """(journal code, journal label, account) of money received or given by `method`."""
+        if method == Payment.Method.CASH:
+            return self.cash_journal_code, self.cash_journal_label, self.cash_account
+        return self.bank_journal_code, self.bank_journal_label, self.bank_account

@@ -1,5 +1,6 @@
 from django.urls import path
 
+from billing import account_views as money
 from billing import views
 
 # Under /commandes/ as before: the addresses people bookmarked stay.
@@ -17,4 +18,20 @@ urlpatterns = [
     path("factures/<int:pk>/avoir/", views.credit_note_add, name="credit_note_add"),
     path("paiements/<int:pk>/annuler/", views.payment_reverse, name="payment_reverse"),
     path("avoirs/<int:pk>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
+    # R11: reminders, mails, statements, refunds, the accountant's books.
+    path("relances/", money.reminder_list, name="reminders"),
+    path("relances/<int:pk>/pdf/", money.reminder_pdf, name="reminder_pdf"),
+    path("envois/lot/<uuid:batch>/", money.send_batch, name="send_batch"),
+    path("envois/<int:pk>/renvoyer/", money.send_retry, name="send_retry"),
+    path("factures/<int:pk>/envoyer/", money.invoice_send, name="invoice_send"),
+    path("avoirs/<int:pk>/envoyer/", money.credit_note_send, name="credit_note_send"),
+    path("<int:pk>/devis/envoyer/", money.quote_send, name="quote_send"),
+    path("clients/<int:pk>/releve/", money.statement_page, name="statement"),
+    path("clients/<int:pk>/releve/pdf/", money.statement_pdf, name="statement_pdf"),
+    path("clients/<int:pk>/releve/envoyer/", money.statement_send, name="statement_send"),
+    path("factures/<int:pk>/remboursement/", money.refund_add, name="refund_add"),
+    path("paiements/export/", money.payment_export, name="payment_export"),
+    path("journal/", money.journal_page, name="journal"),
+    path("journal/export-fec/", money.journal_fec, name="journal_fec"),
+    path("plan-comptable/", money.chart_edit, name="chart"),
 ]

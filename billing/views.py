@@ -20,7 +20,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from billing import invoicing
+from billing import account_views, invoicing
 from billing.forms import (
     CreditNoteForm,
     CustomerFilterForm,
@@ -34,7 +34,7 @@ from ecoles.bounds import parse_id
 from ecoles.db import Cents
 from ecoles.exports import csv_response
 from orders.forms import DepositForm
-from orders.models import Customer, Order
+from orders.models import Customer, Order, VatRate
 from orders.views import (
     FRONT_OFFICE,
     MONEY,
@@ -193,9 +193,22 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
         _("Type"), _("Number"), _("Date"), _("Customer"), _("Excl. VAT"), _("VAT"),
         _("Incl. VAT"), _("Amount paid"), _("Due"), _("Due date"), _("Invoice"),
     ]  # fmt: skip
+    # R11: the base and the VAT of each rate, for the VAT return.
+    rates = [Decimal(value) for value, _label in VatRate.choices if Decimal(value)]
+    for rate in rates:
+        label = f"{rate.normalize():f}".replace(".", ",")
+        header += [_("Base %(rate)s %%") % {"rate": label}, _("VAT %(rate)s %%") % {"rate": label}]
 
     def num(value: Decimal) -> str:
         return f"{value:.2f}".replace(".", ",")
+
+    def per_rate(document, sign: int = 1) -> list[str]:
+        found = {rate: (base, vat) for rate, base, vat in document.by_rate}
+        cells = []
+        for rate in rates:
+            base, vat = found.get(rate, (None, None))
+            cells += [num(sign * base), num(sign * vat)] if base is not None else ["", ""]
+        return cells
 
     def rows():
         for inv in invoices.iterator():
@@ -203,12 +216,14 @@ def invoice_export(request: HttpRequest) -> HttpResponse:
                 _("Invoice"), inv.number, inv.issue_date.strftime("%d/%m/%Y"), inv.customer_name,
                 num(inv.total_excl_vat), num(inv.total_vat), num(inv.total_incl_vat),
                 num(inv.amount_paid), num(inv.balance_due), inv.due_date.strftime("%d/%m/%Y"), "",
+                *per_rate(inv),
             ]  # fmt: skip
         for note in notes.iterator():
             yield [
                 _("Credit note"), note.number, note.issue_date.strftime("%d/%m/%Y"),
                 note.customer_name, num(-note.total_excl_vat), num(-note.total_vat),
                 num(-note.total_incl_vat), "", "", "", note.invoice.number,
+                *per_rate(note, -1),
             ]  # fmt: skip
 
     return csv_response("factures-avoirs.csv", header, rows())
@@ -221,6 +236,10 @@ def _invoice_context(request: HttpRequest, invoice: Invoice, **forms) -> dict:
         "credit_notes": invoice.credit_notes.all(),
         "payments": invoice.payments.select_related("recorded_by", "reverses", "reversal"),
         "payment_form": forms.get("payment_form") or PaymentForm(),
+        # R11: refunds, the reminder ladder, the mails sent about the invoice.
+        "refunds": invoice.refunds.select_related("recorded_by"),
+        "reminders": invoice.reminders.all(),
+        "sends": account_views.sends_for_invoice(invoice),
         "today": timezone.localdate(),
     }
 

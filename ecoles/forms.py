@@ -47,7 +47,7 @@ class PolicyForm(forms.ModelForm):
 class WorkshopForm(forms.ModelForm):
     class Meta:
         model = Workshop
-        fields = ["name", "trade", "trainers", "capacity", "active"]
+        fields = ["name", "trade", "trainers", "capacity", "active", "sales_account"]
         widgets = {"trainers": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs) -> None:

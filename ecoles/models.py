@@ -378,6 +378,20 @@ class Policy(SingletonModel):
     exam_registration_deadline = models.DateField(
         _("exam registration deadline"), null=True, blank=True
     )
+    # R11: the reminder ladder of an overdue invoice, in days after its due date.
+    reminder_friendly_days = models.PositiveSmallIntegerField(
+        _("friendly reminder (days after the due date)"),
+        default=7,
+        validators=[MinValueValidator(1)],
+    )
+    reminder_firm_days = models.PositiveSmallIntegerField(
+        _("firm reminder (days after the due date)"), default=30, validators=[MinValueValidator(1)]
+    )
+    reminder_formal_days = models.PositiveSmallIntegerField(
+        _("formal notice (days after the due date)"),
+        default=45,
+        validators=[MinValueValidator(1)],
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -401,6 +415,10 @@ class Policy(SingletonModel):
             errors["morning_end"] = _("The morning must end after it starts.")
         if self.afternoon_start >= self.afternoon_end:
             errors["afternoon_end"] = _("The afternoon must end after it starts.")
+        if not self.reminder_friendly_days < self.reminder_firm_days < self.reminder_formal_days:
+            errors["reminder_formal_days"] = _(
+                "The reminders come in order: friendly, then firm, then the formal notice."
+            )
         if errors:
             raise ValidationError(errors)
 
@@ -445,6 +463,14 @@ class Workshop(models.Model):
         _("capacity"), default=12, validators=[MinValueValidator(1)]
     )
     active = models.BooleanField(_("active"), default=True)
+    # The accountant's journal (billing.journal): 701 (finished goods) or 706 (services)
+    # for this workshop's sales; empty takes the school's chart of accounts default.
+    sales_account = models.CharField(
+        _("sales account"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^7\d{2,9}$", _("A sales account starts with 7."))],
+    )
     history = HistoricalRecords(m2m_fields=[trainers])
 
     objects = WorkshopQuerySet.as_manager()

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 from django.utils import timezone
 
+from billing import home as billing_home
 from billing.models import Invoice, Payment
 from budget import figures as budget
 from budget.models import BudgetYear
@@ -96,6 +97,7 @@ def office(user, today: dt.date) -> dict:
         "missing_data": list(missing[:SHOWN]),
         "missing_count": missing.count(),
         **_overdue(today),
+        **billing_home.reminders_to_send(today),
     }
 
 

@@ -185,6 +185,7 @@ def _customers(ctx: DemoContext) -> list[Customer]:
             name=f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
             role=rng.choice(["Gérant", "Responsable achats", "Directrice", "Chef de projet"]),
             email=f"achats@{c.name.split()[0].lower()}.example.fr",
+            receives_documents=True,
         )
         for c in customers
         if c.is_company
@@ -217,6 +218,8 @@ def _order(ctx: DemoContext, workshop, customer, state: str, day: dt.date) -> Or
         specification="Selon plan et échanges avec le client.", start_date=start,
         duration_days=duration, promised_date=promised, estimated_hours=hours,
     )  # fmt: skip
+    if customer.is_company and day.day % 3:  # most companies send their own order form
+        order.customer_po_number = f"BC{day:%y%m%d}-{customer.pk:03d}"
     if state != S.DRAFT:
         order.quote_date = day
         order.valid_until = day + dt.timedelta(days=30)

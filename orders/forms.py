@@ -60,7 +60,11 @@ class CustomerForm(forms.ModelForm):
 
 
 ContactFormSet = inlineformset_factory(
-    Customer, Contact, fields=["name", "role", "email", "phone"], extra=1, can_delete=True
+    Customer,
+    Contact,
+    fields=["name", "role", "email", "phone", "receives_documents"],
+    extra=1,
+    can_delete=True,
 )
 
 
@@ -69,7 +73,7 @@ class OrderForm(forms.ModelForm):
         model = Order
         fields = [
             "customer", "title", "workshop", "trainer", "specification", "start_date",
-            "duration_days", "promised_date", "estimated_hours",
+            "duration_days", "promised_date", "estimated_hours", "customer_po_number",
         ]  # fmt: skip
         widgets = {
             "start_date": DATE,

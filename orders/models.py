@@ -211,6 +211,9 @@ class Contact(models.Model):
     role = models.CharField(_("position"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
+    # R11: quotes, invoices, reminders and statements go to these contacts (the
+    # customer's own address when none is ticked).
+    receives_documents = models.BooleanField(_("receives quotes and invoices"), default=False)
 
     class Meta:
         verbose_name = _("contact")
@@ -368,6 +371,10 @@ class Order(models.Model):
         _("status"), max_length=20, choices=Status, default=Status.DRAFT, db_index=True
     )
     reference = models.CharField(_("reference"), max_length=30, blank=True, editable=False)
+    # The customer's own purchase order number, printed on the invoice (R11).
+    customer_po_number = models.CharField(
+        _("customer's purchase order number"), max_length=60, blank=True
+    )
     specification = models.TextField(_("customer's specification"), blank=True)
     quote_date = models.DateField(_("quote date"), null=True, blank=True, editable=False)
     valid_until = models.DateField(_("quote valid until"), null=True, blank=True, editable=False)

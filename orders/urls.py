@@ -17,6 +17,7 @@ urlpatterns = [
     path("<int:pk>/pieces/", views.attachment_add, name="attachment_add"),
     path("pieces/<int:pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/devis/pdf/", views.quote_pdf, name="quote_pdf"),
+    path("<int:pk>/bon-de-livraison/pdf/", views.delivery_note_pdf, name="delivery_note_pdf"),
     path("clients/nouveau/", views.customer_edit, name="customer_add"),
     path("clients/<int:pk>/modifier/", views.customer_edit, name="customer_edit"),
 ]

@@ -7,8 +7,6 @@ the money and handles invoices, credit notes and payments. Someone else's order 
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
@@ -17,7 +15,7 @@ from django.db.models import (
     Prefetch,
     Q,
 )
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -27,8 +25,8 @@ from django.views.decorators.http import require_POST
 from ecoles.access import role_required
 from ecoles.bounds import parse_id
 from ecoles.models import School
-from ecoles.pdf import render_pdf
 from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TRAINER
+from orders import documents
 from orders.forms import (
     AttachmentForm,
     ContactFormSet,
@@ -58,6 +56,7 @@ WORKSHOP = (DIRECTOR, OFFICE, TRAINER)
 MONEY = (DIRECTOR, OFFICE, ACCOUNTANT)
 FRONT_OFFICE = (DIRECTOR, OFFICE)
 PAGE_SIZE = 25
+DELIVERY_NOTE_STATUSES = ("in_production", "rework", "delivered", "invoiced", "paid")
 
 
 def order_for(user, pk: int) -> Order:
@@ -189,6 +188,9 @@ def _detail_context(request: HttpRequest, order: Order, **forms) -> dict:
         "can_deposit": can_bill
         and order.status in (Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION),
         "can_see_invoices": can_bill,
+        # R11: the delivery note is printed for the delivery, and again afterwards.
+        "delivery_note_statuses": DELIVERY_NOTE_STATUSES,
+        "sends": order.document_sends.select_related("created_by")[:10] if can_bill else [],
         "material_form": forms.get("material_form") or MaterialForm(),
         "attachment_form": forms.get("attachment_form") or AttachmentForm(),
         "deposit_form": forms.get("deposit_form") or DepositForm(),
@@ -393,22 +395,22 @@ def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
 @role_required(*ALL)
 def quote_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     order = order_for(request.user, pk)
-    school = School.load()
-    data = render_pdf(
-        "pdf/quote.html",
-        {
-            "order": order,
-            "lines": list(order.lines.all()),
-            "totals": order.totals(school.charges_vat),
-            "school": school,
-            "quote_date": order.quote_date or timezone.localdate(),
-            "valid_until": order.valid_until
-            or timezone.localdate() + dt.timedelta(days=school.quote_validity_days),
-        },
-    )
-    response = HttpResponse(data, content_type="application/pdf")
+    response = HttpResponse(documents.render_quote(order), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         False, f"devis-{order.reference}.pdf"
+    )
+    return response
+
+
+@role_required(*ALL)
+def delivery_note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
+    order = order_for(request.user, pk)
+    if not order.lines.exists():
+        raise Http404
+    data = documents.render_delivery_note(order)
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"bon-de-livraison-{order.reference or order.pk}.pdf"
     )
     return response
 

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import uuid
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from billing.invoicing import issue_credit_note, issue_invoice, record_payment
+from billing.models import DocumentSend, Reminder
 from budget.models import BudgetLine, BudgetYear
 from orders.models import Attachment, Customer, Order, OrderLine
 from safety.models import Declaration, Machine, MedicalOpinion
@@ -40,6 +42,13 @@ RULES: list[tuple[str, str, str]] = [
     (r"^billing:invoice_issue$", "pk", "order"),
     (r"^billing:credit_note_pdf$", "pk", "credit_note"),
     (r"^billing:payment_reverse$", "pk", "payment"),
+    (r"^billing:(invoice_send|refund_add)$", "pk", "invoice"),
+    (r"^billing:credit_note_send$", "pk", "credit_note"),
+    (r"^billing:(statement|statement_pdf|statement_send)$", "pk", "customer"),
+    (r"^billing:quote_send$", "pk", "order"),
+    (r"^billing:reminder_pdf$", "pk", "reminder"),
+    (r"^billing:send_retry$", "pk", "document_send"),
+    (r"^billing:send_batch$", "batch", "send_batch"),
     (r"^orders:attachment$", "pk", "attachment"),
     (r"^orders:action$", "action", "order_action"),
     (r"^orders:", "pk", "order"),
@@ -186,6 +195,31 @@ class Scenario:
             )
             for invoice in self.get("invoice")
         )  # fmt: skip
+
+    def _build_reminder(self):
+        return tuple(
+            Reminder.objects.create(
+                invoice=invoice, level=1, balance_due=invoice.total_incl_vat, days_late=8
+            )
+            for invoice in self.get("invoice")
+        )
+
+    def _build_document_send(self):
+        invoice, _ = self.get("invoice")
+        send = DocumentSend.objects.create(
+            kind="invoice", customer=invoice.order.customer, invoice=invoice,
+            recipients="compta@example.fr", subject="Facture", status="failed", attempts=4,
+        )  # fmt: skip
+        return send, None
+
+    def _build_send_batch(self):
+        reminder, _ = self.get("reminder")
+        batch = uuid.UUID(int=7)
+        DocumentSend.objects.create(
+            kind="reminder", customer=reminder.invoice.order.customer, reminder=reminder,
+            recipients="compta@example.fr", subject="Relance", batch=batch,
+        )  # fmt: skip
+        return batch, None
 
     def _build_attachment(self):
 

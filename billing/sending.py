@@ -1,0 +1,200 @@
+"""Documents mailed to customers (SPEC.md R11): quotes, invoices, credit notes, reminders
+and statements, with their PDF attached, sent through EMAIL_URL by the task worker
+(django-tasks), never inside the request. Each send is a DocumentSend row: queued by the
+page, then sent, or retried after a failure (a mail server down for the night), then
+marked failed after MAX_ATTEMPTS; the document's page shows the log."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import default_task_backend, task
+
+from billing import documents, invoicing, statement
+from billing.models import CreditNote, DocumentSend, Invoice, Reminder
+from ecoles.models import School
+from orders import documents as order_documents
+from orders.models import Customer, Order
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 4
+RETRY_AFTER = [dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2)]
+K = DocumentSend.Kind
+
+
+class SendingError(ValidationError):
+    """A document that cannot be sent; the message says why."""
+
+
+def recipients(customer: Customer) -> list[str]:
+    """The contacts ticked to receive documents, else the customer's own address."""
+    ticked = [c.email for c in customer.contacts.all() if c.receives_documents and c.email]
+    if ticked:
+        return sorted(set(ticked))
+    return [customer.email] if customer.email else []
+
+
+def queue(
+    kind: str,
+    customer: Customer,
+    by,
+    *,
+    subject: str,
+    order: Order | None = None,
+    invoice: Invoice | None = None,
+    credit_note: CreditNote | None = None,
+    reminder: Reminder | None = None,
+    statement_start: dt.date | None = None,
+    statement_date: dt.date | None = None,
+    batch=None,
+) -> DocumentSend:
+    """Log the send and queue it once the transaction commits (none if it rolls back)."""
+    to = recipients(customer)
+    if not to:
+        raise SendingError(
+            _(
+                "This customer has no email address: add one, or tick a contact who "
+                "receives documents."
+            )
+        )
+    send = DocumentSend.objects.create(
+        kind=kind, customer=customer, order=order, invoice=invoice, credit_note=credit_note,
+        reminder=reminder, statement_start=statement_start, statement_date=statement_date,
+        recipients=",".join(to), subject=subject, created_by=by, batch=batch,
+    )  # fmt: skip
+    transaction.on_commit(lambda: deliver_document.enqueue(send.pk))
+    return send
+
+
+def send_invoice(invoice: Invoice, by) -> DocumentSend:
+    customer = Customer.objects.get(pk=invoice.order.customer_id)
+    subject = _("Invoice %(number)s") % {"number": invoice.number}
+    return queue(K.INVOICE, customer, by, subject=subject, invoice=invoice)
+
+
+def send_credit_note(note: CreditNote, by) -> DocumentSend:
+    customer = Customer.objects.get(pk=note.invoice.order.customer_id)
+    subject = _("Credit note %(number)s") % {"number": note.number}
+    return queue(K.CREDIT_NOTE, customer, by, subject=subject, credit_note=note)
+
+
+def send_quote(order: Order, by) -> DocumentSend:
+    if not order.quote_date:
+        raise SendingError(_("Mark the quote as sent first: it then has its number and date."))
+    subject = _("Quote %(reference)s: %(title)s") % {
+        "reference": order.reference,
+        "title": order.title,
+    }
+    return queue(K.QUOTE, order.customer, by, subject=subject, order=order)
+
+
+def send_statement(customer: Customer, by, start: dt.date, end: dt.date) -> DocumentSend:
+    subject = _("Statement of account at %(date)s") % {"date": end.strftime("%d/%m/%Y")}
+    return queue(
+        K.STATEMENT, customer, by, subject=subject, statement_start=start, statement_date=end
+    )
+
+
+def retry(send: DocumentSend, by) -> DocumentSend:
+    """Send again a mail that failed for good (the address was corrected since)."""
+    with transaction.atomic():
+        send = DocumentSend.objects.select_for_update().get(pk=send.pk)
+        if send.status != DocumentSend.Status.FAILED:
+            raise SendingError(_("Only a failed send can be tried again."))
+        send.status = DocumentSend.Status.QUEUED
+        send.attempts = 0
+        send.recipients = ",".join(recipients(send.customer)) or send.recipients
+        send.save(update_fields=["status", "attempts", "recipients"])
+        transaction.on_commit(lambda: deliver_document.enqueue(send.pk))
+    return send
+
+
+def _keep(send: DocumentSend, data: bytes) -> bytes:
+    """A PDF drawn for this send (a quote, a statement) is kept, so a retry attaches the
+    same document and the log shows what was sent."""
+    if not send.pdf:
+        send.pdf.save("doc.pdf", ContentFile(data), save=False)
+        DocumentSend.objects.filter(pk=send.pk).update(pdf=send.pdf.name)
+    return data
+
+
+def attachment(send: DocumentSend) -> tuple[str, bytes]:
+    if send.pdf:
+        with send.pdf.open("rb") as fh:
+            data = fh.read()
+    else:
+        data = None
+    if send.kind == K.INVOICE:
+        return f"{send.invoice.number}.pdf", invoicing.stored_pdf(send.invoice)
+    if send.kind == K.CREDIT_NOTE:
+        return f"{send.credit_note.number}.pdf", invoicing.stored_pdf(send.credit_note)
+    if send.kind == K.REMINDER:
+        reminder = send.reminder
+        return f"relance-{reminder.invoice.number}-{reminder.level}.pdf", documents.stored_pdf(
+            reminder
+        )
+    if send.kind == K.QUOTE:
+        order = Order.objects.select_related("customer").get(pk=send.order_id)
+        data = data or _keep(send, order_documents.render_quote(order))
+        return f"devis-{order.reference}.pdf", data
+    drawn = statement.build(send.customer, send.statement_start, send.statement_date)
+    data = data or _keep(send, documents.render_statement(drawn))
+    return f"releve-{send.statement_date:%Y%m%d}.pdf", data
+
+
+def _body(send: DocumentSend) -> str:
+    context = {"send": send, "school": School.load(), "customer": send.customer}
+    with translation.override("fr"):
+        return render_to_string(f"billing/mail/{send.kind}.txt", context)
+
+
+@task()
+def deliver_document(send_id: int) -> str:
+    """Send one logged document; on failure, log why and try again later."""
+    send = DocumentSend.objects.select_related(
+        "customer", "invoice", "credit_note__invoice", "reminder__invoice", "order"
+    ).get(pk=send_id)
+    if send.status != DocumentSend.Status.QUEUED:
+        return send.status
+    try:
+        filename, data = attachment(send)
+        message = EmailMessage(
+            send.subject, _body(send), settings.DEFAULT_FROM_EMAIL, send.recipient_list
+        )
+        message.attach(filename, data, "application/pdf")
+        message.send()
+    except Exception as exc:  # a mail server down, a PDF that failed: logged, retried
+        logger.warning("sending %s #%s failed: %s", send.kind, send.pk, exc)
+        attempts = send.attempts + 1
+        again = attempts < MAX_ATTEMPTS
+        DocumentSend.objects.filter(pk=send.pk).update(
+            attempts=attempts,
+            last_error=f"{type(exc).__name__}: {exc}"[:1000],
+            status=DocumentSend.Status.QUEUED if again else DocumentSend.Status.FAILED,
+        )
+        if again:
+            _enqueue_later(send.pk, RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1])
+        return "retry" if again else DocumentSend.Status.FAILED
+    DocumentSend.objects.filter(pk=send.pk).update(
+        attempts=send.attempts + 1,
+        status=DocumentSend.Status.SENT,
+        sent_at=timezone.now(),
+    )
+    return DocumentSend.Status.SENT
+
+
+def _enqueue_later(send_id: int, delay: dt.timedelta) -> None:
+    if default_task_backend.supports_defer:
+        deliver_document.using(run_after=timezone.now() + delay).enqueue(send_id)
+    else:  # a backend that runs at once (tests): the next attempt is made by hand
+        logger.info("send #%s will be retried by hand (backend cannot defer)", send_id)
