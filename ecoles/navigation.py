@@ -28,6 +28,7 @@ NAV = [
     Entry(_("Customers"), "billing:customers", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Invoices"), "billing:invoices", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Budget"), "budget:overview", frozenset({DIRECTOR, ACCOUNTANT})),
+    Entry(_("Donors"), "budget:donors", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Indicators"), "students:indicators", frozenset({DIRECTOR, OFFICE})),
     Entry(_("School"), "school", frozenset({DIRECTOR})),
 ]

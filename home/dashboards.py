@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from billing.models import Invoice, Payment
 from budget import figures as budget
+from budget import home as budget_home
 from budget.models import BudgetYear
 from ecoles.charts import share_gauge
 from ecoles.db import Cents
@@ -63,6 +64,7 @@ def director(user, today: dt.date) -> dict:
         ),
         "indicators": indicators.compute(school_year, policy),
         **_overdue(today),
+        **budget_home.grant_reports(today),
     }
 
 

@@ -214,8 +214,8 @@ def page_budget_line(p):
     line = BudgetLine.objects.create(
         year=year,
         kind="resource",
-        source="donations",
-        label="Dons des entreprises",
+        source="other",
+        label="Locations de salles",
         funder="Fondation Rhône",
         planned=Decimal("12000.00"),
         actual=Decimal("3500.50"),
