@@ -13,6 +13,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from stdnum.fr import siren as stdnum_siren
 
@@ -295,7 +296,7 @@ class Donation(models.Model):
         OTHER = "other", _("Other form")
 
     class Nature(models.TextChoices):
-        CASH = "cash", _("Cash")
+        CASH = "cash", pgettext_lazy("nature of a gift", "Cash")
         IN_KIND = "in_kind", _("In kind")
 
     class Method(models.TextChoices):
