@@ -764,7 +764,9 @@ class Instalment(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(received_on__isnull=True, received_amount__isnull=True)
-                | models.Q(received_on__isnull=False, received_amount__gt=0),
+                | models.Q(
+                    received_on__isnull=False, received_amount__isnull=False, received_amount__gt=0
+                ),
                 name="instalment_received_with_amount",
             ),
         ]

@@ -709,7 +709,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='instalment',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('received_amount__isnull', True), ('received_on__isnull', True)), models.Q(('received_amount__gt', 0), ('received_on__isnull', False)), _connector='OR'), name='instalment_received_with_amount'),
+            constraint=models.CheckConstraint(condition=models.Q(models.Q(('received_amount__isnull', True), ('received_on__isnull', True)), models.Q(('received_amount__gt', 0), ('received_amount__isnull', False), ('received_on__isnull', False)), _connector='OR'), name='instalment_received_with_amount'),
         ),
         migrations.AddConstraint(
             model_name='pledge',
