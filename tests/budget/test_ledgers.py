@@ -143,6 +143,7 @@ def test_materials_are_summed_by_month_and_workshop(ledgers):
 def test_the_ledgers_are_summed_in_one_query(ledgers, django_assert_num_queries):
     # One query for every sum, and the policy's row that holds it up (read once per request
     # on a page, here outside one), whatever the number of rows.
+    figures.ledgers(START, END)  # the policy's row is created
     with django_assert_num_queries(2):
         figures.ledgers(START, END)
 
