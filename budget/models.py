@@ -568,7 +568,7 @@ class Pledge(models.Model):
 
     class Status(models.TextChoices):
         APPROACHED = "approached", _("Approached")
-        PROMISED = "promised", _("Promised")
+        PROMISED = "promised", pgettext_lazy("a promise", "Promised")
         DECLINED = "declined", _("Declined")
         RECEIVED = "received", _("Received")
 
@@ -697,7 +697,7 @@ class Grant(models.Model):
     """A subvention: the agreement, its instalments, the report the funder expects."""
 
     funder = models.CharField(_("funder"), max_length=200)
-    programme = models.CharField(_("programme"), max_length=200)
+    programme = models.CharField(pgettext_lazy("grant", "programme"), max_length=200)
     amount_granted = models.DecimalField(_("amount granted"), **MONEY, validators=POSITIVE)
     agreement_start = models.DateField(_("agreement from"))
     agreement_end = models.DateField(_("agreement until"))
