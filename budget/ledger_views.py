@@ -101,6 +101,13 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _checked_year(year: int) -> int:
+    """A year from the URL within ecoles.bounds' years, or 404."""
+    if parse_year(year) is None:
+        raise Http404
+    return year
+
+
 def _year_param(request: HttpRequest, default: int) -> int:
     raw = request.GET.get("year")
     if raw is None:
@@ -345,7 +352,8 @@ def campaign(request: HttpRequest) -> HttpResponse:
 def campaign_open(request: HttpRequest) -> HttpResponse:
     form = AnnualReceiptForm(request.POST)  # a year
     if not form.is_valid():
-        raise Http404
+        messages.error(request, _("Give the year of the campaign."))
+        return redirect("budget:campaign")
     year = form.cleaned_data["year"]
     TaxCampaign.objects.get_or_create(year=year)
     return redirect(f"{reverse('budget:campaign')}?year={year}")
@@ -360,7 +368,7 @@ def pledge_edit(request: HttpRequest, year: int | None = None, pk: int | None = 
     if pk is not None:
         pledge = get_object_or_404(Pledge.objects.select_related("campaign"), pk=pk)
     else:
-        pledge = Pledge(campaign=get_object_or_404(TaxCampaign, year=year))
+        pledge = Pledge(campaign=get_object_or_404(TaxCampaign, year=_checked_year(year)))
     form = PledgeForm(request.POST or None, instance=pledge)
     form.fields["customer"].queryset = Customer.objects.filter(kind=Customer.Kind.COMPANY)
     if request.method == "POST" and form.is_valid():
@@ -381,7 +389,7 @@ def transfer_edit(request: HttpRequest, year: int | None = None, pk: int | None 
         transfer = get_object_or_404(Transfer.objects.select_related("campaign"), pk=pk)
         current = transfer.campaign
     else:
-        current = get_object_or_404(TaxCampaign, year=year)
+        current = get_object_or_404(TaxCampaign, year=_checked_year(year))
         transfer = Transfer(campaign=current)
     form = TransferForm(request.POST or None, instance=transfer, campaign=current)
     if request.method == "POST" and form.is_valid():
@@ -549,7 +557,7 @@ def families(request: HttpRequest) -> HttpResponse:
 @role_required(*FUNDING)
 def families_call(request: HttpRequest, year: int) -> HttpResponse:
     """The amount due, for every enrolled pupil who has none for the year yet."""
-    budget_year = get_object_or_404(BudgetYear, start__year=year)
+    budget_year = get_object_or_404(BudgetYear, start__year=_checked_year(year))
     form = CallForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the amount due per pupil."))
