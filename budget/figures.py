@@ -1,8 +1,11 @@
-"""What production contributes to the budget (SPEC.md R5).
+"""What production contributes to the budget (SPEC.md R5), and every actual computed from
+its ledger (SPEC.md R11).
 
 The production revenue of a budget year is computed, never typed: the invoices issued
-within it, excluding VAT, net of the credit notes issued within it. Everything here is a
-fixed number of SQL aggregates, whatever the size of the history.
+within it, excluding VAT, net of the credit notes issued within it. So are the other
+resources (donations received, apprenticeship tax transfers, grant instalments received,
+families' payments) and the materials expense (materials bought for orders). Everything
+here is a fixed number of SQL aggregates, whatever the size of the history.
 """
 
 from __future__ import annotations
@@ -15,7 +18,14 @@ from django.db.models import DecimalField, OuterRef, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 
 from billing.models import CreditNote, Invoice, Payment
-from budget.models import BudgetLine, BudgetYear
+from budget.models import (
+    BudgetLine,
+    BudgetYear,
+    Donation,
+    FamilyPayment,
+    Instalment,
+    Transfer,
+)
 from ecoles.db import Cents
 from ecoles.models import Policy, Workshop
 from orders.models import Material
@@ -59,6 +69,70 @@ def money_in(start: dt.date, end: dt.date) -> tuple[Decimal, Decimal]:
         cash=(Payment.objects.filter(date__range=(start, end)), "amount"),
     )
     return row["invoiced"] - row["credited"], row["cash"]
+
+
+@dataclass
+class Ledgers:
+    """Each computed actual of [start, end] (one query)."""
+
+    production: Decimal
+    cash: Decimal
+    donations: Decimal
+    apprenticeship_tax: Decimal
+    grants: Decimal
+    families: Decimal
+    materials: Decimal
+
+    def resource(self, source: str) -> Decimal | None:
+        return getattr(self, source, None) if source in COMPUTED_SOURCES else None
+
+
+COMPUTED_SOURCES = ("production", "donations", "apprenticeship_tax", "grants", "families")
+
+
+def ledgers(start: dt.date, end: dt.date) -> Ledgers:
+    """Every actual a ledger holds for [start, end], in one query. Donations count the
+    money received (cash gifts: a gift in kind is no resource of the budget)."""
+    period = (start, end)
+    row = _sums(
+        invoiced=(Invoice.objects.issued().filter(issue_date__range=period), "total_excl_vat"),
+        credited=(CreditNote.objects.filter(issue_date__range=period), "total_excl_vat"),
+        cash=(Payment.objects.filter(date__range=period), "amount"),
+        donations=(
+            Donation.objects.received_between(start, end).filter(nature=Donation.Nature.CASH),
+            "amount",
+        ),
+        apprenticeship_tax=(Transfer.objects.filter(date__range=period), "amount"),
+        grants=(Instalment.objects.filter(received_on__range=period), "received_amount"),
+        families=(FamilyPayment.objects.filter(date__range=period), "amount"),
+        materials=(Material.objects.filter(bought_on__range=period), "cost"),
+    )
+    return Ledgers(
+        production=row["invoiced"] - row["credited"],
+        cash=row["cash"],
+        donations=row["donations"],
+        apprenticeship_tax=row["apprenticeship_tax"],
+        grants=row["grants"],
+        families=row["families"],
+        materials=row["materials"],
+    )
+
+
+def monthly_materials(start: dt.date, end: dt.date) -> list[tuple[dt.date, dict[int, Decimal]]]:
+    """Materials bought for orders in each month of [start, end], by workshop id (one
+    query): the budget's materials expense, computed."""
+    by_month: dict[dt.date, dict[int, Decimal]] = {m: {} for m in months(start, end)}
+    rows = (
+        Material.objects.filter(bought_on__range=(start, end))
+        .annotate(month=TruncMonth("bought_on"))
+        .values("month", "order__workshop")
+        .annotate(total=Cents(Sum("cost")))
+        .order_by()
+    )
+    for row in rows:
+        month = by_month[_as_date(row["month"])]
+        month[row["order__workshop"]] = month.get(row["order__workshop"], ZERO) + row["total"]
+    return sorted(by_month.items())
 
 
 def months(start: dt.date, end: dt.date) -> list[dt.date]:
@@ -150,6 +224,10 @@ class SourceFigures:
     planned: Decimal = ZERO
     actual: Decimal = ZERO
 
+    @property
+    def is_computed(self) -> bool:
+        return self.source in COMPUTED_SOURCES
+
 
 @dataclass
 class Summary:
@@ -159,6 +237,7 @@ class Summary:
     production_revenue: Decimal
     production_planned: Decimal
     cash_received: Decimal
+    materials_actual: Decimal
     resources: list[SourceFigures]
     expenses_planned: Decimal
     expenses_actual: Decimal
@@ -205,27 +284,43 @@ class Summary:
 
 
 def summary(year: BudgetYear) -> Summary:
-    """Planned and actual resources by source, expenses, and the production share."""
+    """Planned and actual resources by source, expenses, and the production share.
+
+    The actual of a source or category held by a ledger is the ledger's; each of its lines
+    carries `computed`: the ledger's figure when the line is its source's only line, None
+    when several lines share it (the figure is then the source's, in `resources`)."""
     lines = list(year.lines.all())
-    revenue, cash = money_in(year.start, year.end)
+    computed = ledgers(year.start, year.end)
+    revenue, cash = computed.production, computed.cash
     resources = {value: SourceFigures(value, label) for value, label in BudgetLine.Source.choices}
     expenses_planned = expenses_actual = ZERO
+    shared: dict[str, int] = {}
     for line in lines:
+        key = line.source or line.category
+        shared[key] = shared.get(key, 0) + 1
         if line.kind == BudgetLine.Kind.RESOURCE:
             figures = resources[line.source]
             figures.planned += line.planned
-            if not line.is_production:
+            if not line.is_computed:
                 figures.actual += line.actual or ZERO
         else:
             expenses_planned += line.planned
-            expenses_actual += line.actual or ZERO
-    resources[BudgetLine.Source.PRODUCTION].actual = revenue
+            if not line.is_computed:
+                expenses_actual += line.actual or ZERO
+    for source in COMPUTED_SOURCES:
+        resources[source].actual = computed.resource(source)
+    expenses_actual += computed.materials
+    for line in lines:
+        line.computed = None
+        if line.is_computed and shared[line.source or line.category] == 1:
+            line.computed = computed.materials if line.category else computed.resource(line.source)
     policy = Policy.load()
     return Summary(
         year=year,
         production_revenue=revenue,
         production_planned=resources[BudgetLine.Source.PRODUCTION].planned,
         cash_received=cash,
+        materials_actual=computed.materials,
         resources=list(resources.values()),
         expenses_planned=expenses_planned,
         expenses_actual=expenses_actual,

@@ -1,16 +1,21 @@
-"""Budget years and their lines (SPEC.md R5): planned and actual amounts by source of
-resources and kind of expense. What they compute is in budget/figures.py."""
+"""Budget years and their lines (SPEC.md R5), and the funding ledgers their actuals come
+from (SPEC.md R11): donations and tax receipts, the apprenticeship tax, grants, families'
+contributions. What they compute is in budget/figures.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
+from stdnum.fr import siren as stdnum_siren
 
 from ecoles.models import School
 
@@ -68,6 +73,11 @@ class BudgetYear(models.Model):
         return obj
 
 
+# The sources and categories whose actual is computed from a ledger (budget/figures.py).
+COMPUTED_SOURCES = ("production", "donations", "apprenticeship_tax", "grants", "families")
+COMPUTED_CATEGORIES = ("materials",)
+
+
 class BudgetLine(models.Model):
     """A planned and an actual amount, for one source of resources or one kind of expense."""
 
@@ -108,7 +118,7 @@ class BudgetLine(models.Model):
         default=Decimal("0"),
         validators=[MinValueValidator(Decimal("0"))],
     )
-    # Null for the production line: its actual amount is computed from the invoices.
+    # Null for the lines computed from a ledger (COMPUTED_SOURCES, COMPUTED_CATEGORIES).
     actual = models.DecimalField(
         _("actual"),
         max_digits=12,
@@ -131,10 +141,12 @@ class BudgetLine(models.Model):
                 ),
                 name="budgetline_source_or_category",
             ),
-            # SPEC.md R5: the actual production revenue is computed, never typed.
+            # SPEC.md R5, R11: what a ledger holds is computed from it, never typed.
             models.CheckConstraint(
-                condition=~models.Q(source="production") | models.Q(actual__isnull=True),
-                name="budgetline_production_actual_computed",
+                condition=~models.Q(source__in=COMPUTED_SOURCES)
+                & ~models.Q(category__in=COMPUTED_CATEGORIES)
+                | models.Q(actual__isnull=True),
+                name="budgetline_ledger_actual_computed",
             ),
             models.CheckConstraint(
                 condition=models.Q(planned__gte=0)
@@ -155,6 +167,13 @@ class BudgetLine(models.Model):
     def is_production(self) -> bool:
         return self.source == self.Source.PRODUCTION
 
+    @property
+    def is_computed(self) -> bool:
+        """Its actual comes from a ledger (SPEC.md R11): never typed."""
+        if self.kind == self.Kind.RESOURCE:
+            return self.source in COMPUTED_SOURCES
+        return self.category in COMPUTED_CATEGORIES
+
     def clean(self) -> None:
         errors = {}
         if self.kind == self.Kind.RESOURCE and not self.source:
@@ -165,10 +184,676 @@ class BudgetLine(models.Model):
             self.category = ""
         else:
             self.source = ""
+        if self.is_computed and self.actual is not None:
+            errors["actual"] = _(
+                "This amount is computed from its ledger (invoices, receipts, transfers, "
+                "instalments, families' payments or materials bought): leave it empty."
+            )
         if self.is_production:
-            self.actual = None
             others = BudgetLine.objects.filter(year_id=self.year_id, source=self.source)
             if self.year_id and others.exclude(pk=self.pk).exists():
                 errors["source"] = _("This year already has its production sales line.")
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- The funding ledgers (SPEC.md R11): each resource's actual is computed from one ---------
+
+MONEY = {"max_digits": 12, "decimal_places": 2}
+POSITIVE = [MinValueValidator(Decimal("0.01"))]
+
+
+def validate_siren(value: str) -> None:
+    if not stdnum_siren.is_valid(value):
+        raise ValidationError(_("This is not a valid SIREN (9 digits)."))
+
+
+def _not_in_future(day: dt.date | None, field: str, errors: dict) -> None:
+    if day is not None and day > timezone.localdate():
+        errors[field] = _("This date is in the future.")
+
+
+class DonorQuerySet(models.QuerySet):
+    def search(self, text: str) -> DonorQuerySet:
+        if not text:
+            return self
+        return self.filter(
+            models.Q(name__icontains=text)
+            | models.Q(city__icontains=text)
+            | models.Q(email__icontains=text)
+            | models.Q(siren__icontains=text.replace(" ", ""))
+        )
+
+
+class Donor(models.Model):
+    """A person or a company who gives to the school (SPEC.md R11)."""
+
+    class Kind(models.TextChoices):
+        PERSON = "person", _("Person")
+        COMPANY = "company", _("Company")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.PERSON)
+    name = models.CharField(
+        _("name"), max_length=200, help_text=_("First name and name, or the company's name.")
+    )
+    siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    email = models.EmailField(_("email"), blank=True)
+    history = HistoricalRecords()
+
+    objects = DonorQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("donor")
+        verbose_name_plural = _("donors")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind="company") & ~models.Q(siren="")
+                | models.Q(kind="person", siren=""),
+                name="donor_siren_for_companies",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_company(self) -> bool:
+        return self.kind == self.Kind.COMPANY
+
+    def clean(self) -> None:
+        self.siren = stdnum_siren.compact(self.siren or "")
+        if self.is_company and not self.siren:
+            raise ValidationError({"siren": _("A company donor needs its SIREN.")})
+        if not self.is_company:
+            self.siren = ""
+
+
+class DonationQuerySet(models.QuerySet):
+    def received_between(self, start: dt.date, end: dt.date) -> DonationQuerySet:
+        return self.filter(received_on__range=(start, end))
+
+    def receiptable(self) -> DonationQuerySet:
+        """Money received without counterpart and on no receipt still valid."""
+        live = ReceiptLine.objects.filter(
+            donation=models.OuterRef("pk"), receipt__cancelled_at=None
+        )
+        return self.filter(received_on__isnull=False, counterpart=False).exclude(
+            models.Exists(live)
+        )
+
+
+class Donation(models.Model):
+    """A gift: a tax receipt may be issued once it is received, if it has no counterpart."""
+
+    class Form(models.TextChoices):
+        AUTHENTIC_ACT = "authentic_act", _("Authentic act")
+        PRIVATE_DEED = "private_deed", _("Private deed")
+        MANUAL_GIFT = "manual_gift", _("Manual gift")
+        OTHER = "other", _("Other form")
+
+    class Nature(models.TextChoices):
+        CASH = "cash", pgettext_lazy("nature of a gift", "Cash")
+        IN_KIND = "in_kind", _("In kind")
+
+    class Method(models.TextChoices):
+        CHEQUE = "cheque", _("Cheque")
+        TRANSFER = "transfer", _("Bank transfer or direct debit")
+        CARD = "card", _("Card")
+        CASH = "cash", _("Notes and coins")
+
+    donor = models.ForeignKey(
+        Donor, verbose_name=_("donor"), on_delete=models.PROTECT, related_name="donations"
+    )
+    date = models.DateField(_("date of the gift"))
+    amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
+    form = models.CharField(_("form"), max_length=20, choices=Form, default=Form.MANUAL_GIFT)
+    nature = models.CharField(_("nature"), max_length=10, choices=Nature, default=Nature.CASH)
+    method = models.CharField(_("method"), max_length=10, choices=Method, blank=True)
+    description = models.CharField(
+        _("description"), max_length=300, blank=True, help_text=_("For a gift in kind: what.")
+    )
+    campaign = models.CharField(_("campaign"), max_length=100, blank=True)
+    received_on = models.DateField(
+        _("received on"),
+        null=True,
+        blank=True,
+        help_text=_("No tax receipt before the money is received."),
+    )
+    counterpart = models.BooleanField(
+        _("with a counterpart"),
+        default=False,
+        help_text=_("The donor receives goods, services or publicity in return: no tax receipt."),
+    )
+    history = HistoricalRecords()
+
+    objects = DonationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("donation")
+        verbose_name_plural = _("donations")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="donation_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(nature="cash") & ~models.Q(method="")
+                | models.Q(nature="in_kind", method=""),
+                name="donation_method_for_cash",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(received_on__isnull=True)
+                | models.Q(received_on__gte=models.F("date")),
+                name="donation_received_after_gift",
+            ),
+        ]
+        # The budget sums the donations received in a year.
+        indexes = [models.Index(fields=["received_on"], name="donation_received_on")]
+
+    def __str__(self) -> str:
+        return f"{self.donor} {self.date} {self.amount}"
+
+    @property
+    def receipted(self) -> bool:
+        return self.receipt_lines.filter(receipt__cancelled_at=None).exists()
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.nature == self.Nature.CASH and not self.method:
+            errors["method"] = _("Say how the money was given.")
+        if self.nature == self.Nature.IN_KIND:
+            self.method = ""
+            if not self.description.strip():
+                errors["description"] = _("Describe the gift in kind.")
+        if self.received_on and self.date and self.received_on < self.date:
+            errors["received_on"] = _("The gift cannot be received before its date.")
+        _not_in_future(self.date, "date", errors)
+        _not_in_future(self.received_on, "received_on", errors)
+        if self.pk and self.receipted:
+            errors["__all__"] = _(
+                "A tax receipt was issued for this donation: cancel the receipt before changing it."
+            )
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReceiptImmutableError(ValidationError):
+    """An issued tax receipt never changes; a wrong one is cancelled and replaced."""
+
+
+# After issue, only bookkeeping is written: the stored PDF and the cancellation.
+RECEIPT_BOOKKEEPING = frozenset(
+    {"pdf", "pdf_sha256", "cancelled_at", "cancelled_by", "cancel_reason"}
+)
+
+
+class IssuedReceiptQuerySet(models.QuerySet):
+    def delete(self):
+        raise ReceiptImmutableError(_("Tax receipts can never be deleted."))
+
+    def update(self, **kwargs):
+        if not set(kwargs) <= RECEIPT_BOOKKEEPING:
+            raise ReceiptImmutableError(_("Tax receipts can never be changed."))
+        return super().update(**kwargs)
+
+
+class TaxReceiptQuerySet(IssuedReceiptQuerySet):
+    def valid(self) -> TaxReceiptQuerySet:
+        return self.filter(cancelled_at=None)
+
+
+def receipt_upload(instance: TaxReceipt, filename: str) -> str:
+    return f"tax_receipts/{instance.year}/{instance.number}.pdf"
+
+
+def _insert_only(obj: models.Model, kwargs: dict) -> None:
+    if kwargs.get("update_fields") is not None or (
+        obj.pk is not None and type(obj)._base_manager.filter(pk=obj.pk).exists()
+    ):
+        raise ReceiptImmutableError(_("Tax receipts can never be changed."))
+    kwargs["force_insert"] = True
+
+
+class TaxReceipt(models.Model):
+    """A reçu fiscal (Cerfa n° 11580): a gapless yearly series RF-2026-0001, the mentions
+    frozen at issue, never edited nor deleted; a wrong one is cancelled and replaced
+    (budget/receipts.py). The database refuses changes too (migration 0003)."""
+
+    class Kind(models.TextChoices):
+        SINGLE = "single", _("Receipt for one donation")
+        ANNUAL = "annual", _("Annual summary receipt")
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    year = models.PositiveSmallIntegerField(_("year"))
+    sequence = models.PositiveIntegerField(_("sequence"))
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind, default=Kind.SINGLE)
+    donor = models.ForeignKey(
+        Donor, verbose_name=_("donor"), on_delete=models.PROTECT, related_name="receipts"
+    )
+    issue_date = models.DateField(_("issue date"))
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    issuer = models.JSONField(_("school identity at issue"), default=dict)
+    donor_kind = models.CharField(_("donor kind"), max_length=10, choices=Donor.Kind)
+    donor_name = models.CharField(_("donor name"), max_length=200)
+    donor_address = models.TextField(_("donor address"), blank=True)
+    donor_siren = models.CharField(_("donor SIREN"), max_length=9, blank=True)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    amount_in_words = models.CharField(_("amount in words"), max_length=300)
+    article = models.CharField(_("legal article"), max_length=100)
+    signatory = models.CharField(_("signatory"), max_length=200)
+    signatory_title = models.CharField(_("title of the signatory"), max_length=200, blank=True)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        on_delete=models.PROTECT,
+        related_name="replacement",
+        null=True,
+        blank=True,
+    )
+    pdf = models.FileField(_("PDF"), upload_to=receipt_upload, blank=True)
+    pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    cancel_reason = models.CharField(_("reason of the cancellation"), max_length=300, blank=True)
+    history = HistoricalRecords()
+
+    objects = TaxReceiptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("tax receipt")
+        verbose_name_plural = _("tax receipts")
+        ordering = ["-year", "-sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "sequence"], name="taxreceipt_number_unique"),
+            models.CheckConstraint(
+                condition=models.Q(sequence__gte=1), name="taxreceipt_sequence_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="taxreceipt_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(cancelled_at__isnull=True, cancel_reason="")
+                | models.Q(cancelled_at__isnull=False) & ~models.Q(cancel_reason=""),
+                name="taxreceipt_cancel_with_reason",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def save(self, *args, **kwargs) -> None:
+        if self._state.adding:
+            _insert_only(self, kwargs)
+        else:
+            fields = kwargs.get("update_fields")
+            if fields is None or not set(fields) <= RECEIPT_BOOKKEEPING:
+                raise ReceiptImmutableError(_("Tax receipts can never be changed."))
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ReceiptImmutableError(_("Tax receipts can never be deleted."))
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+    @property
+    def is_company(self) -> bool:
+        return self.donor_kind == Donor.Kind.COMPANY
+
+
+class ReceiptLine(models.Model):
+    """A donation a receipt covers, copied at issue (one for a receipt, several for an
+    annual summary); never changes."""
+
+    receipt = models.ForeignKey(TaxReceipt, on_delete=models.PROTECT, related_name="lines")
+    donation = models.ForeignKey(Donation, on_delete=models.PROTECT, related_name="receipt_lines")
+    date = models.DateField(_("date of the gift"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    form = models.CharField(_("form"), max_length=20, choices=Donation.Form)
+    nature = models.CharField(_("nature"), max_length=10, choices=Donation.Nature)
+    method = models.CharField(_("method"), max_length=10, choices=Donation.Method, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+
+    objects = IssuedReceiptQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("receipt line")
+        verbose_name_plural = _("receipt lines")
+        ordering = ["date", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.receipt} {self.date} {self.amount}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise ReceiptImmutableError(_("Tax receipts can never be changed."))
+        _insert_only(self, kwargs)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ReceiptImmutableError(_("Tax receipts can never be deleted."))
+
+
+# --- The apprenticeship tax -----------------------------------------------------------------
+
+
+class TaxCampaign(models.Model):
+    """A year's apprenticeship tax campaign (the balance companies allocate via SOLTéA)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("apprenticeship tax campaign")
+        verbose_name_plural = _("apprenticeship tax campaigns")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class Pledge(models.Model):
+    """A company approached in a campaign: its promise and the follow-up."""
+
+    class Status(models.TextChoices):
+        APPROACHED = "approached", _("Approached")
+        PROMISED = "promised", pgettext_lazy("a promise", "Promised")
+        DECLINED = "declined", _("Declined")
+        RECEIVED = "received", _("Received")
+
+    campaign = models.ForeignKey(
+        TaxCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="pledges"
+    )
+    customer = models.ForeignKey(
+        "orders.Customer",
+        verbose_name=_("customer"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="tax_pledges",
+        help_text=_("If the company is one of our customers."),
+    )
+    company = models.CharField(_("company"), max_length=200)
+    contact_name = models.CharField(_("contact"), max_length=200, blank=True)
+    contact_email = models.EmailField(_("contact email"), blank=True)
+    status = models.CharField(_("status"), max_length=12, choices=Status, default=Status.APPROACHED)
+    share = models.DecimalField(
+        _("share of its balance (%)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    amount = models.DecimalField(
+        _("amount promised"), **MONEY, null=True, blank=True, validators=POSITIVE
+    )
+    last_contact = models.DateField(_("last contact"), null=True, blank=True)
+    follow_up = models.TextField(_("follow-up"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("promise")
+        verbose_name_plural = _("promises")
+        ordering = ["company", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["campaign", "company"], name="pledge_one_per_company"),
+            models.CheckConstraint(
+                condition=~models.Q(status="promised") | models.Q(amount__isnull=False),
+                name="pledge_promise_has_amount",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.company} ({self.campaign})"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.status == self.Status.PROMISED and self.amount is None:
+            errors["amount"] = _("A promise has an amount.")
+        _not_in_future(self.last_contact, "last_contact", errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Transfer(models.Model):
+    """Money received from the national body (SOLTéA, Caisse des dépôts): the budget's
+    apprenticeship tax actual is their sum."""
+
+    class Kind(models.TextChoices):
+        ALLOCATED = "allocated", _("Allocated by a company")
+        UNALLOCATED = "unallocated", _("Share of the unallocated remainder")
+
+    campaign = models.ForeignKey(
+        TaxCampaign,
+        verbose_name=_("campaign"),
+        on_delete=models.PROTECT,
+        related_name="transfers",
+    )
+    date = models.DateField(_("date received"))
+    amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
+    reference = models.CharField(_("transfer reference"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind, default=Kind.ALLOCATED)
+    pledge = models.ForeignKey(
+        Pledge,
+        verbose_name=_("promise"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="transfers",
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("transfer")
+        verbose_name_plural = _("transfers")
+        ordering = ["-date", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="transfer_amount_positive"
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(kind="unallocated") | models.Q(pledge__isnull=True),
+                name="transfer_unallocated_no_pledge",
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="transfer_date")]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.kind == self.Kind.UNALLOCATED and self.pledge_id:
+            errors["pledge"] = _("A share of the unallocated remainder matches no promise.")
+        if self.pledge_id and self.campaign_id and self.pledge.campaign_id != self.campaign_id:
+            errors["pledge"] = _("This promise belongs to another campaign.")
+        _not_in_future(self.date, "date", errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Grants ---------------------------------------------------------------------------------
+
+
+class GrantQuerySet(models.QuerySet):
+    def report_due_by(self, day: dt.date) -> GrantQuerySet:
+        """Grants whose report to the funder is not sent and due by `day`."""
+        return self.filter(report_due__lte=day, report_sent_on=None)
+
+
+class Grant(models.Model):
+    """A subvention: the agreement, its instalments, the report the funder expects."""
+
+    funder = models.CharField(_("funder"), max_length=200)
+    programme = models.CharField(pgettext_lazy("grant", "programme"), max_length=200)
+    amount_granted = models.DecimalField(_("amount granted"), **MONEY, validators=POSITIVE)
+    agreement_start = models.DateField(_("agreement from"))
+    agreement_end = models.DateField(_("agreement until"))
+    conditions = models.TextField(_("conditions"), blank=True)
+    report_due = models.DateField(_("report due on"), null=True, blank=True)
+    report_sent_on = models.DateField(_("report sent on"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["-agreement_start", "funder"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(agreement_end__gte=models.F("agreement_start")),
+                name="grant_agreement_dates",
+            ),
+        ]
+        # The director's home looks for the reports not sent, by due date.
+        indexes = [
+            models.Index(
+                fields=["report_due"],
+                condition=models.Q(report_sent_on=None),
+                name="grant_report_pending",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.funder} · {self.programme}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if (
+            self.agreement_start
+            and self.agreement_end
+            and self.agreement_end < self.agreement_start
+        ):
+            errors["agreement_end"] = _("The agreement ends before it starts.")
+        _not_in_future(self.report_sent_on, "report_sent_on", errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+class Instalment(models.Model):
+    """A payment of a grant: expected, then received (the budget's grants actual)."""
+
+    grant = models.ForeignKey(
+        Grant, verbose_name=_("grant"), on_delete=models.CASCADE, related_name="instalments"
+    )
+    expected_on = models.DateField(_("expected on"))
+    expected_amount = models.DecimalField(_("amount expected"), **MONEY, validators=POSITIVE)
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+    received_amount = models.DecimalField(
+        _("amount received"), **MONEY, null=True, blank=True, validators=POSITIVE
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("instalment")
+        verbose_name_plural = _("instalments")
+        ordering = ["expected_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(received_on__isnull=True, received_amount__isnull=True)
+                | models.Q(
+                    received_on__isnull=False, received_amount__isnull=False, received_amount__gt=0
+                ),
+                name="instalment_received_with_amount",
+            ),
+        ]
+        indexes = [models.Index(fields=["received_on"], name="instalment_received_on")]
+
+    def __str__(self) -> str:
+        return f"{self.grant} {self.expected_on}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        if self.received_on and self.received_amount is None:
+            errors["received_amount"] = _("Say how much was received.")
+        if self.received_amount is not None and not self.received_on:
+            errors["received_on"] = _("Say when it was received.")
+        _not_in_future(self.received_on, "received_on", errors)
+        if errors:
+            raise ValidationError(errors)
+
+
+# --- Families' contributions ----------------------------------------------------------------
+
+
+class FamilyContribution(models.Model):
+    """What a pupil's family owes for a budget year."""
+
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("pupil"),
+        on_delete=models.PROTECT,
+        related_name="family_contributions",
+    )
+    year = models.ForeignKey(
+        BudgetYear,
+        verbose_name=_("budget year"),
+        on_delete=models.PROTECT,
+        related_name="family_contributions",
+    )
+    amount_due = models.DecimalField(
+        _("amount due"), **MONEY, validators=[MinValueValidator(Decimal("0"))]
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("family contribution")
+        verbose_name_plural = _("family contributions")
+        ordering = ["student__last_name", "student__first_name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["student", "year"], name="contribution_one_a_year"),
+            models.CheckConstraint(
+                condition=models.Q(amount_due__gte=0), name="contribution_due_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.year}"
+
+
+class FamilyPayment(models.Model):
+    """What a family paid (the budget's families actual)."""
+
+    contribution = models.ForeignKey(
+        FamilyContribution,
+        verbose_name=_("contribution"),
+        on_delete=models.PROTECT,
+        related_name="payments",
+    )
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY, validators=POSITIVE)
+    method = models.CharField(_("method"), max_length=10, choices=Donation.Method)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("family payment")
+        verbose_name_plural = _("family payments")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0), name="familypayment_amount_positive"
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="familypayment_date")]
+
+    def __str__(self) -> str:
+        return f"{self.contribution} {self.date} {self.amount}"
+
+    def clean(self) -> None:
+        errors: dict = {}
+        _not_in_future(self.date, "date", errors)
         if errors:
             raise ValidationError(errors)

@@ -33,7 +33,9 @@ class BudgetLineForm(forms.ModelForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["actual"].help_text = gettext_lazy(
-            "Leave empty for production sales: their actual amount is computed from the invoices."
+            "Leave empty for production sales, donations, apprenticeship tax, grants, "
+            "families' contributions and materials: their actual amount is computed from "
+            "their ledgers."
         )
 
 
@@ -51,10 +53,27 @@ def _figures(year: BudgetYear) -> dict:
     summary = budget.summary(year)
     monthly = budget.monthly_revenue(year.start, year.end)
     workshops = budget.by_workshop(year.start, year.end)
-    return {"summary": summary, "monthly": monthly, "workshops": workshops}
+    materials = budget.monthly_materials(year.start, year.end)
+    return {
+        "summary": summary,
+        "monthly": monthly,
+        "workshops": workshops,
+        "materials": materials,
+        "materials_rows": _materials_rows(materials, workshops),
+    }
 
 
-def _charts(summary: budget.Summary, monthly, workshops) -> dict:
+def _materials_rows(materials, workshops) -> list[tuple[dt.date, list[Decimal], Decimal]]:
+    """(month, amount per workshop in the order of `workshops`, total) for each month."""
+    ids = [w.workshop.pk for w in workshops]
+    rows = []
+    for month, by_workshop in materials:
+        amounts = [by_workshop.get(pk, Decimal("0.00")) for pk in ids]
+        rows.append((month, amounts, sum(by_workshop.values(), Decimal("0.00"))))
+    return rows
+
+
+def _charts(summary: budget.Summary, monthly, workshops, materials_rows) -> dict:
     month_labels = [formats.date_format(m, "M") for m, _ in monthly]
     today = timezone.localdate()
     cumulative, total = [], Decimal(0)
@@ -87,10 +106,19 @@ def _charts(summary: budget.Summary, monthly, workshops) -> dict:
         ],
         title=_("Revenue and margin by workshop"),
     )
+    materials_chart = bar_chart(
+        month_labels,
+        [
+            Series(w.workshop.name, [row[1][i] for row in materials_rows], PALETTE[i % 6])
+            for i, w in enumerate(workshops)
+        ],
+        title=_("Materials bought for orders, month by month"),
+    )
     return {
         "revenue_chart": revenue_chart,
         "sources_chart": sources_chart,
         "workshop_chart": workshop_chart,
+        "materials_chart": materials_chart,
     }
 
 
@@ -102,7 +130,9 @@ def budget_page(request: HttpRequest) -> HttpResponse:
         "year": year,
         "years": BudgetYear.objects.all(),
         **figures,
-        **_charts(figures["summary"], figures["monthly"], figures["workshops"]),
+        **_charts(
+            figures["summary"], figures["monthly"], figures["workshops"], figures["materials_rows"]
+        ),
     }
     return render(request, "budget/budget.html", context)
 
@@ -115,7 +145,9 @@ def budget_pdf(request: HttpRequest) -> HttpResponse:
         "year": year,
         "today": timezone.localdate(),
         **figures,
-        **_charts(figures["summary"], figures["monthly"], figures["workshops"]),
+        **_charts(
+            figures["summary"], figures["monthly"], figures["workshops"], figures["materials_rows"]
+        ),
     }
     pdf = render_pdf("pdf/budget_report.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -174,18 +206,46 @@ def budget_lines_csv(request: HttpRequest) -> HttpResponse:
     year = _year_from(request)
     summary = budget.summary(year)
     header = [_("Kind"), _("Source or category"), _("Label"), _("Funder"), _("Planned")]
-    rows = (
+    rows = [
         [
             line.get_kind_display(),
             line.get_source_display() if line.source else line.get_category_display(),
             line.label,
             line.funder,
             _decimal(line.planned),
-            _decimal(summary.production_revenue if line.is_production else line.actual),
+            _decimal(line.computed if line.is_computed else line.actual),
+            _("computed") if line.is_computed else _("typed"),
         ]
         for line in summary.lines
-    )
-    return csv_response(f"budget-{year}-lignes.csv", [*header, _("Actual")], rows)
+    ]
+    # The computed actual of a source shared by several lines is the source's.
+    rows += [
+        [_("Resource"), r.label, _("Total of the source"), "", _decimal(r.planned),
+         _decimal(r.actual), _("computed")]
+        for r in summary.resources
+        if r.is_computed
+    ]  # fmt: skip
+    rows.append(
+        [_("Expense"), _("Materials and supplies"), _("Total of the category"), "", "",
+         _decimal(summary.materials_actual), _("computed")]
+    )  # fmt: skip
+    return csv_response(f"budget-{year}-lignes.csv", [*header, _("Actual"), _("Actual is")], rows)
+
+
+@role_required(DIRECTOR, ACCOUNTANT)
+def budget_materials_csv(request: HttpRequest) -> HttpResponse:
+    """The materials expense, computed from the materials bought for orders, by month and
+    workshop."""
+    year = _year_from(request)
+    workshops = budget.by_workshop(year.start, year.end)
+    materials = budget.monthly_materials(year.start, year.end)
+    names = [w.workshop.name for w in workshops]
+    rows = [
+        [month.strftime("%Y-%m"), *(_decimal(a) for a in amounts), _decimal(total)]
+        for month, amounts, total in _materials_rows(materials, workshops)
+    ]
+    header = [_("Month"), *names, _("Total")]
+    return csv_response(f"budget-{year}-matieres.csv", header, rows)
 
 
 @role_required(DIRECTOR, ACCOUNTANT)

@@ -174,6 +174,17 @@ class School(SingletonModel):
         choices=[(1, _("January")), (9, _("September"))],
         default=9,
     )
+    # What the donations' tax receipts say of the school (Cerfa n° 11580, budget/receipts.py).
+    object = models.TextField(
+        _("object of the school"),
+        blank=True,
+        default="Formation professionnelle de jeunes de 14 à 18 ans par la production.",
+        help_text=_("The school's object as printed on donations' tax receipts."),
+    )
+    receipt_signatory = models.CharField(_("signatory of tax receipts"), max_length=200, blank=True)
+    receipt_signatory_title = models.CharField(
+        _("title of the signatory"), max_length=200, blank=True, default="Directeur"
+    )
     history = HistoricalRecords()
 
     class Meta:

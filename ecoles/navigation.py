@@ -34,6 +34,7 @@ NAV = [
     Entry(_("Invoices"), "billing:invoices", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Budget"), "budget:overview", frozenset({DIRECTOR, ACCOUNTANT})),
     Entry(_("Journal"), "billing:journal", frozenset({DIRECTOR, ACCOUNTANT})),
+    Entry(_("Donors"), "budget:donors", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Indicators"), "students:indicators", frozenset({DIRECTOR, OFFICE})),
     Entry(_("Calendar"), "calendar", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("School"), "school", frozenset({DIRECTOR})),

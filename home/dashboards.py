@@ -15,6 +15,7 @@ from django.utils import timezone
 from billing import home as billing_home
 from billing.models import Invoice, Payment
 from budget import figures as budget
+from budget import home as budget_home
 from budget.models import BudgetYear
 from ecoles.charts import share_gauge
 from ecoles.db import Cents
@@ -67,6 +68,7 @@ def director(user, today: dt.date) -> dict:
         "indicators": indicators.compute(school_year, policy),
         **_overdue(today),
         **safety_home.expiries(user, today),
+        **budget_home.grant_reports(today),
     }
 
 

@@ -20,7 +20,18 @@ from django import forms
 from django.forms.models import model_to_dict
 from django.urls import reverse
 
-from budget.models import BudgetLine, BudgetYear
+from budget.models import (
+    BudgetLine,
+    BudgetYear,
+    Donation,
+    Donor,
+    FamilyContribution,
+    Grant,
+    Instalment,
+    Pledge,
+    TaxCampaign,
+    Transfer,
+)
 from ecoles.models import Closure, OpenedDay, Policy, School
 from orders.models import Contact, Customer, Order, OrderLine
 from students.models import FollowUpNote, Guardian, Student
@@ -214,8 +225,8 @@ def page_budget_line(p):
     line = BudgetLine.objects.create(
         year=year,
         kind="resource",
-        source="donations",
-        label="Dons des entreprises",
+        source="other",
+        label="Locations de salles",
         funder="Fondation Rhône",
         planned=Decimal("12000.00"),
         actual=Decimal("3500.50"),
@@ -348,10 +359,89 @@ def page_pattern(p):
     return p["teacher"], url, {None: pattern}, {}
 
 
+def _grant():
+    return Grant.objects.create(
+        funder="Région", programme="EP 2026", amount_granted=Decimal("9000.00"),
+        agreement_start=dt.date(2026, 9, 1), agreement_end=dt.date(2027, 8, 31),
+        conditions="36 élèves", report_due=dt.date(2027, 3, 1),
+    )  # fmt: skip
+
+
+def page_donor(p):
+    donor = Donor.objects.create(
+        kind="company", name="Fondation Rhône", siren="732829320", city="Lyon", email="a@b.fr"
+    )
+    return p["office"], reverse("budget:donor_edit", args=[donor.pk]), {None: donor}, {}
+
+
+def page_donation(p):
+    donor = Donor.objects.create(name="Jean Dupuis")
+    donation = Donation.objects.create(
+        donor=donor, date=dt.date(2026, 11, 2), amount=Decimal("150.50"), form="private_deed",
+        method="transfer", campaign="Noël", received_on=dt.date(2026, 11, 3),
+    )  # fmt: skip
+    return p["office"], reverse("budget:donation_edit", args=[donation.pk]), {None: donation}, {}
+
+
+def page_pledge(p):
+    campaign = TaxCampaign.objects.create(year=2026)
+    pledge = Pledge.objects.create(
+        campaign=campaign, company="ACME", contact_name="Mme Colin", contact_email="c@acme.fr",
+        status="promised", share=Decimal("50.00"), amount=Decimal("800.00"),
+        last_contact=dt.date(2026, 3, 2), follow_up="Rappeler en mai",
+    )  # fmt: skip
+    return p["director"], reverse("budget:pledge_edit", args=[pledge.pk]), {None: pledge}, {}
+
+
+def page_transfer(p):
+    campaign = TaxCampaign.objects.create(year=2026)
+    pledge = Pledge.objects.create(campaign=campaign, company="ACME")
+    transfer = Transfer.objects.create(
+        campaign=campaign, date=dt.date(2026, 7, 1), amount=Decimal("800.00"),
+        reference="SOLTEA-1", pledge=pledge,
+    )  # fmt: skip
+    url = reverse("budget:transfer_edit", args=[transfer.pk])
+    return p["accountant"], url, {None: transfer}, {}
+
+
+def page_grant(p):
+    grant = _grant()
+    return p["accountant"], reverse("budget:grant_edit", args=[grant.pk]), {None: grant}, {}
+
+
+def page_instalment(p):
+    instalment = Instalment.objects.create(
+        grant=_grant(), expected_on=dt.date(2026, 10, 1), expected_amount=Decimal("4500.00"),
+        received_on=dt.date(2026, 10, 3), received_amount=Decimal("4400.00"),
+    )  # fmt: skip
+    url = reverse("budget:instalment_edit", args=[instalment.pk])
+    return p["accountant"], url, {None: instalment}, {}
+
+
+def page_contribution(p):
+    year = BudgetYear.objects.create(start=dt.date(2026, 9, 1), end=dt.date(2027, 8, 31))
+    pupil = Student.objects.create(
+        first_name="Léa", last_name="Martin", birth_date=dt.date(2010, 3, 14),
+        entry_date=dt.date(2025, 9, 1), cohort=2025, workshop=p["woodwork"],
+    )  # fmt: skip
+    contribution = FamilyContribution.objects.create(
+        student=pupil, year=year, amount_due=Decimal("330.00")
+    )
+    url = reverse("budget:contribution_edit", args=[contribution.pk])
+    return p["accountant"], url, {None: contribution}, {}
+
+
 EDIT_PAGES = {
     "closure_edit": [page_closure],
     "opened_day_edit": [page_opened_day],
     "training:pattern_edit": [page_pattern],
+    "budget:donor_edit": [page_donor],
+    "budget:donation_edit": [page_donation],
+    "budget:pledge_edit": [page_pledge],
+    "budget:transfer_edit": [page_transfer],
+    "budget:grant_edit": [page_grant],
+    "budget:instalment_edit": [page_instalment],
+    "budget:contribution_edit": [page_contribution],
     "school": [page_school],
     "policy": [page_policy],
     "workshop_edit": [page_workshop],

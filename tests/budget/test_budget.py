@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from billing.models import CreditNote, Invoice, Payment
 from budget import figures as budget
-from budget.models import BudgetLine, BudgetYear
+from budget.models import BudgetLine, BudgetYear, Donation, Donor, Grant, Instalment
 from orders.models import Customer, Material, Order
 
 D = Decimal
@@ -133,10 +133,24 @@ def year_with_lines(known_invoices):
     year = BudgetYear.for_day(dt.date(2026, 11, 26))
     lines = [
         ("resource", "production", "", "Ventes", "2500", None),
-        ("resource", "grants", "", "Région", "4000", "3000"),
-        ("resource", "donations", "", "Mécénat", "1000", "1000"),
+        ("resource", "grants", "", "Région", "4000", None),
+        ("resource", "donations", "", "Mécénat", "1000", None),
         ("expense", "", "staff", "Salaires", "6000", "2000"),
     ]
+    # The grants' and donations' actuals come from their ledgers (SPEC.md R11).
+    grant = Grant.objects.create(
+        funder="Région", programme="EP", amount_granted=D("4000"),
+        agreement_start=year.start, agreement_end=year.end,
+    )  # fmt: skip
+    Instalment.objects.create(
+        grant=grant, expected_on=dt.date(2026, 10, 1), expected_amount=D("3000"),
+        received_on=dt.date(2026, 10, 5), received_amount=D("3000"),
+    )  # fmt: skip
+    donor = Donor.objects.create(name="Jean Dupuis")
+    Donation.objects.create(
+        donor=donor, date=dt.date(2026, 10, 1), amount=D("1000"), method="cheque",
+        received_on=dt.date(2026, 10, 2),
+    )  # fmt: skip
     for kind, source, category, label, planned, actual in lines:
         BudgetLine.objects.create(
             year=year,
@@ -195,7 +209,7 @@ class TestBudgetPages:
         assert response.status_code == 200
         body = response.content.decode()
         assert "2\u00a0000,50\u00a0€" in body
-        assert body.count("<svg") == 3
+        assert body.count("<svg") == 4  # revenue, sources, workshops, materials
 
     def test_the_report_pdf_carries_the_key_figures(self, client_for, accountant, year_with_lines):
         response = client_for(accountant).get(reverse("budget:pdf"))
@@ -215,7 +229,7 @@ class TestBudgetPages:
         assert "2026-09;1700,00;1700,00" in months
         assert months.strip().splitlines()[-1] == "2027-08;-200,00;2000,50"
 
-    def test_a_typed_production_actual_is_ignored(self, client_for, director, year_with_lines):
+    def test_a_typed_production_actual_is_refused(self, client_for, director, year_with_lines):
         line = year_with_lines.lines.get(source="production")
         response = client_for(director).post(
             reverse("budget:line_edit", args=[2026, line.pk]),
@@ -227,9 +241,10 @@ class TestBudgetPages:
                 "actual": "99999",
             },
         )
-        assert response.status_code == 302
+        assert response.status_code == 200
+        assert "actual" in response.context["form"].errors
         line.refresh_from_db()
-        assert (line.planned, line.actual) == (D("3000"), None)
+        assert (line.planned, line.actual) == (D("2500"), None)
 
     def test_a_line_without_label_says_what_to_fix(self, client_for, director, year_with_lines):
         before = year_with_lines.lines.count()

@@ -54,10 +54,11 @@ def test_the_production_line_cannot_hold_a_typed_actual_amount(year):
         )
 
 
-def test_clean_drops_a_typed_production_actual_and_asks_for_a_source(year):
+def test_clean_refuses_a_typed_production_actual_and_asks_for_a_source(year):
     line = BudgetLine(year=year, kind="resource", source="production", label="Ventes", actual=1)
-    line.full_clean()
-    assert line.actual is None
+    with pytest.raises(ValidationError) as error:
+        line.full_clean()
+    assert "actual" in error.value.message_dict
     with pytest.raises(ValidationError) as error:
         BudgetLine(year=year, kind="resource", label="Don").full_clean()
     assert "source" in error.value.message_dict

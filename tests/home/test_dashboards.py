@@ -113,7 +113,7 @@ def grow(school, woodwork, machining, woodwork_trainer, teacher):
                 Payment.objects.create(invoice=invoice, date=TODAY, amount=D("20"), method="cheque")
         year = BudgetYear.for_day(TODAY)
         BudgetLine.objects.get_or_create(
-            year=year, kind="resource", source="grants", label="Région", defaults={"actual": 1000}
+            year=year, kind="resource", source="other", label="Loyers", defaults={"actual": 1000}
         )
 
     return make

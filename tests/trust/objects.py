@@ -19,7 +19,19 @@ from django.utils import timezone
 
 from billing.invoicing import issue_credit_note, issue_invoice, record_payment
 from billing.models import DocumentSend, Reminder
-from budget.models import BudgetLine, BudgetYear
+from budget.models import (
+    BudgetLine,
+    BudgetYear,
+    Donation,
+    Donor,
+    FamilyContribution,
+    Grant,
+    Instalment,
+    Pledge,
+    TaxCampaign,
+    TaxReceipt,
+    Transfer,
+)
 from orders.models import Attachment, Customer, Order, OrderLine
 from safety.models import Declaration, Machine, MedicalOpinion
 from skills.models import Bloc, Competency, Diploma, DiplomaVersion, Evidence
@@ -63,6 +75,18 @@ RULES: list[tuple[str, str, str]] = [
     (r"^skills:(evidence|correct)$", "pk", "evidence"),
     (r"^skills:order$", "pk", "order"),
     (r"^skills:workshop$", "pk", "workshop"),
+    (r"^budget:(donor_detail|donor_edit|annual_receipt)$", "pk", "donor"),
+    (r"^budget:donation_add$", "donor", "donor"),
+    (r"^budget:(donation_edit|receipt_issue)$", "pk", "donation"),
+    (r"^budget:receipt_(detail|pdf|cancel)$", "pk", "tax_receipt"),
+    (r"^budget:(pledge_add|transfer_add)$", "year", "tax_campaign"),
+    (r"^budget:(pledge_edit|thank_you)$", "pk", "pledge"),
+    (r"^budget:transfer_edit$", "pk", "transfer"),
+    (r"^budget:(grant_detail|grant_edit)$", "pk", "grant"),
+    (r"^budget:instalment_add$", "grant", "grant"),
+    (r"^budget:instalment_edit$", "pk", "instalment"),
+    (r"^budget:families_call$", "year", "budget_year"),
+    (r"^budget:(contribution_edit|family_payment)$", "pk", "contribution"),
 ]
 
 
@@ -108,6 +132,60 @@ class Scenario:
             year=self._budget_year, kind="resource", source="donations", label="Dons"
         )
         return line, None
+
+    # The funding ledgers: nobody is scoped out of one of their rows, only out of the pages.
+    def _build_donor(self):
+        return Donor.objects.create(name="Jean Dupuis"), None
+
+    def _build_donation(self):
+        donor = self.get("donor")[0]
+        day = dt.date(2026, 1, 5)
+        return Donation.objects.create(
+            donor=donor, date=day, amount=Decimal("50"), method="cheque", received_on=day
+        ), None
+
+    def _build_tax_receipt(self):
+        donor = self.get("donor")[0]
+        return TaxReceipt.objects.create(
+            number="RF-2026-0001", year=2026, sequence=1, donor=donor,
+            issue_date=dt.date(2026, 1, 6), donor_kind="person", donor_name=donor.name,
+            amount=Decimal("50"), amount_in_words="cinquante euros",
+            article="article 200 du code général des impôts", signatory="Claire Vasseur",
+        ), None  # fmt: skip
+
+    def _build_tax_campaign(self):
+        self._campaign = TaxCampaign.objects.create(year=2026)
+        return 2026, None
+
+    def _build_pledge(self):
+        self.get("tax_campaign")
+        return Pledge.objects.create(campaign=self._campaign, company="ACME"), None
+
+    def _build_transfer(self):
+        self.get("tax_campaign")
+        return Transfer.objects.create(
+            campaign=self._campaign, date=dt.date(2026, 7, 1), amount=Decimal("10"),
+            reference="SOLTEA-1", kind="unallocated",
+        ), None  # fmt: skip
+
+    def _build_grant(self):
+        return Grant.objects.create(
+            funder="Région", programme="EP", amount_granted=Decimal("100"),
+            agreement_start=dt.date(2025, 9, 1), agreement_end=dt.date(2026, 8, 31),
+        ), None  # fmt: skip
+
+    def _build_instalment(self):
+        grant = self.get("grant")[0]
+        return Instalment.objects.create(
+            grant=grant, expected_on=dt.date(2026, 1, 1), expected_amount=Decimal("50")
+        ), None
+
+    def _build_contribution(self):
+        self.get("budget_year")
+        pupil = self.get("student")[0]
+        return FamilyContribution.objects.create(
+            student=pupil, year=self._budget_year, amount_due=Decimal("330")
+        ), None
 
     def _build_cohort(self):
         self.get("student")

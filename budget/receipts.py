@@ -1,0 +1,266 @@
+"""Issuing donations' tax receipts (reçus fiscaux, Cerfa n° 11580; SPEC.md R11).
+
+A receipt is issued only for money received without counterpart, once: a donation is on
+at most one receipt not cancelled. Its number comes from a gapless yearly series
+(RF-2026-0001) taken inside the transaction that creates it, from billing's yearly counter
+row locked with SELECT ... FOR UPDATE (billing.invoicing.take_number, its own series kind),
+so that a failure rolls the counter back and two people issuing at once queue on the lock.
+What it says is frozen at issue; the PDF is rendered after commit and stored once with its
+SHA-256. A wrong receipt is cancelled (with its reason) and a new one issued, which names
+the one it replaces.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from billing.invoicing import format_number, school_identity, take_number
+from budget.models import Donation, Donor, ReceiptLine, TaxReceipt
+from budget.words import amount_in_words
+from ecoles.db import Cents
+from ecoles.models import School
+from ecoles.pdf import render_pdf
+
+logger = logging.getLogger(__name__)
+
+SERIES = "tax_receipt"  # billing.NumberSeries.kind of the receipts' series
+PREFIX = "RF"
+ZERO = Decimal("0.00")
+
+ARTICLES = {
+    Donor.Kind.PERSON: "article 200 du code général des impôts",
+    Donor.Kind.COMPANY: "article 238 bis du code général des impôts",
+}
+
+
+class ReceiptError(ValidationError):
+    """A receipt the rules refuse; the message says why."""
+
+
+def _identity(school: School) -> dict:
+    return {**school_identity(school), "object": school.object}
+
+
+def _donor_address(donor: Donor) -> str:
+    return "\n".join(p for p in (donor.address, f"{donor.postal_code} {donor.city}".strip()) if p)
+
+
+def _issue(donor: Donor, donations: list[Donation], kind: str, by, today: dt.date) -> TaxReceipt:
+    """Inside the caller's transaction, with the donations locked."""
+    school = School.load()
+    if not school.receipt_signatory.strip():
+        raise ReceiptError(
+            _("Name the person entitled to sign tax receipts in the school's profile first.")
+        )
+    for donation in donations:
+        if donation.received_on is None:
+            raise ReceiptError(_("No tax receipt before the money is received."))
+        if donation.counterpart:
+            raise ReceiptError(_("No tax receipt for a gift with a counterpart."))
+        if donation.receipt_lines.filter(receipt__cancelled_at=None).exists():
+            raise ReceiptError(_("This donation already has its tax receipt."))
+    # A donation whose receipt was cancelled gets the replacement.
+    replaced = (
+        TaxReceipt.objects.filter(lines__donation__in=donations, replacement__isnull=True)
+        .exclude(cancelled_at=None)
+        .order_by("-issued_at")
+        .first()
+    )
+    sequence = take_number(SERIES, today.year)
+    total = sum((d.amount for d in donations), ZERO)
+    receipt = TaxReceipt.objects.create(
+        number=format_number(PREFIX, today.year, sequence),
+        year=today.year,
+        sequence=sequence,
+        kind=kind,
+        donor=donor,
+        issue_date=today,
+        issued_by=by,
+        issuer=_identity(school),
+        donor_kind=donor.kind,
+        donor_name=donor.name,
+        donor_address=_donor_address(donor),
+        donor_siren=donor.siren,
+        amount=total,
+        amount_in_words=amount_in_words(total),
+        article=ARTICLES[donor.kind],
+        signatory=school.receipt_signatory,
+        signatory_title=school.receipt_signatory_title,
+        replaces=replaced,
+    )
+    ReceiptLine.objects.bulk_create(
+        ReceiptLine(
+            receipt=receipt, donation=d, date=d.date, amount=d.amount, form=d.form,
+            nature=d.nature, method=d.method, description=d.description,
+        )
+        for d in donations
+    )  # fmt: skip
+    return receipt
+
+
+def _after_commit(receipt: TaxReceipt, render: bool) -> None:
+    if render:
+        transaction.on_commit(lambda: _store_quietly(receipt))
+
+
+@transaction.atomic(durable=True)
+def issue_receipt(
+    donation: Donation, by, *, today: dt.date | None = None, render: bool = True
+) -> TaxReceipt:
+    """The receipt of one donation received."""
+    today = today or timezone.localdate()
+    donation = Donation.objects.select_for_update().select_related("donor").get(pk=donation.pk)
+    receipt = _issue(donation.donor, [donation], TaxReceipt.Kind.SINGLE, by, today)
+    _after_commit(receipt, render)
+    return receipt
+
+
+@transaction.atomic(durable=True)
+def issue_annual_receipt(
+    donor: Donor, year: int, by, *, today: dt.date | None = None, render: bool = True
+) -> TaxReceipt:
+    """One summary receipt for every donation of `donor` received in calendar `year` and
+    not yet on a receipt (a regular donor's monthly gifts)."""
+    today = today or timezone.localdate()
+    donor = Donor.objects.select_for_update().get(pk=donor.pk)
+    donations = list(
+        Donation.objects.select_for_update()
+        .filter(donor=donor, received_on__year=year)
+        .receiptable()
+        .order_by("date", "pk")
+    )
+    if not donations:
+        raise ReceiptError(
+            _("No donation received in %(year)s waits for a receipt.") % {"year": year}
+        )
+    receipt = _issue(donor, donations, TaxReceipt.Kind.ANNUAL, by, today)
+    _after_commit(receipt, render)
+    return receipt
+
+
+@transaction.atomic
+def cancel_receipt(receipt: TaxReceipt, by, *, reason: str) -> TaxReceipt:
+    """Cancel a wrong receipt; its donations may then be corrected and receipted again."""
+    receipt = TaxReceipt.objects.select_for_update().get(pk=receipt.pk)
+    if receipt.is_cancelled:
+        raise ReceiptError(_("This receipt is already cancelled."))
+    if not reason.strip():
+        raise ReceiptError(_("Say why the receipt is cancelled."))
+    receipt.cancelled_at = timezone.now()
+    receipt.cancelled_by = by
+    receipt.cancel_reason = reason.strip()
+    receipt.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    return receipt
+
+
+# --- The yearly statement ---------------------------------------------------------------------
+
+
+@dataclass
+class RegimeFigures:
+    kind: str
+    label: str
+    article: str
+    count: int
+    amount: Decimal
+
+
+@dataclass
+class Statement:
+    """The amounts and number of receipts issued in a year, by regime, as the tax
+    administration asks for them (cancelled receipts left out, their replacements in)."""
+
+    year: int
+    regimes: list[RegimeFigures]
+    cancelled: int
+
+    @property
+    def count(self) -> int:
+        return sum(r.count for r in self.regimes)
+
+    @property
+    def amount(self) -> Decimal:
+        return sum((r.amount for r in self.regimes), ZERO)
+
+
+def statement(year: int) -> Statement:
+    """One query."""
+    row = TaxReceipt.objects.filter(year=year).aggregate(
+        persons=Count("pk", filter=Q(donor_kind="person", cancelled_at=None)),
+        persons_amount=Cents(Sum("amount", filter=Q(donor_kind="person", cancelled_at=None))),
+        companies=Count("pk", filter=Q(donor_kind="company", cancelled_at=None)),
+        companies_amount=Cents(Sum("amount", filter=Q(donor_kind="company", cancelled_at=None))),
+        cancelled=Count("pk", filter=~Q(cancelled_at=None)),
+    )
+    return Statement(
+        year=year,
+        regimes=[
+            RegimeFigures(
+                Donor.Kind.PERSON, _("Persons"), ARTICLES[Donor.Kind.PERSON],
+                row["persons"], row["persons_amount"] or ZERO,
+            ),
+            RegimeFigures(
+                Donor.Kind.COMPANY, _("Companies"), ARTICLES[Donor.Kind.COMPANY],
+                row["companies"], row["companies_amount"] or ZERO,
+            ),
+        ],
+        cancelled=row["cancelled"],
+    )  # fmt: skip
+
+
+# --- PDFs -------------------------------------------------------------------------------------
+
+
+class _Issuer(dict):
+    __getattr__ = dict.get
+
+
+def render_receipt(receipt: TaxReceipt) -> bytes:
+    school = _Issuer({**receipt.issuer, "logo": School.load().logo})
+    return render_pdf(
+        "pdf/tax_receipt.html",
+        {"receipt": receipt, "school": school, "lines": list(receipt.lines.all())},
+    )
+
+
+def store_pdf(receipt: TaxReceipt) -> TaxReceipt:
+    """Render and store the PDF once; a receipt that has one keeps it forever."""
+    receipt = TaxReceipt.objects.get(pk=receipt.pk)
+    if receipt.pdf:
+        return receipt
+    data = render_receipt(receipt)
+    sha = hashlib.sha256(data).hexdigest()
+    field = receipt.pdf
+    name = field.storage.save(field.field.generate_filename(receipt, "r.pdf"), ContentFile(data))
+    if not TaxReceipt.objects.filter(pk=receipt.pk, pdf="").update(pdf=name, pdf_sha256=sha):
+        field.storage.delete(name)  # a concurrent render won
+    return TaxReceipt.objects.get(pk=receipt.pk)
+
+
+def stored_pdf(receipt: TaxReceipt) -> bytes:
+    """The stored PDF exactly as stored (rendered now if it never was), checked."""
+    if not receipt.pdf:
+        receipt = store_pdf(receipt)
+    with receipt.pdf.open("rb") as fh:
+        data = fh.read()
+    if hashlib.sha256(data).hexdigest() != receipt.pdf_sha256:
+        raise OSError(f"stored PDF of {receipt.number} does not match its SHA-256")
+    return data
+
+
+def _store_quietly(receipt: TaxReceipt) -> None:
+    try:
+        store_pdf(receipt)
+    except Exception:  # rendered on first download instead
+        logger.exception("could not render the PDF of %s", receipt.number)
