@@ -34,6 +34,7 @@ from budget.models import (
 )
 from ecoles.models import Closure, OpenedDay, Policy, School
 from orders.models import Contact, Customer, Order, OrderLine
+from safety.models import Machine
 from students.models import FollowUpNote, Guardian, Student
 from tests.urlwalk import walk
 from training.models import Attendance, SessionPattern, TheorySession, WorkLog
@@ -290,15 +291,20 @@ def page_order_lines(p):
 def page_worklog(p):
     order = _order(p["woodwork"], p["woodwork_trainer"], status="in_production")
     pupil = _pupil(p["woodwork"], p["woodwork_trainer"])
+    sander = Machine.objects.create(
+        workshop=p["woodwork"], inventory_number="MEN-9", name="Ponceuse", kind="machines"
+    )
     log = WorkLog.objects.create(
         order=order,
         student=pupil,
         start=dt.datetime(2026, 11, 16, 13, 30, tzinfo=PARIS),
         end=dt.datetime(2026, 11, 16, 16, 45, tzinfo=PARIS),
         task="Ponçage des plateaux",
+        machine=sander,
         logged_by=p["woodwork_trainer"],
     )
     expected = {
+        "machine": {str(sander.pk)},
         "order": {str(order.pk)},
         "student": {str(pupil.pk)},
         "date": "2026-11-16",
@@ -308,6 +314,20 @@ def page_worklog(p):
     }
     url = reverse("training:worklog_edit", args=[log.pk])
     return p["woodwork_trainer"], url, {}, expected
+
+
+def page_machine(p):
+    machine = Machine.objects.create(
+        workshop=p["woodwork"],
+        inventory_number="MEN-7",
+        name="Toupie",
+        kind="machines",
+        location="Poste 4",
+        risk_line="DUERP ligne 12",
+        in_use=False,
+    )
+    url = reverse("safety:machine_edit", args=[machine.pk])
+    return p["woodwork_trainer"], url, {None: machine}, {}
 
 
 def page_roll_call(p):
@@ -454,6 +474,7 @@ EDIT_PAGES = {
     "orders:lines": [page_order_lines],
     "training:worklog_edit": [page_worklog],
     "training:session": [page_roll_call],
+    "safety:machine_edit": [page_machine],
 }
 
 

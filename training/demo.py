@@ -17,7 +17,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ecoles.calendar import Calendar
 from ecoles.models import Policy
@@ -392,6 +392,7 @@ def _name_machines(ctx, today: dt.date) -> None:
         for log in group:
             if log.student_id not in refused:
                 log.machine = machine
+                log._history_user, log._history_date = log.logged_by, log.end
                 named.append(log)
-    WorkLog.objects.bulk_update(named, ["machine"], batch_size=BATCH)
+    bulk_update_with_history(named, WorkLog, ["machine"], batch_size=BATCH)
     ctx.progress(f"training: {len(named)} recent work logs name a machine")

@@ -25,6 +25,10 @@ AUDITED = [
     "training.WorkLog",
     "training.Attendance",
     "ecoles.Policy",
+    "safety.Declaration",
+    "safety.MedicalOpinion",
+    "safety.SafetyTraining",
+    "safety.Supervision",
 ]
 
 
