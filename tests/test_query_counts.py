@@ -84,7 +84,7 @@ BOUNDS = {
     ("director", "budget:overview?year"): 12,
     ("director", "budget:line_add"): 4,
     ("director", "budget:line_edit"): 5,
-    ("director", "home"): 19,  # + safety.home.expiries: 4
+    ("director", "home"): 25,  # + safety.home.expiries: 4
     # The funding ledgers (issue #19): each page a fixed number of queries.
     ("director", "budget:campaign"): 9,
     ("director", "budget:campaign?year"): 9,
@@ -137,6 +137,7 @@ BOUNDS = {
     ("accountant", "budget:receipts"): 5,
     ("accountant", "budget:transfer_add"): 5,
     ("accountant", "budget:transfer_edit"): 5,
+    # School life (schoollife/home.py): one register for the threshold and the signals.
     ("director", "orders:add"): 6,
     ("director", "orders:add?customer"): 6,
     ("director", "billing:credit_note_add"): 4,
@@ -217,7 +218,7 @@ BOUNDS = {
     ("office", "training:sessions"): 6,
     ("office", "training:student_time"): 14,
     ("office", "training:workshop_balance"): 11,
-    ("trainer", "home"): 14,  # + safety.home.expiries: 4
+    ("trainer", "home"): 22,  # + safety.home.expiries: 4
     ("trainer", "orders:add"): 6,
     ("trainer", "orders:deliver"): 4,
     ("trainer", "orders:detail"): 12,
@@ -305,6 +306,26 @@ BOUNDS = {
     ("teacher", "skills:evidence"): 6,
     ("teacher", "skills:index"): 9,
     ("teacher", "skills:pending"): 6,
+    # School life: the register is built in a fixed number of queries (schoollife/register.py).
+    ("director", "schoollife:absence"): 7,
+    ("director", "schoollife:absence_add"): 5,
+    ("director", "schoollife:absences"): 5,
+    ("director", "schoollife:alerts"): 11,
+    ("director", "schoollife:declarations"): 5,
+    ("director", "schoollife:dropout"): 12,
+    ("director", "schoollife:register"): 15,
+    ("director", "schoollife:register?workshop"): 14,
+    ("director", "schoollife:roll_call"): 9,
+    ("office", "schoollife:absence"): 7,
+    ("office", "schoollife:absence_add"): 5,
+    ("office", "schoollife:absences"): 5,
+    ("office", "schoollife:alerts"): 11,
+    ("office", "schoollife:declarations"): 5,
+    ("office", "schoollife:register"): 15,
+    ("trainer", "schoollife:dropout"): 12,
+    ("trainer", "schoollife:register?workshop"): 14,
+    ("trainer", "schoollife:roll_call"): 9,
+    ("teacher", "schoollife:register"): 15,
 }
 
 
