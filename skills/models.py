@@ -480,7 +480,10 @@ class Evidence(models.Model):
         subject (SPEC.md R10)."""
         if user.has_role(roles.DIRECTOR):
             return True
-        if user.has_role(roles.TRAINER) and self.student.workshop.trainers.filter(pk=user.pk):
+        if (
+            user.has_role(roles.TRAINER)
+            and self.student.workshop.trainers.filter(pk=user.pk).exists()
+        ):
             return True
         subject = self.competency.bloc.subject
         return bool(subject) and user.has_role(roles.TEACHER) and subject in teacher_subjects(user)
