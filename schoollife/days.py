@@ -1,22 +1,21 @@
-"""The school days the register counts. Until the school calendar (ecoles.calendar, R8)
-is merged, a school day is a weekday; this is the one place that changes then."""
+"""The school days the register counts: the school's calendar (ecoles.calendar, R8), so a
+Sunday, a public holiday, the holidays and the closing days have no half-days to call, and
+a day the director opened has."""
 
 from __future__ import annotations
 
 import datetime as dt
 
+from ecoles import calendar
+
 
 def is_school_day(day: dt.date) -> bool:
-    return day.weekday() < 5
+    return calendar.is_open(day)
 
 
 def school_days(start: dt.date, end: dt.date) -> list[dt.date]:
-    days, day = [], start
-    while day <= end:
-        if is_school_day(day):
-            days.append(day)
-        day += dt.timedelta(days=1)
-    return days
+    """In two queries, whatever the range."""
+    return calendar.open_days(start, end)
 
 
 def month_bounds(day: dt.date) -> tuple[dt.date, dt.date]:

@@ -47,11 +47,13 @@ def test_theory_falling_while_production_holds_is_a_signal(
         call(woodwork, day, "pm", woodwork_trainer)
     middle = TODAY - dt.timedelta(days=27)
     for day in days:
-        status = "absent" if day >= middle and day.weekday() in (0, 2) else "present"
+        # Mondays only: the workshop half-days hold (a public holiday, 11 November, is not
+        # a school day and has no session).
+        status = "absent" if day >= middle and day.weekday() == 0 else "present"
         start = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
         session(teacher, start, start + dt.timedelta(hours=1), [tom], status=status)
     s = signals(tom)
-    assert s.theory_rate_before == 100 and s.theory_rate <= 60
+    assert s.theory_rate_before == 100 and s.theory_rate <= 80
     assert "theory" in s.reasons
 
 
