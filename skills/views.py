@@ -304,6 +304,8 @@ def _booklet_for(request: HttpRequest, pk: int):
         day = dt.date.fromisoformat(request.GET.get("jour", ""))
     except ValueError:
         day = timezone.localdate()
+    if day.year < 2000:  # no booklet before the app; year 1 has no previous school year
+        day = timezone.localdate()
     day = min(day, timezone.localdate())
     book = booklets.booklet(student, day)
     if not whole:

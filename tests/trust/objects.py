@@ -368,10 +368,6 @@ class Scenario:
             for s in self.get("student")
         )
 
-
-def pk_of(value) -> object:
-    return getattr(value, "pk", value)
-
     def _build_evidence(self):
         diploma = Diploma.objects.create(kind="cap", code="CAP-T", name="Essai")
         version = DiplomaVersion.objects.create(diploma=diploma, label="2020")
@@ -390,3 +386,7 @@ def pk_of(value) -> object:
             item.validate(self.director)  # validated: the correction page opens
             items.append(item)
         return tuple(items)
+
+
+def pk_of(value) -> object:
+    return getattr(value, "pk", value)
