@@ -121,7 +121,9 @@ def compute(
         s.consecutive = streak
         if last_present is not None:
             s.days_since_present = len([d for d in days if d > last_present])
-        elif any(k[0] == student.pk for k in cells):
+        elif worked_now + worked_before == 0 and (s.unjustified or s.unjustified_before):
+            # Only absences on record: absent since the window opened (or his entry). A
+            # pupil with no roll call at all is unknown, not absent.
             s.days_since_present = len([d for d in days if d >= student.entry_date])
         s.theory_rate, s.theory_rate_before = theory.get(student.pk, (None, None))
         s.production_holds = worked_now >= worked_before * 0.8
@@ -129,7 +131,8 @@ def compute(
             s.reasons.append("unjustified")
         if s.late >= policy.dropout_late_arrivals:
             s.reasons.append("late")
-        if s.days_since_present >= policy.dropout_days_since_present:
+        # Not seen: his absences recorded lately, not merely no roll call taken at all.
+        if s.days_since_present >= policy.dropout_days_since_present and s.unjustified:
             s.reasons.append("not_seen")
         if s.consecutive >= policy.dropout_consecutive_half_days:
             s.reasons.append("consecutive")
