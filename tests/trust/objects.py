@@ -32,11 +32,12 @@ from budget.models import (
     TaxReceipt,
     Transfer,
 )
+from ecoles.models import Closure, OpenedDay
 from orders.models import Attachment, Customer, Order, OrderLine
 from safety.models import Declaration, Machine, MedicalOpinion
 from skills.models import Bloc, Competency, Diploma, DiplomaVersion, Evidence
 from students.models import FollowUpNote, Student
-from training.models import Attendance, TheorySession, WorkLog
+from training.models import Attendance, SessionPattern, TheorySession, WorkLog
 
 # (URL-name regex, parameter) -> kind of object. First match wins.
 RULES: list[tuple[str, str, str]] = [
@@ -44,7 +45,11 @@ RULES: list[tuple[str, str, str]] = [
     (r"^students:", "pk", "student"),
     (r"^training:(student_time|statement|certificate)$", "pk", "student"),
     (r"^training:worklog_", "pk", "worklog"),
-    (r"^training:session$", "pk", "theory_session"),
+    (r"^training:session(_move|_cancel)?$", "pk", "theory_session"),
+    (r"^training:pattern_edit$", "pk", "pattern"),
+    (r"^training:workshop_week$", "pk", "workshop"),
+    (r"^closure_(edit|delete)$", "pk", "closure"),
+    (r"^opened_day_(edit|delete)$", "pk", "opened_day"),
     (r"^training:workshop_balance$", "pk", "workshop"),
     (r"^training:cohort_balance$", "year", "cohort"),
     (r"^training:order_hours$", "pk", "order"),
@@ -320,6 +325,26 @@ class Scenario:
                 )
             )
         return tuple(logs)
+
+    def _build_closure(self):
+        closure = Closure.objects.create(
+            name="Pont", first_day=dt.date(2026, 5, 15), last_day=dt.date(2026, 5, 15)
+        )
+        return closure, None
+
+    def _build_opened_day(self):
+        day = OpenedDay.objects.create(
+            day=dt.date(2026, 5, 16), reason="Marché", opened_by=self.director
+        )
+        return day, None
+
+    def _build_pattern(self):
+        pattern = SessionPattern.objects.create(
+            subject="general", title="Français", teacher=self.teacher, audience="cohort",
+            cohort=2025, weekday=0, start_time=dt.time(8, 30), end_time=dt.time(10),
+            first_day=dt.date(2025, 9, 1), last_day=dt.date(2026, 7, 3),
+        )  # fmt: skip
+        return pattern, None
 
     def _build_theory_session(self):
         sessions = []
