@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles.db import Cents
-from orders.models import CENT, MONEY, ZERO, Customer, Order, Unit
+from orders.models import CENT, MONEY, ZERO, Customer, OperationCategory, Order, Unit
 
 
 class ImmutableError(ValidationError):
@@ -34,7 +34,7 @@ class ImmutableError(ValidationError):
 
 # After the issue, only bookkeeping is written, never what the document says: the stored
 # PDF (rendered after commit) and, on an invoice, that it is settled.
-BOOKKEEPING_FIELDS = frozenset({"pdf", "pdf_sha256", "settled"})
+BOOKKEEPING_FIELDS = frozenset({"pdf", "pdf_sha256", "settled", "facturx_xml", "xml_sha256"})
 
 
 def _insert_only(document: models.Model, kwargs: dict, message=None) -> None:
@@ -46,6 +46,15 @@ def _insert_only(document: models.Model, kwargs: dict, message=None) -> None:
     ):
         raise ImmutableError(message or _("Issued documents can never be changed."))
     kwargs["force_insert"] = True
+
+
+class Route(models.TextChoices):
+    """Where an issued document goes under the e-invoicing reform (billing.routes)."""
+
+    PLATFORM = "platform", _("E-invoice through the approved platform")
+    CHORUS = "chorus", _("Chorus Pro")
+    EREPORTING = "ereporting", _("E-reporting")
+    NONE = "none", _("None")
 
 
 class IssuedQuerySet(models.QuerySet):
@@ -86,6 +95,30 @@ class IssuedDocument(models.Model):
     total_vat = models.DecimalField(_("VAT"), **MONEY)
     total_incl_vat = models.DecimalField(_("total incl. VAT"), **MONEY)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    # The e-invoicing reform (SPEC.md R12), frozen at issue like the rest.
+    customer_tax_status = models.CharField(
+        _("customer's status for e-invoicing"),
+        max_length=20,
+        choices=Customer.TaxStatus,
+        blank=True,
+    )
+    customer_siret = models.CharField(_("customer SIRET"), max_length=14, blank=True)
+    customer_country_code = models.CharField(_("country code"), max_length=2, default="FR")
+    customer_electronic_address = models.CharField(
+        _("customer's electronic address"), max_length=100, blank=True
+    )
+    delivery_address = models.TextField(_("delivery address"), blank=True)
+    operation_category = models.CharField(
+        _("operation category"), max_length=10, choices=OperationCategory, blank=True
+    )
+    vat_on_debits = models.BooleanField(_("VAT on debits"), default=False)
+    route = models.CharField(_("route"), max_length=20, choices=Route, blank=True)
+    buyer_reference = models.CharField(_("Chorus Pro service code"), max_length=100, blank=True)
+    commitment_number = models.CharField(_("commitment number"), max_length=50, blank=True)
+    # The Factur-X XML (CII, EN 16931) built from the data above, stored once with the PDF
+    # that embeds it (billing.facturx); empty on documents issued before Factur-X.
+    facturx_xml = models.TextField(_("Factur-X XML"), blank=True)
+    xml_sha256 = models.CharField(_("XML SHA-256"), max_length=64, blank=True)
 
     class Meta:
         abstract = True
