@@ -40,7 +40,7 @@ def route(customer_status: str, vat_regime: str) -> str:
 def customer_fields(customer: Customer) -> dict:
     """What the document freezes of the customer for the reform."""
     return {
-        "customer_tax_status": customer.tax_status,
+        "customer_tax_status": customer.einvoicing_status,
         "customer_siret": customer.siret if len(customer.siret) == 14 else "",
         "customer_country_code": customer.country_code or "FR",
         "customer_electronic_address": customer.electronic_address,
@@ -70,7 +70,7 @@ def invoice_fields(order: Order, lines, school: School) -> dict:
         "vat_on_debits": school.vat_on_debits
         and school.charges_vat
         and category != OperationCategory.GOODS,
-        "route": route(order.customer.tax_status, school.vat_regime),
+        "route": route(order.customer.einvoicing_status, school.vat_regime),
         "buyer_reference": order.service_code,
         "commitment_number": order.commitment_number,
     }
@@ -99,13 +99,13 @@ def check_can_issue(customer: Customer, school: School, today: dt.date) -> None:
     SIREN (the platform routes it by that number); a public body needs its SIRET."""
     from billing.invoicing import InvoicingError
 
-    if customer.tax_status == Status.PUBLIC and len(customer.siret) != 14:
+    if customer.einvoicing_status == Status.PUBLIC and len(customer.siret) != 14:
         raise InvoicingError(
             _("Chorus Pro needs the public body's SIRET: add it to the customer %(name)s.")
             % {"name": customer.name}
         )
     if (
-        customer.tax_status == Status.FR_VAT
+        customer.einvoicing_status == Status.FR_VAT
         and today >= school.einvoicing_date
         and len(customer.siret) < 9
     ):

@@ -244,6 +244,14 @@ class Customer(models.Model):
         return self.kind == self.Kind.COMPANY
 
     @property
+    def einvoicing_status(self) -> str:
+        """The status the reform sees: an individual is a private person, whatever was
+        stored (rows created before the status existed, or without clean())."""
+        if self.kind == self.Kind.INDIVIDUAL:
+            return self.TaxStatus.PERSON
+        return self.tax_status
+
+    @property
     def is_foreign(self) -> bool:
         return self.tax_status in (self.TaxStatus.EU, self.TaxStatus.NON_EU)
 
