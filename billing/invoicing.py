@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import facturx, reform
+from billing import exchange, facturx, reform
 from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, NumberSeries, Payment
 from ecoles import pdf
 from ecoles.models import School
@@ -281,6 +281,7 @@ def issue_invoice(
             _settle(invoice, by)  # deposits already paid may settle the order at once
         if render:
             transaction.on_commit(lambda: _store_quietly(invoice))
+            exchange.schedule(invoice)
     return invoice
 
 
@@ -361,6 +362,7 @@ def issue_credit_note(
         _settle(invoice, by)
         if render:
             transaction.on_commit(lambda: _store_quietly(note))
+            exchange.schedule(note)
     return note
 
 

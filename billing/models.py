@@ -504,3 +504,150 @@ def with_money(customers):
         ),
         owed=Cents(Coalesce(Subquery(owed, output_field=money), Value(ZERO), output_field=money)),
     )
+
+
+# --- the approved platform (SPEC.md R12, billing.platform, billing.exchange) ---------------
+
+
+class LifecycleStatus(models.TextChoices):
+    """The lifecycle statuses of the French e-invoicing exchange (AFNOR XP Z12-013 / CDAR
+    codes) a platform reports on a document."""
+
+    DEPOSITED = "200", _("Deposited")
+    ISSUED = "201", _("Issued by the platform")
+    RECEIVED = "202", _("Received by the buyer's platform")
+    MADE_AVAILABLE = "203", _("Made available to the buyer")
+    TAKEN_OVER = "204", _("Taken over")
+    APPROVED = "205", _("Approved")
+    DISPUTED = "207", _("Disputed")
+    REFUSED = "210", _("Refused by the buyer")
+    PAYMENT_SENT = "211", _("Payment sent")
+    PAID = "212", _("Paid")
+    REJECTED = "213", _("Rejected by the platform")
+
+
+class PlatformFlow(models.Model):
+    """An issued document sent to the approved platform (one flow), with its statuses."""
+
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="flow"
+    )
+    credit_note = models.OneToOneField(
+        CreditNote, on_delete=models.PROTECT, null=True, blank=True, related_name="flow"
+    )
+    flow_id = models.CharField(_("flow identifier"), max_length=64, unique=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=3, choices=LifecycleStatus)
+    status_at = models.DateTimeField(_("status at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("platform flow")
+        verbose_name_plural = _("platform flows")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False, credit_note__isnull=True)
+                | Q(invoice__isnull=True, credit_note__isnull=False),
+                name="platformflow_one_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.flow_id
+
+    @property
+    def document(self):
+        return self.invoice or self.credit_note
+
+
+class LifecycleEvent(models.Model):
+    """One status the platform reported on a flow, in the order it came: the document's
+    e-invoicing history."""
+
+    flow = models.ForeignKey(PlatformFlow, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=3, choices=LifecycleStatus)
+    at = models.DateTimeField(_("at"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("lifecycle status")
+        verbose_name_plural = _("lifecycle statuses")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["flow", "status", "at"], name="lifecycle_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flow} {self.status}"
+
+
+def supplier_invoice_upload(instance, filename: str) -> str:
+    return f"supplier_invoices/{instance.received_at:%Y}/{instance.flow_id}.pdf"
+
+
+class SupplierInvoiceQuerySet(models.QuerySet):
+    def search(self, text: str) -> SupplierInvoiceQuerySet:
+        if not text:
+            return self
+        return self.filter(
+            Q(supplier_name__icontains=text) | Q(number__icontains=text) | Q(supplier_siren=text)
+        )
+
+
+class SupplierInvoice(models.Model):
+    """An invoice the school received from a supplier through the platform: stored as it
+    came (the Factur-X PDF, its XML), its main data read from the XML."""
+
+    flow_id = models.CharField(_("flow identifier"), max_length=64, unique=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    type_code = models.CharField(_("type code"), max_length=3)
+    number = models.CharField(_("number"), max_length=100)
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    supplier_name = models.CharField(_("supplier"), max_length=200)
+    supplier_siren = models.CharField(_("supplier SIREN"), max_length=20, blank=True)
+    supplier_vat_number = models.CharField(_("supplier VAT number"), max_length=30, blank=True)
+    total_excl_vat = models.DecimalField(_("total excl. VAT"), **MONEY)
+    total_vat = models.DecimalField(_("VAT"), **MONEY)
+    total_incl_vat = models.DecimalField(_("total incl. VAT"), **MONEY)
+    amount_due = models.DecimalField(_("amount due"), **MONEY)
+    lines = models.JSONField(_("lines"), default=list)
+    xml = models.TextField(_("XML"))
+    pdf = models.FileField(_("PDF"), upload_to=supplier_invoice_upload, blank=True)
+
+    objects = SupplierInvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supplier invoice")
+        verbose_name_plural = _("supplier invoices")
+        ordering = ["-issue_date", "-pk"]
+        indexes = [models.Index(fields=["issue_date"], name="supplierinvoice_issue_date")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_name} {self.number}"
+
+
+class LocalPlatformFlow(models.Model):
+    """What the LOCAL platform (billing.platform.local, for tests and the demo) keeps on
+    its side: each flow deposited or to deliver, and the statuses it will report. A real
+    platform keeps this itself; nothing else reads this table."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("From the school")
+        OUT = "out", _("To the school")
+
+    flow_id = models.CharField(max_length=64, unique=True)
+    direction = models.CharField(max_length=3, choices=Direction)
+    name = models.CharField(max_length=200)
+    payload = models.BinaryField()
+    statuses = models.JSONField(default=list)  # [[code, iso datetime, reason], ...]
+    reported = models.PositiveSmallIntegerField(default=0)  # statuses already searched
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("local platform flow")
+        verbose_name_plural = _("local platform flows")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.flow_id

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from billing import views
+from billing import einvoicing_views, views
 
 # Under /commandes/ as before: the addresses people bookmarked stay.
 app_name = "billing"
@@ -17,4 +17,14 @@ urlpatterns = [
     path("factures/<int:pk>/avoir/", views.credit_note_add, name="credit_note_add"),
     path("paiements/<int:pk>/annuler/", views.payment_reverse, name="payment_reverse"),
     path("avoirs/<int:pk>/pdf/", views.credit_note_pdf, name="credit_note_pdf"),
+    # E-invoicing (issue #20): supplier invoices from the platform, its statuses, e-reporting.
+    path("fournisseurs/", einvoicing_views.supplier_invoices, name="supplier_invoices"),
+    path("fournisseurs/<int:pk>/", einvoicing_views.supplier_invoice, name="supplier_invoice"),
+    path(
+        "fournisseurs/<int:pk>/pdf/",
+        einvoicing_views.supplier_invoice_pdf,
+        name="supplier_invoice_pdf",
+    ),
+    path("plateforme/relever/", einvoicing_views.platform_sync, name="platform_sync"),
+    path("e-reporting/", einvoicing_views.ereporting_page, name="ereporting"),
 ]

@@ -27,6 +27,11 @@ NAV = [
     Entry(_("Orders"), "orders:list", frozenset({DIRECTOR, OFFICE, TRAINER, ACCOUNTANT})),
     Entry(_("Customers"), "billing:customers", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Invoices"), "billing:invoices", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
+    Entry(
+        _("Supplier invoices"),
+        "billing:supplier_invoices",
+        frozenset({DIRECTOR, OFFICE, ACCOUNTANT}),
+    ),
     Entry(_("Budget"), "budget:overview", frozenset({DIRECTOR, ACCOUNTANT})),
     Entry(_("Indicators"), "students:indicators", frozenset({DIRECTOR, OFFICE})),
     Entry(_("School"), "school", frozenset({DIRECTOR})),

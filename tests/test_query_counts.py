@@ -45,8 +45,11 @@ BOUNDS = {
     ("director", "orders:verdict"): 5,
     ("director", "orders:detail"): 13,
     ("director", "orders:edit"): 7,
-    ("director", "billing:invoice_detail"): 8,
+    ("director", "billing:invoice_detail"): 9,  # + its e-invoicing history (#20)
     ("director", "billing:invoices"): 6,
+    ("director", "billing:ereporting"): 7,
+    ("director", "billing:supplier_invoices"): 5,
+    ("director", "billing:supplier_invoice"): 4,
     ("director", "billing:invoices?overdue"): 6,
     ("director", "orders:list"): 7,
     ("director", "orders:list?late"): 7,
@@ -93,8 +96,11 @@ BOUNDS = {
     ("office", "billing:customers"): 5,
     ("office", "orders:detail"): 12,
     ("office", "orders:edit"): 7,
-    ("office", "billing:invoice_detail"): 7,
+    ("office", "billing:invoice_detail"): 8,  # + its e-invoicing history (#20)
     ("office", "billing:invoices"): 6,
+    ("office", "billing:ereporting"): 7,
+    ("office", "billing:supplier_invoices"): 5,
+    ("office", "billing:supplier_invoice"): 4,
     ("office", "billing:invoices?overdue"): 6,
     ("office", "orders:lines"): 5,
     ("office", "orders:list"): 7,
@@ -148,8 +154,11 @@ BOUNDS = {
     ("accountant", "billing:customer_detail"): 8,
     ("accountant", "billing:customers"): 5,
     ("accountant", "orders:detail"): 12,
-    ("accountant", "billing:invoice_detail"): 7,
+    ("accountant", "billing:invoice_detail"): 8,  # + its e-invoicing history (#20)
     ("accountant", "billing:invoices"): 6,
+    ("accountant", "billing:ereporting"): 7,
+    ("accountant", "billing:supplier_invoices"): 5,
+    ("accountant", "billing:supplier_invoice"): 4,
     ("accountant", "billing:invoices?overdue"): 6,
     ("accountant", "orders:list"): 7,
 }
