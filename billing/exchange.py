@@ -16,9 +16,10 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django_tasks import task
+from facturx import get_xml_from_pdf
 from lxml import etree
 
-from billing import facturx
+from billing import facturx, invoicing  # invoicing schedules this module's task
 from billing.models import (
     CreditNote,
     Invoice,
@@ -57,9 +58,7 @@ def send(document: Invoice | CreditNote) -> PlatformFlow | None:
     existing = PlatformFlow.objects.filter(**link).first()
     if existing:
         return existing
-    from billing.invoicing import stored_pdf  # it schedules this module's task
-
-    pdf = stored_pdf(document)
+    pdf = invoicing.stored_pdf(document)
     document = type(document).objects.get(pk=document.pk)
     if not document.facturx_xml:
         return None
@@ -154,8 +153,6 @@ def read_invoice(xml: bytes) -> dict:
 
 def receive(flow_id: str, data: bytes, at: dt.datetime) -> SupplierInvoice:
     """Store a supplier's document as it came (a Factur-X PDF, or a bare CII XML)."""
-    from facturx import get_xml_from_pdf
-
     if data.startswith(b"%PDF"):
         _name, xml = get_xml_from_pdf(data, check_xsd=False)
     else:

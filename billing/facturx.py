@@ -17,8 +17,11 @@ from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
+from facturx import generate_from_binary, xml_check_xsd
 from lxml import etree
+from saxonche import PySaxonProcessor
 
+from billing.models import CreditNote, Invoice
 from orders.models import ZERO, Customer, OperationCategory
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
@@ -149,8 +152,6 @@ def breakdown(document, lines) -> list[tuple[str, Decimal, Decimal, Decimal, tup
 
 def build_xml(document) -> bytes:
     """The CII XML (EN 16931) of an issued invoice or credit note, from its frozen data."""
-    from billing.models import CreditNote, Invoice
-
     is_note = isinstance(document, CreditNote)
     if is_note:
         type_code = CREDIT_NOTE
@@ -338,8 +339,6 @@ def _buyer(b: _Builder, agreement, document) -> None:
 
 def xsd_errors(xml: bytes) -> list[str]:
     """The Factur-X EN 16931 XSD's complaints about `xml` (none when it is valid)."""
-    from facturx import xml_check_xsd
-
     try:
         xml_check_xsd(xml, flavor="factur-x", level="en16931")
     except Exception as exc:  # the library raises one error with lxml's message
@@ -350,8 +349,6 @@ def xsd_errors(xml: bytes) -> list[str]:
 @cache
 def _schematron():
     """The compiled EN 16931 Schematron (XSLT 2), once per process: compiling costs."""
-    from saxonche import PySaxonProcessor
-
     processor = PySaxonProcessor(license=False)
     executable = processor.new_xslt30_processor().compile_stylesheet(
         stylesheet_file=str(SCHEMATRON)
@@ -386,8 +383,6 @@ def problems(xml: bytes) -> list[str]:
 def embed(pdf: bytes, xml: bytes, document) -> bytes:
     """The Factur-X PDF/A-3: `pdf` (rendered as PDF/A-3b) with `xml` as factur-x.xml and
     the Factur-X XMP metadata; refused if the XML fails the profile's XSD."""
-    from facturx import generate_from_binary
-
     school = document.issuer.get("name", "")
     return generate_from_binary(
         pdf,

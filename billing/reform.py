@@ -17,6 +17,7 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
+from billing import invoicing  # which imports this module: read at call time
 from billing.models import Route
 from ecoles.models import School
 from orders.models import Customer, OperationCategory, Order, operation_category
@@ -97,10 +98,8 @@ def credit_note_fields(invoice) -> dict:
 def check_can_issue(customer: Customer, school: School, today: dt.date) -> None:
     """From the school's e-invoicing date, a domestic B2B invoice names the customer's
     SIREN (the platform routes it by that number); a public body needs its SIRET."""
-    from billing.invoicing import InvoicingError
-
     if customer.einvoicing_status == Status.PUBLIC and len(customer.siret) != 14:
-        raise InvoicingError(
+        raise invoicing.InvoicingError(
             _("Chorus Pro needs the public body's SIRET: add it to the customer %(name)s.")
             % {"name": customer.name}
         )
@@ -109,7 +108,7 @@ def check_can_issue(customer: Customer, school: School, today: dt.date) -> None:
         and today >= school.einvoicing_date
         and len(customer.siret) < 9
     ):
-        raise InvoicingError(
+        raise invoicing.InvoicingError(
             _(
                 "Since %(date)s a domestic business invoice must carry the customer's "
                 "SIREN: add it to the customer %(name)s, then issue."

@@ -15,6 +15,7 @@ import uuid
 
 from django.db import transaction
 from django.utils import timezone
+from facturx import get_xml_from_pdf
 
 from billing import facturx
 from billing.models import LifecycleStatus, LocalPlatformFlow
@@ -27,8 +28,6 @@ FINAL = {LifecycleStatus.APPROVED, LifecycleStatus.REFUSED, LifecycleStatus.REJE
 
 
 def _xml_of(pdf: bytes) -> bytes | None:
-    from facturx import get_xml_from_pdf
-
     try:
         _name, xml = get_xml_from_pdf(pdf, check_xsd=False)
     except Exception:
