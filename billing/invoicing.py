@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from billing import exchange, facturx, reform
 from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, NumberSeries, Payment
 from ecoles import pdf
 from ecoles.models import School
@@ -94,7 +95,8 @@ def school_identity(school: School) -> dict:
         name: getattr(school, name)
         for name in (
             "name", "legal_form", "address", "postal_code", "city", "phone", "email",
-            "website", "siret", "uai", "vat_number", "iban",
+            "website", "siret", "uai", "vat_number", "iban", "vat_regime",
+            "electronic_address",
         )
     }  # fmt: skip
 
@@ -107,6 +109,7 @@ def customer_identity(customer: Customer) -> dict:
         "customer_address": customer.billing_address,
         "customer_siren": customer.siren if company else "",
         "customer_vat_number": customer.vat_number if company else "",
+        **reform.customer_fields(customer),
     }
 
 
@@ -256,6 +259,7 @@ def issue_invoice(
         if not lines or totals.incl_vat < 0 or (totals.incl_vat == 0 and not deducted):
             raise InvoicingError(_("There is nothing to invoice on this order."))
 
+        reform.check_can_issue(order.customer, school, today)
         invoice = Invoice.objects.create(
             order=order,
             kind=kind,
@@ -268,6 +272,7 @@ def issue_invoice(
             vat_mention=school.vat_mention,
             **_issued(NumberSeries.Kind.INVOICE, school, today, by, totals),
             **customer_identity(order.customer),
+            **reform.invoice_fields(order, lines, school),
         )
         InvoiceLine.objects.bulk_create(
             InvoiceLine(invoice=invoice, **fields) for fields in _line_fields(lines)
@@ -277,6 +282,7 @@ def issue_invoice(
             _settle(invoice, by)  # deposits already paid may settle the order at once
         if render:
             transaction.on_commit(lambda: _store_quietly(invoice))
+            exchange.schedule(invoice)
     return invoice
 
 
@@ -348,6 +354,7 @@ def issue_credit_note(
             customer_siren=invoice.customer_siren,
             customer_vat_number=invoice.customer_vat_number,
             vat_mention=invoice.vat_mention,
+            **reform.credit_note_fields(invoice),
             **_issued(NumberSeries.Kind.CREDIT_NOTE, school, today, by, totals),
         )
         CreditNoteLine.objects.bulk_create(
@@ -356,6 +363,7 @@ def issue_credit_note(
         _settle(invoice, by)
         if render:
             transaction.on_commit(lambda: _store_quietly(note))
+            exchange.schedule(note)
     return note
 
 
@@ -462,12 +470,12 @@ def _settle(invoice: Invoice, by, reason: str = "") -> None:
 # --- stored PDFs -------------------------------------------------------------------------
 
 
-def render_pdf(template: str, context: dict) -> bytes:
+def render_pdf(template: str, context: dict, **options) -> bytes:
     """Render a document of ours to PDF bytes (ecoles.pdf, the only WeasyPrint user)."""
-    return pdf.render_pdf(template, context)
+    return pdf.render_pdf(template, context, **options)
 
 
-def render_document(document: Invoice | CreditNote) -> bytes:
+def render_document(document: Invoice | CreditNote, **options) -> bytes:
 
     live = School.load()
     issuer = SimpleNamespace(**{**document.issuer, "logo": live.logo})
@@ -475,7 +483,15 @@ def render_document(document: Invoice | CreditNote) -> bytes:
         template, context = "pdf/invoice.html", {"invoice": document}
     else:
         template, context = "pdf/credit_note.html", {"note": document, "invoice": document.invoice}
-    return render_pdf(template, {**context, "school": issuer, "lines": list(document.lines.all())})
+    context = {**context, "school": issuer, "lines": list(document.lines.all())}
+    return render_pdf(template, context, **options)
+
+
+def render_facturx(document: Invoice | CreditNote) -> tuple[bytes, bytes]:
+    """(the Factur-X PDF/A-3, its XML) of an issued document, from its frozen data."""
+    xml = facturx.build_xml(document)
+    pdf_a = render_document(document, pdf_variant="pdf/a-3b")
+    return facturx.embed(pdf_a, xml, document), xml
 
 
 def store_pdf(document: Invoice | CreditNote) -> Invoice | CreditNote:
@@ -484,12 +500,20 @@ def store_pdf(document: Invoice | CreditNote) -> Invoice | CreditNote:
     document = model.objects.get(pk=document.pk)
     if document.pdf:
         return document
-    data = render_document(document)
+    # Documents issued before Factur-X (no route frozen) keep the PDF they always had.
+    xml = b""
+    if document.route:
+        data, xml = render_facturx(document)
+    else:
+        data = render_document(document)
     sha = hashlib.sha256(data).hexdigest()
     field = document.pdf
     name = field.storage.save(field.field.generate_filename(document, "doc.pdf"), ContentFile(data))
+    stored = {"pdf": name, "pdf_sha256": sha}
+    if xml:
+        stored |= {"facturx_xml": xml.decode(), "xml_sha256": hashlib.sha256(xml).hexdigest()}
     # Only the first writer wins: a concurrent render's file is discarded.
-    if model.objects.filter(pk=document.pk, pdf="").update(pdf=name, pdf_sha256=sha):
+    if model.objects.filter(pk=document.pk, pdf="").update(**stored):
         return model.objects.get(pk=document.pk)
     field.storage.delete(name)
     return model.objects.get(pk=document.pk)

@@ -28,7 +28,7 @@ from simple_history.models import HistoricalRecords
 
 from ecoles.db import Cents
 from ecoles.models import SingletonModel
-from orders.models import CENT, MONEY, ZERO, Customer, Order, Unit
+from orders.models import CENT, MONEY, ZERO, Customer, OperationCategory, Order, Unit
 
 
 class ImmutableError(ValidationError):
@@ -37,7 +37,7 @@ class ImmutableError(ValidationError):
 
 # After the issue, only bookkeeping is written, never what the document says: the stored
 # PDF (rendered after commit) and, on an invoice, that it is settled.
-BOOKKEEPING_FIELDS = frozenset({"pdf", "pdf_sha256", "settled"})
+BOOKKEEPING_FIELDS = frozenset({"pdf", "pdf_sha256", "settled", "facturx_xml", "xml_sha256"})
 
 
 def _insert_only(document: models.Model, kwargs: dict, message=None) -> None:
@@ -49,6 +49,15 @@ def _insert_only(document: models.Model, kwargs: dict, message=None) -> None:
     ):
         raise ImmutableError(message or _("Issued documents can never be changed."))
     kwargs["force_insert"] = True
+
+
+class Route(models.TextChoices):
+    """Where an issued document goes under the e-invoicing reform (billing.routes)."""
+
+    PLATFORM = "platform", _("E-invoice through the approved platform")
+    CHORUS = "chorus", _("Chorus Pro")
+    EREPORTING = "ereporting", _("E-reporting")
+    NONE = "none", _("None")
 
 
 class IssuedQuerySet(models.QuerySet):
@@ -89,6 +98,30 @@ class IssuedDocument(models.Model):
     total_vat = models.DecimalField(_("VAT"), **MONEY)
     total_incl_vat = models.DecimalField(_("total incl. VAT"), **MONEY)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    # The e-invoicing reform (SPEC.md R12), frozen at issue like the rest.
+    customer_tax_status = models.CharField(
+        _("customer's status for e-invoicing"),
+        max_length=20,
+        choices=Customer.TaxStatus,
+        blank=True,
+    )
+    customer_siret = models.CharField(_("customer SIRET"), max_length=14, blank=True)
+    customer_country_code = models.CharField(_("country code"), max_length=2, default="FR")
+    customer_electronic_address = models.CharField(
+        _("customer's electronic address"), max_length=100, blank=True
+    )
+    delivery_address = models.TextField(_("delivery address"), blank=True)
+    operation_category = models.CharField(
+        _("operation category"), max_length=10, choices=OperationCategory, blank=True
+    )
+    vat_on_debits = models.BooleanField(_("VAT on debits"), default=False)
+    route = models.CharField(_("route"), max_length=20, choices=Route, blank=True)
+    buyer_reference = models.CharField(_("Chorus Pro service code"), max_length=100, blank=True)
+    commitment_number = models.CharField(_("commitment number"), max_length=50, blank=True)
+    # The Factur-X XML (CII, EN 16931) built from the data above, stored once with the PDF
+    # that embeds it (billing.facturx); empty on documents issued before Factur-X.
+    facturx_xml = models.TextField(_("Factur-X XML"), blank=True)
+    xml_sha256 = models.CharField(_("XML SHA-256"), max_length=64, blank=True)
 
     class Meta:
         abstract = True
@@ -758,3 +791,150 @@ class ChartOfAccounts(SingletonModel):
         if method == Payment.Method.CASH:
             return self.cash_journal_code, self.cash_journal_label, self.cash_account
         return self.bank_journal_code, self.bank_journal_label, self.bank_account
+
+
+# --- the approved platform (SPEC.md R12, billing.platform, billing.exchange) ---------------
+
+
+class LifecycleStatus(models.TextChoices):
+    """The lifecycle statuses of the French e-invoicing exchange (AFNOR XP Z12-013 / CDAR
+    codes) a platform reports on a document."""
+
+    DEPOSITED = "200", _("Deposited")
+    ISSUED = "201", _("Issued by the platform")
+    RECEIVED = "202", _("Received by the buyer's platform")
+    MADE_AVAILABLE = "203", _("Made available to the buyer")
+    TAKEN_OVER = "204", _("Taken over")
+    APPROVED = "205", _("Approved")
+    DISPUTED = "207", _("Disputed")
+    REFUSED = "210", _("Refused by the buyer")
+    PAYMENT_SENT = "211", _("Payment sent")
+    PAID = "212", _("Paid")
+    REJECTED = "213", _("Rejected by the platform")
+
+
+class PlatformFlow(models.Model):
+    """An issued document sent to the approved platform (one flow), with its statuses."""
+
+    invoice = models.OneToOneField(
+        Invoice, on_delete=models.PROTECT, null=True, blank=True, related_name="flow"
+    )
+    credit_note = models.OneToOneField(
+        CreditNote, on_delete=models.PROTECT, null=True, blank=True, related_name="flow"
+    )
+    flow_id = models.CharField(_("flow identifier"), max_length=64, unique=True)
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    status = models.CharField(_("status"), max_length=3, choices=LifecycleStatus)
+    status_at = models.DateTimeField(_("status at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("platform flow")
+        verbose_name_plural = _("platform flows")
+        ordering = ["-submitted_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False, credit_note__isnull=True)
+                | Q(invoice__isnull=True, credit_note__isnull=False),
+                name="platformflow_one_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.flow_id
+
+    @property
+    def document(self):
+        return self.invoice or self.credit_note
+
+
+class LifecycleEvent(models.Model):
+    """One status the platform reported on a flow, in the order it came: the document's
+    e-invoicing history."""
+
+    flow = models.ForeignKey(PlatformFlow, on_delete=models.CASCADE, related_name="events")
+    status = models.CharField(_("status"), max_length=3, choices=LifecycleStatus)
+    at = models.DateTimeField(_("at"))
+    reason = models.CharField(_("reason"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("lifecycle status")
+        verbose_name_plural = _("lifecycle statuses")
+        ordering = ["at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["flow", "status", "at"], name="lifecycle_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.flow} {self.status}"
+
+
+def supplier_invoice_upload(instance, filename: str) -> str:
+    return f"supplier_invoices/{instance.received_at:%Y}/{instance.flow_id}.pdf"
+
+
+class SupplierInvoiceQuerySet(models.QuerySet):
+    def search(self, text: str) -> SupplierInvoiceQuerySet:
+        if not text:
+            return self
+        return self.filter(
+            Q(supplier_name__icontains=text) | Q(number__icontains=text) | Q(supplier_siren=text)
+        )
+
+
+class SupplierInvoice(models.Model):
+    """An invoice the school received from a supplier through the platform: stored as it
+    came (the Factur-X PDF, its XML), its main data read from the XML."""
+
+    flow_id = models.CharField(_("flow identifier"), max_length=64, unique=True)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    type_code = models.CharField(_("type code"), max_length=3)
+    number = models.CharField(_("number"), max_length=100)
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    supplier_name = models.CharField(_("supplier"), max_length=200)
+    supplier_siren = models.CharField(_("supplier SIREN"), max_length=20, blank=True)
+    supplier_vat_number = models.CharField(_("supplier VAT number"), max_length=30, blank=True)
+    total_excl_vat = models.DecimalField(_("total excl. VAT"), **MONEY)
+    total_vat = models.DecimalField(_("VAT"), **MONEY)
+    total_incl_vat = models.DecimalField(_("total incl. VAT"), **MONEY)
+    amount_due = models.DecimalField(_("amount due"), **MONEY)
+    lines = models.JSONField(_("lines"), default=list)
+    xml = models.TextField(_("XML"))
+    pdf = models.FileField(_("PDF"), upload_to=supplier_invoice_upload, blank=True)
+
+    objects = SupplierInvoiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("supplier invoice")
+        verbose_name_plural = _("supplier invoices")
+        ordering = ["-issue_date", "-pk"]
+        indexes = [models.Index(fields=["issue_date"], name="supplierinvoice_issue_date")]
+
+    def __str__(self) -> str:
+        return f"{self.supplier_name} {self.number}"
+
+
+class LocalPlatformFlow(models.Model):
+    """What the LOCAL platform (billing.platform.local, for tests and the demo) keeps on
+    its side: each flow deposited or to deliver, and the statuses it will report. A real
+    platform keeps this itself; nothing else reads this table."""
+
+    class Direction(models.TextChoices):
+        IN = "in", _("From the school")
+        OUT = "out", _("To the school")
+
+    flow_id = models.CharField(max_length=64, unique=True)
+    direction = models.CharField(max_length=3, choices=Direction)
+    name = models.CharField(max_length=200)
+    payload = models.BinaryField()
+    statuses = models.JSONField(default=list)  # [[code, iso datetime, reason], ...]
+    reported = models.PositiveSmallIntegerField(default=0)  # statuses already searched
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("local platform flow")
+        verbose_name_plural = _("local platform flows")
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.flow_id

@@ -1,7 +1,7 @@
 from django.urls import path
 
 from billing import account_views as money
-from billing import views
+from billing import einvoicing_views, views
 
 # Under /commandes/ as before: the addresses people bookmarked stay.
 app_name = "billing"
@@ -34,4 +34,14 @@ urlpatterns = [
     path("journal/", money.journal_page, name="journal"),
     path("journal/export-fec/", money.journal_fec, name="journal_fec"),
     path("plan-comptable/", money.chart_edit, name="chart"),
+    # E-invoicing (issue #20): supplier invoices from the platform, its statuses, e-reporting.
+    path("fournisseurs/", einvoicing_views.supplier_invoices, name="supplier_invoices"),
+    path("fournisseurs/<int:pk>/", einvoicing_views.supplier_invoice, name="supplier_invoice"),
+    path(
+        "fournisseurs/<int:pk>/pdf/",
+        einvoicing_views.supplier_invoice_pdf,
+        name="supplier_invoice_pdf",
+    ),
+    path("plateforme/relever/", einvoicing_views.platform_sync, name="platform_sync"),
+    path("e-reporting/", einvoicing_views.ereporting_page, name="ereporting"),
 ]

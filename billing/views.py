@@ -28,7 +28,7 @@ from billing.forms import (
     PaymentForm,
     PaymentReversalForm,
 )
-from billing.models import CreditNote, Invoice, Payment, with_money
+from billing.models import CreditNote, Invoice, LifecycleEvent, Payment, with_money
 from ecoles.access import role_required
 from ecoles.bounds import parse_id
 from ecoles.db import Cents
@@ -241,6 +241,7 @@ def _invoice_context(request: HttpRequest, invoice: Invoice, **forms) -> dict:
         "reminders": invoice.reminders.all(),
         "sends": account_views.sends_for_invoice(invoice),
         "today": timezone.localdate(),
+        "flow_events": LifecycleEvent.objects.filter(flow__invoice=invoice),
     }
 
 

@@ -121,6 +121,15 @@ class School(SingletonModel):
         SUBJECT = "subject", _("Subject to VAT")
         EXEMPT_293B = "exempt_293b", _("VAT franchise (art. 293 B du CGI)")
         EXEMPT_261 = "exempt_261", _("Exempt (art. 261-7-1° du CGI)")
+        # A taxed sector (sales at their rate) beside the exempt teaching one (lines at 0 %).
+        SECTORISED = "sectorised", _("Taxed sector beside an exempt one")
+
+    class VatFiling(models.TextChoices):
+        """How the school files its VAT returns: the e-reporting frequency follows it."""
+
+        NORMAL_MONTHLY = "normal_monthly", _("Normal regime, monthly returns")
+        NORMAL_QUARTERLY = "normal_quarterly", _("Normal regime, quarterly returns")
+        SIMPLIFIED = "simplified", _("Simplified regime")
 
     name = models.CharField(_("name"), max_length=200, default="École de Production")
     legal_form = models.CharField(
@@ -139,6 +148,26 @@ class School(SingletonModel):
     )
     vat_regime = models.CharField(
         _("VAT regime"), max_length=20, choices=VatRegime, default=VatRegime.SUBJECT
+    )
+    # The e-invoicing reform (SPEC.md R12, billing.facturx, billing.routes).
+    vat_filing = models.CharField(
+        _("VAT returns"), max_length=20, choices=VatFiling, default=VatFiling.SIMPLIFIED
+    )
+    vat_on_debits = models.BooleanField(
+        _("VAT on debits"),
+        default=False,
+        help_text=_("Option pour le paiement de la taxe d'après les débits (services)."),
+    )
+    electronic_address = models.CharField(
+        _("electronic invoicing address"),
+        max_length=100,
+        blank=True,
+        help_text=_("The address given by the approved platform (e.g. the SIREN)."),
+    )
+    einvoicing_date = models.DateField(
+        _("electronic invoicing from"),
+        default=dt.date(2027, 9, 1),
+        help_text=_("From this date, domestic B2B invoices go through the approved platform."),
     )
     logo = models.ImageField(_("logo"), upload_to="school/", blank=True, validators=[validate_logo])
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
@@ -216,11 +245,12 @@ class School(SingletonModel):
             self.VatRegime.SUBJECT: "",
             self.VatRegime.EXEMPT_293B: "TVA non applicable, art. 293 B du CGI",
             self.VatRegime.EXEMPT_261: "Exonération de TVA, art. 261-7-1° du CGI",
+            self.VatRegime.SECTORISED: "",
         }[self.vat_regime]
 
     @property
     def charges_vat(self) -> bool:
-        return self.vat_regime == self.VatRegime.SUBJECT
+        return self.vat_regime in (self.VatRegime.SUBJECT, self.VatRegime.SECTORISED)
 
 
 def _time(h: int, m: int = 0) -> dt.time:

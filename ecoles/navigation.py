@@ -32,6 +32,11 @@ NAV = [
     Entry(_("Orders"), "orders:list", frozenset({DIRECTOR, OFFICE, TRAINER, ACCOUNTANT})),
     Entry(_("Customers"), "billing:customers", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Invoices"), "billing:invoices", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
+    Entry(
+        _("Supplier invoices"),
+        "billing:supplier_invoices",
+        frozenset({DIRECTOR, OFFICE, ACCOUNTANT}),
+    ),
     Entry(_("Budget"), "budget:overview", frozenset({DIRECTOR, ACCOUNTANT})),
     Entry(_("Journal"), "billing:journal", frozenset({DIRECTOR, ACCOUNTANT})),
     Entry(_("Donors"), "budget:donors", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),

@@ -63,11 +63,16 @@ def _fetcher():
     return LocalFetcher(allowed_protocols={"file", "data"})
 
 
-def render_pdf(template: str, context: dict, language: str = "fr") -> bytes:
-    """Render `template` with `context` to PDF bytes, in French unless told otherwise."""
+def render_pdf(
+    template: str, context: dict, language: str = "fr", *, pdf_variant: str | None = None
+) -> bytes:
+    """Render `template` with `context` to PDF bytes, in French unless told otherwise;
+    `pdf_variant` asks WeasyPrint for a standard, e.g. "pdf/a-3b" (Factur-X invoices)."""
     from weasyprint import HTML
 
     context = {"school": School.load(), **context}
     with translation.override(language):
         html = render_to_string(template, context)
-    return HTML(string=html, base_url="/", url_fetcher=_fetcher()).write_pdf()
+    options = {"pdf_variant": pdf_variant} if pdf_variant else {}
+    document = HTML(string=html, base_url="/", url_fetcher=_fetcher())
+    return document.write_pdf(**options)

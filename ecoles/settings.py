@@ -215,6 +215,14 @@ STORAGES = {
 # database, run by `manage.py db_worker` (make run starts one beside the server).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
+# The approved e-invoicing platform (billing.platform): its address picks the adapter
+# ("local:" is the stand-in for the tests and the demo) and the school's credentials.
+EINVOICING_PLATFORM = {
+    "URL": env("EINVOICING_PLATFORM_URL", default="local:"),
+    "LOGIN": env("EINVOICING_PLATFORM_LOGIN", default=""),
+    "PASSWORD": env("EINVOICING_PLATFORM_PASSWORD", default=""),
+}
+
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ecoles@localhost")

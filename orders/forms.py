@@ -45,12 +45,25 @@ class CustomerForm(forms.ModelForm):
         model = Customer
         fields = [
             "kind", "name", "siret", "vat_number", "email", "phone", "address", "postal_code",
-            "city", "country", "delivery_address", "notes",
+            "city", "country", "delivery_address", "notes", "tax_status", "country_code",
+            "electronic_address",
         ]  # fmt: skip
         widgets = {
             "delivery_address": forms.Textarea(attrs={"rows": 2}),
             "notes": forms.Textarea(attrs={"rows": 2}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out, an individual is a person and a company a French business, in France.
+        for name in ("tax_status", "country_code"):
+            self.fields[name].required = False
+
+    def clean_tax_status(self) -> str:
+        return self.cleaned_data["tax_status"] or Customer.TaxStatus.FR_VAT
+
+    def clean_country_code(self) -> str:
+        return (self.cleaned_data["country_code"] or "FR").upper()
 
     def clean_siret(self) -> str:
         return re.sub(r"[\s.-]", "", self.cleaned_data["siret"])
@@ -74,6 +87,7 @@ class OrderForm(forms.ModelForm):
         fields = [
             "customer", "title", "workshop", "trainer", "specification", "start_date",
             "duration_days", "promised_date", "estimated_hours", "customer_po_number",
+            "operation_category", "service_code", "commitment_number",
         ]  # fmt: skip
         widgets = {
             "start_date": DATE,

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models, transaction
 from django.db.models import (
     Count,
@@ -92,6 +92,28 @@ def compute_totals(lines: Iterable[tuple[Decimal, Decimal]], charges_vat: bool =
     return Totals(excl_vat=excl, vat=vat, incl_vat=excl + vat, by_rate=by_rate)
 
 
+class OperationCategory(models.TextChoices):
+    """The operation category an invoice mentions (CGI art. 242 nonies A, from 2026)."""
+
+    GOODS = "goods", _("Delivery of goods")
+    SERVICES = "services", _("Services")
+    MIXED = "mixed", _("Goods and services")
+
+
+SERVICE_UNITS = frozenset({"h", "j", "pers"})
+
+
+def operation_category(units: Iterable[str]) -> str:
+    """Goods, services or both, from the lines' units: hours, days and persons are
+    services, anything else (pieces, metres, kilograms, lump sums) goods."""
+    kinds = {unit in SERVICE_UNITS for unit in units}
+    if kinds == {True}:
+        return OperationCategory.SERVICES
+    if kinds == {False, True}:
+        return OperationCategory.MIXED
+    return OperationCategory.GOODS
+
+
 # --- Customers --------------------------------------------------------------------------
 
 
@@ -130,7 +152,30 @@ class Customer(models.Model):
         COMPANY = "company", _("Company")
         INDIVIDUAL = "individual", _("Individual")
 
+    class TaxStatus(models.TextChoices):
+        """Who the customer is for the e-invoicing reform: it sets each invoice's route
+        (billing.routes)."""
+
+        FR_VAT = "fr_vat", _("French business subject to VAT")
+        FR_NOT_SUBJECT = "fr_not_subject", _("French body not subject to VAT")
+        PERSON = "person", _("Private person")
+        PUBLIC = "public", _("Public body (Chorus Pro)")
+        EU = "eu", _("Business in another EU country")
+        NON_EU = "non_eu", _("Customer outside the EU")
+
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.COMPANY)
+    tax_status = models.CharField(
+        _("status for e-invoicing"), max_length=20, choices=TaxStatus, default=TaxStatus.FR_VAT
+    )
+    country_code = models.CharField(
+        _("country code"),
+        max_length=2,
+        default="FR",
+        validators=[RegexValidator(r"^[A-Z]{2}$", _("Two capital letters (ISO 3166), e.g. FR."))],
+    )
+    electronic_address = models.CharField(
+        _("electronic invoicing address"), max_length=100, blank=True
+    )
     name = models.CharField(_("name"), max_length=200)
     siret = models.CharField(
         _("SIRET or SIREN"),
@@ -182,12 +227,33 @@ class Customer(models.Model):
         if self.kind == self.Kind.INDIVIDUAL:
             if self.siret:
                 raise ValidationError({"siret": _("An individual has no SIRET.")})
-        elif not self.siret:
+            self.tax_status = self.TaxStatus.PERSON
+        elif self.tax_status == self.TaxStatus.PERSON:
+            raise ValidationError({"tax_status": _("A company is not a private person.")})
+        elif not self.siret and not self.is_foreign:
             raise ValidationError({"siret": _("A company needs its SIRET or SIREN.")})
+        if self.is_foreign == (self.country_code == "FR"):
+            raise ValidationError(
+                {"country_code": _("The country does not match the customer's status.")}
+            )
+        if self.tax_status == self.TaxStatus.PUBLIC and len(self.siret) != 14:
+            raise ValidationError({"siret": _("Chorus Pro needs the public body's SIRET.")})
 
     @property
     def is_company(self) -> bool:
         return self.kind == self.Kind.COMPANY
+
+    @property
+    def einvoicing_status(self) -> str:
+        """The status the reform sees: an individual is a private person, whatever was
+        stored (rows created before the status existed, or without clean())."""
+        if self.kind == self.Kind.INDIVIDUAL:
+            return self.TaxStatus.PERSON
+        return self.tax_status
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.tax_status in (self.TaxStatus.EU, self.TaxStatus.NON_EU)
 
     @property
     def siren(self) -> str:
@@ -395,6 +461,20 @@ class Order(models.Model):
         _("verdict"), max_length=20, choices=Verdict, blank=True, editable=False
     )
     rework = models.TextField(_("rework"), blank=True, editable=False)
+    # The e-invoicing reform: what the invoice says of the operation, and what a public
+    # customer's Chorus Pro needs (billing.facturx writes them into the XML).
+    operation_category = models.CharField(
+        _("operation category"),
+        max_length=10,
+        choices=OperationCategory,
+        blank=True,
+        help_text=_("Leave empty to take it from the lines (hours and days are services)."),
+    )
+    service_code = models.CharField(_("Chorus Pro service code"), max_length=100, blank=True)
+    commitment_number = models.CharField(
+        _("commitment number"), max_length=50, blank=True,
+        help_text=_("The public buyer's engagement number, when it gave one."),
+    )  # fmt: skip
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 

@@ -80,6 +80,9 @@ def raw(sql: str, *params) -> None:
         ("orders_invoice", "total_incl_vat", "1.00"),
         ("orders_invoice", "customer_name", "Autre"),
         ("orders_invoice", "number", "FA-2026-9999"),
+        ("orders_invoice", "route", "none"),  # the reform's data (billing/0003)
+        ("orders_invoice", "customer_siret", "21690123100011"),
+        ("orders_creditnote", "operation_category", "goods"),
         ("orders_creditnote", "total_incl_vat", "1.00"),
         ("orders_invoiceline", "unit_price", "1.00"),
         ("orders_creditnoteline", "description", "Autre"),
@@ -102,6 +105,7 @@ def test_the_database_lets_the_stored_pdf_and_the_settled_flag_be_written(issued
     invoice, note = issued
     raw("UPDATE orders_invoice SET pdf = %s, pdf_sha256 = %s, settled = %s", "a.pdf", "ab", True)
     raw("UPDATE orders_creditnote SET pdf = %s, pdf_sha256 = %s", "b.pdf", "cd")
+    raw("UPDATE orders_invoice SET facturx_xml = %s, xml_sha256 = %s", "<x/>", "ef")
     invoice.refresh_from_db()
     assert (invoice.pdf.name, invoice.settled) == ("a.pdf", True)
 
