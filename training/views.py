@@ -10,15 +10,16 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ecoles import charts
 from ecoles.access import role_required
 from ecoles.bounds import parse_school_date
+from ecoles.confirm import is_confirmed
 from ecoles.models import Policy, Workshop
 from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
@@ -60,6 +61,12 @@ def _can_log(user) -> bool:
     return user.has_role(TRAINER, DIRECTOR)
 
 
+# A refusal the director may lift says so to whoever else meets it (issue #16).
+OVERRIDE_HINT = gettext_lazy(
+    "The director may let this through with a written reason: ask the direction for an exception."
+)
+
+
 def _refusal_errors(form, exc: recording.Refused | ValidationError, user) -> None:
     if isinstance(exc, recording.Refused):
         for text in exc.messages:
@@ -68,6 +75,8 @@ def _refusal_errors(form, exc: recording.Refused | ValidationError, user) -> Non
             form.add_error(
                 None, _("As director you may let this through: write the reason and save again.")
             )
+        elif exc.overridable:
+            form.add_error(None, OVERRIDE_HINT)
     else:
         for text in exc.messages:
             form.add_error(None, text)
@@ -179,12 +188,24 @@ def worklog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(TRAINER, DIRECTOR)
 def worklog_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (the page says which pupil, day and hours go), then deletes."""
     log = get_object_or_404(
-        WorkLog.objects.visible_to(request.user).select_related("student__workshop"), pk=pk
+        WorkLog.objects.visible_to(request.user).select_related("student__workshop", "order"),
+        pk=pk,
     )
+    if not is_confirmed(request):
+        reason = request.POST.get("override_reason", "")
+        return render(
+            request,
+            "training/worklog_confirm_delete.html",
+            {
+                "log": log,
+                "confirm_extra": {"override_reason": reason} if reason else {},
+                "cancel_url": reverse("training:worklog_edit", args=[log.pk]),
+            },
+        )
     try:
         recording.delete_work_log(
             log, by=request.user, override_reason=request.POST.get("override_reason", "")
@@ -195,6 +216,8 @@ def worklog_delete(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(
                 request, _("As director you may delete it: write the reason and delete again.")
             )
+        elif isinstance(exc, recording.Refused) and exc.overridable:
+            messages.error(request, OVERRIDE_HINT)
         return redirect("training:worklog_edit", pk=log.pk)
     messages.success(request, _("The work log was deleted."))
     return redirect("training:worklogs")
