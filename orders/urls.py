@@ -18,5 +18,6 @@ urlpatterns = [
     path("pieces/<int:pk>/", views.attachment_download, name="attachment"),
     path("<int:pk>/devis/pdf/", views.quote_pdf, name="quote_pdf"),
     path("clients/nouveau/", views.customer_edit, name="customer_add"),
+    path("clients/choix/", views.customer_choices, name="customer_choices"),
     path("clients/<int:pk>/modifier/", views.customer_edit, name="customer_edit"),
 ]
