@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, NumberSeries, Payment
@@ -34,6 +35,11 @@ logger = logging.getLogger(__name__)
 
 class InvoicingError(ValidationError):
     """An invoice, credit note or payment the rules refuse; the message says why."""
+
+
+def amount_text(amount: Decimal) -> str:
+    """An amount in a message as the reader writes it: '1 505,84' in French, not '1505.84'."""
+    return number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
 def take_number(kind: str, year: int) -> int:
@@ -356,7 +362,7 @@ def issue_credit_note(
                     "An invoice cannot be credited beyond its total: %(left)s € incl. VAT "
                     "remain to credit."
                 )
-                % {"left": invoice.total_incl_vat - already}
+                % {"left": amount_text(invoice.total_incl_vat - already)}
             )
         note = CreditNote.objects.create(
             invoice=invoice,
@@ -416,7 +422,7 @@ def record_payment(
         if amount > invoice.balance:
             raise InvoicingError(
                 _("This is more than the balance due (%(balance)s €).")
-                % {"balance": invoice.balance}
+                % {"balance": amount_text(invoice.balance)}
             )
         if date < invoice.issue_date:
             raise InvoicingError(_("A payment cannot be dated before its invoice."))

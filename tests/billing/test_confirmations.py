@@ -118,3 +118,26 @@ def test_a_credit_note_with_errors_shows_them_not_the_confirmation(client_for, o
     assert "Indiquez le montant de l'avoir." in body
     assert 'name="confirmed"' not in body
     assert not CreditNote.objects.exists()
+
+
+def test_a_payment_above_the_balance_says_the_amount_the_french_way(
+    client_for, office, make_order, woodwork, company
+):
+    order = make_order(woodwork, company, status="delivered", lines=[("1", "1254.87", "20")])
+    invoice = invoicing.issue_invoice(order, office, render=False)
+    response = client_for(office).post(
+        reverse("billing:payment_add", args=[invoice.pk]),
+        {"date": invoice.issue_date.isoformat(), "amount": "9999", "method": "cheque"},
+    )
+    assert "C'est plus que le solde dû (1 505,84 €)." in text(response)
+
+
+def test_a_credit_note_beyond_the_total_says_what_is_left_the_french_way(
+    client_for, office, make_order, woodwork, company
+):
+    order = make_order(woodwork, company, status="delivered", lines=[("1", "1254.87", "20")])
+    invoice = invoicing.issue_invoice(order, office, render=False)
+    url = reverse("billing:credit_note_add", args=[invoice.pk])
+    data = {"extent": "partial", "reason": "Rayure", "amount_excl_vat": "5000",
+            "vat_rate": "20.00", "confirmed": "yes"}  # fmt: skip
+    assert "1 505,84 € TTC" in text(client_for(office).post(url, data))
