@@ -103,3 +103,9 @@ def test_the_trainers_home_marks_a_late_order_as_late(
     banc = body.split(">Banc</a>")[1].split("</li>")[0]
     assert "en retard" in buffet
     assert "en retard" not in banc
+
+
+def test_the_budget_chart_tells_june_from_july(client_for, director, school):
+    body = client_for(director).get(reverse("budget:overview")).content.decode()
+    assert "juin" in body and "juil." in body
+    assert ">jui<" not in body
