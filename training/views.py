@@ -14,13 +14,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import get_language, gettext_lazy
 
 from ecoles import charts
 from ecoles.access import role_required
 from ecoles.bounds import parse_school_date
 from ecoles.confirm import is_confirmed
-from ecoles.models import Policy, Workshop
+from ecoles.models import Policy, School, User, Workshop
 from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from orders.models import Order
@@ -581,9 +581,23 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(pdf, f"releve-heures-{student.last_name}-{start:%Y%m%d}.pdf")
 
 
+def _of_school(name: str) -> str:
+    """'de l'École de Production de Lyon', 'de Saint-Joseph': French elides before a vowel."""
+    if get_language().startswith("fr"):
+        return ("de l'" if name[:1].lower() in "aeiouyhéèêàâîôû" else "de ") + name
+    return _("of %(name)s") % {"name": name}
+
+
 @role_required(DIRECTOR, OFFICE)
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Signed by the director: whoever prints it (the office often does), the certificate
+    names the school's director, the first active user of the Direction group."""
     student = _student(request.user, pk)
+    signatory = (
+        request.user
+        if request.user.is_director
+        else User.objects.filter(groups__name=DIRECTOR, is_active=True).order_by("pk").first()
+    )
     policy = Policy.load()
     today = timezone.localdate()
     year_start = policy.school_year_start(today)
@@ -596,6 +610,8 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
             "year_end": dt.date(year_start.year + 1, year_start.month, year_start.day)
             - dt.timedelta(days=1),
             "signer": request.user,
+            "signatory": signatory,
+            "of_school": _of_school(School.load().name),
         },
     )
     return _pdf_response(pdf, f"certificat-scolarite-{student.last_name}.pdf")
