@@ -165,6 +165,8 @@ class Summary:
     share_min: Decimal
     share_max: Decimal
     lines: list[BudgetLine] = field(default_factory=list)
+    # Expenses by category, as resources are by source (the report breaks both down).
+    expenses: list[SourceFigures] = field(default_factory=list)
 
     @property
     def resources_planned(self) -> Decimal:
@@ -210,6 +212,9 @@ def summary(year: BudgetYear) -> Summary:
     revenue, cash = money_in(year.start, year.end)
     resources = {value: SourceFigures(value, label) for value, label in BudgetLine.Source.choices}
     expenses_planned = expenses_actual = ZERO
+    by_category = {
+        value: SourceFigures(value, label) for value, label in BudgetLine.Category.choices
+    }
     for line in lines:
         if line.kind == BudgetLine.Kind.RESOURCE:
             figures = resources[line.source]
@@ -219,6 +224,9 @@ def summary(year: BudgetYear) -> Summary:
         else:
             expenses_planned += line.planned
             expenses_actual += line.actual or ZERO
+            category = by_category.get(line.category) or by_category[BudgetLine.Category.OTHER]
+            category.planned += line.planned
+            category.actual += line.actual or ZERO
     resources[BudgetLine.Source.PRODUCTION].actual = revenue
     policy = Policy.load()
     return Summary(
@@ -232,4 +240,5 @@ def summary(year: BudgetYear) -> Summary:
         share_min=policy.production_share_min,
         share_max=policy.production_share_max,
         lines=lines,
+        expenses=list(by_category.values()),
     )
