@@ -97,7 +97,7 @@ class OrderForm(forms.ModelForm):
             if customer_search
             else self._latest_customers()
         )
-        offer(self, "customer", matches, Customer.objects.filter(pk__in=named) if named else [])
+        offer(self, "customer", matches, named)
 
     @staticmethod
     def _latest_customers():
