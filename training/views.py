@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext_lazy
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
 from ecoles import charts
@@ -106,7 +106,11 @@ def team_entry(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)s work logs saved on %(order)s.")
+                ngettext(
+                    "%(count)s work log saved on %(order)s.",
+                    "%(count)s work logs saved on %(order)s.",
+                    len(logs),
+                )
                 % {"count": len(logs), "order": data["order"]},
             )
             return redirect("training:team_entry")

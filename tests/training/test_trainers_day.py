@@ -63,3 +63,15 @@ def test_a_refusal_nobody_may_lift_does_not_send_the_trainer_to_the_director(
     body = response.content.decode()
     assert response.status_code == 200
     assert "dérogation" not in body
+
+
+def test_one_log_saved_is_said_in_the_singular(
+    client_for, woodwork_trainer, young, table_order, policy, school
+):
+    response = client_for(woodwork_trainer).post(
+        reverse("training:team_entry"),
+        {"order": table_order.pk, "date": TODAY.isoformat(), "slot": "custom",
+         "start_time": "9:00", "end_time": "11:00", "students": [young.pk]},
+        follow=True,
+    )  # fmt: skip
+    assert "1 saisie d’heures enregistrée sur" in response.content.decode()
