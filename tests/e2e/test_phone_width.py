@@ -53,4 +53,4 @@ def test_no_page_is_wider_than_a_phone(demo_school, phone):
             if width > viewport:
                 too_wide.append(f"{role} {name} {url}: {width} px on a {viewport} px screen")
     assert seen > 50  # the walk found the school's pages, not only the home pages
-    assert too_wide == []
+    assert too_wide == [], "\n".join(too_wide)
