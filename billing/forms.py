@@ -37,7 +37,9 @@ class CreditNoteForm(forms.Form):
         super().__init__(*args, **kwargs)
         rates = [r for r, _b, _v in invoice.by_rate]
         if rates:
-            self.fields["vat_rate"].choices = [(r, f"{r.normalize():f} %") for r in rates]
+            self.fields["vat_rate"].choices = [
+                (r, f"{r.normalize():f} %".replace(".", ",")) for r in rates
+            ]
             self.fields["vat_rate"].initial = rates[0]
         else:
             del self.fields["vat_rate"]

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from billing import exchange, facturx, reform
@@ -35,6 +36,11 @@ logger = logging.getLogger(__name__)
 
 class InvoicingError(ValidationError):
     """An invoice, credit note or payment the rules refuse; the message says why."""
+
+
+def amount_text(amount: Decimal) -> str:
+    """An amount in a message as the reader writes it: '1 505,84' in French, not '1505.84'."""
+    return number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
 def take_number(kind: str, year: int) -> int:
@@ -203,6 +209,69 @@ def _final_totals(order: Order, lines: list[Line], charges_vat: bool) -> Totals:
     )  # fmt: skip
 
 
+@dataclass
+class Draft:
+    """What issuing would write, computed without writing it: the confirmation page shows
+    it, issue_invoice() issues it."""
+
+    kind: str
+    lines: list[Line]
+    totals: Totals
+    due_date: dt.date
+
+
+def draft_invoice(
+    order: Order, school: School, *, deposit_percent: Decimal | None = None, today: dt.date
+) -> Draft:
+    """The invoice `issue_invoice` would issue now, or an InvoicingError saying why none."""
+    if deposit_percent is None:
+        if order.status == Order.Status.REWORK:
+            raise InvoicingError(
+                _(
+                    "The delivery does not conform: it is reworked and delivered again, "
+                    "or accepted as is by the director, before it is invoiced."
+                )
+            )
+        if order.status != Order.Status.DELIVERED:
+            raise InvoicingError(_("Only a delivered order can be invoiced."))
+        kind = Invoice.Kind.FINAL
+        lines = _final_lines(order)
+    else:
+        if order.status not in (Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION):
+            raise InvoicingError(
+                _("A deposit invoice is issued on an accepted order, before delivery.")
+            )
+        if not Decimal("0") < deposit_percent <= Decimal("100"):
+            raise InvoicingError(_("A deposit is between 0 and 100 %."))
+        kind = Invoice.Kind.DEPOSIT
+        lines = _deposit_lines(order, deposit_percent, school.charges_vat)
+    if kind == Invoice.Kind.FINAL:
+        totals = _final_totals(order, lines, school.charges_vat)
+    else:
+        totals = compute_totals(((ln.amount, ln.vat_rate) for ln in lines), school.charges_vat)
+    if kind == Invoice.Kind.DEPOSIT:
+        # What earlier deposits still ask, net of their credit notes.
+        deposited = sum(
+            (
+                i.net_incl_vat
+                for i in order.invoices.filter(kind=Invoice.Kind.DEPOSIT).with_balance()
+            ),
+            ZERO,
+        )
+        if deposited + totals.incl_vat > order.totals(school.charges_vat).incl_vat:
+            raise InvoicingError(_("Deposits cannot exceed the order's total."))
+    # A final invoice of nothing is still issued when deposits were the whole order
+    # (the law wants the final invoice, with the deposits deducted); else nothing to do.
+    deducted = kind == Invoice.Kind.FINAL and any(ln.amount < 0 for ln in lines)
+    if not lines or totals.incl_vat < 0 or (totals.incl_vat == 0 and not deducted):
+        raise InvoicingError(_("There is nothing to invoice on this order."))
+    # The reform (R12): from the school's e-invoicing date, no domestic B2B invoice
+    # without the customer's SIREN; the preview says so before the issue is asked.
+    reform.check_can_issue(order.customer, school, today)
+
+    return Draft(kind, lines, totals, today + dt.timedelta(days=school.payment_terms_days))
+
+
 def issue_invoice(
     order: Order,
     by,
@@ -217,54 +286,13 @@ def issue_invoice(
     with transaction.atomic(durable=True):
         order = Order.objects.select_for_update().select_related("customer").get(pk=order.pk)
         school = School.load()
-        if deposit_percent is None:
-            if order.status == Order.Status.REWORK:
-                raise InvoicingError(
-                    _(
-                        "The delivery does not conform: it is reworked and delivered again, "
-                        "or accepted as is by the director, before it is invoiced."
-                    )
-                )
-            if order.status != Order.Status.DELIVERED:
-                raise InvoicingError(_("Only a delivered order can be invoiced."))
-            kind = Invoice.Kind.FINAL
-            lines = _final_lines(order)
-        else:
-            if order.status not in (Order.Status.ACCEPTED, Order.Status.IN_PRODUCTION):
-                raise InvoicingError(
-                    _("A deposit invoice is issued on an accepted order, before delivery.")
-                )
-            if not Decimal("0") < deposit_percent <= Decimal("100"):
-                raise InvoicingError(_("A deposit is between 0 and 100 %."))
-            kind = Invoice.Kind.DEPOSIT
-            lines = _deposit_lines(order, deposit_percent, school.charges_vat)
-        if kind == Invoice.Kind.FINAL:
-            totals = _final_totals(order, lines, school.charges_vat)
-        else:
-            totals = compute_totals(((ln.amount, ln.vat_rate) for ln in lines), school.charges_vat)
-        if kind == Invoice.Kind.DEPOSIT:
-            # What earlier deposits still ask, net of their credit notes.
-            deposited = sum(
-                (
-                    i.net_incl_vat
-                    for i in order.invoices.filter(kind=Invoice.Kind.DEPOSIT).with_balance()
-                ),
-                ZERO,
-            )
-            if deposited + totals.incl_vat > order.totals(school.charges_vat).incl_vat:
-                raise InvoicingError(_("Deposits cannot exceed the order's total."))
-        # A final invoice of nothing is still issued when deposits were the whole order
-        # (the law wants the final invoice, with the deposits deducted); else nothing to do.
-        deducted = kind == Invoice.Kind.FINAL and any(ln.amount < 0 for ln in lines)
-        if not lines or totals.incl_vat < 0 or (totals.incl_vat == 0 and not deducted):
-            raise InvoicingError(_("There is nothing to invoice on this order."))
-
-        reform.check_can_issue(order.customer, school, today)
+        draft = draft_invoice(order, school, deposit_percent=deposit_percent, today=today)
+        kind, lines, totals = draft.kind, draft.lines, draft.totals
         invoice = Invoice.objects.create(
             order=order,
             kind=kind,
             delivery_date=order.delivered_on if kind == Invoice.Kind.FINAL else None,
-            due_date=today + dt.timedelta(days=school.payment_terms_days),
+            due_date=draft.due_date,
             order_reference=order.reference,
             customer_po_number=order.customer_po_number,
             late_penalty_rate=school.late_penalty_rate,
@@ -343,7 +371,7 @@ def issue_credit_note(
                     "An invoice cannot be credited beyond its total: %(left)s € incl. VAT "
                     "remain to credit."
                 )
-                % {"left": invoice.total_incl_vat - already}
+                % {"left": amount_text(invoice.total_incl_vat - already)}
             )
         note = CreditNote.objects.create(
             invoice=invoice,
@@ -405,7 +433,7 @@ def record_payment(
         if amount > invoice.balance:
             raise InvoicingError(
                 _("This is more than the balance due (%(balance)s €).")
-                % {"balance": invoice.balance}
+                % {"balance": amount_text(invoice.balance)}
             )
         if date < invoice.issue_date:
             raise InvoicingError(_("A payment cannot be dated before its invoice."))

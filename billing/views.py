@@ -15,6 +15,7 @@ from django.db.models import (
 )
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -31,8 +32,10 @@ from billing.forms import (
 from billing.models import CreditNote, Invoice, LifecycleEvent, Payment, with_money
 from ecoles.access import role_required
 from ecoles.bounds import parse_id
+from ecoles.confirm import is_confirmed
 from ecoles.db import Cents
 from ecoles.exports import csv_response
+from ecoles.models import School
 from orders.forms import DepositForm
 from orders.models import Customer, Order, VatRate
 from orders.views import (
@@ -46,22 +49,44 @@ from orders.views import (
 )
 
 
-@require_POST
 @role_required(*MONEY)
 def invoice_issue(request: HttpRequest, pk: int) -> HttpResponse:
+    """An invoice is a numbered legal document that can never be edited or deleted: the
+    first request (a link, or a POST not yet confirmed) shows what would be issued; the
+    POST from that page issues it."""
     order = order_for(request.user, pk)
-    deposit = request.POST.get("kind") == "deposit"
+    data = request.POST if request.method == "POST" else request.GET
+    deposit = data.get("kind") == "deposit"
     percent: Decimal | None = None
+    form = None
     if deposit:
-        form = DepositForm(request.POST)
+        form = DepositForm(data)
         if not form.is_valid():
             return detail_with_errors(request, order, deposit_form=form)
         percent = form.cleaned_data["percent"]
     try:
-        invoice = invoicing.issue_invoice(order, request.user, deposit_percent=percent)
+        if is_confirmed(request):
+            invoice = invoicing.issue_invoice(order, request.user, deposit_percent=percent)
+        else:
+            draft = invoicing.draft_invoice(
+                order, School.load(), deposit_percent=percent, today=timezone.localdate()
+            )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("orders:detail", order.pk)
+    if not is_confirmed(request):
+        return render(
+            request,
+            "billing/invoice_confirm.html",
+            {
+                "order": order,
+                "draft": draft,
+                "percent": percent,
+                "confirm_form": form,
+                "confirm_extra": {"kind": "deposit"} if deposit else {},
+                "cancel_url": reverse("orders:detail", args=[order.pk]),
+            },
+        )
     messages.success(request, _("Invoice %(number)s was issued.") % {"number": invoice.number})
     return redirect("billing:invoice_detail", invoice.pk)
 
@@ -323,6 +348,19 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
 def credit_note_add(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice_for(pk)
     form = CreditNoteForm(posted(request), invoice=invoice)
+    if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+        # A credit note is numbered and final too: say what it will credit, then issue.
+        return render(
+            request,
+            "billing/credit_note_confirm.html",
+            {
+                "invoice": invoice,
+                "data": form.cleaned_data,
+                "partial": form.cleaned_data["extent"] == form.PARTIAL,
+                "confirm_form": form,
+                "cancel_url": reverse("billing:invoice_detail", args=[invoice.pk]),
+            },
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         partial = data["extent"] == form.PARTIAL

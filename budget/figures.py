@@ -244,6 +244,8 @@ class Summary:
     share_min: Decimal
     share_max: Decimal
     lines: list[BudgetLine] = field(default_factory=list)
+    # Expenses by category, as resources are by source (the report breaks both down).
+    expenses: list[SourceFigures] = field(default_factory=list)
 
     @property
     def resources_planned(self) -> Decimal:
@@ -295,6 +297,9 @@ def summary(year: BudgetYear) -> Summary:
     resources = {value: SourceFigures(value, label) for value, label in BudgetLine.Source.choices}
     expenses_planned = expenses_actual = ZERO
     shared: dict[str, int] = {}
+    by_category = {
+        value: SourceFigures(value, label) for value, label in BudgetLine.Category.choices
+    }
     for line in lines:
         key = line.source or line.category
         shared[key] = shared.get(key, 0) + 1
@@ -305,11 +310,15 @@ def summary(year: BudgetYear) -> Summary:
                 figures.actual += line.actual or ZERO
         else:
             expenses_planned += line.planned
+            category = by_category.get(line.category) or by_category[BudgetLine.Category.OTHER]
+            category.planned += line.planned
             if not line.is_computed:
                 expenses_actual += line.actual or ZERO
+                category.actual += line.actual or ZERO
     for source in COMPUTED_SOURCES:
         resources[source].actual = computed.resource(source)
     expenses_actual += computed.materials
+    by_category[BudgetLine.Category.MATERIALS].actual += computed.materials
     for line in lines:
         line.computed = None
         if line.is_computed and shared[line.source or line.category] == 1:
@@ -327,4 +336,5 @@ def summary(year: BudgetYear) -> Summary:
         share_min=policy.production_share_min,
         share_max=policy.production_share_max,
         lines=lines,
+        expenses=list(by_category.values()),
     )

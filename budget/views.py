@@ -74,7 +74,8 @@ def _materials_rows(materials, workshops) -> list[tuple[dt.date, list[Decimal], 
 
 
 def _charts(summary: budget.Summary, monthly, workshops, materials_rows) -> dict:
-    month_labels = [formats.date_format(m, "M") for m, _ in monthly]
+    # "N": juin and juil. in French, where "M" writes both "jui" (issue #16).
+    month_labels = [formats.date_format(m, "N") for m, _ in monthly]
     today = timezone.localdate()
     cumulative, total = [], Decimal(0)
     for month, amount in monthly:

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoles import roles
 from ecoles.bounds import MAX_ORDER_TOTAL, SchoolDateField, parse_id
 from ecoles.models import User, Workshop
+from ecoles.pickers import SearchSelect, offer
 from orders.models import (
     VAT_RATE_CHOICES,
     Attachment,
@@ -96,25 +97,33 @@ class OrderForm(forms.ModelForm):
         }
         field_classes = {"start_date": SchoolDateField, "promised_date": SchoolDateField}
 
-    def __init__(self, *args, user: User, **kwargs) -> None:
+    def __init__(self, *args, user: User, customer_search: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         workshops = Workshop.objects.all()
         if not user.has_role(roles.DIRECTOR, roles.OFFICE):
             workshops = workshops.filter(trainers=user)
         self.fields["workshop"].queryset = workshops
         self.fields["trainer"].queryset = User.objects.filter(groups__name=roles.TRAINER).distinct()
-        self.fields["customer"].queryset = self._customers_to_offer()
-
-    def _customers_to_offer(self):
-        """The customers of the last CUSTOMER_YEARS (an order, or a new record), and the one
-        this order, the link or the sent form names: the list stays as short after ten
-        years as after one. An older customer's page has its own "New order" link."""
-        since = timezone.now() - dt.timedelta(days=365 * CUSTOMER_YEARS)
+        # Any customer may be sent (checked by one query on its id); the list offers the
+        # one named and a few: the search's matches, else the latest customers with work.
+        self.fields["customer"].widget = SearchSelect("orders:customer_choices")
         named = [self.instance.customer_id, self.initial.get("customer")]
         named.append(self.data.get(self.add_prefix("customer")))
         named = [parse_id(pk) for pk in named if parse_id(pk)]
+        matches = (
+            Customer.objects.search(customer_search).order_by("name")
+            if customer_search
+            else self._latest_customers()
+        )
+        offer(self, "customer", matches, named)
+
+    @staticmethod
+    def _latest_customers():
+        """The customers of the last CUSTOMER_YEARS (an order, or a new record), newest
+        first: the list stays as short after ten years as after one."""
+        since = timezone.now() - dt.timedelta(days=365 * CUSTOMER_YEARS)
         ordered = Order.objects.filter(customer=OuterRef("pk"), created_at__gte=since)
-        return Customer.objects.filter(Q(created_at__gte=since) | Exists(ordered) | Q(pk__in=named))
+        return Customer.objects.filter(Q(created_at__gte=since) | Exists(ordered)).order_by("-pk")
 
     def clean(self) -> dict:
         data = super().clean()

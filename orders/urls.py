@@ -19,5 +19,6 @@ urlpatterns = [
     path("<int:pk>/devis/pdf/", views.quote_pdf, name="quote_pdf"),
     path("<int:pk>/bon-de-livraison/pdf/", views.delivery_note_pdf, name="delivery_note_pdf"),
     path("clients/nouveau/", views.customer_edit, name="customer_add"),
+    path("clients/choix/", views.customer_choices, name="customer_choices"),
     path("clients/<int:pk>/modifier/", views.customer_edit, name="customer_edit"),
 ]

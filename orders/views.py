@@ -22,6 +22,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ecoles import pickers
 from ecoles.access import role_required
 from ecoles.bounds import parse_id
 from ecoles.models import School
@@ -208,7 +209,10 @@ def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     initial = {}
     if not order and parse_id(request.GET.get("customer")):
         initial["customer"] = parse_id(request.GET["customer"])
-    form = OrderForm(posted(request), instance=order, user=request.user, initial=initial)
+    search = pickers.search_text(request, "customer")
+    form = OrderForm(
+        posted(request), instance=order, user=request.user, initial=initial, customer_search=search
+    )
     if order and not order.lines_editable:
         # After acceptance the customer and price are agreed: they do not move any more.
         for name in ("customer", "workshop"):
@@ -219,7 +223,16 @@ def order_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         if pk is None:
             return redirect("orders:lines", order.pk)
         return redirect("orders:detail", order.pk)
-    return render(request, "orders/order_form.html", {"form": form, "order": order})
+    return render(
+        request, "orders/order_form.html", {"form": form, "order": order, "customer_q": search}
+    )
+
+
+@role_required(*WORKSHOP)
+def customer_choices(request: HttpRequest) -> HttpResponse:
+    """The order form's customer picker, as the user types (static/js/picker.js)."""
+    text = request.GET.get("q", "").strip()[:100]
+    return pickers.choices_response(Customer.objects.search(text).order_by("name"))
 
 
 @role_required(*WORKSHOP)

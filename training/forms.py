@@ -367,8 +367,19 @@ class AttendanceForm(forms.Form):
             self.fields[f"reason_{row.pk}"] = forms.CharField(
                 label=_("reason"), max_length=200, required=False, initial=row.reason
             )
+        # "Everyone present, then the exceptions": one tap for the class, then the few
+        # absent or late (issue #16); a pupil already called keeps his status.
+        self.fields["all_present"] = forms.BooleanField(
+            label=_("Everyone present, but the exceptions I mark below"), required=False
+        )
         if can_override:
             self.fields["override_reason"] = override_field()
+
+    def _status(self, row: Attendance) -> str:
+        status = self.cleaned_data.get(f"status_{row.pk}") or row.status
+        if status == Attendance.Status.PENDING and self.cleaned_data.get("all_present"):
+            return Attendance.Status.PRESENT
+        return status
 
     def lines(self):
         for row in self.rows:
@@ -382,7 +393,7 @@ class AttendanceForm(forms.Form):
     def clean(self):
         cleaned = super().clean()
         for row in self.rows:
-            status = cleaned.get(f"status_{row.pk}") or row.status
+            status = self._status(row)
             late = cleaned.get(f"late_{row.pk}") or 0
             if status == Attendance.Status.LATE and not late:
                 self.add_error(f"late_{row.pk}", _("Say how many minutes late."))
@@ -398,7 +409,7 @@ class AttendanceForm(forms.Form):
     def calls(self):
         result = []
         for row in self.rows:
-            status = self.cleaned_data.get(f"status_{row.pk}") or row.status
+            status = self._status(row)
             result.append(
                 Call(
                     row,

@@ -10,16 +10,17 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q, Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
 
 from ecoles import charts
 from ecoles.access import role_required
 from ecoles.bounds import parse_school_date
-from ecoles.models import Policy, Workshop
+from ecoles.confirm import is_confirmed
+from ecoles.models import Policy, School, User, Workshop
 from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from orders.models import Order
@@ -60,6 +61,12 @@ def _can_log(user) -> bool:
     return user.has_role(TRAINER, DIRECTOR)
 
 
+# A refusal the director may lift says so to whoever else meets it (issue #16).
+OVERRIDE_HINT = gettext_lazy(
+    "The director may let this through with a written reason: ask the direction for an exception."
+)
+
+
 def _refusal_errors(form, exc: recording.Refused | ValidationError, user) -> None:
     if isinstance(exc, recording.Refused):
         for text in exc.messages:
@@ -68,6 +75,8 @@ def _refusal_errors(form, exc: recording.Refused | ValidationError, user) -> Non
             form.add_error(
                 None, _("As director you may let this through: write the reason and save again.")
             )
+        elif exc.overridable:
+            form.add_error(None, OVERRIDE_HINT)
     else:
         for text in exc.messages:
             form.add_error(None, text)
@@ -99,7 +108,11 @@ def team_entry(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("%(count)s work logs saved on %(order)s.")
+                ngettext(
+                    "%(count)s work log saved on %(order)s.",
+                    "%(count)s work logs saved on %(order)s.",
+                    len(logs),
+                )
                 % {"count": len(logs), "order": data["order"]},
             )
             return redirect("training:team_entry")
@@ -182,12 +195,24 @@ def worklog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     )
 
 
-@require_POST
 @role_required(TRAINER, DIRECTOR)
 def worklog_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Asks first (the page says which pupil, day and hours go), then deletes."""
     log = get_object_or_404(
-        WorkLog.objects.visible_to(request.user).select_related("student__workshop"), pk=pk
+        WorkLog.objects.visible_to(request.user).select_related("student__workshop", "order"),
+        pk=pk,
     )
+    if not is_confirmed(request):
+        reason = request.POST.get("override_reason", "")
+        return render(
+            request,
+            "training/worklog_confirm_delete.html",
+            {
+                "log": log,
+                "confirm_extra": {"override_reason": reason} if reason else {},
+                "cancel_url": reverse("training:worklog_edit", args=[log.pk]),
+            },
+        )
     try:
         recording.delete_work_log(
             log, by=request.user, override_reason=request.POST.get("override_reason", "")
@@ -198,6 +223,8 @@ def worklog_delete(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(
                 request, _("As director you may delete it: write the reason and delete again.")
             )
+        elif isinstance(exc, recording.Refused) and exc.overridable:
+            messages.error(request, OVERRIDE_HINT)
         return redirect("training:worklog_edit", pk=log.pk)
     messages.success(request, _("The work log was deleted."))
     return redirect("training:worklogs")
@@ -570,9 +597,23 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     return _pdf_response(pdf, f"releve-heures-{student.last_name}-{start:%Y%m%d}.pdf")
 
 
+def _of_school(name: str) -> str:
+    """'de l'École de Production de Lyon', 'de Saint-Joseph': French elides before a vowel."""
+    if get_language().startswith("fr"):
+        return ("de l'" if name[:1].lower() in "aeiouyhéèêàâîôû" else "de ") + name
+    return _("of %(name)s") % {"name": name}
+
+
 @role_required(DIRECTOR, OFFICE)
 def certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Signed by the director: whoever prints it (the office often does), the certificate
+    names the school's director, the first active user of the Direction group."""
     student = _student(request.user, pk)
+    signatory = (
+        request.user
+        if request.user.is_director
+        else User.objects.filter(groups__name=DIRECTOR, is_active=True).order_by("pk").first()
+    )
     policy = Policy.load()
     today = timezone.localdate()
     year_start = policy.school_year_start(today)
@@ -585,6 +626,8 @@ def certificate(request: HttpRequest, pk: int) -> HttpResponse:
             "year_end": dt.date(year_start.year + 1, year_start.month, year_start.day)
             - dt.timedelta(days=1),
             "signer": request.user,
+            "signatory": signatory,
+            "of_school": _of_school(School.load().name),
         },
     )
     return _pdf_response(pdf, f"certificat-scolarite-{student.last_name}.pdf")

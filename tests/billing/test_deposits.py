@@ -64,7 +64,8 @@ def test_the_credit_note_page_refuses_it_in_french(accepted, office, client_for)
     first = deposit(accepted, office)
     last = final(accepted, office)
     response = client_for(office).post(
-        reverse("billing:credit_note_add", args=[first.pk]), {"extent": "full", "reason": "Erreur"}
+        reverse("billing:credit_note_add", args=[first.pk]),
+        {"extent": "full", "reason": "Erreur", "confirmed": "yes"},
     )
     body = html.unescape(response.content.decode())
     assert f"Cet acompte est déduit de la facture {last.number}" in body

@@ -221,6 +221,15 @@ class TestBudgetPages:
         assert "2 000,50 €" in text
         assert "33,3 %" in text
 
+    def test_the_report_breaks_expenses_down_by_category(
+        self, client_for, accountant, year_with_lines
+    ):
+        response = client_for(accountant).get(reverse("budget:pdf"))
+        pages = PdfReader(io.BytesIO(response.content)).pages
+        text = " ".join(" ".join(p.extract_text() for p in pages).split()).replace("\u00a0", " ")
+        expenses = text.split("Charges Catégorie")[1]
+        assert "Personnel 6 000,00 € 2 000,00 €" in expenses
+
     def test_csv_exports_give_lines_and_months(self, client_for, accountant, year_with_lines):
         client = client_for(accountant)
         lines = client.get(reverse("budget:lines_csv")).content.decode("utf-8-sig")

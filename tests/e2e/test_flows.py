@@ -119,7 +119,11 @@ def test_the_office_takes_an_order_from_quote_to_paid_invoice_and_downloads_it(
     page.check("input[name=verdict][value=conforms]")
     page.click("main button[type=submit]")
     page.wait_for_load_state()
-    page.click(f"form[action$='/{order.pk}/facturer/'] button")
+    page.click(f"a[href$='/{order.pk}/facturer/']")
+    page.wait_for_load_state()
+    assert "Émettre cette facture ?" in page.inner_text("main")  # the preview, nothing issued yet
+    assert not Invoice.objects.exists()
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
     invoice = Invoice.objects.get()
     assert invoice.number in page.inner_text("main")

@@ -270,7 +270,9 @@ def test_a_nonconforming_delivery_opens_no_invoice(
     assert "Émettre la facture" not in body
     with pytest.raises(ValidationError):
         invoicing.issue_invoice(order, office, render=False)
-    response = client.post(reverse("billing:invoice_issue", args=[order.pk]), follow=True)
+    response = client.post(
+        reverse("billing:invoice_issue", args=[order.pk]), {"confirmed": "yes"}, follow=True
+    )
     assert "La livraison n'est pas conforme" in html.unescape(response.content.decode())
     assert not Invoice.objects.exists()
 
@@ -303,7 +305,7 @@ def test_rework_then_redelivery_that_conforms_opens_the_invoice(
     assert "Pied bancal" in body  # the first delivery stays in the page's history
     assert reverse("billing:invoice_issue", args=[order.pk]) in body
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("billing:invoice_issue", args=[order.pk]))
+        client.post(reverse("billing:invoice_issue", args=[order.pk]), {"confirmed": "yes"})
     order.refresh_from_db()
     assert order.status == "invoiced"
     assert Invoice.objects.get().delivery_date == dt.date(2026, 1, 9)

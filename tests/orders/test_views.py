@@ -342,7 +342,9 @@ def test_the_office_takes_a_customer_from_quote_to_paid_invoice_in_french(
         {"delivered_on": "2026-11-20", "verdict": "conforms"},
     )
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("billing:invoice_issue", args=[order.pk]), follow=True)
+        response = client.post(
+            reverse("billing:invoice_issue", args=[order.pk]), {"confirmed": "yes"}, follow=True
+        )
     invoice = Invoice.objects.get()
     body = html.unescape(response.content.decode())
     assert f"La facture {invoice.number} a été émise" in body

@@ -47,3 +47,12 @@ def test_a_trainer_cannot_print_another_workshops_statement(
 ):
     url = reverse("training:statement", args=[young.pk])
     assert client_for(machining_trainer).get(url).status_code == 404
+
+
+def test_the_certificate_printed_by_the_office_names_the_director_as_signatory(
+    client_for, office, director, young, school, policy
+):
+    text = text_of(client_for(office).get(reverse("training:certificate", args=[young.pk])))
+    name = director.get_full_name() or director.get_username()
+    assert f"Je soussigné(e), {name}, directeur (directrice) de l'École de Production" in text
+    assert office.get_full_name() not in text.split("Signature")[0][-200:]

@@ -61,7 +61,7 @@ def test_a_trainer_cannot_correct_a_log_of_a_closed_order(client_for, woodwork_t
 @pytest.mark.parametrize("closed_log", CLOSED, indirect=True)
 def test_a_trainer_cannot_delete_a_log_of_a_closed_order(client_for, woodwork_trainer, closed_log):
     response = client_for(woodwork_trainer).post(
-        reverse("training:worklog_delete", args=[closed_log.pk]), follow=True
+        reverse("training:worklog_delete", args=[closed_log.pk]), {"confirmed": "yes"}, follow=True
     )
     assert "ses heures ne changent plus" in response.content.decode()
     assert WorkLog.objects.filter(pk=closed_log.pk).exists()
@@ -95,9 +95,9 @@ def test_the_director_deletes_a_closed_orders_log_only_with_a_reason(
     client_for, director, closed_log, young
 ):
     url = reverse("training:worklog_delete", args=[closed_log.pk])
-    client_for(director).post(url)
+    client_for(director).post(url, {"confirmed": "yes"})
     assert WorkLog.objects.filter(pk=closed_log.pk).exists()
-    client_for(director).post(url, {"override_reason": "Saisie en double"})
+    client_for(director).post(url, {"override_reason": "Saisie en double", "confirmed": "yes"})
     assert not WorkLog.objects.filter(pk=closed_log.pk).exists()
     kept = Override.objects.get()
     assert (kept.rule, kept.reason, kept.student) == ("frozen", "Saisie en double", young)
@@ -139,7 +139,7 @@ def test_deleting_in_a_closed_month_is_refused_even_to_the_director(
     ClosedPeriod.objects.create(month=dt.date(2026, 10, 1), closed_by=director)
     response = client_for(director).post(
         reverse("training:worklog_delete", args=[work.pk]),
-        {"override_reason": "Erreur"},
+        {"override_reason": "Erreur", "confirmed": "yes"},
         follow=True,
     )
     assert "10/2026 est clôturée" in response.content.decode()

@@ -114,7 +114,7 @@ def test_a_refused_team_entry_says_why_in_french_and_saves_nothing(
     )
     body = response.content.decode()
     assert response.status_code == 200
-    assert "Hugo Bernard est déjà occupé" in body
+    assert "Hugo Bernard a déjà une activité" in body
     assert not WorkLog.objects.exists()
 
 

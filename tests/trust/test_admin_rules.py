@@ -285,14 +285,14 @@ class TestWorkLogs:
         response = site.post(url("training_worklog_add"), log_data(busy, young, (14, 0), (23, 30)))
         assert response.status_code == 200
         text = response.content.decode()
-        assert "Léa Martin est déjà occupé de 13:00 à 17:00" in text
+        assert "Léa Martin a déjà une activité de 13:00 à 17:00" in text
         assert "ne peut pas être occupé entre 20:00" in text
         assert WorkLog.objects.count() == 1
 
     def test_the_override_reason_does_not_let_an_overlap_through(self, site, busy, young):
         data = log_data(busy, young, (14, 0), (16, 0), override_reason="Commande urgente")
         response = site.post(url("training_worklog_add"), data)
-        assert "déjà occupé" in response.content.decode()
+        assert "a déjà une activité" in response.content.decode()
         assert WorkLog.objects.count() == 1
 
     def test_moving_a_log_onto_another_is_refused(self, site, busy, young, woodwork_trainer):
@@ -303,7 +303,7 @@ class TestWorkLogs:
         response = site.post(
             url("training_worklog_change", other.pk), log_data(busy, young, (12, 0), (14, 0))
         )
-        assert "déjà occupé" in response.content.decode()
+        assert "a déjà une activité" in response.content.decode()
         other.refresh_from_db()
         assert other.end == at(MONDAY, 10)
 
@@ -382,7 +382,7 @@ class TestSessions:
         page = site.get(url("training_theorysession_change", session.pk))
         data = posted(page, **{"attendances-0-status": "present"})
         response = site.post(url("training_theorysession_change", session.pk), data)
-        assert "Léa Martin est déjà occupé de 08:00 à 12:00" in response.content.decode()
+        assert "Léa Martin a déjà une activité de 08:00 à 12:00" in response.content.decode()
         row.refresh_from_db()
         assert row.status == Attendance.Status.PENDING
 

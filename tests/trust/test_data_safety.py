@@ -115,8 +115,8 @@ class TestNoDoubleWrites:
         order, _ = scenario.get("order")
         first, second = submit_twice(
             client_for(office),
-            reverse("orders:detail", args=[order.pk]),
-            {"kind": "deposit", "percent": "30"},
+            reverse("billing:invoice_issue", args=[order.pk]) + "?kind=deposit&percent=30",
+            {"kind": "deposit", "percent": "30", "confirmed": "yes"},
             action_url=reverse("billing:invoice_issue", args=[order.pk]),
         )
         assert first.status_code == 302

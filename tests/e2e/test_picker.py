@@ -1,0 +1,59 @@
+"""Issue #16: the customer picker, searched as you type with JavaScript, and by a plain
+reload without it."""
+
+from __future__ import annotations
+
+import pytest
+
+from orders.models import Customer
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import log_in
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def customers(db):
+    """The town hall first, then thirty newer customers: it is not among the latest."""
+    town_hall = Customer.objects.create(
+        kind="company", name="Mairie de Saint-Fons", city="Saint-Fons"
+    )
+    Customer.objects.bulk_create(
+        Customer(kind="individual", name=f"Client {i:03}", city="Lyon") for i in range(30)
+    )
+    return town_hall
+
+
+def labels(page) -> list[str]:
+    return page.eval_on_selector_all("select[name=customer] option", "os => os.map(o => o.text)")
+
+
+def test_typing_refills_the_customer_list(page, office, customers):
+    log_in(page, "office", PASSWORD)
+    page.goto("/commandes/nouvelle/")
+    assert "Mairie de Saint-Fons" not in labels(page)  # not among the latest twelve
+    page.fill("input[name=customer_q]", "fons")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('select[name=customer] option')]"
+        ".some(o => o.text.includes('Saint-Fons'))"
+    )
+    assert page.url.endswith("/commandes/nouvelle/")  # no reload: typed, not submitted
+    assert page.input_value("select[name=customer]") == str(customers.pk)  # the only match
+    assert "Client 001" not in labels(page)
+
+
+def test_without_javascript_the_search_reloads_the_form(browser, live_server, office, customers):
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", java_script_enabled=False
+    )
+    page = context.new_page()
+    try:
+        log_in(page, "office", PASSWORD)
+        page.goto("/commandes/nouvelle/")
+        page.fill("input[name=customer_q]", "mairie")
+        page.click("form.picker-search button")
+        page.wait_for_load_state()
+        assert "customer_q=mairie" in page.url
+        assert [t for t in labels(page) if t.strip("-")] == ["Mairie de Saint-Fons"]
+    finally:
+        context.close()
