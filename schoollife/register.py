@@ -97,6 +97,8 @@ def build(
     theory: dict[tuple[int, dt.date, str], list[dict]] = defaultdict(list)
     for a in (
         Attendance.objects.filter(student_id__in=ids, session__start__gte=lo, session__start__lt=hi)
+        # A cancelled session counts nothing (R8), whatever its roll call said.
+        .filter(session__cancelled_at__isnull=True)
         .exclude(status=Attendance.Status.PENDING)
         .values("student_id", "session__start", "status", "late_minutes")
     ):

@@ -7,6 +7,7 @@ import datetime as dt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from ecoles.models import Closure, OpenedDay
 from schoollife import register
 from schoollife.models import Absence
 from tests.schoollife.conftest import TODAY, absent, call
@@ -96,3 +97,26 @@ def test_the_register_costs_the_same_queries_for_a_day_and_a_month(
         log(tom, table, at(day, 14), at(day, 16), woodwork_trainer)
         session(teacher, at(day, 8, 30), at(day, 9, 30), [tom, zoe])
     assert count(30) == small
+
+
+def test_a_cancelled_sessions_roll_call_counts_nothing(tom, teacher):
+    absent_at_theory = session(teacher, at(MONDAY, 8, 30), at(MONDAY, 10), [tom], status="absent")
+    assert cell(tom).state == "absent"
+    absent_at_theory.cancelled_at = at(MONDAY, 7)
+    absent_at_theory.cancel_reason = "Professeur malade"
+    absent_at_theory.save()
+    assert cell(tom).state == register.UNKNOWN
+
+
+def test_a_public_holiday_and_the_holidays_have_no_half_days(woodwork, woodwork_trainer, tom):
+    armistice = dt.date(2026, 11, 11)
+    assert register.build([tom], armistice, armistice) == {}
+    Closure.objects.create(
+        kind=Closure.Kind.HOLIDAY,
+        name="Vacances d'automne",
+        first_day=MONDAY,
+        last_day=MONDAY,
+    )
+    assert register.build([tom], MONDAY, MONDAY) == {}
+    OpenedDay.objects.create(day=MONDAY, reason="Marché de Noël", opened_by=woodwork_trainer)
+    assert (tom.pk, MONDAY, "am") in register.build([tom], MONDAY, MONDAY)
