@@ -6,6 +6,7 @@ from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
 from ecoles import calendar
+from ecoles.bounds import SchoolDateField
 from ecoles.models import Closure, OpenedDay, Policy, School, User, Workshop
 from ecoles.roles import TRAINER
 
@@ -76,6 +77,7 @@ class OpenedDayForm(forms.ModelForm):
         model = OpenedDay
         fields = ["day", "reason"]
         widgets = {"day": DateInput()}
+        field_classes = {"day": SchoolDateField}
         help_texts = {
             "reason": _("An open day, a Saturday market, a customer's urgent delivery..."),
         }

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoles.bounds import SchoolDateField
 from ecoles.models import Workshop
 from schoollife.models import Absence, AbsenceReason, Activity, HalfDay, Mark
 from schoollife.rollcall import Exception_
@@ -70,7 +71,7 @@ class RegisterFilterForm(forms.Form):
         label=_("Workshop"), queryset=Workshop.objects.none(), required=False
     )
     cohort = forms.TypedChoiceField(label=_("Cohort"), coerce=int, required=False, empty_value=None)
-    day = forms.DateField(label=_("Day"), required=False, widget=DateInput)
+    day = SchoolDateField(label=_("Day"), required=False, widget=DateInput)
 
     def __init__(self, *args, workshops, cohorts, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -120,7 +121,7 @@ class AbsenceForm(forms.ModelForm):
 class ReportForm(forms.Form):
     kind = forms.CharField(widget=forms.HiddenInput)
     student = forms.IntegerField(widget=forms.HiddenInput)
-    sent_on = forms.DateField(label=_("Sent on"), widget=DateInput, initial=timezone.localdate)
+    sent_on = SchoolDateField(label=_("Sent on"), widget=DateInput, initial=timezone.localdate)
 
     def clean_sent_on(self):
         day = self.cleaned_data["sent_on"]
@@ -130,7 +131,7 @@ class ReportForm(forms.Form):
 
 
 class MonthForm(forms.Form):
-    month = forms.DateField(
+    month = SchoolDateField(
         label=_("Month"),
         required=False,
         input_formats=["%Y-%m"],

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from ecoles.access import role_required
+from ecoles.bounds import parse_id
 from ecoles.exports import csv_response
 from ecoles.models import Policy, Workshop
 from ecoles.pdf import render_pdf
@@ -51,7 +52,9 @@ def roll_call(request: HttpRequest) -> HttpResponse:
     """The trainer's roll call at the start of a half-day, on his phone."""
     policy = Policy.load()
     workshops = _workshops(request.user)
-    workshop_id = request.GET.get("workshop") or (workshops.values_list("pk", flat=True).first())
+    chosen = request.GET.get("workshop")
+    # A workshop named must be a valid id of the user's (404 otherwise); none: his first.
+    workshop_id = parse_id(chosen) if chosen else workshops.values_list("pk", flat=True).first()
     workshop = get_object_or_404(workshops, pk=workshop_id or 0)
     today = timezone.localdate()
     half = request.GET.get("half") if request.GET.get("half") in HALVES else _current_half(policy)
@@ -152,7 +155,15 @@ def register_day(request: HttpRequest) -> HttpResponse:
 def register_pdf(request: HttpRequest) -> HttpResponse:
     """The month's register of a workshop: the half-day grid with totals, to sign."""
     policy = Policy.load()
-    workshop = get_object_or_404(_workshops(request.user), pk=request.GET.get("workshop") or 0)
+    # Without a workshop named, the user's first (a trainer's own, for the others the first
+    # by name), so that the link from the register needs no choice to be made.
+    workshops = _workshops(request.user).order_by("name")
+    chosen = request.GET.get("workshop")
+    workshop = (
+        get_object_or_404(workshops, pk=parse_id(chosen) or 0) if chosen else workshops.first()
+    )
+    if workshop is None:
+        raise Http404
     form = MonthForm(request.GET)
     month = form.cleaned_data["month"] if form.is_valid() else timezone.localdate().replace(day=1)
     first, last = month_bounds(month)

@@ -4,6 +4,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ecoles.bounds import SchoolDateField
 from skills.models import Appraisal, Autonomy, ChefDoeuvre, Competency, Evidence, Level
 
 SKIP = ""
@@ -14,7 +15,7 @@ class TeamEvidenceForm(forms.Form):
     an autonomy: a few taps for a whole team, as the team work entry."""
 
     competency = forms.ModelChoiceField(queryset=Competency.objects.none(), label=_("Competency"))
-    date = forms.DateField(
+    date = SchoolDateField(
         label=_("Date"),
         initial=timezone.localdate,
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),

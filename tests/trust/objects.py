@@ -18,7 +18,7 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from billing.invoicing import issue_credit_note, issue_invoice, record_payment
-from billing.models import DocumentSend, Reminder
+from billing.models import DocumentSend, Reminder, SupplierInvoice
 from budget.models import (
     BudgetLine,
     BudgetYear,
@@ -35,6 +35,7 @@ from budget.models import (
 from ecoles.models import Closure, OpenedDay
 from orders.models import Attachment, Customer, Order, OrderLine
 from safety.models import Declaration, Machine, MedicalOpinion
+from schoollife.models import Absence
 from skills.models import Bloc, Competency, Diploma, DiplomaVersion, Evidence
 from students.models import FollowUpNote, Student
 from training.models import Attendance, SessionPattern, TheorySession, WorkLog
@@ -66,6 +67,10 @@ RULES: list[tuple[str, str, str]] = [
     (r"^billing:reminder_pdf$", "pk", "reminder"),
     (r"^billing:send_retry$", "pk", "document_send"),
     (r"^billing:send_batch$", "batch", "send_batch"),
+    (r"^billing:supplier_invoice(_pdf)?$", "pk", "supplier_invoice"),
+    (r"^schoollife:absence$", "pk", "absence"),
+    (r"^schoollife:alert_letter$", "pk", "student"),
+    (r"^schoollife:alert_letter$", "kind", "letter_kind"),
     (r"^orders:attachment$", "pk", "attachment"),
     (r"^orders:action$", "action", "order_action"),
     (r"^orders:", "pk", "order"),
@@ -148,6 +153,24 @@ class Scenario:
         return Donation.objects.create(
             donor=donor, date=day, amount=Decimal("50"), method="cheque", received_on=day
         ), None
+
+    # School life: absences are the office's and the direction's, nobody scoped out.
+    def _build_absence(self):
+        pupil = self.get("student")[0]
+        return Absence.objects.create(student=pupil, day=dt.date(2026, 11, 16), half="am"), None
+
+    def _build_letter_kind(self):
+        return "dasen", None
+
+    def _build_supplier_invoice(self):
+        # The school's own purchases: nobody is scoped out of one, only out of the pages.
+        return SupplierInvoice.objects.create(
+            flow_id="FLOW-1", type_code="380", number="F-778", issue_date=dt.date(2026, 1, 8),
+            supplier_name="Bois du Lyonnais", total_excl_vat=Decimal("100.00"),
+            total_vat=Decimal("20.00"), total_incl_vat=Decimal("120.00"),
+            amount_due=Decimal("120.00"), xml="<rsm:CrossIndustryInvoice/>",
+            pdf=ContentFile(b"%PDF-1.4 facture", name="f-778.pdf"),
+        ), None  # fmt: skip
 
     def _build_tax_receipt(self):
         donor = self.get("donor")[0]
