@@ -11,6 +11,7 @@ import datetime as dt
 from collections import defaultdict
 
 from django.utils import timezone
+from simple_history.utils import bulk_update_with_history
 
 from ecoles.demo import FIRST_NAMES
 from ecoles.models import Policy
@@ -44,11 +45,12 @@ def _record(ctx, students) -> None:
         else:
             s.previous_situation, s.previous_programme = "programme", rng.choice(PROGRAMMES)
         changed.append(s)
-    Student.objects.bulk_update(
-        changed,
+    # The office typed them in: the pupils' history says so (SPEC §4).
+    bulk_update_with_history(
+        changed, Student,
         ["ine", "sex", "previous_situation", "previous_class", "out_of_school_since",
          "previous_programme"],
-        batch_size=500,
+        batch_size=500, default_user=ctx.users["office"],
     )  # fmt: skip
 
 
@@ -147,6 +149,7 @@ def seed(ctx) -> None:
     ]
     RollCallMark.objects.bulk_create(marks, batch_size=BATCH)
 
+    AbsenceReason.objects.ensure_defaults()
     reasons = list(AbsenceReason.objects.all())
     forced = {(young.pk if young else 0, d) for d in threshold_days} | {
         (drifting.pk if drifting else 0, d) for d in drift_days

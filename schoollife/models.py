@@ -139,6 +139,27 @@ class RollCallMark(models.Model):
             raise ValidationError({"activity": _("Say which school activity.")})
 
 
+# The list a school starts with (migration 0002 writes the same): the legal reasons first.
+DEFAULT_REASONS = [
+    ("Maladie de l'élève", True),
+    ("Maladie contagieuse d'un membre de la famille", True),
+    ("Réunion solennelle de famille", True),
+    ("Difficulté accidentelle de transport", True),
+    ("Absence temporaire de la famille que l'élève accompagne", True),
+    ("Rendez-vous médical", False),
+    ("Convocation administrative ou judiciaire", False),
+    ("Autre", False),
+]
+
+
+class AbsenceReasonQuerySet(models.QuerySet):
+    def ensure_defaults(self) -> None:
+        """The starting list again where it is missing (a database emptied by hand or by a
+        test's flush, which undoes what migration 0002 wrote)."""
+        for position, (name, legal) in enumerate(DEFAULT_REASONS):
+            self.get_or_create(name=name, defaults={"legal": legal, "position": position})
+
+
 class AbsenceReason(models.Model):
     """The school's list of reasons; the legal ones (Code de l'éducation L131-8: illness of
     the child, a contagious illness in the family, a solemn family gathering, an accidental
@@ -148,6 +169,8 @@ class AbsenceReason(models.Model):
     legal = models.BooleanField(_("legal reason (L131-8)"), default=False)
     active = models.BooleanField(_("active"), default=True)
     position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = AbsenceReasonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("absence reason")

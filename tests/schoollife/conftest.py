@@ -58,6 +58,7 @@ def metal(machining):
 
 @pytest.fixture
 def illness(db):
+    AbsenceReason.objects.ensure_defaults()  # a transactional test of the process flushed them
     return AbsenceReason.objects.get(name="Maladie de l'élève")
 
 

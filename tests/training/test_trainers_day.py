@@ -62,7 +62,7 @@ def test_a_refusal_nobody_may_lift_does_not_send_the_trainer_to_the_director(
     )  # fmt: skip
     body = response.content.decode()
     assert response.status_code == 200
-    assert "dérogation" not in body
+    assert "demandez une dérogation" not in body
 
 
 def test_one_log_saved_is_said_in_the_singular(
