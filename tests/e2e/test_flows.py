@@ -51,7 +51,7 @@ def fill_team_entry(page, order, pupils) -> None:
     page.check("input[name=slot][value=morning]")
     for p in pupils:
         page.check(f"input[name=students][value='{p.pk}']")
-    page.click("main button[type=submit]")
+    page.click("main .sticky-save button")
     page.wait_for_load_state()
 
 
@@ -86,7 +86,7 @@ def test_the_director_overrides_a_balance_refusal_with_a_reason(page, woodwork, 
     assert WorkLog.objects.filter(student=hugo).count() == 7
     assert "théorie" in page.inner_text("main")  # says how much theory he is short
     page.fill("[name=override_reason]", "Livraison urgente validée avec la famille")
-    page.click("main button[type=submit]")
+    page.click("main .sticky-save button")
     page.wait_for_load_state()
     assert WorkLog.objects.filter(student=hugo).count() == 8
     override = Override.objects.get()
@@ -117,7 +117,7 @@ def test_the_office_takes_an_order_from_quote_to_paid_invoice_and_downloads_it(
         page.wait_for_load_state()
     page.goto(f"/commandes/{order.pk}/livraison/")
     page.check("input[name=verdict][value=conforms]")
-    page.click("main button[type=submit]")
+    page.click("main .sticky-save button")
     page.wait_for_load_state()
     page.click(f"a[href$='/{order.pk}/facturer/']")
     page.wait_for_load_state()
