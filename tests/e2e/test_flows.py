@@ -117,7 +117,7 @@ def test_the_office_takes_an_order_from_quote_to_paid_invoice_and_downloads_it(
         page.wait_for_load_state()
     page.goto(f"/commandes/{order.pk}/livraison/")
     page.check("input[name=verdict][value=conforms]")
-    page.click("main .sticky-save button")
+    page.click("main button[type=submit]")
     page.wait_for_load_state()
     page.click(f"a[href$='/{order.pk}/facturer/']")
     page.wait_for_load_state()
