@@ -145,3 +145,13 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def worker_keeps_the_test_connection(monkeypatch):
+    """For every test that runs `db_worker` (mails, notices, sends): the worker closes
+    stale connections between tasks, which inside a test's transaction would close the
+    test's own connection (PostgreSQL)."""
+    monkeypatch.setattr(
+        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
+    )

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
 from django.core.management import call_command
 from django.urls import reverse
-
-
-@pytest.fixture(autouse=True)
-def worker_keeps_the_test_connection(monkeypatch):
-    """The worker closes stale connections between tasks; inside a test's transaction that
-    would close the test's own connection (PostgreSQL)."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
 
 
 def test_the_password_reset_mail_is_sent_by_the_task_worker(

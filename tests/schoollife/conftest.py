@@ -21,15 +21,6 @@ def frozen_time():
         yield
 
 
-@pytest.fixture(autouse=True)
-def worker_keeps_the_test_connection(monkeypatch):
-    """The worker closes stale connections between tasks; inside a test's transaction that
-    would close the test's own connection (PostgreSQL)."""
-    monkeypatch.setattr(
-        "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
-    )
-
-
 @pytest.fixture
 def tom(woodwork, woodwork_trainer):
     """Tom, 15, in woodwork, tutored by its trainer; his mother has parental authority and
