@@ -1,6 +1,7 @@
 """The house's one-way flow (STYLE.md): an app imports only the apps below it.
 
-    ecoles ← accounts ← students ← orders ← training ← schoollife ← billing ← budget ← home
+    ecoles ← accounts ← students ← safety ← orders ← training ← schoollife ← skills ← billing
+    ← budget ← home
 
 A model of a higher app is named by string ("orders.Order") or reached through a reverse
 relation, never imported from below; `home` may import every app, and none imports it.
@@ -92,3 +93,20 @@ def test_imports_sit_at_the_top_of_modules():
                         if isinstance(sub, ast.Import | ast.ImportFrom)
                     ]
     assert late == []
+
+
+def test_no_two_apps_ship_a_template_of_the_same_name():
+    """Django renders the first app's template of a name and never the other's: the
+    school-life declaration PDF once came out as the safety derogation declaration."""
+    seen: dict[str, Path] = {}
+    clashes = []
+    for folder in [ROOT / "templates", *sorted(ROOT.glob("*/templates"))]:
+        if ".venv" in folder.parts:
+            continue
+        for path in folder.rglob("*"):
+            if path.is_file():
+                name = path.relative_to(folder).as_posix()
+                if name in seen:
+                    clashes.append(f"{name}: {seen[name]} and {path}")
+                seen.setdefault(name, path)
+    assert clashes == []
