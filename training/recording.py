@@ -94,7 +94,7 @@ def find_violations(entries: list[Entry], policy: Policy | None = None) -> list[
     )
     found: list[Violation] = []
     for entry in entries:
-        age = timeguard.age_on(entry.student.birth_date, entry.day)
+        age = entry.student.age_on(entry.day)
         found += timeguard.check(
             timeguard.Interval(entry.start, entry.end, entry.label),
             busy.get(entry.student.pk, []),

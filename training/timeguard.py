@@ -94,11 +94,6 @@ class Violation:
         return self.rule not in (OVERLAP, SAFETY, CLOSED_DAY)
 
 
-def age_on(birth_date: dt.date, day: dt.date) -> int:
-    years = day.year - birth_date.year
-    return years - ((day.month, day.day) < (birth_date.month, birth_date.day))
-
-
 def fmt(delta: dt.timedelta) -> str:
     minutes = round(delta.total_seconds() / 60)
     h, m = divmod(minutes, 60)

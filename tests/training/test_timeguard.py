@@ -7,9 +7,10 @@ import datetime as dt
 import pytest
 
 from ecoles.models import Policy
+from students.models import age_on
 from tests.training.conftest import at
 from training import timeguard
-from training.timeguard import Interval, Limits, age_on, check
+from training.timeguard import Interval, Limits, check
 
 MONDAY = dt.date(2026, 11, 16)
 POLICY = Policy()  # the defaults: French rules for workers under 18
