@@ -26,12 +26,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+import ecoles.immutable
 from ecoles.db import Cents
+from ecoles.immutable import InsertOnly, InsertOnlyQuerySet
 from ecoles.models import SingletonModel
 from orders.models import CENT, MONEY, ZERO, Customer, OperationCategory, Order, Unit
 
 
-class ImmutableError(ValidationError):
+class ImmutableError(ecoles.immutable.ImmutableError):
     """An issued invoice or credit note never changes (Code de commerce L123-22, CGI 289)."""
 
 
@@ -40,15 +42,16 @@ class ImmutableError(ValidationError):
 BOOKKEEPING_FIELDS = frozenset({"pdf", "pdf_sha256", "settled", "facturx_xml", "xml_sha256"})
 
 
-def _insert_only(document: models.Model, kwargs: dict, message=None) -> None:
-    """A new issued document or line is inserted, never saved over an existing row: Django
-    saves an object that carries a primary key by UPDATE when the row exists, so a copy of
-    an invoice with its key and another total would overwrite it (360 € became 1 €)."""
-    if kwargs.get("update_fields") is not None or (
-        document.pk is not None and type(document)._base_manager.filter(pk=document.pk).exists()
-    ):
-        raise ImmutableError(message or _("Issued documents can never be changed."))
-    kwargs["force_insert"] = True
+class Issued(InsertOnly):
+    """An issued document or one of its lines (Code de commerce L123-22, CGI 289)."""
+
+    bookkeeping_fields = BOOKKEEPING_FIELDS
+    immutable_error = ImmutableError
+    refused_change = _("Issued documents can never be changed.")
+    refused_deletion = _("Issued documents can never be deleted.")
+
+    class Meta:
+        abstract = True
 
 
 class Route(models.TextChoices):
@@ -60,17 +63,11 @@ class Route(models.TextChoices):
     NONE = "none", _("None")
 
 
-class IssuedQuerySet(models.QuerySet):
-    def delete(self):
-        raise ImmutableError(_("Issued documents can never be deleted."))
-
-    def update(self, **kwargs):
-        if not set(kwargs) <= BOOKKEEPING_FIELDS:
-            raise ImmutableError(_("Issued documents can never be changed."))
-        return super().update(**kwargs)
+class IssuedQuerySet(InsertOnlyQuerySet):
+    pass
 
 
-class IssuedDocument(models.Model):
+class IssuedDocument(Issued):
     """Shared by Invoice and CreditNote: a number from a gapless yearly series, the issued
     data copied, no edit or deletion ever (only the PDF is stored once, after commit)."""
 
@@ -128,18 +125,6 @@ class IssuedDocument(models.Model):
 
     def __str__(self) -> str:
         return self.number
-
-    def save(self, *args, **kwargs) -> None:
-        if self._state.adding:
-            _insert_only(self, kwargs)
-        else:
-            fields = kwargs.get("update_fields")
-            if fields is None or not set(fields) <= BOOKKEEPING_FIELDS:
-                raise ImmutableError(_("Issued documents can never be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError(_("Issued documents can never be deleted."))
 
     @property
     def is_company(self) -> bool:
@@ -313,7 +298,7 @@ class Invoice(IssuedDocument):
         return self.balance <= 0
 
 
-class DocumentLine(models.Model):
+class DocumentLine(Issued):
     """A line copied into an issued document; never changes."""
 
     position = models.PositiveSmallIntegerField(_("position"), default=0)
@@ -330,15 +315,6 @@ class DocumentLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ImmutableError(_("Issued documents can never be changed."))
-        _insert_only(self, kwargs)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError(_("Issued documents can never be deleted."))
 
 
 class InvoiceLine(DocumentLine):
@@ -423,15 +399,11 @@ class NumberSeries(models.Model):
         return f"{self.kind} {self.year}: {self.last}"
 
 
-class PaymentQuerySet(models.QuerySet):
-    def delete(self):
-        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
-
-    def update(self, **kwargs):
-        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
+class PaymentQuerySet(InsertOnlyQuerySet):
+    pass
 
 
-class Payment(models.Model):
+class Payment(InsertOnly):
     """Money received against an invoice (SPEC.md R4); never changed nor deleted, only
     cancelled by a reversing entry (the database refuses it too, migration 0007)."""
 
@@ -469,6 +441,9 @@ class Payment(models.Model):
 
     objects = PaymentQuerySet.as_manager()
 
+    immutable_error = ImmutableError
+    refused_change = refused_deletion = _("A payment is never changed nor deleted: cancel it.")
+
     class Meta:
         db_table = "orders_payment"
         verbose_name = _("payment")
@@ -490,16 +465,6 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.date} {self.amount}"
-
-    def save(self, *args, **kwargs) -> None:
-        refused = _("A payment is never changed nor deleted: cancel it.")
-        if not self._state.adding:
-            raise ImmutableError(refused)
-        _insert_only(self, kwargs, refused)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError(_("A payment is never changed nor deleted: cancel it."))
 
     def clean(self) -> None:
         if self.amount is None:
@@ -538,15 +503,11 @@ def with_money(customers):
 # --- R11: money given back, reminders, documents sent, the chart of accounts -----------
 
 
-class RefundQuerySet(models.QuerySet):
-    def delete(self):
-        raise ImmutableError(_("A refund is never changed nor deleted."))
-
-    def update(self, **kwargs):
-        raise ImmutableError(_("A refund is never changed nor deleted."))
+class RefundQuerySet(InsertOnlyQuerySet):
+    pass
 
 
-class Refund(models.Model):
+class Refund(InsertOnly):
     """Money given back to a customer whom a credit note on a paid invoice left in credit
     (SPEC.md R11): the invoice's balance returns to zero. Like a payment, it is money: an
     immutable record in exact cents (the database refuses a change, migration 0003)."""
@@ -566,6 +527,9 @@ class Refund(models.Model):
 
     objects = RefundQuerySet.as_manager()
 
+    immutable_error = ImmutableError
+    refused_change = refused_deletion = _("A refund is never changed nor deleted.")
+
     class Meta:
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
@@ -582,16 +546,6 @@ class Refund(models.Model):
 
     def __str__(self) -> str:
         return f"{self.invoice} {self.date} -{self.amount}"
-
-    def save(self, *args, **kwargs) -> None:
-        refused = _("A refund is never changed nor deleted.")
-        if not self._state.adding:
-            raise ImmutableError(refused)
-        _insert_only(self, kwargs, refused)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ImmutableError(_("A refund is never changed nor deleted."))
 
     def clean(self) -> None:
         if self.amount is not None and self.amount < CENT:

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from stdnum.fr import siren as stdnum_siren
 
+from ecoles.immutable import ImmutableError, InsertOnly, InsertOnlyQuerySet
 from ecoles.models import School
 
 
@@ -381,7 +382,7 @@ class Donation(models.Model):
             raise ValidationError(errors)
 
 
-class ReceiptImmutableError(ValidationError):
+class ReceiptImmutableError(ImmutableError):
     """An issued tax receipt never changes; a wrong one is cancelled and replaced."""
 
 
@@ -391,14 +392,18 @@ RECEIPT_BOOKKEEPING = frozenset(
 )
 
 
-class IssuedReceiptQuerySet(models.QuerySet):
-    def delete(self):
-        raise ReceiptImmutableError(_("Tax receipts can never be deleted."))
+class IssuedReceiptQuerySet(InsertOnlyQuerySet):
+    pass
 
-    def update(self, **kwargs):
-        if not set(kwargs) <= RECEIPT_BOOKKEEPING:
-            raise ReceiptImmutableError(_("Tax receipts can never be changed."))
-        return super().update(**kwargs)
+
+class IssuedReceipt(InsertOnly):
+    bookkeeping_fields = RECEIPT_BOOKKEEPING
+    immutable_error = ReceiptImmutableError
+    refused_change = _("Tax receipts can never be changed.")
+    refused_deletion = _("Tax receipts can never be deleted.")
+
+    class Meta:
+        abstract = True
 
 
 class TaxReceiptQuerySet(IssuedReceiptQuerySet):
@@ -410,15 +415,7 @@ def receipt_upload(instance: TaxReceipt, filename: str) -> str:
     return f"tax_receipts/{instance.year}/{instance.number}.pdf"
 
 
-def _insert_only(obj: models.Model, kwargs: dict) -> None:
-    if kwargs.get("update_fields") is not None or (
-        obj.pk is not None and type(obj)._base_manager.filter(pk=obj.pk).exists()
-    ):
-        raise ReceiptImmutableError(_("Tax receipts can never be changed."))
-    kwargs["force_insert"] = True
-
-
-class TaxReceipt(models.Model):
+class TaxReceipt(IssuedReceipt):
     """A reçu fiscal (Cerfa n° 11580): a gapless yearly series RF-2026-0001, the mentions
     frozen at issue, never edited nor deleted; a wrong one is cancelled and replaced
     (budget/receipts.py). The database refuses changes too (migration 0003)."""
@@ -490,18 +487,6 @@ class TaxReceipt(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    def save(self, *args, **kwargs) -> None:
-        if self._state.adding:
-            _insert_only(self, kwargs)
-        else:
-            fields = kwargs.get("update_fields")
-            if fields is None or not set(fields) <= RECEIPT_BOOKKEEPING:
-                raise ReceiptImmutableError(_("Tax receipts can never be changed."))
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ReceiptImmutableError(_("Tax receipts can never be deleted."))
-
     @property
     def is_cancelled(self) -> bool:
         return self.cancelled_at is not None
@@ -511,7 +496,7 @@ class TaxReceipt(models.Model):
         return self.donor_kind == Donor.Kind.COMPANY
 
 
-class ReceiptLine(models.Model):
+class ReceiptLine(IssuedReceipt):
     """A donation a receipt covers, copied at issue (one for a receipt, several for an
     annual summary); never changes."""
 
@@ -533,15 +518,6 @@ class ReceiptLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.receipt} {self.date} {self.amount}"
-
-    def save(self, *args, **kwargs) -> None:
-        if not self._state.adding:
-            raise ReceiptImmutableError(_("Tax receipts can never be changed."))
-        _insert_only(self, kwargs)
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise ReceiptImmutableError(_("Tax receipts can never be deleted."))
 
 
 # --- The apprenticeship tax -----------------------------------------------------------------
