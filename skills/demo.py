@@ -94,7 +94,7 @@ def seed(ctx) -> None:
         version = _version_of(pupil, versions)
         if version is not None:
             rows.append(Programme(student=pupil, version=version, started_on=pupil.entry_date))
-    Programme.objects.bulk_create(rows)
+    bulk_create_with_history(rows, Programme)
     current = {code: history[-1] for code, history in versions.items()}
     _tag_orders(ctx, current)
     _evidence(ctx, versions)
