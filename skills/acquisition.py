@@ -90,29 +90,34 @@ def piece(evidence: Evidence) -> Piece:
     )
 
 
-def mapped_to(version) -> dict[int, int]:
-    """old competency id -> the competency of `version` it became, following the
-    mappings back through every earlier version (one query per earlier version)."""
-    result: dict[int, int] = {}
+def mapped_to(version) -> dict[int, list[int]]:
+    """old competency id -> the competencies of `version` it became, following the
+    mappings back through every earlier version (one query per earlier version). An
+    old competency split in two maps onto both; one the new version dropped maps
+    onto none (it is left out, and its evidence with it)."""
+    result: dict[int, list[int]] = {}
     current = version
-    targets = None  # competency of `version` each competency of `current` stands for
+    targets = None  # competencies of `version` each competency of `current` stands for
     while current.previous_id:
         rows = CompetencyMapping.objects.filter(new__bloc__version=current).values_list(
             "old_id", "new_id"
         )
-        step = {}
-        for old, new in rows:
-            final = targets.get(new, new) if targets is not None else new
-            step[old] = final
+        step: dict[int, list[int]] = {}
+        for old, new in rows.order_by("old_id", "new_id"):
+            finals = targets.get(new, []) if targets is not None else [new]
+            step.setdefault(old, [])
+            step[old].extend(f for f in finals if f not in step[old])
         result.update(step)
         targets = step
         current = current.previous
     return result
 
 
-def by_competency(evidence: Iterable[Evidence], mapping: dict[int, int]) -> dict[int, list]:
-    """The pupil's evidence grouped on the competencies of his version."""
+def by_competency(evidence: Iterable[Evidence], mapping: dict[int, list[int]]) -> dict[int, list]:
+    """The pupil's evidence grouped on the competencies of his version: a piece on an
+    old competency counts for each competency it became."""
     grouped: dict[int, list] = defaultdict(list)
     for item in evidence:
-        grouped[mapping.get(item.competency_id, item.competency_id)].append(item)
+        for competency_id in mapping.get(item.competency_id, [item.competency_id]):
+            grouped[competency_id].append(item)
     return grouped

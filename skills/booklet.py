@@ -97,7 +97,9 @@ def _evidence(student_ids) -> list[Evidence]:
     return list(
         Evidence.objects.filter(student_id__in=student_ids)
         .with_flags()
-        .select_related("order__customer", "competency", "validated_by", "recorded_by")
+        .select_related(
+            "order__customer", "competency__bloc__version", "validated_by", "recorded_by"
+        )
         .order_by("date", "pk")
     )
 
@@ -106,7 +108,7 @@ def progress(
     version_id: int,
     blocs: list[Bloc],
     evidence: list[Evidence],
-    mapping: dict[int, int],
+    mapping: dict[int, list[int]],
     rule: Rule,
     levels: dict[int, Shade],
     period: tuple[dt.date, dt.date] | None = None,

@@ -1,15 +1,24 @@
-"""Demo competencies: the three trades' référentiels, orders tagged with what they exercise,
+"""Demo competencies: the trades' référentiels, orders tagged with what they exercise,
 evidence from the pupils' real work logs at every level (most validated, some waiting),
 a few acquired competencies per pupil, a chef-d'œuvre per final-year pupil, this year's
 exam registrations and the former pupils' results (as typed on leaving, so that the
 indicators keep their figures). Deterministic (ctx.rng), idempotent, bulk inserts.
 
-Bac Pro pupils get no programme: only the CAPs' référentiels are shipped.
+Each pupil's programme is the version of his diploma in force for his exam session (a
+renewed référentiel counts from its first session): the former Restauration pupils who
+sat the CAP before 2026 are on the 2016 référentiel, the others on the 2023 one. The
+final-year pupils on a renewed référentiel started on the old one in the school's
+records, and the school moved them to the new one a month into the year: their
+evidence of that first month is on the old competencies, and the mapping carries it
+into their booklet. Bac Pro pupils get a programme where their diploma's référentiel is
+shipped (Menuiserie); their exam units are not (the shipped Bac Pro blocs are the
+référentiel's capacities), so they get no exam registration.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from pathlib import Path
 
 from django.utils import timezone
@@ -17,7 +26,7 @@ from simple_history.utils import bulk_create_with_history
 
 from ecoles.models import Policy
 from orders.models import Order
-from skills import importing
+from skills import acquisition, importing
 from skills.models import (
     Appraisal,
     Autonomy,
@@ -25,6 +34,7 @@ from skills.models import (
     ChefDoeuvre,
     ChefDoeuvreStep,
     Competency,
+    Diploma,
     DiplomaVersion,
     Evidence,
     ExamRegistration,
@@ -35,10 +45,19 @@ from skills.models import (
 from students.models import Student
 from training.models import TheorySession, WorkLog
 
-FILES = {
-    "Menuiserie": ("cap-menuisier-fabricant.csv", "CAP-MF"),
-    "Usinage": ("cap-conducteur-installations-production.csv", "CAP-CIP"),
-    "Restauration": ("cap-cuisine.csv", "CAP-CUISINE"),
+# In import order: a renewed version after the one it replaces (skills/referentiels/).
+FILES = [
+    "cap-menuisier-fabricant.csv",
+    "bac-pro-technicien-menuisier-agenceur.csv",
+    "cap-conducteur-installations-production.csv",
+    "cap-cuisine-2016.csv",
+    "cap-cuisine-2023.csv",
+]
+# Each workshop's diplomas (CAP, Bac Pro); None: no référentiel shipped for it.
+DIPLOMAS = {
+    "Menuiserie": ("CAP-MF", "BACPRO-TMA"),
+    "Usinage": ("CAP-CIP", None),
+    "Restauration": ("CAP-CUISINE", None),
 }
 CHEFS = {
     "Menuiserie": "Un meuble de rangement en chêne massif pour la bibliothèque du quartier",
@@ -52,6 +71,8 @@ CENTRES = [
     "LP Tony Garnier, Bron",
 ]
 EVIDENCE_PER_PUPIL = 18
+PROGRAMME_YEARS = 2  # the demo's pupils all leave after two years (students/demo.py)
+SWITCHED_AFTER = dt.timedelta(days=30)  # into the year, finalists moved to a renewed version
 
 
 def seed(ctx) -> None:
@@ -63,81 +84,131 @@ def seed(ctx) -> None:
         policy.save()
     if Programme.objects.exists():
         return
-    pupils = list(
-        Student.objects.filter(programme=Student.Programme.CAP)
-        .exclude(status=Student.Status.APPLICANT)
+    pupils = (
+        Student.objects.exclude(status=Student.Status.APPLICANT)
         .select_related("workshop")
+        .order_by("pk")
     )
-    Programme.objects.bulk_create(
-        Programme(student=p, version=versions[p.workshop.name], started_on=p.entry_date)
-        for p in pupils
-        if p.workshop.name in versions
-    )
-    _tag_orders(ctx, versions)
+    rows = []
+    for pupil in pupils:
+        version = _version_of(pupil, versions)
+        if version is not None:
+            rows.append(Programme(student=pupil, version=version, started_on=pupil.entry_date))
+    bulk_create_with_history(rows, Programme)
+    current = {code: history[-1] for code, history in versions.items()}
+    _tag_orders(ctx, current)
     _evidence(ctx, versions)
     _chefs(ctx)
     _exams(ctx, versions)
     _appraisals(ctx)
 
 
-def _referentiels() -> dict[str, DiplomaVersion]:
+def _referentiels() -> dict[str, list[DiplomaVersion]]:
+    """Import the shipped files; each diploma's versions, oldest first."""
     folder = Path(__file__).parent / "referentiels"
-    versions = {}
-    for workshop, (name, code) in FILES.items():
+    for name in FILES:
         with (folder / name).open("rb") as handle:
             report = importing.import_file(handle)
-        assert report.ok, report.errors
-        versions[workshop] = DiplomaVersion.objects.get(diploma__code=code)
-    return versions
+        assert report.ok, (name, report.errors)
+    codes = {code for pair in DIPLOMAS.values() for code in pair if code}
+    versions = defaultdict(list)
+    found = DiplomaVersion.objects.filter(diploma__code__in=codes).select_related(
+        "diploma", "previous"
+    )
+    # Without a first session a version is taken as the oldest (NULLs sort apart by database).
+    for version in sorted(found, key=lambda v: (v.valid_from is not None, v.valid_from, v.label)):
+        versions[version.diploma.code].append(version)
+    return dict(versions)
+
+
+def _version_of(pupil, versions) -> DiplomaVersion | None:
+    """The version of his diploma in force for his exam session: the latest whose first
+    session is not after it."""
+    cap, bac_pro = DIPLOMAS.get(pupil.workshop.name, (None, None))
+    code = bac_pro if pupil.programme == Student.Programme.BAC_PRO else cap
+    if not code or code not in versions:
+        return None
+    session = pupil.cohort + PROGRAMME_YEARS
+    in_force = [v for v in versions[code] if v.valid_from is None or v.valid_from.year <= session]
+    return in_force[-1] if in_force else versions[code][0]
 
 
 def _workshop_competencies(version) -> list[Competency]:
     return list(Competency.objects.filter(bloc__version=version, bloc__subject="").order_by("pk"))
 
 
-def _tag_orders(ctx, versions) -> None:
+def _tag_orders(ctx, current) -> None:
+    """Each order names a few competencies of each of its workshop's référentiels."""
     rng = ctx.rng
     through = Competency.orders.through
     rows = []
     orders = Order.objects.select_related("workshop").order_by("pk")
-    competencies = {name: _workshop_competencies(v) for name, v in versions.items()}
+    pools = {
+        workshop: [_workshop_competencies(current[c]) for c in codes if c in current]
+        for workshop, codes in DIPLOMAS.items()
+    }
     for order in orders:
-        pool = competencies.get(order.workshop.name)
+        workshop_pools = pools.get(order.workshop.name)
         # One order in ten is left untagged: the trainer has not done it yet.
-        if not pool or rng.random() < 0.1:
+        if not workshop_pools or rng.random() < 0.1:
             continue
-        for competency in rng.sample(pool, min(len(pool), rng.randint(2, 4))):
-            rows.append(through(competency_id=competency.pk, order_id=order.pk))
+        for index, pool in enumerate(workshop_pools):
+            count = rng.randint(2, 4) if index == 0 else rng.randint(1, 3)
+            for competency in rng.sample(pool, min(len(pool), count)):
+                rows.append(through(competency_id=competency.pk, order_id=order.pk))
     through.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _evidence(ctx, versions) -> None:
     rng = ctx.rng
     today = ctx.today
+    switched = ctx.school_year_start + SWITCHED_AFTER  # moved to the renewed référentiels
+    all_versions = [v for history in versions.values() for v in history]
     tags: dict[int, list[int]] = {}
     for order_id, competency_id in Competency.orders.through.objects.values_list(
         "order_id", "competency_id"
     ):
         tags.setdefault(order_id, []).append(competency_id)
-    programmes = Programme.objects.filter(student__status=Student.Status.ENROLLED).select_related(
-        "student__workshop"
+    own: dict[int, set[int]] = defaultdict(set)  # version -> its competencies
+    for pk, version_id in Competency.objects.filter(bloc__version__in=all_versions).values_list(
+        "pk", "bloc__version"
+    ):
+        own[version_id].add(pk)
+    # The old competencies each competency of a renewed version stands for.
+    older: dict[int, dict[int, list[int]]] = {}
+    for version in all_versions:
+        reverse: dict[int, list[int]] = defaultdict(list)
+        for old, news in sorted(acquisition.mapped_to(version).items()):
+            for new in news:
+                reverse[new].append(old)
+        older[version.pk] = reverse
+    programmes = (
+        Programme.objects.filter(student__status=Student.Status.ENROLLED)
+        .select_related("student__workshop")
+        .order_by("student_id")
     )
     trainers = {w.name: ctx.trainer_of(w) for w in ctx.workshops.values()}
     teacher = ctx.users.get("teacher")
-    general = {
-        v.pk: list(
-            Competency.objects.filter(bloc__version=v)
-            .exclude(bloc__subject="")
-            .values_list("pk", "bloc__subject")
-        )
-        for v in versions.values()
-    }
+    general: dict[int, list] = defaultdict(list)
+    for pk, version_id, subject in (
+        Competency.objects.filter(bloc__version__in=all_versions)
+        .exclude(bloc__subject="")
+        .order_by("pk")
+        .values_list("pk", "bloc__version", "bloc__subject")
+    ):
+        general[version_id].append((pk, subject))
     rows = []
     for programme in programmes:
         pupil = programme.student
         trainer = trainers[pupil.workshop.name]
+        mine = {
+            order_id: [c for c in tagged if c in own[programme.version_id]]
+            for order_id, tagged in tags.items()
+        }
         logs = list(
-            WorkLog.objects.filter(student=pupil, order_id__in=list(tags))
+            WorkLog.objects.filter(
+                student=pupil, order_id__in=[o for o, tagged in mine.items() if tagged]
+            )
             .order_by("start")
             .values_list("pk", "order_id", "start")
         )
@@ -161,10 +232,14 @@ def _evidence(ctx, versions) -> None:
             )
             recent = (today - day).days < 10
             validated = not recent and rng.random() < 0.9
+            competency_id = _pick_competency(rng, mine[order_id], seen)
+            old = older[programme.version_id].get(competency_id)
+            if old and senior and day < switched:  # recorded on the référentiel of the time
+                competency_id = rng.choice(old)
             rows.append(
                 Evidence(
                     student=pupil,
-                    competency_id=_pick_competency(rng, tags[order_id], seen),
+                    competency_id=competency_id,
                     source=Evidence.Source.WORK_LOG,
                     work_log_id=log_id,
                     order_id=order_id,
@@ -180,7 +255,9 @@ def _evidence(ctx, versions) -> None:
             )
         # Two pieces of theory evidence from the teacher of the general subjects.
         sessions = list(
-            TheorySession.objects.filter(attendances__student=pupil, subject="general")
+            TheorySession.objects.filter(
+                attendances__student=pupil, subject="general", start__date__lte=today
+            )
             .order_by("-start")
             .values_list("pk", "start")[:2]
         )
@@ -259,12 +336,18 @@ def _exams(ctx, versions) -> None:
     result typed on leaving; final-year pupils: this year's registration, some of it
     still missing."""
     rng = ctx.rng
-    blocs = {
-        v.pk: list(Bloc.objects.filter(version=v).order_by("position")) for v in versions.values()
-    }
+    blocs = defaultdict(list)
+    for bloc in Bloc.objects.filter(
+        version__in=[v for history in versions.values() for v in history]
+    ).order_by("version", "position"):
+        blocs[bloc.version_id].append(bloc)
     registrations = []
     results = []
-    programmes = Programme.objects.select_related("student")
+    programmes = (
+        Programme.objects.filter(version__diploma__kind=Diploma.Kind.CAP)
+        .select_related("student")
+        .order_by("student_id")
+    )
     session = ctx.school_year_start.year + 1
     for programme in programmes:
         pupil = programme.student
@@ -286,7 +369,7 @@ def _exams(ctx, versions) -> None:
         )
         registrations.append(registration)
     bulk_create_with_history(registrations, ExamRegistration)
-    for registration in ExamRegistration.objects.all():
+    for registration in ExamRegistration.objects.order_by("pk"):
         for bloc in blocs[registration.version_id]:
             if registration.outcome == ExamRegistration.Outcome.PENDING:
                 results.append(UnitResult(registration=registration, bloc=bloc))

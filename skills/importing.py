@@ -9,6 +9,7 @@ deleted (evidence may point at it).
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import re
 from dataclasses import dataclass, field
@@ -35,6 +36,8 @@ COLUMNS = (
     "duree_annees",
     "version",
     "version_remplacee",
+    "premiere_session",
+    "source",
     "bloc_code",
     "bloc_rncp",
     "bloc_intitule",
@@ -140,6 +143,9 @@ def _check(number: int, row: dict[str, str], report: Report) -> None:
             _("Unknown assessor %(value)s (atelier, enseignement général or technologique).")
             % {"value": row["bloc_evalue_par"]}
         )
+    session = row["premiere_session"]
+    if session and not (session.isdigit() and 1990 <= int(session) <= 2100):
+        error(_("First session %(value)s is not a year.") % {"value": session})
     years = row["duree_annees"] or "2"
     if not years.isdigit() or not 1 <= int(years) <= 4:
         error(_("Length %(value)s is not a number of years from 1 to 4.") % {"value": years})
@@ -190,14 +196,15 @@ def _save(rows, report: Report) -> None:
     for number, row in rows:
         key = (row["diplome_code"], row["version"])
         if key not in versions:
+            defaults = {
+                "kind": KINDS[_key(row["diplome_type"])],
+                "name": row["diplome_intitule"],
+                "years": int(row["duree_annees"] or 2),
+            }
+            if row["diplome_rncp"]:  # an older version's file without it keeps it
+                defaults["rncp"] = row["diplome_rncp"]
             diploma, _created = Diploma.objects.update_or_create(
-                code=row["diplome_code"],
-                defaults={
-                    "kind": KINDS[_key(row["diplome_type"])],
-                    "rncp": row["diplome_rncp"],
-                    "name": row["diplome_intitule"],
-                    "years": int(row["duree_annees"] or 2),
-                },
+                code=row["diplome_code"], defaults=defaults
             )
             previous = None
             if row["version_remplacee"]:
@@ -213,8 +220,13 @@ def _save(rows, report: Report) -> None:
                         )
                     )
                     continue
+            defaults = {"previous": previous}
+            if row["premiere_session"]:
+                defaults["valid_from"] = dt.date(int(row["premiere_session"]), 6, 1)
+            if row["source"]:
+                defaults["source"] = row["source"]
             version, _created = DiplomaVersion.objects.update_or_create(
-                diploma=diploma, label=row["version"], defaults={"previous": previous}
+                diploma=diploma, label=row["version"], defaults=defaults
             )
             versions[key] = version
         version = versions[key]

@@ -176,7 +176,7 @@ def test_team_entry_saves_nothing_when_one_pupil_may_not_be_validated(
 
 def test_old_competencies_map_onto_the_new_version(version, old_version):
     old = Competency.objects.get(code="C30")
-    assert mapped_to(version) == {old.pk: Competency.objects.get(code="C3.3").pk}
+    assert mapped_to(version) == {old.pk: [Competency.objects.get(code="C3.3").pk]}
     assert mapped_to(old_version) == {}
 
 
