@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ecoles.models import Policy, Workshop
-from schoollife import dropout, register, threshold
+from schoollife import declarations, dropout, register, threshold
 from schoollife.days import is_school_day
 from schoollife.models import HALVES, Absence, HalfDay, RollCall
 from schoollife.register import half_span
@@ -86,12 +86,14 @@ def _for_role(key: str, user, today: dt.date) -> dict:
         alerts = [a for a in threshold.alerts(today, everyone, policy, cells) if not a.handled]
         enrolled = [p for p in everyone if p.status == Student.Status.ENROLLED]
         flagged = _flagged(enrolled, today, policy, cells)
+        declaration = declarations.year_declaration(today, policy)
         return {
             "alerts": alerts[:SHOWN],
             "alerts_count": len(alerts),
             "signals": flagged[:SHOWN],
             "signals_count": len(flagged),
             "to_decide": Absence.objects.to_decide().count(),
+            "declaration": declaration if declaration.due else None,
         }
     if key == "office":
         return {
