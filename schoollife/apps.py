@@ -8,7 +8,8 @@ class SchoollifeConfig(AppConfig):
     verbose_name = _("School life")
 
     def ready(self) -> None:
-        from schoollife import theory
+        from schoollife import indicators, theory
+        from students.indicators import add_section
 
         # A theory roll call's absences feed the same flow as the workshop's (R9).
         post_save.connect(
@@ -16,3 +17,5 @@ class SchoollifeConfig(AppConfig):
             sender="training.Attendance",
             dispatch_uid="schoollife.theory_absences",
         )
+        # The indicators page (students) shows the year's attendance and leavers (R6, R9).
+        add_section(indicators.compute)
