@@ -7,7 +7,8 @@ out of the school half-days he was expected (on the books, on an open day of the
 calendar), from the school year's start to yesterday or its end, as the attendance register
 derives them (`schoollife.register`, its one derivation). A half-day with no roll call
 and no work logged counts as expected and not attended: the register has a hole there,
-and the page says how many.
+and the page says how many; a group with no half-day recorded at all (a year before the
+register was kept here) has no rate.
 
 The page itself is the pupils' indicators page (students.views.indicator_page): students
 sits below school life, so school life adds its part through
@@ -48,7 +49,8 @@ class Line:
 
     @property
     def rate(self) -> indicators.Rate:
-        return indicators.Rate(self.attended, self.expected)
+        """No rate for a group whose register was not kept at all that year."""
+        return indicators.Rate(self.attended, self.expected if self.expected > self.unknown else 0)
 
 
 @dataclass
@@ -120,7 +122,7 @@ def compute(year: int, policy: Policy | None = None) -> Attendance:
 def rate_chart(lines: list[Line], title: str, width: int = 360) -> SafeString:
     """Horizontal bars on a 0-100 % axis, one per line, the rate written at the end: so
     that workshops and cohorts compare at a glance (and print the same)."""
-    lines = [line for line in lines if line.expected]
+    lines = [line for line in lines if line.rate.total]
     left, right, bar_h, gap = 110, 44, 14, 8
     height = 8 + len(lines) * (bar_h + gap) + 16
     plot_w = width - left - right
