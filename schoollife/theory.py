@@ -16,14 +16,17 @@ from schoollife.models import Absence, Mark
 from training.models import Attendance, local_day
 
 
-def sync(student, day, half) -> Absence | None:
-    """Bring the pupil's `Absence` for the half-day in line with the register's state."""
+def sync(student, day, half, *, notify: bool = True) -> Absence | None:
+    """Bring the pupil's `Absence` for the half-day in line with the register's state;
+    `notify` False: the school knew beforehand (the teacher marked him excused), so the
+    office decides the absence but the family is not told of it."""
     cell = register.build([student], day, day).get((student.pk, day, half))
     absence = Absence.objects.filter(student=student, day=day, half=half).first()
     if cell is not None and cell.state == Mark.ABSENT:
         if absence is None:
             absence = Absence.objects.create(student=student, day=day, half=half)
-        families.notify(absence)
+        if notify:
+            families.notify(absence)
         return absence
     if absence is not None and not (absence.reason_id or absence.reported_how or absence.document):
         families.cancel(absence)
@@ -44,4 +47,9 @@ def attendance_saved(
     if session.cancelled_at is not None:
         return
     start = session.start
-    sync(instance.student, local_day(start), register.half_of(start, Policy.load()))
+    sync(
+        instance.student,
+        local_day(start),
+        register.half_of(start, Policy.load()),
+        notify=instance.status != Attendance.Status.EXCUSED,
+    )

@@ -386,7 +386,9 @@ def declarations(request: HttpRequest) -> HttpResponse:
         pupils = Student.objects.current().present_during(
             year_start, year_start + dt.timedelta(days=7)
         )
-        title = _("Pupils at the start of the school year %(year)s") % {"year": year_start.year}
+        title = _("Pupils at the start of the school year %(year)s") % {
+            "year": f"{year_start.year}-{year_start.year + 1}"
+        }
     else:
         arrivals = (
             Student.objects.current()

@@ -24,7 +24,12 @@ def lesson(teacher, pupils, day=TODAY, hour=8, minute=30):
 
 
 def roll_call(s, teacher, marks):
-    calls = [recording.Call(row, marks.get(row.student, "present")) for row in s.attendances.all()]
+    """`marks`: pupil -> status (the others present); excused comes with its reason."""
+    calls = [
+        recording.Call(row, mark, reason="Rendez-vous médical" if mark == "excused" else "")
+        for row in s.attendances.all()
+        for mark in [marks.get(row.student, "present")]
+    ]
     recording.record_attendance(s, calls, by=teacher)
 
 
@@ -94,3 +99,13 @@ def test_a_cancelled_session_makes_no_absence(tom, teacher):
     row.status = Attendance.Status.ABSENT
     row.save()  # whatever a row of a cancelled session says, it counts nothing (R8)
     assert not Absence.objects.exists()
+
+
+def test_excused_at_theory_is_an_absence_to_decide_but_no_mail_to_the_family(
+    tom, teacher, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        roll_call(lesson(teacher, [tom]), teacher, {tom: "excused"})
+    run_worker()
+    assert Absence.objects.get().student == tom
+    assert mailoutbox == [] and not FamilyNotice.objects.exists()
