@@ -33,8 +33,12 @@ def missing_roll_calls(workshops, today: dt.date, policy: Policy) -> list[tuple]
     )
     lo, hi = local_bounds(today, today)
     in_theory: dict[tuple[int, str], set] = {}
+    # A cancelled session frees its pupils (R8): they are back in the workshop.
     for a in Attendance.objects.filter(
-        student__workshop__in=workshops, session__start__gte=lo, session__start__lt=hi
+        student__workshop__in=workshops,
+        session__start__gte=lo,
+        session__start__lt=hi,
+        session__cancelled_at__isnull=True,
     ).values("student_id", "student__workshop_id", "session__start"):
         local = timezone.localtime(a["session__start"]).time()
         half = HalfDay.MORNING if local < policy.afternoon_start else HalfDay.AFTERNOON
