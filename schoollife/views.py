@@ -76,6 +76,11 @@ def roll_call(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     half = request.GET.get("half") if request.GET.get("half") in HALVES else _current_half(policy)
     pupils = list(Student.objects.enrolled().filter(workshop=workshop, entry_date__lte=today))
+    # Who the timetable sends to a theory session this half-day: the trainer sees it.
+    places = timetable.expected_place([p.pk for p in pupils], today)
+    for p in pupils:
+        place = places[p.pk][half]
+        p.expected_theory = place.label if place and place.kind == "theory" else ""
     call = RollCall.objects.filter(workshop=workshop, day=today, half=half).first()
     initial = {}
     if call:

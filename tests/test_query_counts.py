@@ -319,7 +319,8 @@ BOUNDS = {
     ("teacher", "skills:index"): 9,
     ("teacher", "skills:pending"): 6,
     # School life: the register is built in a fixed number of queries (schoollife/register.py);
-    # the day's page adds where each pupil was expected (training.timetable.expected_place: 5),
+    # the day's page and the roll call add where each pupil is expected (timetable.expected_place:
+    # 5),
     # the declarations page what was sent (2).
     ("director", "schoollife:absence"): 7,
     ("director", "schoollife:absence_add"): 5,
@@ -329,7 +330,7 @@ BOUNDS = {
     ("director", "schoollife:dropout"): 16,
     ("director", "schoollife:register"): 24,
     ("director", "schoollife:register?workshop"): 23,
-    ("director", "schoollife:roll_call"): 9,
+    ("director", "schoollife:roll_call"): 14,
     ("office", "schoollife:absence"): 7,
     ("office", "schoollife:absence_add"): 5,
     ("office", "schoollife:absences"): 5,
@@ -338,7 +339,7 @@ BOUNDS = {
     ("office", "schoollife:register"): 24,
     ("trainer", "schoollife:dropout"): 16,
     ("trainer", "schoollife:register?workshop"): 23,
-    ("trainer", "schoollife:roll_call"): 9,
+    ("trainer", "schoollife:roll_call"): 14,
     ("teacher", "schoollife:register"): 24,
 }
 

@@ -127,6 +127,16 @@ def test_the_register_shows_where_each_pupil_was_expected_each_half_day(
     assert "Géométrie" in page.content.decode()
 
 
+def test_the_trainer_sees_who_the_timetable_sends_to_theory_this_half_day(
+    client_for, woodwork_trainer, woodwork, tom, zoe, teacher
+):
+    session(teacher, at(TODAY, 8, 30), at(TODAY, 10), [tom], status="pending", title="Géométrie")
+    page = client_for(woodwork_trainer).get(reverse("schoollife:roll_call"), {"half": "am"})
+    lines = {line["pupil"]: line["pupil"].expected_theory for line in page.context["form"].lines()}
+    assert lines == {tom: "Géométrie", zoe: ""}
+    assert "Géométrie" in page.content.decode()
+
+
 def test_the_office_accepts_an_absence_with_its_reason_and_document(
     client_for, office, woodwork, woodwork_trainer, tom, illness
 ):
