@@ -147,3 +147,15 @@ def cohorts() -> list[int]:
     return list(
         Student.objects.enrolled().order_by("-cohort").values_list("cohort", flat=True).distinct()
     )
+
+
+class DeclarationSentForm(forms.Form):
+    """Record that a declaration left for the authority and the mayor."""
+
+    sent_on = SchoolDateField(label=_("Sent on"), widget=DateInput, initial=timezone.localdate)
+
+    def clean_sent_on(self):
+        day = self.cleaned_data["sent_on"]
+        if day > timezone.localdate():
+            raise forms.ValidationError(_("Record what was sent, not what will be."))
+        return day

@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ecoles.models import Policy, Workshop
-from schoollife import dropout, register, threshold
+from schoollife import declarations, dropout, register, threshold
 from schoollife.days import is_school_day
 from schoollife.models import HALVES, Absence, HalfDay, RollCall
 from schoollife.register import half_span
@@ -33,8 +33,12 @@ def missing_roll_calls(workshops, today: dt.date, policy: Policy) -> list[tuple]
     )
     lo, hi = local_bounds(today, today)
     in_theory: dict[tuple[int, str], set] = {}
+    # A cancelled session frees its pupils (R8): they are back in the workshop.
     for a in Attendance.objects.filter(
-        student__workshop__in=workshops, session__start__gte=lo, session__start__lt=hi
+        student__workshop__in=workshops,
+        session__start__gte=lo,
+        session__start__lt=hi,
+        session__cancelled_at__isnull=True,
     ).values("student_id", "student__workshop_id", "session__start"):
         local = timezone.localtime(a["session__start"]).time()
         half = HalfDay.MORNING if local < policy.afternoon_start else HalfDay.AFTERNOON
@@ -86,12 +90,14 @@ def _for_role(key: str, user, today: dt.date) -> dict:
         alerts = [a for a in threshold.alerts(today, everyone, policy, cells) if not a.handled]
         enrolled = [p for p in everyone if p.status == Student.Status.ENROLLED]
         flagged = _flagged(enrolled, today, policy, cells)
+        declaration = declarations.year_declaration(today, policy)
         return {
             "alerts": alerts[:SHOWN],
             "alerts_count": len(alerts),
             "signals": flagged[:SHOWN],
             "signals_count": len(flagged),
             "to_decide": Absence.objects.to_decide().count(),
+            "declaration": declaration if declaration.due else None,
         }
     if key == "office":
         return {

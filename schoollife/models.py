@@ -370,3 +370,41 @@ class AuthorityReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} · {self.month:%m/%Y} · {self.get_kind_display()}"
+
+
+class DeclarationSent(models.Model):
+    """A hors-contrat school's declaration sent to the academic authority and the mayor
+    (SPEC.md R9): the year's pupils (due within 8 days of the school year's start) or a
+    month's arrivals and departures; when it was sent and by whom."""
+
+    class Kind(models.TextChoices):
+        YEAR = "year", _("Pupils at the year's start")
+        MONTH = "month", _("Month's arrivals and departures")
+
+    kind = models.CharField(_("declaration"), max_length=10, choices=Kind)
+    period = models.DateField(
+        _("period"), help_text=_("The school year's first day, or the month's first day.")
+    )
+    sent_on = models.DateField(_("sent on"), default=timezone.localdate)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("sent by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("declaration sent")
+        verbose_name_plural = _("declarations sent")
+        ordering = ["-period", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "period"], name="declarationsent_unique"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["year", "month"]), name="declarationsent_kind"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.period:%d/%m/%Y}"

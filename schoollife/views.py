@@ -22,12 +22,29 @@ from ecoles.exports import csv_response
 from ecoles.models import Policy, Workshop
 from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
+from schoollife import declarations as school_declarations
 from schoollife import dropout, families, register, rollcall, threshold
 from schoollife.days import month_bounds, school_days
-from schoollife.forms import AbsenceForm, MonthForm, RegisterFilterForm, ReportForm, RollCallForm
+from schoollife.forms import (
+    AbsenceForm,
+    DeclarationSentForm,
+    MonthForm,
+    RegisterFilterForm,
+    ReportForm,
+    RollCallForm,
+)
 from schoollife.forms import cohorts as enrolled_cohorts
-from schoollife.models import HALVES, Absence, AuthorityReport, FamilyNotice, HalfDay, RollCall
+from schoollife.models import (
+    HALVES,
+    Absence,
+    AuthorityReport,
+    DeclarationSent,
+    FamilyNotice,
+    HalfDay,
+    RollCall,
+)
 from students.models import Student
+from training import timetable
 
 
 def _workshops(user):
@@ -59,6 +76,11 @@ def roll_call(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     half = request.GET.get("half") if request.GET.get("half") in HALVES else _current_half(policy)
     pupils = list(Student.objects.enrolled().filter(workshop=workshop, entry_date__lte=today))
+    # Who the timetable sends to a theory session this half-day: the trainer sees it.
+    places = timetable.expected_place([p.pk for p in pupils], today)
+    for p in pupils:
+        place = places[p.pk][half]
+        p.expected_theory = place.label if place and place.kind == "theory" else ""
     call = RollCall.objects.filter(workshop=workshop, day=today, half=half).first()
     initial = {}
     if call:
@@ -131,10 +153,14 @@ def register_day(request: HttpRequest) -> HttpResponse:
     )
     cells = register.build(pupils, day, day, policy)
     taken = register.taken({p.workshop_id for p in pupils}, day)
+    places = timetable.expected_place([p.pk for p in pupils], day)
     rows = [
         {
             "pupil": p,
-            "cells": [(h, cells.get((p.pk, day, h)), (p.workshop_id, h) in taken) for h in HALVES],
+            "cells": [
+                (h, cells.get((p.pk, day, h)), (p.workshop_id, h) in taken, places[p.pk][h])
+                for h in HALVES
+            ],
         }
         for p in pupils
     ]
@@ -341,19 +367,33 @@ def dropout_signals(request: HttpRequest) -> HttpResponse:
 @role_required(DIRECTOR, OFFICE)
 def declarations(request: HttpRequest) -> HttpResponse:
     """What a hors-contrat school declares: the year's pupils (within 8 days of the start)
-    and each month's arrivals and departures; CSV or PDF."""
+    and each month's arrivals and departures; CSV or PDF, and when each was sent."""
     policy = Policy.load()
     today = timezone.localdate()
     form = MonthForm(request.GET or None)
     month = form.cleaned_data["month"] if form.is_valid() else today.replace(day=1)
-    kind = request.GET.get("kind", "")
+    kind = "year" if request.GET.get("kind") == "year" else ""
     year_start = policy.school_year_start(month)
     first, last = month_bounds(month)
+    period = year_start if kind == "year" else first
+    sent_kind = DeclarationSent.Kind.YEAR if kind == "year" else DeclarationSent.Kind.MONTH
+    # The declaration recorded is the one shown (the page's kind and month), never a posted one.
+    sent_form = DeclarationSentForm(request.POST or None)
+    if request.method == "POST" and sent_form.is_valid():
+        DeclarationSent.objects.update_or_create(
+            kind=sent_kind,
+            period=period,
+            defaults={"sent_on": sent_form.cleaned_data["sent_on"], "sent_by": request.user},
+        )
+        messages.success(request, _("Recorded."))
+        return redirect(f"{request.path}?kind={kind}&month={month:%Y-%m}")
     if kind == "year":
         pupils = Student.objects.current().present_during(
             year_start, year_start + dt.timedelta(days=7)
         )
-        title = _("Pupils at the start of the school year %(year)s") % {"year": year_start.year}
+        title = _("Pupils at the start of the school year %(year)s") % {
+            "year": f"{year_start.year}-{year_start.year + 1}"
+        }
     else:
         arrivals = (
             Student.objects.current()
@@ -394,6 +434,7 @@ def declarations(request: HttpRequest) -> HttpResponse:
             for p in pupils
         ]
         return csv_response(f"declaration-{kind or 'mois'}-{first:%Y-%m}.csv", header, rows)
+    year = school_declarations.year_declaration(today, policy, year_start)
     context = {
         "form": form,
         "kind": kind,
@@ -401,7 +442,12 @@ def declarations(request: HttpRequest) -> HttpResponse:
         "title": title,
         "month": first,
         "year_start": year_start,
-        "deadline": year_start + dt.timedelta(days=8),
+        "deadline": year.deadline,
+        "year": year,
+        "sent": year.sent
+        if kind == "year"
+        else DeclarationSent.objects.filter(kind=sent_kind, period=first).first(),
+        "sent_form": sent_form,
         "today": today,
     }
     if fmt == "pdf":

@@ -20,6 +20,7 @@ Anonymised pupils keep every field these use, so anonymising changes no figure.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -161,3 +162,49 @@ def compute(year: int, policy: Policy | None = None) -> Indicators:
         unknown_6m=row["leavers"] - row["known_6m"],
         unknown_12m=row["leavers"] - row["known_12m"],
     )
+
+
+@dataclass(frozen=True)
+class LeaversLine:
+    """Leavers of the year of one workshop and cohort, and those without a qualification."""
+
+    workshop_id: int
+    workshop: str
+    cohort: int
+    leavers: int
+    without_qualification: int
+
+
+def leavers_by_group(year: int, policy: Policy | None = None) -> list[LeaversLine]:
+    """Per workshop and cohort (the school year of entry): the year's leavers and those who
+    left without a qualification (they did not obtain it: no exam sat, or failed, by the
+    same exam results as the exam success), in one SQL query."""
+    policy = policy or Policy.load()
+    start, end = school_year_bounds(year, policy)
+    _sat, passed = _exam_filters()
+    rows = (
+        Student.objects.filter(_LEFT, left_on__gte=start, left_on__lte=end)
+        .values("workshop_id", "workshop__name", "cohort")
+        .annotate(leavers=Count("pk"), without=Count("pk", filter=~passed))
+        .order_by("workshop__name", "cohort")
+    )
+    return [
+        LeaversLine(r["workshop_id"], r["workshop__name"], r["cohort"], r["leavers"], r["without"])
+        for r in rows
+    ]
+
+
+# Figures that apps above this one add to the indicators page (students imports none of
+# them: each registers here from its AppConfig.ready). A section is `compute(year, policy)`
+# returning an object with `template` (rendered on the page with `section`) and
+# `csv_rows(label)` (lines of the export: indicator, count, out of, rate).
+_SECTIONS: list[Callable[[int, Policy], object]] = []
+
+
+def add_section(compute_section: Callable[[int, Policy], object]) -> None:
+    if compute_section not in _SECTIONS:
+        _SECTIONS.append(compute_section)
+
+
+def sections(year: int, policy: Policy) -> list:
+    return [compute_section(year, policy) for compute_section in _SECTIONS]

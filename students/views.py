@@ -435,6 +435,7 @@ def indicator_page(request: HttpRequest) -> HttpResponse:
             "figures": figures,
             "years": [(y, indicators.school_year_label(y)) for y in years],
             "current_year": current,
+            "sections": indicators.sections(year, policy),
         },
     )
 
@@ -463,6 +464,8 @@ def indicator_export(request: HttpRequest) -> HttpResponse:
         line(_("Placement at 12 months"), f.placement_12m),
         line(_("Further study at 6 months"), f.further_study),
     ]
+    for section in indicators.sections(year, policy):
+        rows += [[f.label, *row] for row in section.csv_rows()]
     header = [_("School year"), _("Indicator"), _("Count"), _("Out of"), _("Rate (%)")]
     return csv_response(f"indicateurs-{f.label}.csv", header, rows)
 

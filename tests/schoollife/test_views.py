@@ -11,6 +11,8 @@ from django.urls import reverse
 from schoollife.models import Absence, AuthorityReport, FamilyNotice, RollCall
 from tests.pdftext import pdf_text
 from tests.schoollife.conftest import TODAY, absent
+from tests.training.conftest import at, session
+from training.models import WorkshopSlot
 
 NOV = [dt.date(2026, 11, d) for d in (2, 3, 4, 5)]
 
@@ -107,6 +109,33 @@ def test_the_register_shows_who_was_absent_and_whether_the_roll_was_taken(
     assert page.status_code == 200
     assert "BERGER" in text and "CARON" in text
     assert "appel atelier fait" in text.lower() or "workshop roll call taken" in text
+
+
+def test_the_register_shows_where_each_pupil_was_expected_each_half_day(
+    client_for, teacher, woodwork, tom, zoe
+):
+    WorkshopSlot.objects.create(workshop=woodwork, weekday=TODAY.weekday(), half_day="am")
+    WorkshopSlot.objects.create(workshop=woodwork, weekday=TODAY.weekday(), half_day="pm")
+    session(teacher, at(TODAY, 14), at(TODAY, 15), [tom], status="pending", title="Géométrie")
+    page = client_for(teacher).get(
+        reverse("schoollife:register"), {"workshop": woodwork.pk, "day": TODAY.isoformat()}
+    )
+    rows = {
+        row["pupil"]: [place.label if place else None for _h, _c, _t, place in row["cells"]]
+        for row in page.context["rows"]
+    }
+    assert rows == {tom: [woodwork.name, "Géométrie"], zoe: [woodwork.name, woodwork.name]}
+    assert "Géométrie" in page.content.decode()
+
+
+def test_the_trainer_sees_who_the_timetable_sends_to_theory_this_half_day(
+    client_for, woodwork_trainer, woodwork, tom, zoe, teacher
+):
+    session(teacher, at(TODAY, 8, 30), at(TODAY, 10), [tom], status="pending", title="Géométrie")
+    page = client_for(woodwork_trainer).get(reverse("schoollife:roll_call"), {"half": "am"})
+    lines = {line["pupil"]: line["pupil"].expected_theory for line in page.context["form"].lines()}
+    assert lines == {tom: "Géométrie", zoe: ""}
+    assert "Géométrie" in page.content.decode()
 
 
 def test_the_office_accepts_an_absence_with_its_reason_and_document(

@@ -1,0 +1,71 @@
+"""The demo school's school life, as issue #17 asks it to be when done: a calendar, a
+timetable, a roll call on every school half-day of its history, absences with reasons and
+without, a pupil over the law's 4 half-days this month, one showing early signs of
+dropping out, and the year's declaration sent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from ecoles.models import Closure, Policy
+from schoollife import declarations, dropout, register, threshold
+from schoollife.models import Absence, DeclarationSent, RollCall
+from students.models import Student
+from tests.training.conftest import at
+from training.models import SessionPattern, WorkshopSlot
+
+pytestmark = pytest.mark.django_db
+TODAY = dt.date(2026, 11, 18)  # a Wednesday, in the middle of a month
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.DEBUG = True
+    settings.MEDIA_ROOT = tmp_path
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+        yield
+
+
+def test_the_demo_school_life_is_what_the_issue_asks_for(demo):
+    policy = Policy.load()
+    start = policy.school_year_start(TODAY)
+    assert Closure.objects.filter(last_day__gte=start).exists()  # the calendar
+    assert SessionPattern.objects.exists() and WorkshopSlot.objects.exists()  # the timetable
+
+    # Every school half-day of the history has its state: a roll call or work logged.
+    pupils = list(Student.objects.present_during(start, TODAY).select_related("workshop"))
+    cells = register.build(pupils, start, TODAY - dt.timedelta(days=1), policy)
+    assert len(cells) > 1000
+    holes = sorted({(day, half) for (_s, day, half), c in cells.items() if c.state == "unknown"})
+    assert holes == []
+    assert RollCall.objects.count() > 100
+
+    assert Absence.objects.filter(reason__isnull=False, accepted=True).exists()
+    assert Absence.objects.filter(reason__isnull=True).exists()
+
+    law = [a for a in threshold.alerts(TODAY, policy=policy) if a.kind == threshold.LAW]
+    assert law and all(a.count >= 4 for a in law)
+    assert all(h[0].month == TODAY.month for a in law for h in a.half_days)
+
+    enrolled = Student.objects.enrolled().current().select_related("workshop", "tutor")
+    assert any(s.flagged for s in dropout.compute(enrolled, TODAY, policy).values())
+
+    year = declarations.year_declaration(TODAY, policy)
+    assert year.on_time and not year.due
+    assert DeclarationSent.objects.filter(kind="month", period=dt.date(2026, 10, 1)).exists()
+
+    # Seeding again adds nothing.
+    counts = (RollCall.objects.count(), Absence.objects.count(), DeclarationSent.objects.count())
+    with time_machine.travel(at(TODAY, 10), tick=False):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert counts == (
+        RollCall.objects.count(),
+        Absence.objects.count(),
+        DeclarationSent.objects.count(),
+    )
