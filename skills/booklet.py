@@ -24,6 +24,7 @@ from skills.models import (
     ChefDoeuvre,
     Competency,
     Evidence,
+    EvidencePhoto,
     Level,
     Programme,
     term_bounds,
@@ -98,6 +99,7 @@ def _evidence(student_ids) -> list[Evidence]:
         Evidence.objects.filter(student_id__in=student_ids)
         .with_flags()
         .select_related("order__customer", "competency", "validated_by", "recorded_by")
+        .prefetch_related(Prefetch("photos", EvidencePhoto.objects.exclude(image="")))
         .order_by("date", "pk")
     )
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from skills import photos as photo_files
 from skills.models import Competency, Evidence
 
 
@@ -22,9 +23,12 @@ def record_team(
     order=None,
     session=None,
     validate: bool = False,
+    photos: dict | None = None,
 ) -> list[Evidence]:
     """One piece of evidence per (pupil, level, autonomy), from an order (its work log of
-    that day when there is one) or a theory session; all saved or none."""
+    that day when there is one) or a theory session, with its photos (pupil id -> files
+    through skills.photos.check) attached before validating; all saved or none."""
+    photos = photos or {}
     logs = {}
     if order is not None:
         for log in order.work_logs.filter(student__in=[m[0] for m in marks]).order_by("start"):
@@ -52,6 +56,7 @@ def record_team(
         )
         evidence.full_clean()
         evidence.save()
+        photo_files.attach(evidence, photos.get(pupil.pk, []))
         if validate:
             if not evidence.may_validate(by):
                 raise ValidationError(
@@ -63,14 +68,16 @@ def record_team(
 
 
 @transaction.atomic
-def correct(old: Evidence, new: Evidence, by, validate: bool) -> Evidence:
-    """New evidence that supersedes validated `old` (which itself never changes)."""
+def correct(old: Evidence, new: Evidence, by, validate: bool, photos=()) -> Evidence:
+    """New evidence that supersedes validated `old` (which itself never changes), with
+    its own photos (through skills.photos.check)."""
     new.student_id, new.competency_id = old.student_id, old.competency_id
     new.source, new.order_id = old.source, old.order_id
     new.work_log_id, new.theory_session_id = old.work_log_id, old.theory_session_id
     new.supersedes, new.recorded_by = old, by
     new.full_clean()
     new.save()
+    photo_files.attach(new, list(photos))
     if validate:
         new.validate(by)
     return new
