@@ -2,7 +2,8 @@
 evidence from the pupils' real work logs at every level (most validated, some waiting),
 a few acquired competencies per pupil, photos of the work on some evidence, a chef-d'œuvre
 per final-year pupil, this year's exam registrations and the former pupils' results (as
-typed on leaving, so that the indicators keep their figures). Deterministic (ctx.rng), idempotent, bulk inserts.
+typed on leaving, so that the indicators keep their figures). Deterministic (ctx.rng),
+idempotent, bulk inserts.
 
 Bac Pro pupils get no programme: only the CAPs' référentiels are shipped.
 """

@@ -185,43 +185,48 @@ class ChefDoeuvreForm(forms.ModelForm):
     class Meta:
         model = ChefDoeuvre
         fields = ["subject", "oral_date", "oral_mark"]
+        labels = {"subject": _("Subject of the chef-d'œuvre")}
         widgets = {"oral_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
-    # The orders it is made of: those kept (ticked), and one more through a picker
-    # (a school's orders grow past any list).
+    # The orders it is made of, unticked to take one out (AddOrderForm adds one).
     keep_orders = forms.ModelMultipleChoiceField(
         queryset=Order.objects.none(),
         required=False,
         label=_("Orders it is made of"),
         widget=forms.CheckboxSelectMultiple,
     )
-    add_order = forms.ModelChoiceField(
-        queryset=Order.objects.none(),
-        required=False,
-        label=_("Add an order"),
-        widget=SearchSelect("skills:order_choices"),
-    )
 
-    def __init__(self, *args, orders, order_search: str = "", **kwargs) -> None:
+    def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         current = self.instance.orders.all() if self.instance.pk else Order.objects.none()
         self.fields["keep_orders"].queryset = current
         self.fields["keep_orders"].initial = [o.pk for o in current]
-        self.fields["add_order"].queryset = orders
         self.fields["oral_mark"].help_text = _("Out of 20, e.g. 14.5.")
+        if not self.instance.pk:
+            del self.fields["keep_orders"]
+
+
+class AddOrderForm(forms.Form):
+    """One more order for the chef-d'œuvre, through a picker (a school's orders grow past
+    any list)."""
+
+    add_order = forms.ModelChoiceField(
+        queryset=Order.objects.none(),
+        label=_("Add an order"),
+        widget=SearchSelect("skills:order_choices"),
+    )
+
+    def __init__(self, *args, chef, orders, order_search: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.chef = chef
+        self.fields["add_order"].queryset = orders
         offer(self, "add_order", search_orders(orders, order_search))
 
     def clean_add_order(self):
-        order = self.cleaned_data.get("add_order")
-        if order and self.instance.pk and order in self.fields["keep_orders"].queryset:
+        order = self.cleaned_data["add_order"]
+        if self.chef.orders.filter(pk=order.pk).exists():
             raise forms.ValidationError(_("This order is already part of the chef-d'œuvre."))
         return order
-
-    def chosen_orders(self) -> list:
-        chosen = list(self.cleaned_data.get("keep_orders") or [])
-        if self.cleaned_data.get("add_order"):
-            chosen.append(self.cleaned_data["add_order"])
-        return chosen
 
 
 def search_orders(orders, text: str):
@@ -252,7 +257,7 @@ class StepForm(forms.ModelForm):
 
 
 StepFormSet = forms.inlineformset_factory(
-    ChefDoeuvre, ChefDoeuvreStep, form=StepForm, extra=2, can_delete=True
+    ChefDoeuvre, ChefDoeuvreStep, form=StepForm, extra=1, can_delete=True
 )
 
 
@@ -262,6 +267,7 @@ class RegistrationForm(forms.ModelForm):
     class Meta:
         model = ExamRegistration
         fields = ["student", "version", "session_year", "number", "centre"]
+        labels = {"session_year": _("Exam session (year)")}
 
     def __init__(self, *args, student_search: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)

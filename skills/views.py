@@ -27,6 +27,7 @@ from skills import booklet as booklets
 from skills import evidencing, importing
 from skills import photos as photo_files
 from skills.forms import (
+    AddOrderForm,
     AppraisalForm,
     ChefDoeuvreForm,
     EvidenceForm,
@@ -459,20 +460,31 @@ def chef_doeuvre(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not may_edit:
         raise PermissionDenied
     order_q = pickers.search_text(request, "add_order")
-    orders = Order.objects.visible_to(user).filter(workshop=student.workshop_id)
+    action = request.POST.get("action", "")
     posted = request.POST if request.method == "POST" else None
-    form = ChefDoeuvreForm(posted, instance=chef, orders=orders, order_search=order_q)
-    steps = StepFormSet(posted, instance=chef, prefix="steps")
-    if not may_edit:
-        for field in form.fields.values():
-            field.disabled = True
-    if posted is not None and form.is_valid() and steps.is_valid():
+    form = ChefDoeuvreForm(posted if action == "chef" else None, instance=chef)
+    steps = StepFormSet(posted if action == "chef" else None, instance=chef, prefix="steps")
+    adding = None
+    if chef.pk and may_edit:
+        orders = Order.objects.visible_to(user).filter(workshop=student.workshop_id)
+        adding = AddOrderForm(
+            posted if action == "add_order" else None,
+            chef=chef,
+            orders=orders,
+            order_search=order_q,
+        )
+    if action == "chef" and form.is_valid() and steps.is_valid():
         with transaction.atomic():
             chef = form.save()
-            chef.orders.set(form.chosen_orders())
+            if "keep_orders" in form.fields:
+                chef.orders.set(form.cleaned_data["keep_orders"])
             steps.instance = chef
             steps.save()
         messages.success(request, _("Chef-d'œuvre saved."))
+        return redirect("skills:chef", pk=student.pk)
+    if action == "add_order" and adding is not None and adding.is_valid():
+        chef.orders.add(adding.cleaned_data["add_order"])
+        messages.success(request, _("Order added to the chef-d'œuvre."))
         return redirect("skills:chef", pk=student.pk)
     return render(
         request,
@@ -482,6 +494,7 @@ def chef_doeuvre(request: HttpRequest, pk: int) -> HttpResponse:
             "chef": chef,
             "form": form,
             "steps": steps,
+            "adding": adding,
             "may_edit": may_edit,
             "add_order_q": order_q,
         },

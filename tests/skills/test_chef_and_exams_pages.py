@@ -12,12 +12,12 @@ from skills.models import ChefDoeuvre, ExamRegistration, UnitResult
 from tests.training.conftest import make_order
 
 
-def chef_post(subject="Une armoire", mark="14.5", add_order="", keep=(), steps=()):
+def chef_post(subject="Une armoire", mark="14.5", keep=(), steps=()):
     data = {
+        "action": "chef",
         "subject": subject,
         "oral_date": "2027-05-20",
         "oral_mark": mark,
-        "add_order": add_order,
         "keep_orders": list(keep),
         "steps-TOTAL_FORMS": str(max(len(steps), 1)),
         "steps-INITIAL_FORMS": "0",
@@ -38,11 +38,16 @@ def test_the_trainer_writes_his_pupils_chef_doeuvre(client_for, woodwork_trainer
     response = client.post(
         url,
         chef_post(
-            add_order=table.pk,
             steps=[("Cahier des charges", "2026-10-01", "2026-10-03"), ("Oral", "2027-05-20", "")],
         ),
     )
     assert response.status_code == 302
+    # Then its orders, one at a time through the picker.
+    page = client.get(url + "?add_order_q=Tab").content.decode()
+    assert f'value="{table.pk}"' in page
+    assert client.post(url, {"action": "add_order", "add_order": table.pk}).status_code == 302
+    again = client.post(url, {"action": "add_order", "add_order": table.pk})
+    assert "add_order" in again.context["adding"].errors
     chef = ChefDoeuvre.objects.get(student=lea)
     assert chef.subject == "Une armoire" and str(chef.oral_mark) == "14.50"
     assert list(chef.orders.all()) == [table]
@@ -72,10 +77,12 @@ def test_the_order_picker_offers_only_the_users_orders(
     labels = [r["label"] for r in client_for(woodwork_trainer).get(url).json()["results"]]
     assert any("Table" in label for label in labels) and not any("Étau" in x for x in labels)
     # Nor may he post another workshop's order into his pupil's chef-d'oeuvre.
+    ChefDoeuvre.objects.create(student=lea, subject="Une armoire")
     response = client_for(woodwork_trainer).post(
-        reverse("skills:chef", args=[lea.pk]), chef_post(add_order=other.pk)
+        reverse("skills:chef", args=[lea.pk]), {"action": "add_order", "add_order": other.pk}
     )
-    assert response.status_code == 200 and "add_order" in response.context["form"].errors
+    assert response.status_code == 200 and "add_order" in response.context["adding"].errors
+    assert not ChefDoeuvre.objects.get().orders.exists()
 
 
 @pytest.mark.parametrize(
