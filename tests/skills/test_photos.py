@@ -146,3 +146,23 @@ def test_the_booklet_and_its_pdf_show_the_photos(
     monkeypatch.setattr(skills.views, "render_pdf", fake_pdf)
     client.get(reverse("skills:booklet_pdf", args=[lea.pk]))
     assert photo.image.url in seen["html"]
+
+
+def test_a_correction_carries_its_own_photos_and_leaves_the_old_ones(
+    client_for, woodwork_trainer, pending
+):
+    old_photo = photos.attach(pending, photos.check([jpeg(size=(40, 30))]))[0]
+    pending.validate(woodwork_trainer)
+    response = client_for(woodwork_trainer).post(
+        reverse("skills:correct", args=[pending.pk]),
+        {
+            "date": TODAY.isoformat(),
+            "level": "4",
+            "autonomy": "autonomous",
+            "photos": [jpeg("after.jpg", size=(40, 30))],
+        },
+    )
+    assert response.status_code == 302
+    correction = Evidence.objects.get(supersedes=pending)
+    assert correction.is_validated and correction.photos.count() == 1
+    assert list(pending.photos.all()) == [old_photo]
