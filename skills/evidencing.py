@@ -34,7 +34,7 @@ def record_team(
         for log in order.work_logs.filter(student__in=[m[0] for m in marks]).order_by("start"):
             if log.day == day:
                 logs.setdefault(log.student_id, log)
-    saved = []
+    pieces = []
     for pupil, level, autonomy in marks:
         log = logs.get(pupil.pk)
         if session is not None:
@@ -55,16 +55,19 @@ def record_team(
             recorded_by=by,
         )
         evidence.full_clean()
+        if validate and not evidence.may_validate(by):
+            raise ValidationError(
+                _("You may not validate %(pupil)s's evidence.") % {"pupil": pupil}
+            )
+        pieces.append(evidence)
+    # Every piece checked before anything is written: the photos' files are not part of
+    # the transaction, a refusal halfway would leave them behind.
+    for evidence in pieces:
         evidence.save()
-        photo_files.attach(evidence, photos.get(pupil.pk, []))
+        photo_files.attach(evidence, photos.get(evidence.student_id, []))
         if validate:
-            if not evidence.may_validate(by):
-                raise ValidationError(
-                    _("You may not validate %(pupil)s's evidence.") % {"pupil": pupil}
-                )
             evidence.validate(by)
-        saved.append(evidence)
-    return saved
+    return pieces
 
 
 @transaction.atomic
