@@ -23,6 +23,7 @@ from ecoles.models import Policy
 from orders.models import Order
 from safety import home as safety_home
 from schoollife import home as schoollife_home
+from skills import home as skills_home
 from students import indicators
 from students.models import Guardian, Student
 from training import balance
@@ -186,4 +187,8 @@ BY_ROLE = {
 
 def for_role(key: str, user) -> dict:
     today = timezone.localdate()
-    return {**BY_ROLE[key](user, today), "schoollife": schoollife_home.for_role(key, user, today)}
+    return {
+        **BY_ROLE[key](user, today),
+        "schoollife": schoollife_home.for_role(key, user, today),
+        "skills": skills_home.for_role(key, user, today),
+    }

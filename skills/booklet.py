@@ -24,6 +24,7 @@ from skills.models import (
     ChefDoeuvre,
     Competency,
     Evidence,
+    EvidencePhoto,
     Level,
     Programme,
     term_bounds,
@@ -100,6 +101,7 @@ def _evidence(student_ids) -> list[Evidence]:
         .select_related(
             "order__customer", "competency__bloc__version", "validated_by", "recorded_by"
         )
+        .prefetch_related(Prefetch("photos", EvidencePhoto.objects.exclude(image="")))
         .order_by("date", "pk")
     )
 

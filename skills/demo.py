@@ -1,8 +1,9 @@
 """Demo competencies: the trades' référentiels, orders tagged with what they exercise,
 evidence from the pupils' real work logs at every level (most validated, some waiting),
-a few acquired competencies per pupil, a chef-d'œuvre per final-year pupil, this year's
-exam registrations and the former pupils' results (as typed on leaving, so that the
-indicators keep their figures). Deterministic (ctx.rng), idempotent, bulk inserts.
+a few acquired competencies per pupil, photos of the work on some evidence, a chef-d'œuvre
+per final-year pupil, this year's exam registrations and the former pupils' results (as
+typed on leaving, so that the indicators keep their figures). Deterministic (ctx.rng),
+idempotent, bulk inserts.
 
 Each pupil's programme is the version of his diploma in force for his exam session (a
 renewed référentiel counts from its first session): the former Restauration pupils who
@@ -18,10 +19,14 @@ référentiel's capacities), so they get no exam registration.
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections import defaultdict
 from pathlib import Path
 
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
+from PIL import Image, ImageDraw
 from simple_history.utils import bulk_create_with_history
 
 from ecoles.models import Policy
@@ -37,6 +42,7 @@ from skills.models import (
     Diploma,
     DiplomaVersion,
     Evidence,
+    EvidencePhoto,
     ExamRegistration,
     Programme,
     UnitResult,
@@ -98,6 +104,7 @@ def seed(ctx) -> None:
     current = {code: history[-1] for code, history in versions.items()}
     _tag_orders(ctx, current)
     _evidence(ctx, versions)
+    _photos(ctx)
     _chefs(ctx)
     _exams(ctx, versions)
     _appraisals(ctx)
@@ -281,6 +288,55 @@ def _evidence(ctx, versions) -> None:
                 )
             )
     bulk_create_with_history(rows, Evidence, batch_size=2000)
+
+
+# Photos of the work: a plank and its joints, a part on the bench, a plate. Drawn once,
+# small; each piece of evidence gets its own files (as uploaded ones would be).
+PALETTES = {
+    "Menuiserie": ((222, 184, 135), (139, 90, 43)),
+    "Usinage": ((176, 184, 194), (70, 80, 95)),
+    "Restauration": ((250, 245, 235), (200, 90, 60)),
+}
+PHOTOS_SHOWN = 40  # pieces of evidence with photos: enough to see, quick to seed
+
+
+def _drawing(background, ink, variant: int) -> bytes:
+    image = Image.new("RGB", (480, 360), background)
+    draw = ImageDraw.Draw(image)
+    for k in range(3 + variant % 3):
+        x = 40 + k * 90
+        draw.rectangle((x, 80 + 20 * (variant % 2), x + 60, 280), outline=ink, width=6)
+    draw.ellipse((300, 40 + 10 * variant, 440, 180 + 10 * variant), outline=ink, width=5)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=70)
+    return out.getvalue()
+
+
+def _photos(ctx) -> None:
+    """One to three photos on a few pieces of evidence of the current pupils."""
+    rng = ctx.rng
+    drawings = {
+        name: [_drawing(bg, ink, v) for v in range(3)] for name, (bg, ink) in PALETTES.items()
+    }
+    pieces = list(
+        Evidence.objects.filter(
+            student__status=Student.Status.ENROLLED, source=Evidence.Source.WORK_LOG
+        )
+        .select_related("student__workshop")
+        .order_by("-date", "pk")[: PHOTOS_SHOWN * 4]
+    )
+    rows = []
+    for item in rng.sample(pieces, min(len(pieces), PHOTOS_SHOWN)):
+        pool = drawings.get(item.student.workshop.name, drawings["Menuiserie"])
+        for n in range(rng.randint(1, 3)):
+            name = default_storage.save(
+                f"evidence/{item.student_id}/demo-{item.pk}-{n + 1}.jpg",
+                ContentFile(pool[(item.pk + n) % len(pool)]),
+            )
+            rows.append(EvidencePhoto(evidence=item, student_id=item.student_id, image=name))
+    # Bulk, past the model's guard: the demo writes the history as it happened, photos
+    # taken before the evidence was validated.
+    EvidencePhoto.objects.bulk_create(rows)
 
 
 def _pick_competency(rng, tagged: list[int], seen: list[int]) -> int:

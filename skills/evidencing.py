@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from skills import photos as photo_files
 from skills.models import Competency, Evidence
 
 
@@ -22,15 +23,18 @@ def record_team(
     order=None,
     session=None,
     validate: bool = False,
+    photos: dict | None = None,
 ) -> list[Evidence]:
     """One piece of evidence per (pupil, level, autonomy), from an order (its work log of
-    that day when there is one) or a theory session; all saved or none."""
+    that day when there is one) or a theory session, with its photos (pupil id -> files
+    through skills.photos.check) attached before validating; all saved or none."""
+    photos = photos or {}
     logs = {}
     if order is not None:
         for log in order.work_logs.filter(student__in=[m[0] for m in marks]).order_by("start"):
             if log.day == day:
                 logs.setdefault(log.student_id, log)
-    saved = []
+    pieces = []
     for pupil, level, autonomy in marks:
         log = logs.get(pupil.pk)
         if session is not None:
@@ -51,26 +55,32 @@ def record_team(
             recorded_by=by,
         )
         evidence.full_clean()
+        if validate and not evidence.may_validate(by):
+            raise ValidationError(
+                _("You may not validate %(pupil)s's evidence.") % {"pupil": pupil}
+            )
+        pieces.append(evidence)
+    # Every piece checked before anything is written: the photos' files are not part of
+    # the transaction, a refusal halfway would leave them behind.
+    for evidence in pieces:
         evidence.save()
+        photo_files.attach(evidence, photos.get(evidence.student_id, []))
         if validate:
-            if not evidence.may_validate(by):
-                raise ValidationError(
-                    _("You may not validate %(pupil)s's evidence.") % {"pupil": pupil}
-                )
             evidence.validate(by)
-        saved.append(evidence)
-    return saved
+    return pieces
 
 
 @transaction.atomic
-def correct(old: Evidence, new: Evidence, by, validate: bool) -> Evidence:
-    """New evidence that supersedes validated `old` (which itself never changes)."""
+def correct(old: Evidence, new: Evidence, by, validate: bool, photos=()) -> Evidence:
+    """New evidence that supersedes validated `old` (which itself never changes), with
+    its own photos (through skills.photos.check)."""
     new.student_id, new.competency_id = old.student_id, old.competency_id
     new.source, new.order_id = old.source, old.order_id
     new.work_log_id, new.theory_session_id = old.work_log_id, old.theory_session_id
     new.supersedes, new.recorded_by = old, by
     new.full_clean()
     new.save()
+    photo_files.attach(new, list(photos))
     if validate:
         new.validate(by)
     return new

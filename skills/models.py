@@ -306,10 +306,6 @@ class EvidenceQuerySet(models.QuerySet):
         return super().delete()
 
 
-def photo_path(evidence: Evidence, filename: str) -> str:
-    return f"evidence/{evidence.student_id}/{filename}"
-
-
 class Evidence(models.Model):
     """What proves a pupil's competency (SPEC.md R10): immutable once validated."""
 
@@ -357,9 +353,6 @@ class Evidence(models.Model):
     level = models.PositiveSmallIntegerField(_("level"), choices=Level)
     autonomy = models.CharField(_("autonomy"), max_length=20, choices=Autonomy)
     comment = models.TextField(_("comment"), blank=True)
-    photo = models.ImageField(
-        _("photo of the work"), upload_to=photo_path, blank=True, validators=[validate_photo]
-    )
     self_level = models.PositiveSmallIntegerField(
         _("pupil's self-assessment"), choices=Level, null=True, blank=True
     )
@@ -508,6 +501,78 @@ class Evidence(models.Model):
         self.validated_at, self.validated_by = evidence.validated_at, by
 
 
+MAX_PHOTOS = 6  # per piece of evidence: the work at a few stages, not an album
+
+
+def photo_path(photo: EvidencePhoto, filename: str) -> str:
+    return f"evidence/{photo.student_id}/{filename}"
+
+
+class EvidencePhotoQuerySet(models.QuerySet):
+    # A validated piece of evidence never changes, its photos included.
+    def update(self, **kwargs) -> int:
+        if self.filter(evidence__validated_at__isnull=False).exists():
+            raise EvidenceLocked(_("Validated evidence never changes."), code="locked")
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.filter(evidence__validated_at__isnull=False).exists():
+            raise EvidenceLocked(_("Validated evidence is never deleted."), code="locked")
+        return super().delete()
+
+
+class EvidencePhoto(models.Model):
+    """A photo of the work behind a piece of evidence, served through a view that checks
+    who asks (skills:photo), never from /media/. It carries the pupil too, so that
+    anonymising him drops it (students/anonymisation.py follows the links to Student)."""
+
+    evidence = models.ForeignKey(
+        Evidence, verbose_name=_("evidence"), on_delete=models.PROTECT, related_name="photos"
+    )
+    student = models.ForeignKey(
+        "students.Student",
+        verbose_name=_("pupil"),
+        on_delete=models.PROTECT,
+        related_name="evidence_photos",
+    )
+    image = models.ImageField(
+        _("photo of the work"), upload_to=photo_path, validators=[validate_photo]
+    )
+    added_at = models.DateTimeField(_("added at"), default=timezone.now, editable=False)
+
+    objects = EvidencePhotoQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("photo of the work")
+        verbose_name_plural = _("photos of the work")
+        ordering = ["evidence", "pk"]
+
+    def __str__(self) -> str:
+        return self.image.name
+
+    def save(self, *args, **kwargs) -> None:
+        if self._locked():
+            raise EvidenceLocked(
+                _("Validated evidence never changes, its photos neither."), code="locked"
+            )
+        self.student_id = self.evidence.student_id
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._locked():
+            raise EvidenceLocked(
+                _("Validated evidence never changes, its photos neither."), code="locked"
+            )
+        storage, name = self.image.storage, self.image.name
+        result = super().delete(*args, **kwargs)
+        if name:
+            storage.delete(name)
+        return result
+
+    def _locked(self) -> bool:
+        return Evidence.objects.filter(pk=self.evidence_id, validated_at__isnull=False).exists()
+
+
 class ChefDoeuvre(models.Model):
     """The chef-d'œuvre of the CAP and Bac Pro reforms (2019): a multi-year project made
     of real orders, presented at an oral."""
@@ -555,6 +620,7 @@ class ChefDoeuvreStep(models.Model):
     title = models.CharField(_("step"), max_length=200)
     planned_on = models.DateField(_("planned for"), null=True, blank=True)
     done_on = models.DateField(_("done on"), null=True, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("step")
@@ -659,6 +725,26 @@ class ExamRegistration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} · {self.version.diploma} · {self.session_year}"
+
+    def check_outcome(self, outcome: str) -> None:
+        """A diploma is passed or failed on the units' results: every unit must have one
+        first (units prefetched or not)."""
+        if outcome in self.SAT_OUTCOMES:
+            units = list(self.units.all())
+            if not units:
+                raise ValidationError(_("Record the exam units and their results first."))
+            unknown = [u.bloc.code for u in units if not u.result]
+            if unknown:
+                raise ValidationError(
+                    _("The result of these units is not known yet: %(units)s.")
+                    % {"units": ", ".join(unknown)}
+                )
+
+    def record_outcome(self, outcome: str) -> None:
+        self.check_outcome(outcome)
+        self.outcome = outcome
+        self._change_reason = "outcome"
+        self.save(update_fields=["outcome"])
 
     @property
     def missing(self) -> list[str]:

@@ -8,31 +8,46 @@ import datetime as dt
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ecoles import pickers
 from ecoles.access import role_required
+from ecoles.confirm import is_confirmed
 from ecoles.models import Policy, Workshop
 from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from orders.models import Order
 from skills import booklet as booklets
 from skills import evidencing, importing
+from skills import photos as photo_files
 from skills.forms import (
+    AddOrderForm,
     AppraisalForm,
+    ChefDoeuvreForm,
     EvidenceForm,
     ImportForm,
     OrderCompetenciesForm,
+    OutcomeForm,
+    PhotosForm,
+    RegistrationForm,
+    StepFormSet,
     TeamEvidenceForm,
+    UnitResultFormSet,
+    UnitsForm,
+    search_orders,
 )
 from skills.models import (
     Appraisal,
+    ChefDoeuvre,
     Competency,
     Evidence,
+    EvidencePhoto,
     ExamRegistration,
     Programme,
     UnitResult,
@@ -126,7 +141,11 @@ def evidence_entry(request: HttpRequest) -> HttpResponse:
     pupils = pupils.order_by("last_name", "first_name")
     labels = [(s.value, s.label) for s in booklets.shades(Policy.load()).values()]
     form = TeamEvidenceForm(
-        request.POST or None, pupils=pupils, competencies=competencies, labels=labels
+        request.POST or None,
+        request.FILES or None,
+        pupils=pupils,
+        competencies=competencies,
+        labels=labels,
     )
     if not user.has_role(TRAINER, DIRECTOR) and session is None:
         form.fields.pop("validate_now")
@@ -142,6 +161,7 @@ def evidence_entry(request: HttpRequest) -> HttpResponse:
                 order=order,
                 session=session,
                 validate=data.get("validate_now", False),
+                photos=form.photos,
             )
         except ValidationError as exc:
             form.add_error(None, exc)
@@ -211,17 +231,59 @@ def evidence_pending(request: HttpRequest) -> HttpResponse:
 @role_required(*STAFF)
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
     """One piece of evidence; validating it (irreversible) is confirmed here."""
-    evidence = _evidence_for(request.user, pk)
-    may_validate = not evidence.is_validated and evidence.may_validate(request.user)
-    if request.method == "POST":
-        if not may_validate:
-            raise PermissionDenied
-        evidence.validate(request.user)
-        messages.success(request, _("Evidence validated: it will no longer change."))
-        return redirect("skills:evidence", pk=evidence.pk)
-    return render(
-        request, "skills/evidence_detail.html", {"evidence": evidence, "may_validate": may_validate}
+    user = request.user
+    evidence = _evidence_for(user, pk)
+    photos = list(evidence.photos.all())
+    may_validate = not evidence.is_validated and evidence.may_validate(user)
+    # Photos go on while it waits: by whoever recorded it or may validate it.
+    may_add_photos = not evidence.is_validated and (
+        may_validate or evidence.recorded_by_id == user.pk
     )
+    photos_form = None
+    if may_add_photos:
+        photos_form = PhotosForm(
+            request.POST if request.POST.get("action") == "photos" else None,
+            request.FILES or None,
+            already=len(photos),
+        )
+    if request.method == "POST":
+        if request.POST.get("action") == "photos":
+            if not may_add_photos:
+                raise PermissionDenied
+            if photos_form.is_valid():
+                photo_files.attach(evidence, photos_form.cleaned_data["photos"])
+                messages.success(request, _("Photos added."))
+                return redirect("skills:evidence", pk=evidence.pk)
+        else:
+            if not may_validate:
+                raise PermissionDenied
+            evidence.validate(user)
+            messages.success(request, _("Evidence validated: it will no longer change."))
+            return redirect("skills:evidence", pk=evidence.pk)
+    return render(
+        request,
+        "skills/evidence_detail.html",
+        {
+            "evidence": evidence,
+            "photos": photos,
+            "may_validate": may_validate,
+            "photos_form": photos_form,
+        },
+    )
+
+
+@role_required(*STAFF)
+def photo(request: HttpRequest, pk: int) -> FileResponse:
+    """A photo of the work, for those who see its evidence (never a public /media/ URL)."""
+    item = get_object_or_404(
+        EvidencePhoto.objects.filter(evidence__in=Evidence.objects.visible_to(request.user)),
+        pk=pk,
+    )
+    if not item.image:  # dropped on anonymisation
+        raise Http404
+    response = FileResponse(item.image.open("rb"), content_type="image/jpeg")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
 
 
 @role_required(TRAINER, DIRECTOR, TEACHER)
@@ -236,7 +298,13 @@ def evidence_correct(request: HttpRequest, pk: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            new = evidencing.correct(old, form.save(commit=False), request.user, validate=True)
+            new = evidencing.correct(
+                old,
+                form.save(commit=False),
+                request.user,
+                validate=True,
+                photos=form.cleaned_data["photos"],
+            )
         except ValidationError as exc:
             form.add_error(None, exc)
         else:
@@ -370,6 +438,76 @@ def workshop_grid(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "skills/workshop_grid.html", {"workshop": workshop, "grid": grid})
 
 
+# --- the chef-d'oeuvre ---------------------------------------------------------------
+
+
+def _may_edit_chef(user, student: Student) -> bool:
+    """The trainers of the pupil's workshop and the director; the office and the
+    teachers read it."""
+    if user.has_role(DIRECTOR):
+        return True
+    return user.has_role(TRAINER) and student.workshop.trainers.filter(pk=user.pk).exists()
+
+
+@role_required(*STAFF)
+def chef_doeuvre(request: HttpRequest, pk: int) -> HttpResponse:
+    """A pupil's chef-d'œuvre: its subject, the orders it is made of, its steps and the
+    oral presentation's date and mark."""
+    user = request.user
+    student, _whole = _pupil_for_booklet(user, pk)
+    chef = ChefDoeuvre.objects.filter(student=student).first() or ChefDoeuvre(student=student)
+    may_edit = _may_edit_chef(user, student)
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied
+    order_q = pickers.search_text(request, "add_order")
+    action = request.POST.get("action", "")
+    posted = request.POST if request.method == "POST" else None
+    form = ChefDoeuvreForm(posted if action == "chef" else None, instance=chef)
+    steps = StepFormSet(posted if action == "chef" else None, instance=chef, prefix="steps")
+    adding = None
+    if chef.pk and may_edit:
+        orders = Order.objects.visible_to(user).filter(workshop=student.workshop_id)
+        adding = AddOrderForm(
+            posted if action == "add_order" else None,
+            chef=chef,
+            orders=orders,
+            order_search=order_q,
+        )
+    if action == "chef" and form.is_valid() and steps.is_valid():
+        with transaction.atomic():
+            chef = form.save()
+            if "keep_orders" in form.fields:
+                chef.orders.set(form.cleaned_data["keep_orders"])
+            steps.instance = chef
+            steps.save()
+        messages.success(request, _("Chef-d'œuvre saved."))
+        return redirect("skills:chef", pk=student.pk)
+    if action == "add_order" and adding is not None and adding.is_valid():
+        chef.orders.add(adding.cleaned_data["add_order"])
+        messages.success(request, _("Order added to the chef-d'œuvre."))
+        return redirect("skills:chef", pk=student.pk)
+    return render(
+        request,
+        "skills/chef_doeuvre.html",
+        {
+            "student": student,
+            "chef": chef,
+            "form": form,
+            "steps": steps,
+            "adding": adding,
+            "may_edit": may_edit,
+            "add_order_q": order_q,
+        },
+    )
+
+
+@role_required(TRAINER, DIRECTOR)
+def order_choices(request: HttpRequest) -> HttpResponse:
+    """The chef-d'œuvre's order picker, as the user types (static/js/picker.js)."""
+    text = request.GET.get("q", "").strip()[:100]
+    return pickers.choices_response(search_orders(Order.objects.visible_to(request.user), text))
+
+
 # --- exams --------------------------------------------------------------------------
 
 
@@ -409,7 +547,7 @@ def exams(request: HttpRequest) -> HttpResponse:
             "years": list(range(current, current - 4, -1)),
             "deadline": policy.exam_registration_deadline,
             "finalists": list(finalists),
-            "admin_url": reverse("admin:skills_examregistration_changelist"),
+            "may_edit": request.user.has_role(DIRECTOR),
         },
     )
 
@@ -431,3 +569,124 @@ def import_referentiel(request: HttpRequest) -> HttpResponse:
             )
             return redirect("skills:import")
     return render(request, "skills/import.html", {"form": form, "report": report})
+
+
+def _registration_for(user, pk: int) -> ExamRegistration:
+    return get_object_or_404(
+        ExamRegistration.objects.visible_to(user).select_related(
+            "student__workshop", "version__diploma"
+        ),
+        pk=pk,
+    )
+
+
+@role_required(DIRECTOR)
+def registration_add(request: HttpRequest) -> HttpResponse:
+    """Register a pupil for a session; every unit of the diploma is registered with it
+    (untick those he does not sit on the next page)."""
+    policy = Policy.load()
+    session = policy.school_year_start(timezone.localdate()).year + 1
+    initial = {"session_year": session}
+    if request.GET.get("eleve", "").isdigit():
+        initial["student"] = int(request.GET["eleve"])
+        programme = Programme.objects.filter(student=initial["student"]).first()
+        if programme:
+            initial["version"] = programme.version_id
+    search = pickers.search_text(request, "student")
+    form = RegistrationForm(request.POST or None, initial=initial, student_search=search)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            registration = form.save()
+            UnitResult.objects.bulk_create(
+                UnitResult(registration=registration, bloc=bloc)
+                for bloc in registration.version.blocs.all()
+            )
+        messages.success(request, _("Registration recorded."))
+        return redirect("skills:registration", pk=registration.pk)
+    return render(request, "skills/registration_add.html", {"form": form, "student_q": search})
+
+
+@role_required(DIRECTOR, OFFICE, TRAINER)
+def registration(request: HttpRequest, pk: int) -> HttpResponse:
+    """One registration: its number, centre and units; each unit's result; then the
+    diploma's outcome, confirmed first. Entered by the director; the office and the
+    pupil's trainers read it. Every change is kept in the history."""
+    user = request.user
+    registration = _registration_for(user, pk)
+    may_edit = user.has_role(DIRECTOR)
+    action = request.POST.get("action", "")
+    if request.method == "POST" and not may_edit:
+        raise PermissionDenied
+    units = UnitResult.objects.filter(registration=registration).select_related("bloc")
+    posted = request.POST if request.method == "POST" else None
+    details = RegistrationForm(posted if action == "details" else None, instance=registration)
+    units_form = UnitsForm(posted if action == "details" else None, registration=registration)
+    results = UnitResultFormSet(
+        posted if action == "results" else None, queryset=units, prefix="units"
+    )
+    outcome = OutcomeForm(posted if action == "outcome" else None, registration=registration)
+    if action == "details" and details.is_valid() and units_form.is_valid():
+        with transaction.atomic():
+            details.save()
+            chosen = set(units_form.cleaned_data["units"])
+            kept = {u.bloc for u in registration.units.all()}
+            UnitResult.objects.filter(registration=registration, bloc__in=kept - chosen).delete()
+            UnitResult.objects.bulk_create(
+                UnitResult(registration=registration, bloc=bloc) for bloc in chosen - kept
+            )
+        messages.success(request, _("Registration saved."))
+        return redirect("skills:registration", pk=registration.pk)
+    if action == "results" and results.is_valid():
+        with transaction.atomic():
+            for item in results.save(commit=False):
+                item._change_reason = "result"
+                item.save()
+        messages.success(request, _("Results saved."))
+        return redirect("skills:registration", pk=registration.pk)
+    if action == "outcome" and outcome.is_valid():
+        if is_confirmed(request):
+            registration.record_outcome(outcome.cleaned_data["outcome"])
+            messages.success(request, _("Outcome recorded."))
+            return redirect("skills:registration", pk=registration.pk)
+        return render(
+            request,
+            "skills/outcome_confirm.html",
+            {
+                "registration": registration,
+                "new_outcome": dict(ExamRegistration.Outcome.choices)[
+                    outcome.cleaned_data["outcome"]
+                ],
+                "confirm_form": outcome,
+                "confirm_extra": {"action": "outcome"},
+                "cancel_url": reverse("skills:registration", args=[registration.pk]),
+            },
+        )
+    if not may_edit:
+        for form in (details, units_form, outcome, *results.forms):
+            for field in form.fields.values():
+                field.disabled = True
+    return render(
+        request,
+        "skills/registration.html",
+        {
+            "registration": registration,
+            "details": details,
+            "units_form": units_form,
+            "results": results,
+            "outcome": outcome,
+            "may_edit": may_edit,
+            "history": list(
+                ExamRegistration.history.filter(id=registration.pk)
+                .select_related("history_user")
+                .order_by("-history_date")[:10]
+            ),
+        },
+    )
+
+
+@role_required(DIRECTOR)
+def pupil_choices(request: HttpRequest) -> HttpResponse:
+    """The registration's pupil picker, as the user types (static/js/picker.js)."""
+    text = request.GET.get("q", "").strip()[:100]
+    pupils = Student.objects.exclude(status=Student.Status.APPLICANT).search(text)
+    return pickers.choices_response(pupils.order_by("last_name", "first_name"))

@@ -35,15 +35,16 @@ _TYPED_SAT = Q(exam_result__in=[Student.ExamResult.PASSED, Student.ExamResult.FA
 
 def _exam_filters() -> tuple[Q, Q]:
     """(sat, passed). Exam success comes from the exam results (skills.ExamRegistration,
-    reached through the reverse relation so that students never imports skills); a pupil
-    without a decided registration (he left before results were kept here) counts as
-    typed on leaving."""
+    reached through the reverse relation so that students never imports skills): absent
+    is not sat. Only a pupil with no registration whose outcome is known (he left before
+    results were kept here) counts as typed on leaving."""
     registration = Student._meta.get_field("exam_registrations").related_model
     mine = registration.objects.filter(student=OuterRef("pk"))
+    known = Q(Exists(mine.exclude(outcome="")))
     decided = Q(Exists(mine.filter(outcome__in=registration.SAT_OUTCOMES)))
     passed = Q(Exists(mine.filter(outcome__in=registration.PASSED_OUTCOMES)))
     typed_passed = Q(exam_result=Student.ExamResult.PASSED)
-    return decided | (~decided & _TYPED_SAT), passed | (~decided & typed_passed)
+    return decided | (~known & _TYPED_SAT), passed | (~known & typed_passed)
 
 
 @dataclass(frozen=True)

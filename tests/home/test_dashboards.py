@@ -136,8 +136,9 @@ def test_each_home_page_makes_the_same_queries_with_ten_times_the_data(
         assert client.get(reverse("home")).status_code == 200
     assert len(large.captured_queries) == len(small.captured_queries)
     # Each domain's card on the director's home: school life (and the year's declaration
-    # of pupils), safety, grants (issues #17-#21).
-    assert len(small.captured_queries) <= 35
+    # of pupils), safety, grants (issues #17-#21); competencies: evidence to validate, and
+    # before the deadline the exam registrations (3).
+    assert len(small.captured_queries) <= 38
 
 
 def body(client) -> str:

@@ -44,9 +44,12 @@ def test_exam_success_comes_from_the_results_not_from_what_was_typed(woodwork, v
     ExamRegistration.objects.create(
         student=absent, version=version, session_year=2026, outcome="absent"
     )
+    pending = leaver(woodwork, "Dan", typed="failed")
+    ExamRegistration.objects.create(student=pending, version=version, session_year=2026)
     rate = indicators.compute(2025).exam_total.rate
-    # Chloé's registration is undecided (absent): she counts as typed, sat and passed.
-    assert (rate.count, rate.total) == (2, 3)
+    # Chloé was absent: registered, she did not sit, whatever was typed. Dan's outcome is
+    # not known: what was typed on leaving counts (sat, failed).
+    assert (rate.count, rate.total) == (1, 3)
 
 
 def test_without_a_registration_the_typed_result_still_counts(woodwork):

@@ -8,6 +8,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 
+from django.urls import reverse
+
 from skills import booklet, importing
 from skills.acquisition import by_competency, mapped_to
 from skills.models import Bloc, Competency, CompetencyMapping, DiplomaVersion, Programme
@@ -149,3 +151,13 @@ def test_a_version_to_replace_that_is_not_imported_is_an_error_by_line(db):
 def test_replacing_without_a_previous_version_is_an_error(db):
     report = import_text(HEADER + "X;CAP;Essai;2016;;UP1;Bloc;C1;Faire;UP1:C0\n")
     assert not report.ok and report.errors[0][0] == 2
+
+
+def test_the_booklet_says_which_old_competency_a_piece_of_evidence_was_recorded_on(
+    lea, usiner, table, woodwork_trainer, director, client_for
+):
+    old = Competency.objects.get(code="C30")
+    evidence(lea, old, woodwork_trainer, order=table, day=EARLIER, validated_by=director)
+    page = client_for(director).get(reverse("skills:booklet", args=[lea.pk])).content.decode()
+    version = old.bloc.version.label
+    assert f"sous C30 du référentiel {version}" in page

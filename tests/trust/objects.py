@@ -15,6 +15,7 @@ import uuid
 from decimal import Decimal
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.utils import timezone
 
 from billing.invoicing import issue_credit_note, issue_invoice, record_payment
@@ -36,7 +37,15 @@ from ecoles.models import Closure, OpenedDay
 from orders.models import Attachment, Customer, Order, OrderLine
 from safety.models import Declaration, Machine, MedicalOpinion
 from schoollife.models import Absence
-from skills.models import Bloc, Competency, Diploma, DiplomaVersion, Evidence
+from skills.models import (
+    Bloc,
+    Competency,
+    Diploma,
+    DiplomaVersion,
+    Evidence,
+    EvidencePhoto,
+    ExamRegistration,
+)
 from students.models import FollowUpNote, Student
 from training.models import Attendance, SessionPattern, TheorySession, WorkLog
 
@@ -81,7 +90,9 @@ RULES: list[tuple[str, str, str]] = [
     (r"^safety:declaration", "pk", "declaration"),
     (r"^safety:opinion_scan$", "pk", "opinion"),
     (r"^safety:", "pk", "student"),
-    (r"^skills:booklet", "pk", "student"),
+    (r"^skills:(booklet|chef)", "pk", "student"),
+    (r"^skills:photo$", "pk", "evidence_photo"),
+    (r"^skills:registration$", "pk", "exam_registration"),
     (r"^skills:(evidence|correct)$", "pk", "evidence"),
     (r"^skills:order$", "pk", "order"),
     (r"^skills:workshop$", "pk", "workshop"),
@@ -434,6 +445,31 @@ class Scenario:
             item.validate(self.director)  # validated: the correction page opens
             items.append(item)
         return tuple(items)
+
+    def _build_evidence_photo(self):
+        # Past the model's guard (the evidence is validated): as if taken before.
+        jpeg = b"\xff\xd8\xff\xe0" + b"\0" * 60
+        return tuple(
+            EvidencePhoto.objects.bulk_create(
+                [
+                    EvidencePhoto(
+                        evidence=item,
+                        student=item.student,
+                        image=default_storage.save(
+                            f"evidence/{item.student_id}/t.jpg", ContentFile(jpeg)
+                        ),
+                    )
+                ]
+            )[0]
+            for item in self.get("evidence")
+        )
+
+    def _build_exam_registration(self):
+        version = self.get("evidence")[0].competency.bloc.version
+        return tuple(
+            ExamRegistration.objects.create(student=s, version=version, session_year=2026)
+            for s in self.get("student")
+        )
 
 
 def pk_of(value) -> object:

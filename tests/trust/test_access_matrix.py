@@ -45,6 +45,7 @@ OWN_OBJECT_404 = {
     ("students:note_edit", "director"): "only a note's author corrects it",
     ("skills:evidence", "teacher"): "a teacher sees his subjects' evidence, not the workshop's",
     ("skills:correct", "teacher"): "a teacher corrects his subjects' evidence only",
+    ("skills:photo", "teacher"): "a teacher sees the photos of his subjects' evidence only",
     ("schoollife:alert_letter", "director"): "a letter exists only for a pupil over the threshold",
     ("schoollife:alert_letter", "office"): "a letter exists only for a pupil over the threshold",
 }
