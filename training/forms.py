@@ -140,16 +140,28 @@ def _named(form: forms.Form, name: str, *more) -> list[int]:
     return [pk for pk in (parse_id(v) for v in values) if pk]
 
 
+ORDER_SEARCH = _("Search an order (title, reference, customer)…")
+ORDER_HINT = _("The list shows the orders in hand; search to find another.")
+PUPIL_SEARCH = _("Search a pupil (first or last name)…")
+PUPIL_HINT = _("The list shows the first pupils; search to find another.")
+
+
+def pupil_picker(url_name: str) -> SearchSelect:
+    return SearchSelect(url_name, placeholder=PUPIL_SEARCH, hint=PUPIL_HINT)
+
+
 def pick_order(form: forms.Form, orders, search: str, *more) -> None:
     """The order as a picker: the chosen one and a few, the search's matches or the
     most urgent (promised first)."""
-    form.fields["order"].widget = SearchSelect("training:order_choices")
+    form.fields["order"].widget = SearchSelect(
+        "training:order_choices", placeholder=ORDER_SEARCH, hint=ORDER_HINT
+    )
     matches = orders.search(search) if search else orders.order_by("promised_date", "-pk")
     offer(form, "order", matches, _named(form, "order", *more))
 
 
 def pick_pupil(form: forms.Form, name: str, search: str, *more) -> None:
-    form.fields[name].widget = SearchSelect("training:pupil_choices")
+    form.fields[name].widget = pupil_picker("training:pupil_choices")
     pupils = form.fields[name].queryset
     offer(
         form,
