@@ -145,3 +145,12 @@ def test_enter_saves_because_the_save_button_comes_first(
     body = client_for(woodwork_trainer).get(URL).content.decode()
     form = body[body.index('class="team-entry"') :]
     assert form.index('name="save"') < form.index('name="check"')
+
+
+def test_a_team_entry_opened_with_nonsense_in_its_query_still_opens(
+    client_for, woodwork_trainer, policy, school
+):
+    for query in ["?date=demain&slot=morning", "?slot=custom&start_time=zz&end_time=8",
+                  "?date=2026-11-18&slot=custom&start_time=12:00&end_time=08:00",
+                  "?order=abc&machine=-1&date=99999-01-01"]:  # fmt: skip
+        assert client_for(woodwork_trainer).get(URL + query).status_code == 200
