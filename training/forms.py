@@ -279,7 +279,7 @@ class TeamEntryForm(SlotMixin, forms.Form):
         """The slot the page stands on: posted, asked in the query string, or the default
         (this morning); None while it is not known."""
         try:
-            day = self.fields["date"].to_python(self._raw("date"))
+            day = self.fields["date"].clean(self._raw("date"))  # a school date, or None
             slot = self._raw("slot") or MORNING
             if slot == MORNING:
                 start, end = self.policy.morning_start, self.policy.morning_end

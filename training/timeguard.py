@@ -189,15 +189,14 @@ def check(
     def refuse(rule: str, message: str, excess: dt.timedelta = dt.timedelta()) -> None:
         found.append(Violation(rule, student_id, message, excess, day))
 
-    # Already busy in the slot: that alone refuses the entry (no override), in one line
-    # per pupil; the other limits would be counted on time he cannot be given.
+    # Already busy in the slot: one line per pupil, whatever the number of activities;
+    # the totals below count the overlap once, so it adds no line of its own to them.
     others = overlapping(new.start, new.end, existing)
     if others:
         overlap = busy_time(
             [Interval(max(o.start, new.start), min(o.end, new.end)) for o in others]
         )
         refuse(OVERLAP, already_busy(pupil, sex, others), overlap)
-        return found
     if not limits.minor:
         return found
 

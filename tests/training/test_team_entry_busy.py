@@ -154,3 +154,15 @@ def test_a_team_entry_opened_with_nonsense_in_its_query_still_opens(
                   "?date=2026-11-18&slot=custom&start_time=12:00&end_time=08:00",
                   "?order=abc&machine=-1&date=99999-01-01"]:  # fmt: skip
         assert client_for(woodwork_trainer).get(URL + query).status_code == 200
+
+
+def test_a_slot_logged_again_is_refused_by_the_overlap_alone():
+    """The morning logged twice: the day counts 7 h, not 10 h 30, so no daily, break or
+    weekly line is added to the overlap's (issue #16: 44 lines for 11 pupils)."""
+    day = dt.date(2026, 11, 16)
+    stored = [Interval(at(day, 8, 30), at(day, 12)), Interval(at(day, 13, 30), at(day, 17))]
+    again = Interval(at(day, 8, 30), at(day, 12))
+    found = timeguard.check(
+        again, stored, limits=Limits.for_age(Policy(), 15), pupil="Léa", student_id=1
+    )
+    assert [v.rule for v in found] == [timeguard.OVERLAP]
