@@ -24,9 +24,16 @@ SIZE = 12  # matches shown at a time
 
 
 class SearchSelect(forms.Select):
-    def __init__(self, url_name: str, attrs: dict | None = None) -> None:
+    """`placeholder` and `hint` are the search box's words for this field
+    (includes/picker_search.html; the customer's by default)."""
+
+    def __init__(
+        self, url_name: str, attrs: dict | None = None, *, placeholder: str = "", hint: str = ""
+    ) -> None:
         super().__init__(attrs)
         self.url_name = url_name
+        self.placeholder = placeholder
+        self.hint = hint
 
     def get_context(self, name, value, attrs):
         context = super().get_context(name, value, attrs)

@@ -303,6 +303,17 @@ class OrderQuerySet(models.QuerySet):
             return self.filter(workshop__trainers=user)
         return self.none()
 
+    def search(self, text: str) -> OrderQuerySet:
+        """Every word of `text` in the title, the reference or the customer's name."""
+        qs = self
+        for word in text.split():
+            qs = qs.filter(
+                Q(title__icontains=word)
+                | Q(reference__icontains=word)
+                | Q(customer__name__icontains=word)
+            )
+        return qs
+
     def open_for_work(self) -> OrderQuerySet:
         """Orders on which pupils' work may be logged (SPEC.md R3), rework included."""
         return self.filter(status__in=Order.WORK_STATUSES)

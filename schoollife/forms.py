@@ -6,12 +6,14 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoles.bounds import SchoolDateField
+from ecoles.bounds import SchoolDateField, parse_id
 from ecoles.models import Workshop
+from ecoles.pickers import offer
 from schoollife.models import Absence, AbsenceReason, Activity, HalfDay, Mark
 from schoollife.rollcall import Exception_
 from students.forms import DateInput
 from students.models import Student
+from training.forms import pupil_picker
 
 
 class RollCallForm(forms.Form):
@@ -100,9 +102,14 @@ class AbsenceForm(forms.ModelForm):
         ]
         widgets = {"day": DateInput}
 
-    def __init__(self, *args, students, **kwargs) -> None:
+    def __init__(self, *args, students, search: str = "", **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["student"].queryset = students
+        if not self.instance.pk:  # every pupil of the school: a picker (issue #16)
+            self.fields["student"].widget = pupil_picker("schoollife:pupil_choices")
+            named = [parse_id(self.data.get(self.add_prefix("student")))]
+            offer(self, "student", students.search(search).order_by("last_name", "first_name"),
+                  [pk for pk in named if pk])  # fmt: skip
         self.fields["reason"].queryset = AbsenceReason.objects.filter(active=True) | (
             AbsenceReason.objects.filter(pk=self.instance.reason_id or 0)
         )

@@ -10,6 +10,7 @@ urlpatterns = [
     path("registre/mois.pdf", views.register_pdf, name="register_pdf"),
     path("absences/", views.absences, name="absences"),
     path("absences/nouvelle/", views.absence_edit, name="absence_add"),
+    path("absences/eleves/", views.pupil_choices, name="pupil_choices"),
     path("absences/<int:pk>/", views.absence_edit, name="absence"),
     path("alertes/", views.alerts, name="alerts"),
     path("alertes/<int:pk>/<str:kind>.pdf", views.alert_letter, name="alert_letter"),

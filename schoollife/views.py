@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from ecoles import pickers
 from ecoles.access import role_required
 from ecoles.bounds import parse_id
 from ecoles.exports import csv_response
@@ -248,8 +249,13 @@ def absence_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     absence = get_object_or_404(Absence.objects.select_related("student"), pk=pk) if pk else None
     was_accepted = absence.accepted if absence else False
     students = Student.objects.enrolled().current().select_related("workshop")
+    search = pickers.search_text(request, "student")
     form = AbsenceForm(
-        request.POST or None, request.FILES or None, instance=absence, students=students
+        request.POST or None,
+        request.FILES or None,
+        instance=absence,
+        students=students,
+        search=search,
     )
     if request.method == "POST" and form.is_valid():
         saved = form.save(commit=False)
@@ -269,8 +275,16 @@ def absence_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     return render(
         request,
         "schoollife/absence_form.html",
-        {"form": form, "absence": absence, "notices": notices},
+        {"form": form, "absence": absence, "notices": notices, "student_q": search},
     )
+
+
+@role_required(DIRECTOR, OFFICE)
+def pupil_choices(request: HttpRequest) -> HttpResponse:
+    """The absence form's pupil picker, as the user types (static/js/picker.js)."""
+    text = request.GET.get("q", "").strip()[:100]
+    pupils = Student.objects.enrolled().current().search(text)
+    return pickers.choices_response(pupils.order_by("last_name", "first_name"))
 
 
 @role_required(DIRECTOR, OFFICE)

@@ -183,7 +183,7 @@ BOUNDS = {
     ("director", "training:session_add"): 7,
     ("director", "training:sessions"): 6,
     ("director", "training:student_time"): 14,
-    ("director", "training:team_entry"): 7,  # + machines
+    ("director", "training:team_entry"): 9,  # + machines, + who is busy that day (2)
     ("director", "training:worklog_add"): 6,
     ("director", "training:worklog_edit"): 8,  # + machines
     ("director", "training:worklogs"): 10,
@@ -239,7 +239,7 @@ BOUNDS = {
     ("trainer", "training:cohort_balance"): 11,
     ("trainer", "training:order_hours"): 5,
     ("trainer", "training:student_time"): 14,
-    ("trainer", "training:team_entry"): 7,  # + machines
+    ("trainer", "training:team_entry"): 9,  # + machines, + who is busy that day (2)
     ("trainer", "training:worklog_add"): 6,
     ("trainer", "training:worklog_edit"): 8,  # + machines
     ("trainer", "training:worklogs"): 10,

@@ -7,15 +7,18 @@ import datetime as dt
 from django import forms
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from ecoles import roles
-from ecoles.bounds import SchoolDateField, is_school_date
+from ecoles.bounds import SchoolDateField, is_school_date, parse_id
 from ecoles.models import Policy, User, Workshop
+from ecoles.pickers import SearchSelect, offer
 from orders.models import Order
 from safety import rules as safety_rules
 from safety.models import Machine
 from students.models import Student
+from training import recording, timeguard
 from training.models import (
     Attendance,
     ClosedPeriod,
@@ -46,7 +49,55 @@ class TimeInput(forms.TimeInput):
 
 
 class PupilCheckboxes(forms.CheckboxSelectMultiple):
+    """The pupils as big checkboxes. `busy` ({pupil id: [(Interval, overlaps the slot)]})
+    adds, under a name, what he already does that day; one busy in the slot is marked
+    `data-busy` so that "Select all" leaves him out (static/js/training.js)."""
+
     template_name = "training/widgets/pupils.html"
+    busy: dict = {}
+
+    def create_option(self, name, value, label, selected, index, subindex=None, attrs=None):
+        option = super().create_option(name, value, label, selected, index, subindex, attrs)
+        pupil = getattr(value, "instance", None)
+        items = self.busy.get(getattr(pupil, "pk", None), [])
+        option["notes"] = [
+            {
+                "text": busy_note(item, getattr(pupil, "sex", "")),
+                "from": _minutes(item.start),
+                "to": _minutes(item.end),
+                "now": now,
+            }
+            for item, now in items
+        ]
+        option["busy"] = any(now for _item, now in items)
+        if option["busy"]:
+            option["attrs"] = {**option["attrs"], "data-busy": "1"}
+        if items:
+            option["attrs"]["aria-describedby"] = f"{option['attrs']['id']}_busy"
+        return option
+
+
+def _minutes(value: dt.datetime) -> int:
+    local = timezone.localtime(value)
+    return local.hour * 60 + local.minute
+
+
+def busy_note(item, sex: str) -> str:
+    """'already logged 8 h 30 – 12 h on Bibliothèque', 'expected at Français 10 h – 12 h'
+    (French follows the pupil's sex: saisie / saisi, attendue / attendu)."""
+    words = {"start": timeguard.clock(item.start), "end": timeguard.clock(item.end)}
+    words["what"] = item.label
+    if item.ref and item.ref[0] == "log":
+        if sex == "F":
+            return pgettext("a girl", "already logged %(start)s – %(end)s on %(what)s") % words
+        if sex == "M":
+            return pgettext("a boy", "already logged %(start)s – %(end)s on %(what)s") % words
+        return gettext("already logged %(start)s – %(end)s on %(what)s") % words
+    if sex == "F":
+        return pgettext("a girl", "expected at %(what)s %(start)s – %(end)s") % words
+    if sex == "M":
+        return pgettext("a boy", "expected at %(what)s %(start)s – %(end)s") % words
+    return gettext("expected at %(what)s %(start)s – %(end)s") % words
 
 
 def override_field() -> forms.CharField:
@@ -73,6 +124,51 @@ def pupils_for(user):
     if not user.has_role(roles.DIRECTOR):
         pupils = pupils.filter(workshop__trainers=user)
     return pupils.order_by("workshop__name", "last_name", "first_name")
+
+
+def log_pupils_for(user):
+    """The pupils whose time `user` sees this school year (a trainer: his workshops')."""
+    today = timezone.localdate()
+    return Student.objects.records_visible_to(user).present_during(
+        Policy.load().school_year_start(today), today
+    )
+
+
+def _named(form: forms.Form, name: str, *more) -> list[int]:
+    """The ids a picker must keep offering: posted, asked, or the object's own."""
+    values = [form.data.get(form.add_prefix(name)), form.initial.get(name), *more]
+    return [pk for pk in (parse_id(v) for v in values) if pk]
+
+
+ORDER_SEARCH = _("Search an order (title, reference, customer)…")
+ORDER_HINT = _("The list shows the orders in hand; search to find another.")
+PUPIL_SEARCH = _("Search a pupil (first or last name)…")
+PUPIL_HINT = _("The list shows the first pupils; search to find another.")
+
+
+def pupil_picker(url_name: str) -> SearchSelect:
+    return SearchSelect(url_name, placeholder=PUPIL_SEARCH, hint=PUPIL_HINT)
+
+
+def pick_order(form: forms.Form, orders, search: str, *more) -> None:
+    """The order as a picker: the chosen one and a few, the search's matches or the
+    most urgent (promised first)."""
+    form.fields["order"].widget = SearchSelect(
+        "training:order_choices", placeholder=ORDER_SEARCH, hint=ORDER_HINT
+    )
+    matches = orders.search(search) if search else orders.order_by("promised_date", "-pk")
+    offer(form, "order", matches, _named(form, "order", *more))
+
+
+def pick_pupil(form: forms.Form, name: str, search: str, *more) -> None:
+    form.fields[name].widget = pupil_picker("training:pupil_choices")
+    pupils = form.fields[name].queryset
+    offer(
+        form,
+        name,
+        pupils.search(search).order_by("last_name", "first_name"),
+        _named(form, name, *more),
+    )
 
 
 def machines_for(user):
@@ -141,16 +237,23 @@ class TeamEntryForm(SlotMixin, forms.Form):
     task = forms.CharField(label=_("Task done"), max_length=200, required=False)
     override_reason = override_field()
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, order_search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         # {pupil: [reasons]}: who may not work on the chosen machine that day (R13).
         self.left_out: dict = {}
         self.fields["order"].queryset = orders_for(user)
+        pick_order(self, orders_for(user), order_search)
         self.fields["students"].queryset = pupils_for(user)
         self.fields["machine"].queryset = machines_for(user)
         self.fields["date"].initial = timezone.localdate()
         policy = Policy.load()
+        # The slots' times in minutes, for the page's script that says who is busy then.
+        self.slot_minutes = {
+            MORNING: f"{_clock_minutes(policy.morning_start)}-{_clock_minutes(policy.morning_end)}",
+            AFTERNOON: f"{_clock_minutes(policy.afternoon_start)}-"
+            f"{_clock_minutes(policy.afternoon_end)}",
+        }
         self.fields["slot"].choices = [
             (
                 MORNING,
@@ -164,6 +267,58 @@ class TeamEntryForm(SlotMixin, forms.Form):
         ]
         if not user.has_role(roles.DIRECTOR):
             del self.fields["override_reason"]
+        self.policy = policy
+        self._find_busy()
+
+    def _raw(self, name: str):
+        if self.is_bound:
+            return self.data.get(self.add_prefix(name))
+        return self.initial.get(name, self.fields[name].initial)
+
+    def current_slot(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """The slot the page stands on: posted, asked in the query string, or the default
+        (this morning); None while it is not known."""
+        try:
+            day = self.fields["date"].clean(self._raw("date"))  # a school date, or None
+            slot = self._raw("slot") or MORNING
+            if slot == MORNING:
+                start, end = self.policy.morning_start, self.policy.morning_end
+            elif slot == AFTERNOON:
+                start, end = self.policy.afternoon_start, self.policy.afternoon_end
+            else:
+                start = self.fields["start_time"].to_python(self._raw("start_time"))
+                end = self.fields["end_time"].to_python(self._raw("end_time"))
+        except forms.ValidationError:
+            return None
+        if not day or not start or not end or end <= start:
+            return None
+        return recording.aware(day, start), recording.aware(day, end)
+
+    def _find_busy(self) -> None:
+        """Who of the list already does something that day, and who in the slot (two
+        queries): shown under the names, left out of "Select all", unticked on save."""
+        self.busy: dict[int, list] = {}
+        self.busy_day = None
+        slot = self.current_slot()
+        if slot is None:
+            return
+        start, end = slot
+        day = recording.local_day(start)
+        pupils = self.fields["students"].queryset.order_by().values("pk")
+        notes = {}
+        for pk, items in timeguard.activities(pupils, day, day).items():
+            items = sorted(items, key=lambda i: i.start)
+            notes[pk] = [(i, i.start < end and start < i.end) for i in items]
+            if now := [i for i, overlaps in notes[pk] if overlaps]:
+                self.busy[pk] = now
+        self.fields["students"].widget.busy = notes
+        self.busy_day = day
+
+    def _untick(self, ids) -> None:
+        name = self.add_prefix("students")
+        data = self.data.copy()
+        data.setlist(name, [v for v in data.getlist(name) if v.isdigit() and int(v) not in ids])
+        self.data = data
 
     def clean(self):
         cleaned = super().clean()
@@ -181,8 +336,38 @@ class TeamEntryForm(SlotMixin, forms.Form):
                     _("Not in the workshop of this order: %(names)s.")
                     % {"names": ", ".join(str(s) for s in others)},
                 )
+        self._leave_out_busy(cleaned)
         self._leave_out_refused(cleaned, day)
         return cleaned
+
+    def _leave_out_busy(self, cleaned) -> None:
+        """One line per ticked pupil already busy in the slot, saying with what; they are
+        unticked, and saving again logs the others (issue #16: one busy pupil no longer
+        blocks the team with no clue which)."""
+        ticked = cleaned.get("students") or []
+        busy = [s for s in ticked if s.pk in self.busy]
+        if not busy:
+            return
+        for pupil in busy:
+            self.add_error(
+                "students", timeguard.already_busy(str(pupil), pupil.sex, self.busy[pupil.pk])
+            )
+        if len(busy) == len(ticked):
+            message = ngettext(
+                "The ticked pupil is already busy in this slot: choose another slot.",
+                "The ticked pupils are all already busy in this slot: choose another slot.",
+                len(busy),
+            )
+        else:
+            message = ngettext(
+                "%(count)s pupil is already busy in this slot and was unticked (see the "
+                "list): save again to log the %(others)s others.",
+                "%(count)s pupils are already busy in this slot and were unticked (see the "
+                "list): save again to log the %(others)s others.",
+                len(busy),
+            ) % {"count": len(busy), "others": len(ticked) - len(busy)}
+        self.add_error(None, message)
+        self._untick({s.pk for s in busy})
 
     def _leave_out_refused(self, cleaned, day) -> None:
         """Say, before saving, which of the trainer's pupils may not be logged on the
@@ -200,12 +385,11 @@ class TeamEntryForm(SlotMixin, forms.Form):
                 _("Cannot be logged on %(machine)s: %(names)s. They were unticked.")
                 % {"machine": machine.name, "names": ", ".join(str(s) for s in ticked)},
             )
-            data = self.data.copy()
-            data.setlist(
-                self.add_prefix("students"),
-                [v for v in data.getlist(self.add_prefix("students")) if int(v) not in refused],
-            )
-            self.data = data
+            self._untick(set(refused))
+
+
+def _clock_minutes(value: dt.time) -> int:
+    return value.hour * 60 + value.minute
 
 
 def _times(a: dt.time, b: dt.time) -> dict:
@@ -224,7 +408,9 @@ class WorkLogForm(forms.Form):
     task = forms.CharField(label=_("Task done"), max_length=200, required=False)
     override_reason = override_field()
 
-    def __init__(self, *args, user, log: WorkLog | None = None, **kwargs):
+    def __init__(
+        self, *args, user, log: WorkLog | None = None, search: dict | None = None, **kwargs
+    ):
         # The log's current values, also when the view passes `request.POST or None`.
         if log is not None and "initial" not in kwargs:
             start, end = timezone.localtime(log.start), timezone.localtime(log.end)
@@ -254,6 +440,10 @@ class WorkLogForm(forms.Form):
         if not user.has_role(roles.DIRECTOR):
             pupils = pupils.filter(workshop__trainers=user)
         self.fields["student"].queryset = pupils.order_by("last_name", "first_name")
+        # Both grow with the school: pickers, searched on the server (issue #16).
+        search = search or {}
+        pick_order(self, orders, search.get("order", ""))
+        pick_pupil(self, "student", search.get("student", ""))
         machines = machines_for(user)
         if log is not None and log.machine_id:  # keep the log's own machine
             machines = Machine.objects.filter(
@@ -452,7 +642,9 @@ class PeriodFilterForm(forms.Form):
     end = SchoolDateField(label=_("To"), required=False, widget=DateInput())
     student = forms.ModelChoiceField(label=_("Pupil"), queryset=None, required=False)
 
-    def __init__(self, data, *, user, year_start: dt.date, today: dt.date, **kwargs):
+    def __init__(
+        self, data, *, user, year_start: dt.date, today: dt.date, search: str = "", **kwargs
+    ):
         if "start" not in data:
             data = data.copy()
             data["start"] = year_start.isoformat()
@@ -462,6 +654,7 @@ class PeriodFilterForm(forms.Form):
             .present_during(year_start, today)
             .order_by("last_name", "first_name")
         )
+        pick_pupil(self, "student", search)
 
 
 # --- the timetable ------------------------------------------------------------------------

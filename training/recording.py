@@ -101,10 +101,24 @@ def find_violations(entries: list[Entry], policy: Policy | None = None) -> list[
             limits=timeguard.Limits.for_age(policy, age),
             pupil=str(entry.student),
             student_id=entry.student.pk,
+            sex=getattr(entry.student, "sex", ""),
         )
     found += _balance_violations([e for e in entries if e.production], policy)
     found += _safety_violations([e for e in entries if e.machine is not None])
     found += closed_day_violations([e.day for e in entries], policy)
+    return found
+
+
+def busy_in_slot(
+    student_ids: list[int], start: dt.datetime, end: dt.datetime
+) -> dict[int, list[timeguard.Interval]]:
+    """{student id: [his activities that day overlapping start-end]}: who cannot be
+    logged in the slot (the overlap rule of find_violations), in two queries."""
+    day = local_day(start)
+    found = {}
+    for pk, items in timeguard.activities(student_ids, day, day).items():
+        if others := timeguard.overlapping(start, end, items):
+            found[pk] = sorted(others, key=lambda i: i.start)
     return found
 
 

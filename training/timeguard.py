@@ -15,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils import timezone
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 from training.models import Attendance, WorkLog
@@ -106,6 +107,52 @@ def _hm(value: dt.datetime) -> str:
     return f"{timezone.localtime(value):%H:%M}"
 
 
+def clock(value: dt.datetime) -> str:
+    """A time of day as people say it: '8 h 30', '12 h' in French, '08:30' in English."""
+    local = timezone.localtime(value)
+    if not (get_language() or "").startswith("fr"):
+        return f"{local:%H:%M}"
+    if local.minute:
+        return f"{local.hour}\u00a0h\u00a0{local.minute:02d}"
+    return f"{local.hour}\u00a0h"
+
+
+def busy_time(intervals) -> dt.timedelta:
+    """The time covered by `intervals`, an overlap counted once (the union's length)."""
+    total, reach = dt.timedelta(), None
+    for item in sorted(intervals, key=lambda i: i.start):
+        if reach is None or item.start >= reach:
+            total += item.end - item.start
+            reach = item.end
+        elif item.end > reach:
+            total += item.end - reach
+            reach = item.end
+    return total
+
+
+def overlapping(new_start: dt.datetime, new_end: dt.datetime, existing) -> list[Interval]:
+    return [i for i in existing if i.start < new_end and new_start < i.end]
+
+
+def already_busy(pupil: str, sex: str, others: list[Interval]) -> str:
+    """'Nina Bernard is already busy from 8 h to 12 h (Bibliothèque)': the words follow the
+    pupil's sex in French (occupée / occupé)."""
+    spans = ", ".join(
+        _("from %(start)s to %(end)s (%(what)s)")
+        % {"start": clock(o.start), "end": clock(o.end), "what": o.label}
+        for o in sorted(others, key=lambda i: i.start)
+    )
+    words = {"pupil": pupil, "spans": spans}
+    if sex == "F":
+        text = pgettext("a girl", "%(pupil)s is already busy %(spans)s: %(why)s.")
+    elif sex == "M":
+        text = pgettext("a boy", "%(pupil)s is already busy %(spans)s: %(why)s.")
+    else:
+        text = _("%(pupil)s is already busy %(spans)s: %(why)s.")
+    words["why"] = _("a pupil cannot be in two places at once")
+    return text % words
+
+
 def _monday(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
@@ -128,6 +175,7 @@ def check(
     limits: Limits,
     pupil: str,
     student_id: int | None = None,
+    sex: str = "",
 ) -> list[Violation]:
     """Every rule `new` would break given the pupil's `existing` activities (pure)."""
     day = new.day
@@ -136,29 +184,19 @@ def check(
     def refuse(rule: str, message: str, excess: dt.timedelta = dt.timedelta()) -> None:
         found.append(Violation(rule, student_id, message, excess, day))
 
-    for other in existing:
-        if other.start < new.end and new.start < other.end:
-            overlap = min(other.end, new.end) - max(other.start, new.start)
-            refuse(
-                OVERLAP,
-                _(
-                    "%(pupil)s is already busy from %(start)s to %(end)s (%(what)s): "
-                    "%(excess)s overlap. A pupil cannot be in two places at once."
-                )
-                % {
-                    "pupil": pupil,
-                    "start": _hm(other.start),
-                    "end": _hm(other.end),
-                    "what": other.label,
-                    "excess": fmt(overlap),
-                },
-                overlap,
-            )
+    # Already busy in the slot: one line per pupil, whatever the number of activities;
+    # the totals below count the overlap once, so it adds no line of its own to them.
+    others = overlapping(new.start, new.end, existing)
+    if others:
+        overlap = busy_time(
+            [Interval(max(o.start, new.start), min(o.end, new.end)) for o in others]
+        )
+        refuse(OVERLAP, already_busy(pupil, sex, others), overlap)
     if not limits.minor:
         return found
 
     same_day = sorted([i for i in existing if i.day == day] + [new], key=lambda i: i.start)
-    day_total = sum((i.duration for i in same_day), dt.timedelta())
+    day_total = busy_time(same_day)  # an overlap of stored rows is not counted twice
     if day_total > limits.max_daily:
         refuse(
             DAILY,
@@ -174,9 +212,7 @@ def check(
         )
 
     week = _monday(day)
-    week_total = new.duration + sum(
-        (i.duration for i in existing if _monday(i.day) == week), dt.timedelta()
-    )
+    week_total = busy_time([new] + [i for i in existing if _monday(i.day) == week])
     if week_total > limits.max_weekly:
         refuse(
             WEEKLY,

@@ -6,7 +6,9 @@ app_name = "training"
 
 urlpatterns = [
     path("equipe/", views.team_entry, name="team_entry"),
+    path("equipe/commandes/", views.order_choices, name="order_choices"),
     path("heures/", views.worklog_list, name="worklogs"),
+    path("eleves/choix/", views.pupil_choices, name="pupil_choices"),
     path("heures/nouvelle/", views.worklog_edit, name="worklog_add"),
     path("heures/<int:pk>/", views.worklog_edit, name="worklog_edit"),
     path("heures/<int:pk>/supprimer/", views.worklog_delete, name="worklog_delete"),

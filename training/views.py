@@ -16,7 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 
-from ecoles import charts
+from ecoles import charts, pickers
 from ecoles.access import role_required
 from ecoles.bounds import parse_school_date
 from ecoles.confirm import is_confirmed
@@ -33,6 +33,8 @@ from training.forms import (
     SessionForm,
     TeamEntryForm,
     WorkLogForm,
+    log_pupils_for,
+    orders_for,
 )
 from training.models import (
     DURATION,
@@ -85,9 +87,17 @@ def _refusal_errors(form, exc: recording.Refused | ValidationError, user) -> Non
 # --- production: team entry and work logs ----------------------------------------------
 
 
+# What a team entry may be opened with (a link, or the order search without JavaScript).
+TEAM_ENTRY_QUERY = ("order", "date", "slot", "start_time", "end_time", "machine")
+
+
 @role_required(TRAINER, DIRECTOR)
 def team_entry(request: HttpRequest) -> HttpResponse:
-    form = TeamEntryForm(request.POST or None, user=request.user)
+    search = pickers.search_text(request, "order")
+    initial = {k: request.GET[k][:20] for k in TEAM_ENTRY_QUERY if request.GET.get(k)}
+    form = TeamEntryForm(
+        request.POST or None, user=request.user, initial=initial, order_search=search
+    )
     checking = "check" in request.POST  # "Check the machine": warnings only, nothing saved
     if request.method == "POST" and form.is_valid() and not checking:
         data = form.cleaned_data
@@ -116,17 +126,39 @@ def team_entry(request: HttpRequest) -> HttpResponse:
                 % {"count": len(logs), "order": data["order"]},
             )
             return redirect("training:team_entry")
-    return render(request, "training/team_entry.html", {"form": form})
+    keep = [(k, v) for k, v in initial.items() if k != "order"]
+    return render(
+        request,
+        "training/team_entry.html",
+        {"form": form, "order_q": search, "keep": keep},
+    )
+
+
+@role_required(TRAINER, DIRECTOR)
+def order_choices(request: HttpRequest) -> HttpResponse:
+    """The orders a user may log time on, as he types (static/js/picker.js)."""
+    text = request.GET.get("q", "").strip()[:100]
+    return pickers.choices_response(orders_for(request.user).search(text).order_by("title"))
+
+
+@role_required(TRAINER, DIRECTOR, OFFICE)
+def pupil_choices(request: HttpRequest) -> HttpResponse:
+    """The pupils of this school year whose time the user sees, as he types."""
+    text = request.GET.get("q", "").strip()[:100]
+    pupils = log_pupils_for(request.user).search(text).order_by("last_name", "first_name")
+    return pickers.choices_response(pupils)
 
 
 @role_required(TRAINER, DIRECTOR, OFFICE)
 def worklog_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
+    search = pickers.search_text(request, "student")
     form = PeriodFilterForm(
         request.GET,
         user=request.user,
         year_start=Policy.load().school_year_start(today),
         today=today,
+        search=search,
     )
     logs = WorkLog.objects.visible_to(request.user).select_related("student", "order", "logged_by")
     if form.is_valid():
@@ -142,6 +174,7 @@ def worklog_list(request: HttpRequest) -> HttpResponse:
     )
     query = request.GET.copy()
     query.pop("page", None)
+    keep = [(k, v) for k, v in query.items() if k in ("start", "end")]
     closed = set(ClosedPeriod.objects.values_list("month", flat=True))
     rows = [
         {
@@ -155,7 +188,14 @@ def worklog_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "training/worklog_list.html",
-        {"form": form, "page_obj": page, "rows": rows, "query_string": query.urlencode()},
+        {
+            "form": form,
+            "page_obj": page,
+            "rows": rows,
+            "query_string": query.urlencode(),
+            "student_q": search,
+            "keep": keep,
+        },
     )
 
 
@@ -170,7 +210,8 @@ def worklog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         log = get_object_or_404(
             WorkLog.objects.visible_to(request.user).select_related("order", "student"), pk=pk
         )
-    form = WorkLogForm(request.POST or None, user=request.user, log=log)
+    search = {name: pickers.search_text(request, name) for name in ("order", "student")}
+    form = WorkLogForm(request.POST or None, user=request.user, log=log, search=search)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         target = log or WorkLog()
@@ -191,7 +232,15 @@ def worklog_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             return redirect("training:worklogs")
     frozen = log is not None and log.order.status in recording.CLOSED_ORDER
     return render(
-        request, "training/worklog_form.html", {"form": form, "log": log, "frozen": frozen}
+        request,
+        "training/worklog_form.html",
+        {
+            "form": form,
+            "log": log,
+            "frozen": frozen,
+            "order_q": search["order"],
+            "student_q": search["student"],
+        },
     )
 
 

@@ -6,7 +6,7 @@
     var box = document.querySelector("[data-machine-pick]");
     if (!box) return;
     var select = box.querySelector("select");
-    var check = box.querySelector("[data-machine-check]");
+    var check = document.querySelector("[data-machine-check]");
     if (!select || !check) return;
     select.addEventListener("change", function () {
       if (select.value) check.click();

@@ -68,6 +68,51 @@ def test_a_trainer_logs_a_morning_for_his_team_on_a_phone(phone, woodwork, woodw
     assert order.status == Order.Status.IN_PRODUCTION  # the first log starts production
 
 
+def test_enter_in_the_task_field_saves_and_the_page_fits_the_phone(
+    phone, woodwork, woodwork_trainer, order
+):
+    """Enter submits the save, not the machine check before it (issue #16)."""
+    team = [pupil(woodwork, "Léa", "Martin"), pupil(woodwork, "Hugo", "Bernard")]
+    log_in(phone, "wood", PASSWORD)
+    phone.goto("/temps/equipe/")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    phone.select_option("select[name=order]", str(order.pk))
+    phone.fill("input[name=date]", DAY.isoformat())
+    phone.check("input[name=slot][value=morning]")
+    for p in team:
+        phone.check(f"input[name=students][value='{p.pk}']")
+    phone.fill("input[name=task]", "Ponçage")
+    phone.press("input[name=task]", "Enter")
+    phone.wait_for_load_state()
+    assert WorkLog.objects.filter(order=order, task="Ponçage").count() == 2
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
+def test_select_all_leaves_out_the_pupil_already_busy_in_the_slot(
+    phone, woodwork, woodwork_trainer, order
+):
+    lea, hugo = pupil(woodwork, "Léa", "Martin"), pupil(woodwork, "Hugo", "Bernard")
+    WorkLog.objects.create(
+        order=order,
+        student=hugo,
+        start=dt.datetime.combine(DAY, dt.time(8, 30), tzinfo=PARIS),
+        end=dt.datetime.combine(DAY, dt.time(12), tzinfo=PARIS),
+        logged_by=woodwork_trainer,
+    )
+    log_in(phone, "wood", PASSWORD)
+    phone.goto(f"/temps/equipe/?date={DAY.isoformat()}&slot=morning")
+    hugos = f"label.pick:has(input[name=students][value='{hugo.pk}'])"
+    assert "déjà saisi" in phone.inner_text(hugos)
+    phone.check("[data-select-all]")
+    assert phone.is_checked(f"input[name=students][value='{lea.pk}']")
+    assert not phone.is_checked(f"input[name=students][value='{hugo.pk}']")
+    phone.check("input[name=slot][value=afternoon]")  # free in the afternoon: select all takes him
+    phone.uncheck("[data-select-all]")
+    phone.check("[data-select-all]")
+    assert phone.is_checked(f"input[name=students][value='{hugo.pk}']")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+
+
 def test_the_director_overrides_a_balance_refusal_with_a_reason(page, woodwork, director, order):
     hugo = pupil(woodwork, "Hugo", "Bernard")
     # 24 h 30 of production already this school year, no theory: over the 24 h allowance.

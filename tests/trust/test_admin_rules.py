@@ -285,7 +285,7 @@ class TestWorkLogs:
         response = site.post(url("training_worklog_add"), log_data(busy, young, (14, 0), (23, 30)))
         assert response.status_code == 200
         text = response.content.decode()
-        assert "Léa Martin a déjà une activité de 13:00 à 17:00" in text
+        assert "Léa Martin a déjà une activité de 13\u00a0h à 17\u00a0h" in text
         assert "ne peut pas être occupé entre 20:00" in text
         assert WorkLog.objects.count() == 1
 
@@ -382,7 +382,7 @@ class TestSessions:
         page = site.get(url("training_theorysession_change", session.pk))
         data = posted(page, **{"attendances-0-status": "present"})
         response = site.post(url("training_theorysession_change", session.pk), data)
-        assert "Léa Martin a déjà une activité de 08:00 à 12:00" in response.content.decode()
+        assert "Léa Martin a déjà une activité de 8\u00a0h à 12\u00a0h" in response.content.decode()
         row.refresh_from_db()
         assert row.status == Attendance.Status.PENDING
 
