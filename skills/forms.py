@@ -23,6 +23,7 @@ from skills.models import (
     UnitResult,
 )
 from students.models import Student
+from training.forms import ORDER_HINT, ORDER_SEARCH, pupil_picker
 
 SKIP = ""
 
@@ -213,7 +214,7 @@ class AddOrderForm(forms.Form):
     add_order = forms.ModelChoiceField(
         queryset=Order.objects.none(),
         label=_("Add an order"),
-        widget=SearchSelect("skills:order_choices"),
+        widget=SearchSelect("skills:order_choices", placeholder=ORDER_SEARCH, hint=ORDER_HINT),
     )
 
     def __init__(self, *args, chef, orders, order_search: str = "", **kwargs) -> None:
@@ -278,7 +279,7 @@ class RegistrationForm(forms.ModelForm):
             "workshop"
         )
         self.fields["student"].queryset = students
-        self.fields["student"].widget = SearchSelect("skills:pupil_choices")
+        self.fields["student"].widget = pupil_picker("skills:pupil_choices")
         self.fields["version"].queryset = DiplomaVersion.objects.select_related("diploma")
         selected = [self.initial.get("student") or self.instance.student_id]
         if self.data.get("student", "").isdigit():
