@@ -8,7 +8,7 @@ import datetime as dt
 
 import time_machine
 
-from schoollife import threshold
+from schoollife import rollcall, threshold
 from schoollife.models import Absence, FamilyNotice
 from tests.schoollife.conftest import TODAY
 from tests.schoollife.test_families import run_worker
@@ -109,3 +109,28 @@ def test_excused_at_theory_is_an_absence_to_decide_but_no_mail_to_the_family(
     run_worker()
     assert Absence.objects.get().student == tom
     assert mailoutbox == [] and not FamilyNotice.objects.exists()
+
+
+def test_absent_at_the_workshop_roll_call_then_work_logged_that_half_day_is_no_absence(
+    tom, woodwork, table, woodwork_trainer
+):
+    """A pupil with work logged in a half-day is present in it (R9): the roll call's
+    absence, not yet worked on, and its waiting notice are taken back."""
+    rollcall.take(woodwork, TODAY, "am", {tom.pk: rollcall.Exception_("absent")},
+                  woodwork_trainer, [tom])  # fmt: skip
+    absence = Absence.objects.get(student=tom)
+    assert absence.notices.filter(status=FamilyNotice.Status.QUEUED).exists()
+    log(tom, table, at(TODAY, 9, 30), at(TODAY, 10), woodwork_trainer)
+    assert not Absence.objects.exists()
+    assert not FamilyNotice.objects.filter(status=FamilyNotice.Status.QUEUED).exists()
+
+
+def test_work_logged_keeps_an_absence_the_office_already_gave_a_reason(
+    tom, woodwork, table, woodwork_trainer, illness
+):
+    rollcall.take(woodwork, TODAY, "am", {tom.pk: rollcall.Exception_("absent")},
+                  woodwork_trainer, [tom])  # fmt: skip
+    Absence.objects.filter(student=tom).update(reason=illness)
+    log(tom, table, at(TODAY, 14), at(TODAY, 16), woodwork_trainer)  # the afternoon
+    log(tom, table, at(TODAY, 9, 30), at(TODAY, 10), woodwork_trainer)
+    assert Absence.objects.filter(student=tom, half="am").exists()

@@ -1,11 +1,13 @@
-"""A theory roll call joins school life's flow (SPEC.md R9): a pupil marked absent at a
-theory session whose half-day the register then says absent gets his `Absence`, and his
-family the same day's notice (quiet hours kept), as at the workshop roll call; the law's
-threshold counts the half-day like any other. Marked there after all: an absence nobody
-had worked on is taken back with its waiting notices.
+"""What training records joins school life's flow (SPEC.md R9).
 
-training records the roll call and knows nothing of school life (the layers run one
-way); school life listens to its saved rows (`SchoollifeConfig.ready`).
+- A pupil marked absent at a theory session whose half-day the register then says absent
+  gets his `Absence`, and his family the same day's notice (quiet hours kept), as at the
+  workshop roll call; the law's threshold counts the half-day like any other.
+- Marked there after all, or work logged in that half-day (logged work means present):
+  an absence nobody had worked on is taken back with its waiting notices.
+
+training knows nothing of school life (the layers run one way); school life listens to
+its saved rows (`SchoollifeConfig.ready`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from __future__ import annotations
 from ecoles.models import Policy
 from schoollife import families, register
 from schoollife.models import Absence, Mark
-from training.models import Attendance, local_day
+from training.models import Attendance, WorkLog, local_day
 
 
 def sync(student, day, half, *, notify: bool = True) -> Absence | None:
@@ -53,3 +55,17 @@ def attendance_saved(
         register.half_of(start, Policy.load()),
         notify=instance.status != Attendance.Status.EXCUSED,
     )
+
+
+def work_saved(sender, instance: WorkLog, raw: bool = False, **kwargs) -> None:
+    """After a work log is saved: each half-day it covers may take back an absence."""
+    if raw:
+        return
+    day = local_day(instance.start)
+    policy = Policy.load()
+    for half in register.HALVES:
+        start, end = register.half_span(day, half, policy)
+        if instance.start < end and instance.end > start:
+            absence = Absence.objects.filter(student_id=instance.student_id, day=day, half=half)
+            if absence.exists():
+                sync(instance.student, day, half)
