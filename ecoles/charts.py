@@ -16,7 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from ecoles.templatetags.ecoles import hours as format_hours
+from ecoles.formats import hours as format_hours
 
 PALETTE = ["#1f6feb", "#2e7d32", "#b26a00", "#8e24aa", "#c62828", "#00838f", "#6d4c41"]
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from ecoles.templatetags.ecoles import hours, money, percent
+from ecoles.formats import hours, money, percent
 
 
 @pytest.fixture(autouse=True)
@@ -18,9 +18,9 @@ def french():
 @pytest.mark.parametrize(
     ("value", "shown"),
     [
-        (Decimal("1234.56"), "1\u00a0234,56\u00a0€"),
+        (Decimal("1234.56"), "1\u202f234,56\u00a0€"),
         (Decimal("0.005"), "0,01\u00a0€"),
-        (Decimal("1000000"), "1\u00a0000\u00a0000,00\u00a0€"),
+        (Decimal("1000000"), "1\u202f000\u202f000,00\u00a0€"),
         (None, ""),
     ],
 )
