@@ -14,8 +14,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ecoles.access import role_required
+from ecoles.confirm import is_confirmed
 from ecoles.models import Policy, Workshop
 from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
@@ -147,7 +149,13 @@ def evidence_entry(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(
-                request, _("%(count)s pieces of evidence saved.") % {"count": len(saved)}
+                request,
+                ngettext(
+                    "%(count)s piece of evidence saved.",
+                    "%(count)s pieces of evidence saved.",
+                    len(saved),
+                )
+                % {"count": len(saved)},
             )
             return redirect(request.get_full_path())
     return render(
@@ -210,12 +218,14 @@ def evidence_pending(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STAFF)
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One piece of evidence; validating it (irreversible) is confirmed here."""
+    """One piece of evidence; validating it (irreversible) is confirmed here: this page is
+    the confirmation step (it shows the evidence, says it will never change and posts
+    ``confirmed=yes``); a POST without it only shows the page again."""
     evidence = _evidence_for(request.user, pk)
     may_validate = not evidence.is_validated and evidence.may_validate(request.user)
-    if request.method == "POST":
-        if not may_validate:
-            raise PermissionDenied
+    if request.method == "POST" and not may_validate:
+        raise PermissionDenied
+    if is_confirmed(request):
         evidence.validate(request.user)
         messages.success(request, _("Evidence validated: it will no longer change."))
         return redirect("skills:evidence", pk=evidence.pk)

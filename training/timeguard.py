@@ -16,7 +16,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
+from ecoles import formats
 from training.models import Attendance, WorkLog
 
 OVERLAP = "overlap"
@@ -99,12 +101,39 @@ def age_on(birth_date: dt.date, day: dt.date) -> int:
     return years - ((day.month, day.day) < (birth_date.month, birth_date.day))
 
 
-def fmt(delta: dt.timedelta) -> str:
-    minutes = round(delta.total_seconds() / 60)
-    h, m = divmod(minutes, 60)
-    if not h:
-        return f"{m}\u00a0min"
-    return f"{h}\u00a0h\u00a0{m:02d}" if m else f"{h}\u00a0h"
+# French agrees the participle with the pupil ("occupé", "occupée"): the feminine is the
+# same English text under the context "feminine" (issue #16).
+DAILY_TEXT = (
+    gettext_lazy("%(pupil)s would be busy %(total)s on %(day)s: %(excess)s over %(max)s a day."),
+    pgettext_lazy(
+        "feminine", "%(pupil)s would be busy %(total)s on %(day)s: %(excess)s over %(max)s a day."
+    ),
+)
+WEEKLY_TEXT = (
+    gettext_lazy(
+        "%(pupil)s would be busy %(total)s in the week of %(week)s: %(excess)s over %(max)s a week."
+    ),
+    pgettext_lazy(
+        "feminine",
+        "%(pupil)s would be busy %(total)s in the week of %(week)s: "
+        "%(excess)s over %(max)s a week.",
+    ),
+)
+NIGHT_TEXT = (
+    gettext_lazy(
+        "%(pupil)s may not be busy between %(night_start)s and %(night_end)s at his "
+        "age: %(excess)s of night time."
+    ),
+    pgettext_lazy(
+        "feminine",
+        "%(pupil)s may not be busy between %(night_start)s and %(night_end)s at his "
+        "age: %(excess)s of night time.",
+    ),
+)
+
+
+def _agreed(sex: str, masculine, feminine) -> str:
+    return str(feminine if sex == "F" else masculine)
 
 
 def _hm(value: dt.datetime) -> str:
@@ -133,8 +162,10 @@ def check(
     limits: Limits,
     pupil: str,
     student_id: int | None = None,
+    sex: str = "",
 ) -> list[Violation]:
-    """Every rule `new` would break given the pupil's `existing` activities (pure)."""
+    """Every rule `new` would break given the pupil's `existing` activities (pure); the
+    messages agree with the pupil's `sex` ("F" or "M") where French needs it."""
     day = new.day
     found: list[Violation] = []
 
@@ -155,7 +186,7 @@ def check(
                     "start": _hm(other.start),
                     "end": _hm(other.end),
                     "what": other.label,
-                    "excess": fmt(overlap),
+                    "excess": formats.hours(overlap),
                 },
                 overlap,
             )
@@ -167,13 +198,13 @@ def check(
     if day_total > limits.max_daily:
         refuse(
             DAILY,
-            _("%(pupil)s would be busy %(total)s on %(day)s: %(excess)s over %(max)s a day.")
+            _agreed(sex, *DAILY_TEXT)
             % {
                 "pupil": pupil,
-                "total": fmt(day_total),
+                "total": formats.hours(day_total),
                 "day": f"{day:%d/%m/%Y}",
-                "excess": fmt(day_total - limits.max_daily),
-                "max": fmt(limits.max_daily),
+                "excess": formats.hours(day_total - limits.max_daily),
+                "max": formats.hours(limits.max_daily),
             },
             day_total - limits.max_daily,
         )
@@ -185,16 +216,13 @@ def check(
     if week_total > limits.max_weekly:
         refuse(
             WEEKLY,
-            _(
-                "%(pupil)s would be busy %(total)s in the week of %(week)s: "
-                "%(excess)s over %(max)s a week."
-            )
+            _agreed(sex, *WEEKLY_TEXT)
             % {
                 "pupil": pupil,
-                "total": fmt(week_total),
+                "total": formats.hours(week_total),
                 "week": f"{week:%d/%m/%Y}",
-                "excess": fmt(week_total - limits.max_weekly),
-                "max": fmt(limits.max_weekly),
+                "excess": formats.hours(week_total - limits.max_weekly),
+                "max": formats.hours(limits.max_weekly),
             },
             week_total - limits.max_weekly,
         )
@@ -219,12 +247,12 @@ def check(
                 )
                 % {
                     "pupil": pupil,
-                    "length": fmt(b_end - b_start),
-                    "break": fmt(limits.break_length),
+                    "length": formats.hours(b_end - b_start),
+                    "break": formats.hours(limits.break_length),
                     "start": _hm(b_start),
                     "end": _hm(b_end),
-                    "excess": fmt(b_end - b_start - limits.break_after),
-                    "max": fmt(limits.break_after),
+                    "excess": formats.hours(b_end - b_start - limits.break_after),
+                    "max": formats.hours(limits.break_after),
                 },
                 b_end - b_start - limits.break_after,
             )
@@ -234,15 +262,12 @@ def check(
     if night:
         refuse(
             NIGHT,
-            _(
-                "%(pupil)s may not be busy between %(night_start)s and %(night_end)s at his "
-                "age: %(excess)s of night time."
-            )
+            _agreed(sex, *NIGHT_TEXT)
             % {
                 "pupil": pupil,
                 "night_start": f"{limits.night_start:%H:%M}",
                 "night_end": f"{limits.night_end:%H:%M}",
-                "excess": fmt(night),
+                "excess": formats.hours(night),
             },
             night,
         )
@@ -261,9 +286,9 @@ def check(
                 )
                 % {
                     "pupil": pupil,
-                    "rest": fmt(rest),
-                    "excess": fmt(limits.rest - rest),
-                    "needed": fmt(limits.rest),
+                    "rest": formats.hours(rest),
+                    "excess": formats.hours(limits.rest - rest),
+                    "needed": formats.hours(limits.rest),
                 },
                 limits.rest - rest,
             )
@@ -278,9 +303,9 @@ def check(
                 )
                 % {
                     "pupil": pupil,
-                    "rest": fmt(rest),
-                    "excess": fmt(limits.rest - rest),
-                    "needed": fmt(limits.rest),
+                    "rest": formats.hours(rest),
+                    "excess": formats.hours(limits.rest - rest),
+                    "needed": formats.hours(limits.rest),
                 },
                 limits.rest - rest,
             )
