@@ -412,7 +412,7 @@ def declarations(request: HttpRequest) -> HttpResponse:
     }
     if fmt == "pdf":
         return _pdf(
-            render_pdf("pdf/declaration.html", {**context, "signer": request.user}),
+            render_pdf("pdf/pupils_declaration.html", {**context, "signer": request.user}),
             f"declaration-{kind or 'mois'}-{first:%Y-%m}.pdf",
         )
     return render(request, "schoollife/declarations.html", context)

@@ -112,3 +112,24 @@ def test_an_invoice_page_in_english_writes_numbers_and_dates_one_way(
     assert 'lang="en"' in body
     assert "1,505.84\u00a0€" in body and "1\u202f505,84" not in body
     assert "02/03/2026" in body and "03/02/2026" not in body  # issued 2 March, day first
+
+
+def test_no_two_apps_ship_a_template_of_the_same_name():
+    """Django takes the first app's template: the school-life declaration PDF once came out
+    as the safety declaration of derogation, empty (issue #16, PDFs looked at)."""
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent.parent
+    seen: dict[str, str] = {}
+    clashes = []
+    for path in sorted(root.glob("*/templates/**/*.html")):
+        if ".venv" in path.parts:
+            continue
+        app, name = (
+            path.parts[len(root.parts)],
+            path.relative_to(root / path.parts[len(root.parts)] / "templates").as_posix(),
+        )
+        if name in seen and seen[name] != app:
+            clashes.append((name, seen[name], app))
+        seen.setdefault(name, app)
+    assert not clashes, clashes
