@@ -13,8 +13,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from billing import documents, journal, refunds, reminders, sending, statement
@@ -29,7 +31,9 @@ from billing.models import (
     Reminder,
 )
 from ecoles.access import role_required
+from ecoles.confirm import ask, is_confirmed, would_pass
 from ecoles.exports import csv_response
+from ecoles.formats import money
 from ecoles.models import School
 from ecoles.roles import ACCOUNTANT, DIRECTOR
 from orders.models import Customer
@@ -57,6 +61,25 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = reminders.pending(today)
     form = ReminderBatchForm(posted(request), choices=[i.invoice.pk for i in items])
+    if request.method == "POST" and form.is_valid() and not is_confirmed(request):
+        chosen = [i for i in items if i.invoice.pk in set(form.cleaned_data["invoices"])]
+        return ask(
+            request,
+            title=ngettext(
+                "Send %(count)s reminder by mail?", "Send %(count)s reminders by mail?", len(chosen)
+            )
+            % {"count": len(chosen)},
+            facts=[
+                (i.invoice.number, f"{i.invoice.customer_name} · {money(i.invoice.balance_due)}")
+                for i in chosen
+            ],
+            text=_("Each mail leaves with its reminder letter attached."),
+            warning=_("A mail once sent cannot be called back."),
+            button=_("Send the mail"),
+            cancel_url=reverse("billing:reminders"),
+            form=form,
+            danger=False,
+        )
     if request.method == "POST" and form.is_valid():
         batch, queued, skipped = reminders.send_all(
             today, request.user, only=set(form.cleaned_data["invoices"])
@@ -64,12 +87,20 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         if skipped:
             messages.warning(
                 request,
-                _("%(n)s reminders were not sent: the customer has no email address.")
+                ngettext(
+                    "%(n)s reminder was not sent: the customer has no email address.",
+                    "%(n)s reminders were not sent: the customer has no email address.",
+                    skipped,
+                )
                 % {"n": skipped},
             )
         if not queued:
             return redirect("billing:reminders")
-        messages.success(request, _("%(n)s reminders are being sent.") % {"n": queued})
+        messages.success(
+            request,
+            ngettext("%(n)s reminder is being sent.", "%(n)s reminders are being sent.", queued)
+            % {"n": queued},
+        )
         return redirect("billing:send_batch", batch)
     for item in items:
         item.recipients = sending.recipients(item.invoice.order.customer)
@@ -125,34 +156,80 @@ def _sent(request: HttpRequest, action, document, *args) -> bool:
     return True
 
 
+def _send_after_asking(
+    request: HttpRequest, action, document, *args, to: list[str], what: str, back: str, form=None
+) -> HttpResponse:
+    """A mail to a customer cannot be called back: say what goes to whom, then send."""
+    if to and not is_confirmed(request):
+        return ask(
+            request,
+            title=_("Send %(what)s by mail?") % {"what": what},
+            facts=[(_("To"), ", ".join(to))],
+            text=_("The mail leaves with the document attached."),
+            warning=_("A mail once sent cannot be called back."),
+            button=_("Send the mail"),
+            cancel_url=back,
+            form=form,
+            danger=False,
+        )
+    _sent(request, action, document, *args)
+    return redirect(back)
+
+
 @require_POST
 @role_required(*MONEY)
 def invoice_send(request: HttpRequest, pk: int) -> HttpResponse:
-    invoice = get_object_or_404(Invoice.objects.select_related("order"), pk=pk)
-    _sent(request, sending.send_invoice, invoice)
-    return redirect("billing:invoice_detail", invoice.pk)
+    invoice = get_object_or_404(Invoice.objects.select_related("order__customer"), pk=pk)
+    return _send_after_asking(
+        request, sending.send_invoice, invoice,
+        to=sending.recipients(invoice.order.customer),
+        what=_("invoice %(number)s") % {"number": invoice.number},
+        back=reverse("billing:invoice_detail", args=[invoice.pk]),
+    )  # fmt: skip
 
 
 @require_POST
 @role_required(*MONEY)
 def credit_note_send(request: HttpRequest, pk: int) -> HttpResponse:
-    note = get_object_or_404(CreditNote.objects.select_related("invoice__order"), pk=pk)
-    _sent(request, sending.send_credit_note, note)
-    return redirect("billing:invoice_detail", note.invoice_id)
+    note = get_object_or_404(CreditNote.objects.select_related("invoice__order__customer"), pk=pk)
+    return _send_after_asking(
+        request, sending.send_credit_note, note,
+        to=sending.recipients(note.invoice.order.customer),
+        what=_("credit note %(number)s") % {"number": note.number},
+        back=reverse("billing:invoice_detail", args=[note.invoice_id]),
+    )  # fmt: skip
 
 
 @require_POST
 @role_required(*MONEY)
 def quote_send(request: HttpRequest, pk: int) -> HttpResponse:
     order = order_for(request.user, pk)
-    _sent(request, sending.send_quote, order)
-    return redirect("orders:detail", order.pk)
+    return _send_after_asking(
+        request, sending.send_quote, order,
+        to=sending.recipients(order.customer),
+        what=_("the quote of order %(reference)s") % {"reference": order.reference},
+        back=reverse("orders:detail", args=[order.pk]),
+    )  # fmt: skip
 
 
 @require_POST
 @role_required(*MONEY)
 def send_retry(request: HttpRequest, pk: int) -> HttpResponse:
     send = get_object_or_404(DocumentSend.objects.select_related("customer"), pk=pk)
+    if not is_confirmed(request):
+        return ask(
+            request,
+            title=_("Send this mail again?"),
+            facts=[
+                (_("Subject"), send.subject),
+                (_("To"), ", ".join(sending.recipients(send.customer) or send.recipient_list)),
+            ],
+            text=_("The mail leaves again with the same document attached."),
+            warning=_("A mail once sent cannot be called back."),
+            button=_("Send the mail"),
+            cancel_url=_document_url(send),
+            danger=False,
+        )
     try:
         sending.retry(send, request.user)
     except ValidationError as exc:
@@ -215,7 +292,17 @@ def statement_send(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Choose a valid period first."))
     else:
         data = form.cleaned_data
-        _sent(request, sending.send_statement, customer, data["start"], data["end"])
+        return _send_after_asking(
+            request, sending.send_statement, customer, data["start"], data["end"],
+            to=sending.recipients(customer),
+            what=_("the statement of %(customer)s from %(start)s to %(end)s") % {
+                "customer": customer.name,
+                "start": date_format(data["start"], "SHORT_DATE_FORMAT"),
+                "end": date_format(data["end"], "SHORT_DATE_FORMAT"),
+            },
+            back=reverse("billing:statement", args=[customer.pk]),
+            form=form,
+        )  # fmt: skip
     return redirect("billing:statement", customer.pk)
 
 
@@ -230,6 +317,31 @@ def refund_add(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Nothing is owed back to the customer on this invoice."))
         return redirect("billing:invoice_detail", invoice.pk)
     form = RefundForm(posted(request), owed_back=due)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not is_confirmed(request)
+        and would_pass(form, refunds.record_refund, invoice, request.user, **form.cleaned_data)
+    ):
+        data = form.cleaned_data
+        return ask(
+            request,
+            title=_("Record a refund of %(amount)s?") % {"amount": money(data["amount"])},
+            facts=[
+                (_("Invoice"), f"{invoice.number} · {invoice.customer_name}"),
+                (_("Owed back to the customer"), money(due)),
+                (_("Date"), date_format(data["date"], "SHORT_DATE_FORMAT")),
+                (_("Method"), dict(form.fields["method"].choices).get(data["method"], "")),
+                (_("Reference"), data["reference"] or "—"),
+                (_("Amount"), money(data["amount"])),
+            ],
+            text=_("The money given back goes into the books against this invoice."),
+            warning=_("A refund is never changed afterwards."),
+            button=_("Record the refund"),
+            cancel_url=reverse("billing:invoice_detail", args=[invoice.pk]),
+            form=form,
+            danger=False,
+        )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

@@ -10,7 +10,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from billing import ereporting, exchange
@@ -61,8 +61,15 @@ def platform_sync(request: HttpRequest) -> HttpResponse:
     recorded, received = exchange.sync()
     messages.success(
         request,
-        _("%(statuses)s status(es) read back, %(invoices)s supplier invoice(s) received.")
-        % {"statuses": recorded, "invoices": received},
+        ngettext("%(count)s status read back", "%(count)s statuses read back", recorded)
+        % {"count": recorded}
+        + ", "
+        + ngettext(
+            "%(count)s supplier invoice received.",
+            "%(count)s supplier invoices received.",
+            received,
+        )
+        % {"count": received},
     )
     return redirect("billing:supplier_invoices")
 

@@ -22,12 +22,12 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
 from billing import exchange, facturx, reform
 from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, NumberSeries, Payment
 from ecoles import pdf
+from ecoles.formats import money
 from ecoles.models import School
 from orders.models import ZERO, Customer, Order, Totals, Unit, cents, compute_totals
 
@@ -36,11 +36,6 @@ logger = logging.getLogger(__name__)
 
 class InvoicingError(ValidationError):
     """An invoice, credit note or payment the rules refuse; the message says why."""
-
-
-def amount_text(amount: Decimal) -> str:
-    """An amount in a message as the reader writes it: '1 505,84' in French, not '1505.84'."""
-    return number_format(amount, 2, use_l10n=True, force_grouping=True)
 
 
 def take_number(kind: str, year: int) -> int:
@@ -368,10 +363,10 @@ def issue_credit_note(
         if already + totals.incl_vat > invoice.total_incl_vat:
             raise InvoicingError(
                 _(
-                    "An invoice cannot be credited beyond its total: %(left)s € incl. VAT "
+                    "An invoice cannot be credited beyond its total: %(left)s incl. VAT "
                     "remain to credit."
                 )
-                % {"left": amount_text(invoice.total_incl_vat - already)}
+                % {"left": money(invoice.total_incl_vat - already)}
             )
         note = CreditNote.objects.create(
             invoice=invoice,
@@ -432,8 +427,8 @@ def record_payment(
             raise InvoicingError(_("A payment's amount must be positive."))
         if amount > invoice.balance:
             raise InvoicingError(
-                _("This is more than the balance due (%(balance)s €).")
-                % {"balance": amount_text(invoice.balance)}
+                _("This is more than the balance due (%(balance)s).")
+                % {"balance": money(invoice.balance)}
             )
         if date < invoice.issue_date:
             raise InvoicingError(_("A payment cannot be dated before its invoice."))

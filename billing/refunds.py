@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from billing import invoicing
 from billing.invoicing import InvoicingError
 from billing.models import Invoice, Refund
+from ecoles.formats import money
 
 
 def owed_back(invoice: Invoice) -> Decimal:
@@ -43,7 +44,8 @@ def record_refund(
             raise InvoicingError(_("Nothing is owed back to the customer on this invoice."))
         if amount > due:
             raise InvoicingError(
-                _("This is more than what is owed back to the customer (%(due)s €).") % {"due": due}
+                _("This is more than what is owed back to the customer (%(due)s).")
+                % {"due": money(due)}
             )
         if date < invoice.issue_date:
             raise InvoicingError(_("A refund cannot be dated before its invoice."))

@@ -17,6 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -32,9 +33,10 @@ from billing.forms import (
 from billing.models import CreditNote, Invoice, LifecycleEvent, Payment, with_money
 from ecoles.access import role_required
 from ecoles.bounds import parse_id
-from ecoles.confirm import is_confirmed
+from ecoles.confirm import ask, is_confirmed, would_pass
 from ecoles.db import Cents
 from ecoles.exports import csv_response
+from ecoles.formats import money
 from ecoles.models import School
 from orders.forms import DepositForm
 from orders.models import Customer, Order, VatRate
@@ -302,6 +304,29 @@ def credit_note_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice_for(pk)
     form = PaymentForm(request.POST)
+    if (
+        form.is_valid()
+        and not is_confirmed(request)
+        and would_pass(form, invoicing.record_payment, invoice, request.user, **form.cleaned_data)
+    ):
+        data = form.cleaned_data
+        return ask(
+            request,
+            title=_("Record a payment of %(amount)s?") % {"amount": money(data["amount"])},
+            facts=[
+                (_("Invoice"), f"{invoice.number} · {invoice.customer_name}"),
+                (_("Date"), date_format(data["date"], "SHORT_DATE_FORMAT")),
+                (_("Method"), Payment.Method(data["method"]).label),
+                (_("Reference"), data["reference"] or "—"),
+                (_("Amount"), money(data["amount"])),
+            ],
+            text=_("The payment goes into the books; the invoice's balance goes down by it."),
+            warning=_("A payment is never deleted: a mistake is corrected by cancelling it."),
+            button=_("Record the payment"),
+            cancel_url=reverse("billing:invoice_detail", args=[invoice.pk]),
+            form=form,
+            danger=False,
+        )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -333,6 +358,33 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         reversal__isnull=True,
     )
     form = PaymentReversalForm(posted(request))
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not is_confirmed(request)
+        and would_pass(form, invoicing.reverse_payment, payment, request.user, **form.cleaned_data)
+    ):
+        return ask(
+            request,
+            title=_("Cancel this payment of %(amount)s?") % {"amount": money(payment.amount)},
+            facts=[
+                (_("Invoice"), f"{payment.invoice.number} · {payment.invoice.customer_name}"),
+                (
+                    _("Payment"),
+                    f"{date_format(payment.date, 'SHORT_DATE_FORMAT')} · "
+                    f"{payment.get_method_display()} · {money(payment.amount)}",
+                ),
+                (_("Reason"), form.cleaned_data["reason"]),
+            ],
+            text=_(
+                "A cancellation of the opposite amount, dated today, is written beside the "
+                "payment with your reason, and the invoice is due again."
+            ),
+            warning=_("The payment and its cancellation stay in the books for good."),
+            button=_("Cancel this payment"),
+            cancel_url=reverse("billing:invoice_detail", args=[payment.invoice_id]),
+            form=form,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             invoicing.reverse_payment(payment, request.user, reason=form.cleaned_data["reason"])

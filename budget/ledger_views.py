@@ -27,6 +27,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from budget import receipts
@@ -60,7 +61,9 @@ from budget.models import (
 )
 from ecoles.access import role_required
 from ecoles.bounds import parse_year
+from ecoles.confirm import ask, is_confirmed
 from ecoles.db import Cents
+from ecoles.formats import money
 from ecoles.models import School
 from ecoles.pdf import render_pdf
 from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE
@@ -197,9 +200,10 @@ def donation_edit(request: HttpRequest, donor: int | None = None, pk: int | None
 
 @role_required(*DONORS_WRITE)
 def receipt_issue(request: HttpRequest, pk: int) -> HttpResponse:
-    """GET: what the receipt will say, to confirm; POST: issue it."""
+    """GET (or a POST not confirmed): what the receipt will say, to confirm; the POST from
+    that page issues it."""
     donation = get_object_or_404(Donation.objects.select_related("donor"), pk=pk)
-    if request.method == "POST":
+    if is_confirmed(request):
         try:
             receipt = receipts.issue_receipt(donation, request.user)
         except ValidationError as error:
@@ -220,6 +224,29 @@ def annual_receipt_issue(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Give the year of the donations to sum up."))
         return redirect("budget:donor_detail", donor.pk)
+    year = form.cleaned_data["year"]
+    donations = donor.donations.filter(received_on__year=year).receiptable()
+    if not is_confirmed(request) and donations.exists():
+        total = donations.aggregate(total=Sum("amount"))["total"]
+        return ask(
+            request,
+            title=_("Issue the annual tax receipt of %(donor)s for %(year)s?")
+            % {"donor": donor.name, "year": year},
+            facts=[
+                (_("Donor"), donor.name),
+                (_("Donations"), donations.count()),
+                (_("Total"), money(total) if total else "—"),
+            ],
+            text=_(
+                "An issued tax receipt can never be changed or deleted: check the donor's "
+                "name and address and the donations first. A wrong receipt is cancelled "
+                "and replaced by a new number."
+            ),
+            button=_("Issue the receipt"),
+            cancel_url=reverse("budget:donor_detail", args=[donor.pk]),
+            form=form,
+            danger=False,
+        )
     try:
         receipt = receipts.issue_annual_receipt(donor, form.cleaned_data["year"], request.user)
     except ValidationError as error:
@@ -279,6 +306,23 @@ def receipt_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         messages.error(request, _("Say why the receipt is cancelled."))
         return redirect("budget:receipt_detail", receipt.pk)
+    if not is_confirmed(request) and not receipt.is_cancelled:
+        return ask(
+            request,
+            title=_("Cancel tax receipt %(number)s?") % {"number": receipt},
+            facts=[
+                (_("Donor"), receipt.donor_name),
+                (_("Amount"), money(receipt.amount)),
+                (_("Reason"), form.cleaned_data["reason"]),
+            ],
+            text=_(
+                "The receipt stays numbered and is marked cancelled; the donation can then "
+                "be corrected and a replacement issued under a new number."
+            ),
+            button=_("Cancel the receipt"),
+            cancel_url=reverse("budget:receipt_detail", args=[receipt.pk]),
+            form=form,
+        )
     try:
         receipts.cancel_receipt(receipt, request.user, reason=form.cleaned_data["reason"])
     except ValidationError as error:
@@ -570,7 +614,11 @@ def families_call(request: HttpRequest, year: int) -> HttpResponse:
             )
             for student in Student.objects.enrolled().exclude(pk__in=has)
         )
-    messages.success(request, _("%(count)s contributions called.") % {"count": len(created)})
+    messages.success(
+        request,
+        ngettext("%(count)s contribution called.", "%(count)s contributions called.", len(created))
+        % {"count": len(created)},
+    )
     return redirect(_families_url(budget_year))
 
 

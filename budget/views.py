@@ -99,6 +99,15 @@ def _charts(summary: budget.Summary, monthly, workshops, materials_rows) -> dict
         ],
         title=_("Resources by source"),
     )
+    # Expenses are broken down as resources are: planned and actual by category (issue #16).
+    expenses_chart = bar_chart(
+        [e.label for e in summary.expenses],
+        [
+            Series(_("Planned"), [e.planned for e in summary.expenses], "#e0b48f"),
+            Series(_("Actual"), [e.actual for e in summary.expenses], PALETTE[2]),
+        ],
+        title=_("Expenses by category"),
+    )
     workshop_chart = bar_chart(
         [w.workshop.name for w in workshops],
         [
@@ -118,6 +127,7 @@ def _charts(summary: budget.Summary, monthly, workshops, materials_rows) -> dict
     return {
         "revenue_chart": revenue_chart,
         "sources_chart": sources_chart,
+        "expenses_chart": expenses_chart,
         "workshop_chart": workshop_chart,
         "materials_chart": materials_chart,
     }

@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
+from django.utils.formats import number_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from ecoles.templatetags.ecoles import hours as format_hours
+from ecoles.formats import hours as format_hours
 
 PALETTE = ["#1f6feb", "#2e7d32", "#b26a00", "#8e24aa", "#c62828", "#00838f", "#6d4c41"]
 FONT = 'font-family="DejaVu Sans, Arial, sans-serif"'
@@ -54,12 +55,26 @@ def _legend(series: Sequence[Series], x: float, y: float) -> list[str]:
     return parts
 
 
+LABEL_CHARS = 26  # what the 180 px left of a bar chart holds at 12 px
+
+
+def _fit(label: str) -> str:
+    """A label cut with an ellipsis rather than run off the chart's left edge (the table
+    beside the chart has it whole)."""
+    return label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _grouped(value: float) -> str:
+    """165000 -> '165 000' in French, '165,000' in English."""
+    return number_format(round(value), 0, use_l10n=True, force_grouping=True)
+
+
 def line_chart(
     labels: Sequence[str],
     series: Sequence[Series],
     *,
     title: str,
-    fmt: Callable[[float], str] = lambda v: f"{v:,.0f}".replace(",", "\u202f"),
+    fmt: Callable[[float], str] = _grouped,
     width: int = 720,
     height: int = 300,
 ) -> SafeString:
@@ -121,7 +136,7 @@ def bar_chart(
     series: Sequence[Series],
     *,
     title: str,
-    fmt: Callable[[float], str] = lambda v: f"{v:,.0f}".replace(",", "\u202f"),
+    fmt: Callable[[float], str] = _grouped,
     width: int = 720,
 ) -> SafeString:
     """Horizontal bars, one group per label, one bar per series, values written at the end."""
@@ -140,7 +155,7 @@ def bar_chart(
         gy = top + i * group_h
         out.append(
             f'<text x="{left - 8}" y="{gy + group_h / 2:.1f}" font-size="12" '
-            f'text-anchor="end" {FONT}>{escape(label)}</text>'
+            f'text-anchor="end" {FONT}>{escape(_fit(label))}</text>'
         )
         for j, s in enumerate(series):
             v = s.values[i]

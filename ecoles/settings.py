@@ -188,6 +188,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "fr"
+# French with narrow no-break spaces in numbers, British English: ecoles/formats/.
+FORMAT_MODULE_PATH = "ecoles.formats"
 LANGUAGES = [("fr", _("French")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Paris"

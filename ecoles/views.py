@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from ecoles import calendar
 from ecoles.access import role_required
+from ecoles.confirm import ask, is_confirmed
 from ecoles.forms import (
     CalendarImportForm,
     ClosureForm,
@@ -192,19 +193,17 @@ def closure_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 @role_required(DIRECTOR)
 def closure_delete(request: HttpRequest, pk: int) -> HttpResponse:
     closure = get_object_or_404(Closure, pk=pk)
-    if request.method == "POST":
-        closure.delete()
-        messages.success(request, _("The closure was deleted: those days are school days again."))
-        return redirect(_year_url(closure.first_day))
-    return render(
-        request,
-        "ecoles/calendar_confirm_delete.html",
-        {
-            "object": closure,
-            "warning": _("Those days become school days again."),
-            "back": reverse("closure_edit", args=[closure.pk]),
-        },
-    )
+    if not is_confirmed(request):
+        return ask(
+            request,
+            title=_("Delete %(closure)s?") % {"closure": closure},
+            text=_("Those days become school days again."),
+            button=_("Yes, delete"),
+            cancel_url=reverse("closure_edit", args=[closure.pk]),
+        )
+    closure.delete()
+    messages.success(request, _("The closure was deleted: those days are school days again."))
+    return redirect(_year_url(closure.first_day))
 
 
 @role_required(DIRECTOR)
@@ -231,22 +230,20 @@ def opened_day_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse
 @role_required(DIRECTOR)
 def opened_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
     opened = get_object_or_404(OpenedDay, pk=pk)
-    if request.method == "POST":
-        opened.delete()
-        messages.success(request, _("The day is closed again."))
-        return redirect(_year_url(opened.day))
-    return render(
-        request,
-        "ecoles/calendar_confirm_delete.html",
-        {
-            "object": opened,
-            "warning": _(
+    if not is_confirmed(request):
+        return ask(
+            request,
+            title=_("Delete %(day)s?") % {"day": opened},
+            text=_(
                 "The day closes again: nothing more can be recorded on it; what was "
                 "already recorded stays."
             ),
-            "back": reverse("opened_day_edit", args=[opened.pk]),
-        },
-    )
+            button=_("Yes, delete"),
+            cancel_url=reverse("opened_day_edit", args=[opened.pk]),
+        )
+    opened.delete()
+    messages.success(request, _("The day is closed again."))
+    return redirect(_year_url(opened.day))
 
 
 @role_required(DIRECTOR)

@@ -17,6 +17,7 @@ from django.db.models import (
 )
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -24,7 +25,9 @@ from django.views.decorators.http import require_POST
 
 from ecoles import pickers
 from ecoles.access import role_required
+from ecoles.admin import dry_run
 from ecoles.bounds import parse_id
+from ecoles.confirm import ask, is_confirmed
 from ecoles.models import School
 from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TRAINER
 from orders import documents
@@ -262,6 +265,25 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     if not request.user.has_role(*rule.roles):
         raise PermissionDenied
     note = request.POST.get("note", "")[:500]
+    if action == "cancel" and not is_confirmed(request) and _could_cancel(order, request.user):
+        # A cancelled order is final: nothing moves it again (SPEC.md R3).
+        return ask(
+            request,
+            title=_("Cancel order %(reference)s?") % {"reference": order.reference},
+            facts=[
+                (_("Order"), order.title),
+                (_("Customer"), order.customer),
+                (_("Status"), order.get_status_display()),
+            ],
+            text=_(
+                "A cancelled order is final: it stays in the lists as cancelled, can no "
+                "longer be quoted, produced, delivered nor invoiced, and its hours no "
+                "longer change."
+            ),
+            button=_("Cancel the order"),
+            cancel_url=reverse("orders:detail", args=[order.pk]),
+            extra={"note": note} if note else None,
+        )
     try:
         if action in ("refuse", "cancel"):
             getattr(order, action)(by=request.user, note=note)
@@ -275,6 +297,16 @@ def order_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             _("Done: the order is now “%(status)s”.") % {"status": order.get_status_display()},
         )
     return redirect("orders:detail", order.pk)
+
+
+def _could_cancel(order: Order, user) -> bool:
+    """Whether cancelling would pass (tried on a copy, rolled back): a refusal is then said
+    by the real attempt, without a confirmation page first."""
+    try:
+        dry_run(Order.objects.get(pk=order.pk).cancel, by=user)
+    except TransitionError:
+        return False
+    return True
 
 
 @role_required(*WORKSHOP)

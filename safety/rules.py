@@ -17,6 +17,7 @@ from collections import defaultdict
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from safety.models import Declaration, Machine, MedicalOpinion, SafetyTraining, Supervision
 from students.models import age_on
@@ -86,6 +87,8 @@ def _opinion_reasons(opinion, machine: Machine, day: dt.date, words: dict) -> li
     if not opinion.valid_on(day):
         return [_("%(pupil)s's medical opinion of %(date)s was valid until %(until)s.") % words]
     if opinion.outcome == MedicalOpinion.Outcome.UNFIT:
+        if getattr(words["pupil"], "sex", "") == "F":  # French agrees: "déclarée inapte"
+            return [pgettext("feminine", "%(pupil)s was found unfit on %(date)s.") % words]
         return [_("%(pupil)s was found unfit on %(date)s.") % words]
     if opinion.outcome == MedicalOpinion.Outcome.RESTRICTED and any(
         m.pk == machine.pk for m in opinion.restrictions.all()

@@ -14,6 +14,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from ecoles import pickers
@@ -106,7 +107,12 @@ def roll_call(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                _("Roll call saved: %(absent)s exception(s).") % {"absent": len(exceptions)},
+                ngettext(
+                    "Roll call saved: %(absent)s exception.",
+                    "Roll call saved: %(absent)s exceptions.",
+                    len(exceptions),
+                )
+                % {"absent": len(exceptions)},
             )
             return redirect(f"{request.path}?workshop={workshop.pk}&half={half}")
     return render(
@@ -466,7 +472,7 @@ def declarations(request: HttpRequest) -> HttpResponse:
     }
     if fmt == "pdf":
         return _pdf(
-            render_pdf("pdf/school_declaration.html", {**context, "signer": request.user}),
+            render_pdf("pdf/pupils_declaration.html", {**context, "signer": request.user}),
             f"declaration-{kind or 'mois'}-{first:%Y-%m}.pdf",
         )
     return render(request, "schoollife/declarations.html", context)

@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from ecoles import pickers
 from ecoles.access import role_required
@@ -167,7 +168,13 @@ def evidence_entry(request: HttpRequest) -> HttpResponse:
             form.add_error(None, exc)
         else:
             messages.success(
-                request, _("%(count)s pieces of evidence saved.") % {"count": len(saved)}
+                request,
+                ngettext(
+                    "%(count)s piece of evidence saved.",
+                    "%(count)s pieces of evidence saved.",
+                    len(saved),
+                )
+                % {"count": len(saved)},
             )
             return redirect(request.get_full_path())
     return render(
@@ -230,7 +237,9 @@ def evidence_pending(request: HttpRequest) -> HttpResponse:
 
 @role_required(*STAFF)
 def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    """One piece of evidence; validating it (irreversible) is confirmed here."""
+    """One piece of evidence; validating it (irreversible) is confirmed here: this page is
+    the confirmation step (it shows the evidence, says it will never change and posts
+    ``confirmed=yes``); a POST without it only shows the page again."""
     user = request.user
     evidence = _evidence_for(user, pk)
     photos = list(evidence.photos.all())
@@ -254,9 +263,9 @@ def evidence_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 photo_files.attach(evidence, photos_form.cleaned_data["photos"])
                 messages.success(request, _("Photos added."))
                 return redirect("skills:evidence", pk=evidence.pk)
-        else:
-            if not may_validate:
-                raise PermissionDenied
+        elif not may_validate:
+            raise PermissionDenied
+        elif is_confirmed(request):
             evidence.validate(user)
             messages.success(request, _("Evidence validated: it will no longer change."))
             return redirect("skills:evidence", pk=evidence.pk)

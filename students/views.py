@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.models import ReadLog
 from ecoles.access import role_required
+from ecoles.confirm import is_confirmed
 from ecoles.exports import csv_response
 from ecoles.models import Policy
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
@@ -475,10 +476,12 @@ SHOWN_DUE = 25  # former pupils listed before the anonymise button; the count sa
 
 @role_required(DIRECTOR)
 def anonymise(request: HttpRequest) -> HttpResponse:
-    """The director's button: anonymise former pupils past the retention period."""
+    """The director's button: anonymise former pupils past the retention period. The page
+    is the confirmation step (it lists who goes, says it cannot be undone, posts
+    ``confirmed=yes``); a POST without it only shows the page again."""
     policy = Policy.load()
     due = anonymisation.due(policy=policy).select_related("workshop")
-    if request.method == "POST":
+    if is_confirmed(request):
         count = anonymisation.anonymise(due, by=request.user)
         messages.success(
             request,

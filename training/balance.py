@@ -21,10 +21,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from ecoles.db import Elapsed
+from ecoles.formats import hours as format_hours
 from ecoles.models import Policy
 from students.models import Student
 from training.models import DURATION, Attendance, WorkLog
-from training.timeguard import fmt
 
 BALANCED = "balanced"
 TOO_MUCH_PRODUCTION = "too_much_production"
@@ -197,7 +197,7 @@ class Refusal:
 
 
 def _fmt(hours: Fraction) -> str:
-    return fmt(dt.timedelta(minutes=float(hours * 60)))
+    return format_hours(dt.timedelta(minutes=float(hours * 60)))
 
 
 def production_refusal(

@@ -101,7 +101,7 @@ def find_violations(entries: list[Entry], policy: Policy | None = None) -> list[
             limits=timeguard.Limits.for_age(policy, age),
             pupil=str(entry.student),
             student_id=entry.student.pk,
-            sex=getattr(entry.student, "sex", ""),
+            sex=entry.student.sex,
         )
     found += _balance_violations([e for e in entries if e.production], policy)
     found += _safety_violations([e for e in entries if e.machine is not None])

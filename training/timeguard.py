@@ -15,9 +15,10 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from django.utils import timezone
-from django.utils.translation import get_language, pgettext
+from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
+from ecoles import formats
 from training.models import Attendance, WorkLog
 
 OVERLAP = "overlap"
@@ -95,12 +96,39 @@ class Violation:
         return self.rule not in (OVERLAP, SAFETY, CLOSED_DAY)
 
 
-def fmt(delta: dt.timedelta) -> str:
-    minutes = round(delta.total_seconds() / 60)
-    h, m = divmod(minutes, 60)
-    if not h:
-        return f"{m}\u00a0min"
-    return f"{h}\u00a0h\u00a0{m:02d}" if m else f"{h}\u00a0h"
+# French agrees the participle with the pupil ("occupé", "occupée"): the feminine is the
+# same English text under the context "feminine" (issue #16).
+DAILY_TEXT = (
+    gettext_lazy("%(pupil)s would be busy %(total)s on %(day)s: %(excess)s over %(max)s a day."),
+    pgettext_lazy(
+        "feminine", "%(pupil)s would be busy %(total)s on %(day)s: %(excess)s over %(max)s a day."
+    ),
+)
+WEEKLY_TEXT = (
+    gettext_lazy(
+        "%(pupil)s would be busy %(total)s in the week of %(week)s: %(excess)s over %(max)s a week."
+    ),
+    pgettext_lazy(
+        "feminine",
+        "%(pupil)s would be busy %(total)s in the week of %(week)s: "
+        "%(excess)s over %(max)s a week.",
+    ),
+)
+NIGHT_TEXT = (
+    gettext_lazy(
+        "%(pupil)s may not be busy between %(night_start)s and %(night_end)s at his "
+        "age: %(excess)s of night time."
+    ),
+    pgettext_lazy(
+        "feminine",
+        "%(pupil)s may not be busy between %(night_start)s and %(night_end)s at his "
+        "age: %(excess)s of night time.",
+    ),
+)
+
+
+def _agreed(sex: str, masculine, feminine) -> str:
+    return str(feminine if sex == "F" else masculine)
 
 
 def _hm(value: dt.datetime) -> str:
@@ -177,7 +205,8 @@ def check(
     student_id: int | None = None,
     sex: str = "",
 ) -> list[Violation]:
-    """Every rule `new` would break given the pupil's `existing` activities (pure)."""
+    """Every rule `new` would break given the pupil's `existing` activities (pure); the
+    messages agree with the pupil's `sex` ("F" or "M") where French needs it."""
     day = new.day
     found: list[Violation] = []
 
@@ -200,13 +229,13 @@ def check(
     if day_total > limits.max_daily:
         refuse(
             DAILY,
-            _("%(pupil)s would be busy %(total)s on %(day)s: %(excess)s over %(max)s a day.")
+            _agreed(sex, *DAILY_TEXT)
             % {
                 "pupil": pupil,
-                "total": fmt(day_total),
+                "total": formats.hours(day_total),
                 "day": f"{day:%d/%m/%Y}",
-                "excess": fmt(day_total - limits.max_daily),
-                "max": fmt(limits.max_daily),
+                "excess": formats.hours(day_total - limits.max_daily),
+                "max": formats.hours(limits.max_daily),
             },
             day_total - limits.max_daily,
         )
@@ -216,16 +245,13 @@ def check(
     if week_total > limits.max_weekly:
         refuse(
             WEEKLY,
-            _(
-                "%(pupil)s would be busy %(total)s in the week of %(week)s: "
-                "%(excess)s over %(max)s a week."
-            )
+            _agreed(sex, *WEEKLY_TEXT)
             % {
                 "pupil": pupil,
-                "total": fmt(week_total),
+                "total": formats.hours(week_total),
                 "week": f"{week:%d/%m/%Y}",
-                "excess": fmt(week_total - limits.max_weekly),
-                "max": fmt(limits.max_weekly),
+                "excess": formats.hours(week_total - limits.max_weekly),
+                "max": formats.hours(limits.max_weekly),
             },
             week_total - limits.max_weekly,
         )
@@ -250,12 +276,12 @@ def check(
                 )
                 % {
                     "pupil": pupil,
-                    "length": fmt(b_end - b_start),
-                    "break": fmt(limits.break_length),
+                    "length": formats.hours(b_end - b_start),
+                    "break": formats.hours(limits.break_length),
                     "start": _hm(b_start),
                     "end": _hm(b_end),
-                    "excess": fmt(b_end - b_start - limits.break_after),
-                    "max": fmt(limits.break_after),
+                    "excess": formats.hours(b_end - b_start - limits.break_after),
+                    "max": formats.hours(limits.break_after),
                 },
                 b_end - b_start - limits.break_after,
             )
@@ -265,15 +291,12 @@ def check(
     if night:
         refuse(
             NIGHT,
-            _(
-                "%(pupil)s may not be busy between %(night_start)s and %(night_end)s at his "
-                "age: %(excess)s of night time."
-            )
+            _agreed(sex, *NIGHT_TEXT)
             % {
                 "pupil": pupil,
                 "night_start": f"{limits.night_start:%H:%M}",
                 "night_end": f"{limits.night_end:%H:%M}",
-                "excess": fmt(night),
+                "excess": formats.hours(night),
             },
             night,
         )
@@ -292,9 +315,9 @@ def check(
                 )
                 % {
                     "pupil": pupil,
-                    "rest": fmt(rest),
-                    "excess": fmt(limits.rest - rest),
-                    "needed": fmt(limits.rest),
+                    "rest": formats.hours(rest),
+                    "excess": formats.hours(limits.rest - rest),
+                    "needed": formats.hours(limits.rest),
                 },
                 limits.rest - rest,
             )
@@ -309,9 +332,9 @@ def check(
                 )
                 % {
                     "pupil": pupil,
-                    "rest": fmt(rest),
-                    "excess": fmt(limits.rest - rest),
-                    "needed": fmt(limits.rest),
+                    "rest": formats.hours(rest),
+                    "excess": formats.hours(limits.rest - rest),
+                    "needed": formats.hours(limits.rest),
                 },
                 limits.rest - rest,
             )

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from ecoles.access import role_required
 from ecoles.bounds import parse_school_date
+from ecoles.confirm import ask, is_confirmed, would_pass
 from ecoles.models import User, Workshop
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from students.models import Student
@@ -221,6 +222,28 @@ def session_move(request: HttpRequest, pk: int) -> HttpResponse:
 def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     session = _session_to_change(request, pk)
     form = CancelSessionForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not is_confirmed(request)
+        and would_pass(
+            form,
+            timetable.cancel_session,
+            TheorySession.objects.get(pk=session.pk),  # a copy: the try changes it
+            reason=form.cleaned_data["reason"],
+            by=request.user,
+        )
+    ):
+        return ask(
+            request,
+            title=_("Cancel the session %(session)s?") % {"session": session},
+            facts=[(_("Reason"), form.cleaned_data["reason"])],
+            text=_("A cancelled session counts no theory and frees its pupils."),
+            warning=_("This cannot be undone: plan another session instead."),
+            button=_("Yes, cancel the session"),
+            cancel_url=reverse("training:session", args=[session.pk]),
+            form=form,
+        )
     if request.method == "POST" and form.is_valid():
         try:
             timetable.cancel_session(session, reason=form.cleaned_data["reason"], by=request.user)

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from ecoles import charts, pickers
 from ecoles.access import role_required
 from ecoles.bounds import parse_school_date
-from ecoles.confirm import is_confirmed
+from ecoles.confirm import ask, is_confirmed, would_pass
 from ecoles.models import Policy, School, User, Workshop
 from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
@@ -571,6 +572,25 @@ def overrides(request: HttpRequest) -> HttpResponse:
 @role_required(DIRECTOR)
 def closed_periods(request: HttpRequest) -> HttpResponse:
     form = ClosePeriodForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not is_confirmed(request)
+        and would_pass(
+            form, ClosedPeriod(month=form.cleaned_data["month"], closed_by=request.user).full_clean
+        )
+    ):
+        return ask(
+            request,
+            title=_("Close %(month)s?") % {"month": date_format(form.cleaned_data["month"], "F Y")},
+            text=_(
+                "Once the month is closed, its work logs and attendance can no longer be "
+                "added, changed or deleted, by anyone."
+            ),
+            button=_("Close the month"),
+            cancel_url=reverse("training:closed_periods"),
+            form=form,
+        )
     if request.method == "POST" and form.is_valid():
         month = form.cleaned_data["month"]
         period = ClosedPeriod(month=month, closed_by=request.user)

@@ -98,7 +98,7 @@ def test_the_office_records_a_refund_from_the_invoice_page(
     assert url in page.content.decode()
     response = client.post(
         url, {"date": dt.date.today().isoformat(), "amount": "60.00", "method": "transfer",
-              "reference": ""},
+              "reference": "", "confirmed": "yes"},
     )  # fmt: skip
     assert response.status_code == 302
     assert Refund.objects.get().amount == D("60.00")

@@ -143,7 +143,9 @@ def test_the_office_sends_the_list_in_one_go_and_sees_the_progress(
     page = client.get(reverse("billing:reminders")).content.decode()
     assert invoice.number in page
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("billing:reminders"), {"invoices": [invoice.pk]})
+        response = client.post(
+            reverse("billing:reminders"), {"invoices": [invoice.pk], "confirmed": "yes"}
+        )
     assert response.status_code == 302
     progress = client.get(response.url).content.decode()
     assert "0 sur 1" in progress and 'http-equiv="refresh"' in progress

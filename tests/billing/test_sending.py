@@ -42,7 +42,9 @@ def test_the_invoice_is_sent_with_its_stored_pdf_outside_the_request(
 ):
     client = client_for(office)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("billing:invoice_send", args=[invoice.pk]))
+        response = client.post(
+            reverse("billing:invoice_send", args=[invoice.pk]), {"confirmed": "yes"}
+        )
     assert response.status_code == 302
     assert mail.outbox == []  # queued, not sent by the page
     send = DocumentSend.objects.get()
@@ -78,7 +80,7 @@ def test_a_failed_send_is_logged_retried_then_marked_failed(
     # The server is back: sent again by hand, it goes.
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     with django_capture_on_commit_callbacks(execute=True):
-        client_for(office).post(reverse("billing:send_retry", args=[send.pk]))
+        client_for(office).post(reverse("billing:send_retry", args=[send.pk]), {"confirmed": "yes"})
     assert run_worker() == ["sent"]
     assert len(mail.outbox) == 1
 

@@ -88,7 +88,9 @@ def test_the_statement_is_sent_by_mail_from_its_page(
     client = client_for(office)
     url = reverse("billing:statement_send", args=[company.pk])
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(url, {"start": "2026-01-01", "end": "2026-03-31"})
+        response = client.post(
+            url, {"start": "2026-01-01", "end": "2026-03-31", "confirmed": "yes"}
+        )
     assert response.status_code == 302
     send = DocumentSend.objects.get()
     assert (send.kind, send.statement_start, send.statement_date) == (

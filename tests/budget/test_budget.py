@@ -208,8 +208,9 @@ class TestBudgetPages:
         response = client_for(director).get(reverse("budget:overview"))
         assert response.status_code == 200
         body = response.content.decode()
-        assert "2\u00a0000,50\u00a0€" in body
-        assert body.count("<svg") == 4  # revenue, sources, workshops, materials
+        assert "2\u202f000,50\u00a0€" in body
+        assert body.count("<svg") == 5  # revenue, resources, expenses, workshops, materials
+        assert "Charges par catégorie" in body
 
     def test_the_report_pdf_carries_the_key_figures(self, client_for, accountant, year_with_lines):
         response = client_for(accountant).get(reverse("budget:pdf"))

@@ -158,7 +158,8 @@ def test_unknown_objects_are_404(client_for, director, world):
 
 def test_the_office_issues_then_cancels_a_receipt(client_for, office, world):
     client = client_for(office)
-    response = client.post(reverse("budget:receipt_issue", args=[world["donation"].pk]))
+    url = reverse("budget:receipt_issue", args=[world["donation"].pk])
+    response = client.post(url, {"confirmed": "yes"})
     receipt = TaxReceipt.objects.get()
     assert response.status_code == 302 and receipt.number == "RF-2026-0001"
     page = client.get(reverse("budget:receipt_detail", args=[receipt.pk])).content.decode()
@@ -168,10 +169,13 @@ def test_the_office_issues_then_cancels_a_receipt(client_for, office, world):
     client.post(reverse("budget:receipt_cancel", args=[receipt.pk]), {"reason": ""})
     receipt.refresh_from_db()
     assert not receipt.is_cancelled
-    client.post(reverse("budget:receipt_cancel", args=[receipt.pk]), {"reason": "Erreur"})
+    client.post(
+        reverse("budget:receipt_cancel", args=[receipt.pk]),
+        {"reason": "Erreur", "confirmed": "yes"},
+    )
     receipt.refresh_from_db()
     assert receipt.is_cancelled
-    client.post(reverse("budget:receipt_issue", args=[world["donation"].pk]))
+    client.post(url, {"confirmed": "yes"})
     assert TaxReceipt.objects.get(replaces=receipt).number == "RF-2026-0002"
 
 

@@ -146,7 +146,7 @@ def test_deleting_asks_first_then_reopens_the_days(client_for, director, christm
     client = client_for(director)
     page = client.get(reverse("closure_delete", args=[christmas.pk])).content.decode()
     assert "Oui, supprimer" in page and Closure.objects.exists()
-    client.post(reverse("closure_delete", args=[christmas.pk]))
+    client.post(reverse("closure_delete", args=[christmas.pk]), {"confirmed": "yes"})
     assert not Closure.objects.exists() and calendar.is_open(D(2026, 12, 21))
 
 
@@ -175,7 +175,7 @@ def test_closing_an_opened_day_again_asks_first(client_for, director, market, po
         "Oui, supprimer"
         in client.get(reverse("opened_day_delete", args=[market.pk])).content.decode()
     )
-    client.post(reverse("opened_day_delete", args=[market.pk]))
+    client.post(reverse("opened_day_delete", args=[market.pk]), {"confirmed": "yes"})
     assert not calendar.is_open(market.day)
 
 

@@ -206,7 +206,7 @@ def test_the_office_cancels_a_returned_cheque_and_the_invoice_is_due_again(
 
     response = client.post(
         reverse("billing:payment_reverse", args=[payment.pk]),
-        {"reason": "Chèque revenu impayé"},
+        {"reason": "Chèque revenu impayé", "confirmed": "yes"},
         follow=True,
     )
     body = html.unescape(response.content.decode())
@@ -348,11 +348,13 @@ def test_the_office_takes_a_customer_from_quote_to_paid_invoice_in_french(
     invoice = Invoice.objects.get()
     body = html.unescape(response.content.decode())
     assert f"La facture {invoice.number} a été émise" in body
-    assert "1 603,80 €" in body.replace("\u00a0", " ")  # (1200 + 136.50) × 1.2
+    assert "1 603,80 €" in body.replace("\u00a0", " ").replace(
+        "\u202f", " "
+    )  # (1200 + 136.50) × 1.2
     response = client.post(
         reverse("billing:payment_add", args=[invoice.pk]),
         {"date": invoice.issue_date.isoformat(), "amount": "1603.80", "method": "transfer",
-         "reference": "VIR 123"},
+         "reference": "VIR 123", "confirmed": "yes"},
         follow=True,
     )  # fmt: skip
     assert "Le paiement a été enregistré" in html.unescape(response.content.decode())

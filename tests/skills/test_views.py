@@ -105,7 +105,9 @@ def test_the_trainer_validates_after_confirming(client_for, woodwork_trainer, pe
         "Valider" in client.get(url).content.decode()
         or "Validate" in client.get(url).content.decode()
     )
-    assert client.post(url).status_code == 302
+    assert client.post(url).status_code == 200  # the page again: not confirmed
+    assert not Evidence.objects.get(pk=pending.pk).is_validated
+    assert client.post(url, {"confirmed": "yes"}).status_code == 302
     assert Evidence.objects.get(pk=pending.pk).validated_by == woodwork_trainer
 
 

@@ -150,7 +150,7 @@ class TestAnonymisation:
         page = client.get(reverse("students:anonymise")).content.decode()
         assert "2 anciens élèves sont concernés" in page
         assert "VIEUXNOM" in page and "GARDÉ" not in page
-        response = client.post(reverse("students:anonymise"))
+        response = client.post(reverse("students:anonymise"), {"confirmed": "yes"})
         assert response.status_code == 302
         assert Student.objects.filter(anonymised_at__isnull=False).count() == 2
         old = former_pupils[0]

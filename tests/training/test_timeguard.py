@@ -117,3 +117,18 @@ def test_two_activities_that_overlap_are_refused_and_cannot_be_overridden(age):
 
 def test_adults_are_only_held_to_the_overlap_rule():
     assert rules(iv(MONDAY, 5, 0, 23, 0), [], 18) == set()
+
+
+def test_the_refusal_agrees_with_the_pupil_and_writes_hours_one_way():
+    """Issue #16: "Nina Bernard serait occupée 8 h 01", not "occupé" nor "8:01" or "481 min"."""
+    from django.utils import translation
+
+    day = [iv(MONDAY, 8, 0, 12, 0)]
+    with translation.override("fr"):
+        girl = check(iv(MONDAY, 13, 0, 17, 1), day, limits=Limits.for_age(POLICY, 16),
+                     pupil="Nina Bernard", sex="F")  # fmt: skip
+        boy = check(iv(MONDAY, 13, 0, 17, 1), day, limits=Limits.for_age(POLICY, 16),
+                    pupil="Hugo Martin", sex="M")  # fmt: skip
+    assert "Nina Bernard serait occupée 8\u00a0h\u00a001" in girl[0].message
+    assert "Hugo Martin serait occupé 8\u00a0h\u00a001" in boy[0].message
+    assert "0\u00a0h\u00a001 au-delà de 8\u00a0h par jour" in girl[0].message

@@ -325,7 +325,8 @@ def test_the_teacher_cancels_a_session_from_its_page_after_confirming(
         ).content.decode()
     )
     client.post(
-        reverse("training:session_cancel", args=[lesson.pk]), {"reason": "Enseignant malade"}
+        reverse("training:session_cancel", args=[lesson.pk]),
+        {"reason": "Enseignant malade", "confirmed": "yes"},
     )
     page = client.get(reverse("training:session", args=[lesson.pk])).content.decode()
     assert "Annulé : Enseignant malade" in page

@@ -181,7 +181,9 @@ def test_the_teacher_takes_the_roll_call(client_for, teacher, school_day, young,
 
 
 def test_the_director_closes_a_month_and_it_is_recorded(client_for, director, school_day):
-    response = client_for(director).post(reverse("training:closed_periods"), {"month": "2026-10"})
+    response = client_for(director).post(
+        reverse("training:closed_periods"), {"month": "2026-10", "confirmed": "yes"}
+    )
     assert response.status_code == 302
     closed = ClosedPeriod.objects.get()
     assert closed.month == dt.date(2026, 10, 1) and closed.closed_by == director

@@ -105,7 +105,12 @@ class TestNoDoubleWrites:
         first, second = submit_twice(
             client_for(office),
             reverse("billing:invoice_detail", args=[invoice.pk]),
-            {"date": invoice.issue_date.isoformat(), "amount": "10.00", "method": "cheque"},
+            {
+                "date": invoice.issue_date.isoformat(),
+                "amount": "10.00",
+                "method": "cheque",
+                "confirmed": "yes",
+            },
             action_url=reverse("billing:payment_add", args=[invoice.pk]),
         )
         assert first.status_code == 302, first.content.decode()[:3000]
