@@ -341,6 +341,7 @@ TESTED_ELSEWHERE = {
     "billing:credit_note_add": "tests/billing/test_confirmations.py",
     "training:worklog_delete": "tests/training/test_delete_confirmation.py",
     "skills:evidence": "tests/skills/test_views.py (validation)",
+    "skills:registration": "tests/skills/test_chef_and_exams_pages.py (the outcome)",
 }
 TESTED_HERE = {
     "closure_delete", "opened_day_delete", "students:anonymise", "orders:action",

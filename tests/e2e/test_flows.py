@@ -178,6 +178,10 @@ def test_the_office_takes_an_order_from_quote_to_paid_invoice_and_downloads_it(
     page.select_option("select[name=method]", "transfer")
     page.click("form[action$='/paiement/'] button")
     page.wait_for_load_state()
+    assert page.locator(".confirm-step").count() == 1  # money recorded: asked first
+    assert not invoice.payments.exists()
+    page.click(".confirm-step form button[type=submit]")
+    page.wait_for_load_state()
     order.refresh_from_db()
     assert order.status == Order.Status.PAID
     with page.expect_download() as download:
