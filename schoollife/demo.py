@@ -15,19 +15,20 @@ from simple_history.utils import bulk_update_with_history
 
 from ecoles.demo import FIRST_NAMES
 from ecoles.models import Policy
-from schoollife import declarations
+from schoollife import declarations, families
 from schoollife.days import month_bounds
 from schoollife.models import (
     HALVES,
     Absence,
     AbsenceReason,
     DeclarationSent,
+    FamilyNotice,
     RollCall,
     RollCallMark,
 )
 from schoollife.register import expected, half_span
 from students.ine import bea_key
-from students.models import Student
+from students.models import Guardian, Student
 from training.models import Attendance, WorkLog, local_bounds
 
 BATCH = 5000
@@ -85,6 +86,50 @@ def _worked_days(workshop_ids, policy) -> dict:
             if w["start"] < b and w["end"] > a:
                 worked[(w["student__workshop_id"], day, half)].add(w["student_id"])
     return worked
+
+
+def _notices(ctx, absences, last_days, policy) -> int:
+    """The families told of the absences they did not report: the mails left half an
+    hour into the half-day, the office made its calls; those of the last school day are
+    still to make (or, if every family reported that day, the latest), so the office's
+    list of calls has some."""
+    unreported = [a for a in absences if not a.reported_how]
+    guardians = defaultdict(list)
+    for g in Guardian.objects.filter(
+        student__in={a.student_id for a in unreported}, legal_representative=True
+    ).order_by("pk"):
+        guardians[g.student_id].append(g)
+    office = ctx.users["office"]
+    notices = []
+    for a in unreported:
+        start, _end = half_span(a.day, a.half, policy)
+        seen = set()
+        for g in guardians[a.student_id]:
+            key = families.addressee(g)
+            if key is None or tuple(key.items()) in seen:
+                continue
+            seen.add(tuple(key.items()))
+            waiting = key["channel"] == Guardian.Channel.PHONE and a.day in last_days
+            notice = FamilyNotice(
+                absence=a, student_id=a.student_id, guardian=g, send_after=start, **key
+            )
+            if not waiting:
+                notice.status = FamilyNotice.Status.SENT
+                notice.sent_at = start + dt.timedelta(minutes=30)
+                notice.attempts = 1 if key["channel"] == Guardian.Channel.EMAIL else 0
+                notice.done_by = office if key["channel"] == Guardian.Channel.PHONE else None
+            notices.append(notice)
+    calls = [n for n in notices if n.channel == Guardian.Channel.PHONE]
+    if calls and all(n.sent_at for n in calls):  # the last day's families all reported
+        last = max(calls, key=lambda n: (n.absence.day, n.absence.half == "pm"))
+        last.status, last.sent_at, last.attempts, last.done_by = (
+            FamilyNotice.Status.QUEUED,
+            None,
+            0,
+            None,
+        )
+    FamilyNotice.objects.bulk_create(notices, batch_size=BATCH)
+    return len(notices)
 
 
 def seed(ctx) -> None:
@@ -177,10 +222,11 @@ def seed(ctx) -> None:
                 a.decided_at = timezone.now()
         absences.append(a)
     Absence.objects.bulk_create(absences, batch_size=BATCH)
+    told = _notices(ctx, absences, work_days[-1:], policy)
     sent = _declarations(ctx, policy)
     ctx.progress(
         f"schoollife: {len(calls)} roll calls, {len(marks)} exceptions, {len(absences)} absences,"
-        f" {sent} declarations sent"
+        f" {told} family notices, {sent} declarations sent"
     )
 
 

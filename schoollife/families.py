@@ -1,5 +1,6 @@
 """Telling the families (SPEC.md R9): the same day, an absence the family did not report
-is mailed to every guardian with parental authority who has an email.
+is mailed to every guardian with parental authority who has an email, or called by the
+office for a guardian who asked to be called or has no email.
 
 The mail leaves through the task queue (django-tasks), outside the request; each notice
 keeps its result and is retried after a failure. Quiet hours: never between 20:00 and
@@ -20,6 +21,7 @@ from django_tasks import task
 
 from ecoles.models import School
 from schoollife.models import Absence, FamilyNotice
+from students.models import Guardian
 
 QUIET_FROM = dt.time(20)
 QUIET_UNTIL = dt.time(7)
@@ -43,21 +45,64 @@ def next_allowed(moment: dt.datetime) -> dt.datetime:
 
 
 def notify(absence: Absence) -> list[FamilyNotice]:
-    """Queue the notices of an absence the family has not reported (none otherwise)."""
+    """Queue the notices of an absence the family has not reported (none otherwise): a
+    mail for each guardian told by email, a call to make for the others; a guardian with
+    neither email nor phone cannot be told, and the absence page says so."""
     if absence.reported_by_family:
         return []
     when = next_allowed(timezone.now())
     notices = []
-    for guardian in absence.student.guardians.filter(legal_representative=True).exclude(email=""):
+    for guardian in absence.student.guardians.filter(legal_representative=True):
+        key = addressee(guardian)
+        if key is None:
+            continue
         notice, created = FamilyNotice.objects.get_or_create(
             absence=absence,
-            email=guardian.email,
+            **key,
             defaults={"student": absence.student, "guardian": guardian, "send_after": when},
         )
         if created:
             notices.append(notice)
-            _enqueue(notice.pk, when)
+            if notice.channel == Guardian.Channel.EMAIL:
+                _enqueue(notice.pk, when)
     return notices
+
+
+def addressee(guardian: Guardian) -> dict | None:
+    """How a guardian is told: by mail if he has an email and did not ask for a call,
+    else by a call if he has a phone; None if he has neither."""
+    phone = guardian.phone or guardian.phone_other
+    if guardian.email and guardian.notices_by == Guardian.Channel.EMAIL:
+        return {"channel": Guardian.Channel.EMAIL, "email": guardian.email}
+    if phone:
+        return {"channel": Guardian.Channel.PHONE, "phone": phone}
+    return None
+
+
+def calls_to_make():
+    """The calls waiting for the office, the oldest absence first; those whose hour has
+    not come (quiet hours) wait with the rest and show when they may be made."""
+    return (
+        FamilyNotice.objects.filter(
+            channel=Guardian.Channel.PHONE, status=FamilyNotice.Status.QUEUED
+        )
+        .select_related("absence", "student", "guardian")
+        .order_by("absence__day", "absence__half", "pk")
+    )
+
+
+def record_call(notice: FamilyNotice, user, result: str = "") -> bool:
+    """The office called: the notice is done, by whom and when. False if it was not
+    waiting any more (the family reported it meanwhile, or a colleague called)."""
+    done = FamilyNotice.objects.filter(
+        pk=notice.pk, channel=Guardian.Channel.PHONE, status=FamilyNotice.Status.QUEUED
+    ).update(
+        status=FamilyNotice.Status.SENT,
+        sent_at=timezone.now(),
+        done_by=user,
+        result=result[:300],
+    )
+    return bool(done)
 
 
 def cancel(absence: Absence) -> int:
@@ -91,7 +136,7 @@ def send_notice(pk: int) -> str:
         notice = (
             FamilyNotice.objects.select_for_update()
             .select_related("absence__student")
-            .filter(pk=pk, status=FamilyNotice.Status.QUEUED)
+            .filter(pk=pk, channel=Guardian.Channel.EMAIL, status=FamilyNotice.Status.QUEUED)
             .first()
         )
         if notice is None:

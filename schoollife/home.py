@@ -8,7 +8,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from ecoles.models import Policy, Workshop
-from schoollife import declarations, dropout, register, threshold
+from schoollife import declarations, dropout, families, register, threshold
 from schoollife.days import is_school_day
 from schoollife.models import HALVES, Absence, HalfDay, RollCall
 from schoollife.register import half_span
@@ -97,11 +97,13 @@ def _for_role(key: str, user, today: dt.date) -> dict:
             "signals": flagged[:SHOWN],
             "signals_count": len(flagged),
             "to_decide": Absence.objects.to_decide().count(),
+            "calls": families.calls_to_make().count(),
             "declaration": declaration if declaration.due else None,
         }
     if key == "office":
         return {
             "to_decide": Absence.objects.to_decide().count(),
             "unreported_today": Absence.objects.filter(day=today, reported_how="").count(),
+            "calls": families.calls_to_make().count(),
         }
     return {}

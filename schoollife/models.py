@@ -19,6 +19,7 @@ from simple_history.models import HistoricalRecords
 
 from ecoles import roles
 from ecoles.uploads import FileCheck
+from students.models import Guardian
 
 
 class HalfDay(models.TextChoices):
@@ -281,14 +282,17 @@ class Absence(models.Model):
 
 
 class FamilyNotice(models.Model):
-    """The same-day mail telling a guardian of an absence the family did not report
-    (SPEC.md R9): when it may leave (never 20:00-07:00 nor on Sunday), and its result."""
+    """Telling a guardian, the same day, of an absence the family did not report (SPEC.md
+    R9): a mail, or a call the office makes for a guardian who asked for one or has no
+    email; when it may happen (never 20:00-07:00 nor on Sunday), and its result."""
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Waiting")
         SENT = "sent", _("Sent")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Not needed any more")
+
+    Channel = Guardian.Channel
 
     absence = models.ForeignKey(
         Absence, verbose_name=_("absence"), on_delete=models.CASCADE, related_name="notices"
@@ -306,11 +310,21 @@ class FamilyNotice(models.Model):
         related_name="+",
         null=True,
     )
-    email = models.EmailField(_("email"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel, default=Channel.EMAIL)
+    email = models.EmailField(_("email"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
     send_after = models.DateTimeField(_("to send after"))
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("called by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+    )
     result = models.CharField(_("result"), max_length=300, blank=True)
 
     class Meta:
@@ -318,11 +332,21 @@ class FamilyNotice(models.Model):
         verbose_name_plural = _("family notices")
         ordering = ["-send_after"]
         constraints = [
-            models.UniqueConstraint(fields=["absence", "email"], name="familynotice_unique"),
+            # Two guardians sharing one address get one mail; sharing one phone, one call.
+            models.UniqueConstraint(
+                fields=["absence", "email"],
+                condition=models.Q(channel="email"),
+                name="familynotice_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["absence", "phone"],
+                condition=models.Q(channel="phone"),
+                name="familynotice_unique_call",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.absence} → {self.email}"
+        return f"{self.absence} → {self.email or self.phone}"
 
 
 class AuthorityReport(models.Model):

@@ -12,6 +12,7 @@ urlpatterns = [
     path("absences/nouvelle/", views.absence_edit, name="absence_add"),
     path("absences/eleves/", views.pupil_choices, name="pupil_choices"),
     path("absences/<int:pk>/", views.absence_edit, name="absence"),
+    path("appels-familles/", views.calls, name="calls"),
     path("alertes/", views.alerts, name="alerts"),
     path("alertes/<int:pk>/<str:kind>.pdf", views.alert_letter, name="alert_letter"),
     path("decrochage/", views.dropout_signals, name="dropout"),

@@ -277,11 +277,54 @@ def absence_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Absence saved."))
             return redirect("schoollife:absences")
-    notices = list(absence.notices.all()) if absence else []
+    notices = list(absence.notices.select_related("done_by")) if absence else []
+    untold = []
+    if absence and not absence.reported_by_family:
+        untold = [
+            g
+            for g in absence.student.guardians.filter(legal_representative=True)
+            if not (g.email or g.phone or g.phone_other)
+        ]
     return render(
         request,
         "schoollife/absence_form.html",
-        {"form": form, "absence": absence, "notices": notices, "student_q": search},
+        {
+            "form": form,
+            "absence": absence,
+            "notices": notices,
+            "untold": untold,
+            "student_q": search,
+        },
+    )
+
+
+@role_required(DIRECTOR, OFFICE)
+def calls(request: HttpRequest) -> HttpResponse:
+    """The calls to the families the office has to make today (R9: the guardians told by
+    phone, or without an email), and recording one once made."""
+    if request.method == "POST":
+        notice = get_object_or_404(
+            FamilyNotice.objects.select_related("guardian", "student"),
+            pk=parse_id(request.POST.get("notice")),
+            channel=FamilyNotice.Channel.PHONE,
+        )
+        said = " ".join(request.POST.get("result", "").split())
+        if families.record_call(notice, request.user, said):
+            messages.success(
+                request,
+                _("Call to the family of %(name)s recorded.") % {"name": notice.student},
+            )
+        else:
+            messages.info(
+                request,
+                _("This call was not waiting any more: the family reported the absence, "
+                  "or a colleague recorded the call."),
+            )  # fmt: skip
+        return redirect("schoollife:calls")
+    return render(
+        request,
+        "schoollife/calls.html",
+        {"calls": list(families.calls_to_make()), "now": timezone.now()},
     )
 
 

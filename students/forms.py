@@ -171,11 +171,30 @@ class GuardianForm(forms.ModelForm):
             "city",
             "legal_representative",
             "receives_mail",
+            "notices_by",
         ]
         widgets = {
             "phone": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
             "phone_other": forms.TextInput(attrs={"type": "tel", "autocomplete": "off"}),
         }
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # Left out (the pupils' import has no such column), the channel stays as it was:
+        # email for a new guardian.
+        self.fields["notices_by"].required = False
+
+    def clean_notices_by(self) -> str:
+        return self.cleaned_data.get("notices_by") or self.instance.notices_by
+
+    def clean(self) -> dict:
+        data = super().clean()
+        phoned = data.get("notices_by") == Guardian.Channel.PHONE
+        if phoned and not (data.get("phone") or data.get("phone_other")):
+            self.add_error(
+                "phone", _("Give a phone number for the school to call, or choose email.")
+            )
+        return data
 
 
 class BaseGuardianFormSet(forms.BaseInlineFormSet):

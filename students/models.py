@@ -490,6 +490,12 @@ class Guardian(models.Model):
         RELATIVE = "relative", _("Other relative")
         OTHER = "other", _("Other")
 
+    class Channel(models.TextChoices):
+        """How the school tells this guardian of an absence the family did not report."""
+
+        EMAIL = "email", _("Email")
+        PHONE = "phone", _("Phone call from the school")
+
     student = models.ForeignKey(
         Student, verbose_name=_("pupil"), on_delete=models.CASCADE, related_name="guardians"
     )
@@ -506,6 +512,13 @@ class Guardian(models.Model):
     city = models.CharField(_("city"), max_length=100, blank=True)
     legal_representative = models.BooleanField(_("legal representative"), default=True)
     receives_mail = models.BooleanField(_("receives the mail"), default=True)
+    notices_by = models.CharField(
+        _("absence notices by"),
+        max_length=10,
+        choices=Channel,
+        default=Channel.EMAIL,
+        help_text=_("Without an email, the school calls."),
+    )
     history = HistoricalRecords()
 
     class Meta:

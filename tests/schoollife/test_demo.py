@@ -13,8 +13,8 @@ import time_machine
 from django.core.management import call_command
 
 from ecoles.models import Closure, Policy
-from schoollife import declarations, dropout, register, threshold
-from schoollife.models import Absence, DeclarationSent, RollCall
+from schoollife import declarations, dropout, families, register, threshold
+from schoollife.models import Absence, DeclarationSent, FamilyNotice, RollCall
 from students.models import Student
 from tests.training.conftest import at
 from training.models import SessionPattern, WorkshopSlot
@@ -55,6 +55,12 @@ def test_the_demo_school_life_is_what_the_issue_asks_for(demo):
 
     enrolled = Student.objects.enrolled().current().select_related("workshop", "tutor")
     assert any(s.flagged for s in dropout.compute(enrolled, TODAY, policy).values())
+
+    # The families of unreported absences were told: mailed, or called by the office,
+    # which still has calls to make.
+    told = FamilyNotice.objects.filter(status="sent")
+    assert told.filter(channel="email").exists() and told.filter(channel="phone").exists()
+    assert list(families.calls_to_make())
 
     year = declarations.year_declaration(TODAY, policy)
     assert year.on_time and not year.due

@@ -56,6 +56,7 @@ def blank_guardian(index: int) -> dict:
         f"{prefix}relationship": "mother",
         f"{prefix}legal_representative": "on",
         f"{prefix}receives_mail": "on",
+        f"{prefix}notices_by": "email",
     }
 
 
