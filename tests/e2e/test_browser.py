@@ -107,3 +107,22 @@ def test_main_pages_have_no_serious_accessibility_violation(page, request, scena
         if violations:
             found[url] = violations
     assert found == {}
+
+
+@pytest.mark.parametrize("width", [1280, 800])
+def test_every_entry_of_the_directors_menu_is_on_screen(browser, live_server, director, width):
+    """The director's menu is the longest: on a desktop or a small laptop every entry is
+    seen and clicked without scrolling the menu sideways (issue #16: a cut menu hid some)."""
+    context = browser.new_context(
+        base_url=live_server.url, locale="fr-FR", viewport={"width": width, "height": 800}
+    )
+    page = context.new_page()
+    log_in(page, "dir", PASSWORD)
+    boxes = page.eval_on_selector_all(
+        ".main-nav .nav-wide a",
+        "links => links.map(a => [a.textContent, a.getBoundingClientRect().right])",
+    )
+    context.close()
+    assert len(boxes) > 10
+    off = [label for label, right in boxes if right > width]
+    assert off == [], f"cut off at {width} px: {off}"
