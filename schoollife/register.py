@@ -132,7 +132,10 @@ def build(
                 if (student.workshop_id, day, half) in calls:
                     mark = marks.get(key)
                     if mark is None:
-                        cell.marks.add(Mark.PRESENT)
+                        # "All present" speaks for the workshop: a pupil at a theory
+                        # session that half-day is told by its roll call.
+                        if key not in theory:
+                            cell.marks.add(Mark.PRESENT)
                     else:
                         cell.marks.add(mark["status"])
                         cell.late_minutes = mark["late_minutes"]

@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from ecoles.models import Closure, OpenedDay
 from schoollife import register
-from schoollife.models import Absence
+from schoollife.models import Absence, RollCallMark
 from tests.schoollife.conftest import TODAY, absent, call
 from tests.training.conftest import at, log, make_pupil, session
 
@@ -57,6 +57,20 @@ def test_the_theory_roll_call_counts_for_its_half_day(tom, zoe, teacher):
     session(teacher, at(MONDAY, 13, 30), at(MONDAY, 15), [zoe], status="late")
     assert cell(tom).state == "absent"
     assert cell(zoe, half="pm").state == "late"
+
+
+def test_the_workshops_all_present_does_not_cover_a_pupil_absent_from_his_theory_session(
+    tom, zoe, woodwork, woodwork_trainer, teacher
+):
+    """The trainer's "tous présents" speaks for those at the workshop: a pupil the
+    timetable sent to a theory session that half-day is told by its roll call."""
+    session(teacher, at(MONDAY, 8, 30), at(MONDAY, 10), [tom], status="absent")
+    rc = call(woodwork, MONDAY, "am", woodwork_trainer)
+    assert cell(tom).state == "absent"
+    assert cell(zoe).state == "present"
+    # What the trainer marked himself still counts: Tom came late to the workshop after.
+    RollCallMark.objects.create(roll_call=rc, student=tom, status="late", late_minutes=90)
+    assert cell(tom).state == "late"
 
 
 def test_a_theory_roll_call_not_taken_yet_says_nothing(tom, teacher):
