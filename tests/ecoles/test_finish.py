@@ -109,3 +109,27 @@ def test_the_budget_chart_tells_june_from_july(client_for, director, school):
     body = client_for(director).get(reverse("budget:overview")).content.decode()
     assert "juin" in body and "juil." in body
     assert ">jui<" not in body
+
+
+# A colon glued to a translated word after the tag: French wants a space before it
+# ("Commandes :"), English none. The colon belongs in the msgid ("Orders:").
+GLUED_COLON = re.compile(r"\{%\s*(?:translate|trans|endblocktranslate|endblocktrans)\b[^%]*%\}:")
+
+
+def test_no_template_glues_a_colon_to_a_translated_word():
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    glued = [
+        f"{path.relative_to(root)}:{number}"
+        for path in root.glob("*/templates/**/*.html")
+        if ".venv" not in path.parts
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if GLUED_COLON.search(line)
+    ] + [
+        f"{path.relative_to(root)}:{number}"
+        for path in (root / "templates").glob("**/*.html")
+        for number, line in enumerate(path.read_text().splitlines(), 1)
+        if GLUED_COLON.search(line)
+    ]
+    assert glued == [], "put the colon in the msgid: " + ", ".join(glued)
