@@ -18,7 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -625,7 +625,8 @@ class ChefDoeuvreStep(models.Model):
     class Meta:
         verbose_name = _("step")
         verbose_name_plural = _("steps")
-        ordering = ["chef_doeuvre", "planned_on", "pk"]
+        # Undated steps last on every database (SQLite sorts NULL first, PostgreSQL last).
+        ordering = ["chef_doeuvre", F("planned_on").asc(nulls_last=True), "pk"]
 
     def __str__(self) -> str:
         return self.title

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
@@ -156,7 +156,9 @@ def pick_order(form: forms.Form, orders, search: str, *more) -> None:
     form.fields["order"].widget = SearchSelect(
         "training:order_choices", placeholder=ORDER_SEARCH, hint=ORDER_HINT
     )
-    matches = orders.search(search) if search else orders.order_by("promised_date", "-pk")
+    # Undated orders after the dated ones on every database (SQLite sorts NULL first).
+    soonest = orders.order_by(F("promised_date").asc(nulls_last=True), "-pk")
+    matches = orders.search(search) if search else soonest
     offer(form, "order", matches, _named(form, "order", *more))
 
 

@@ -66,7 +66,7 @@ def orders(woodwork, woodwork_trainer, machining):
     customer = Customer.objects.create(kind="individual", name="M. Roche")
     Order.objects.bulk_create(
         Order(customer=customer, title=f"Étagère {i:03}", workshop=woodwork,
-              status=Order.Status.IN_PRODUCTION)
+              status=Order.Status.IN_PRODUCTION, promised_date=f"2027-01-{i + 1:02}")
         for i in range(30)
     )  # fmt: skip
     town = Customer.objects.create(kind="company", name="Mairie de Saint-Fons")

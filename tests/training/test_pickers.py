@@ -22,7 +22,7 @@ def many_orders(woodwork, woodwork_trainer):
     customer = Customer.objects.create(kind="individual", name="M. Roche")
     Order.objects.bulk_create(
         Order(customer=customer, title=f"Étagère {i:03}", workshop=woodwork,
-              status=Order.Status.IN_PRODUCTION)
+              status=Order.Status.IN_PRODUCTION, promised_date=dt.date(2027, 1, i + 1))
         for i in range(SIZE + 5)
     )  # fmt: skip
     town = Customer.objects.create(kind="company", name="Mairie de Saint-Fons")
@@ -57,6 +57,21 @@ def test_the_team_entry_offers_a_few_orders_and_finds_the_others_without_javascr
     # the search form sends the page's other choices again
     assert 'type="hidden" name="slot" value="afternoon"' in body
     assert 'value="afternoon" id="id_slot_1" required checked' in body
+
+
+def test_the_most_urgent_orders_are_offered_first_and_undated_ones_last(
+    client_for, woodwork_trainer, woodwork, many_orders, policy, school
+):
+    """The same on SQLite and PostgreSQL, which sort a missing date at opposite ends."""
+    customer = Customer.objects.create(kind="individual", name="Mme Vidal")
+    Order.objects.create(
+        customer=customer, title="Sans date", workshop=woodwork,
+        status=Order.Status.IN_PRODUCTION,
+    )  # fmt: skip
+    body = client_for(woodwork_trainer).get(reverse("training:team_entry")).content.decode()
+    offered = options(body, "order")
+    assert "Étagère 000" in offered[0]
+    assert not any("Sans date" in o for o in offered)
 
 
 def test_the_order_choices_are_the_trainers_workshops_only(
