@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db.models import Count, Exists, F, OuterRef, Q, Sum
 from django.utils import timezone
 
 from billing import home as billing_home
@@ -110,7 +110,7 @@ def trainer(user, today: dt.date) -> dict:
     in_hand = (
         orders.open_for_work()  # a delivery to rework is back in his hands
         .select_related("customer")
-        .order_by("promised_date", "pk")
+        .order_by(F("promised_date").asc(nulls_last=True), "pk")  # undated last, any database
     )
     to_estimate = orders.filter(status=Order.Status.DRAFT).select_related("customer")
     pupils = Student.objects.records_visible_to(user).enrolled().select_related("workshop")

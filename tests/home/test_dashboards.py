@@ -198,3 +198,20 @@ def test_the_accountant_sees_a_cancelled_payment_apart_from_the_months_payments(
     page = body(client_for(accountant))
     assert "20,00\u00a0€" in page  # two payments of 20 € today, one of them cancelled
     assert "2 règlements · 1 annulé : -20,00\u00a0€" in page
+
+
+def test_the_trainers_orders_come_soonest_promised_first_and_undated_last(
+    client_for, woodwork_trainer, woodwork
+):
+    customer = Customer.objects.create(kind="individual", name="M. Roche")
+    for title, promised in [
+        ("Sans date", None),
+        ("Pour mars", "2027-03-01"),
+        ("Pour janvier", "2027-01-15"),
+    ]:
+        Order.objects.create(
+            customer=customer, title=title, workshop=woodwork,
+            status=Order.Status.IN_PRODUCTION, promised_date=promised,
+        )  # fmt: skip
+    page = body(client_for(woodwork_trainer))
+    assert page.index("Pour janvier") < page.index("Pour mars") < page.index("Sans date")
