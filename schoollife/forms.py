@@ -27,10 +27,10 @@ class RollCallForm(forms.Form):
                 label=str(p), choices=Mark.choices, initial=Mark.PRESENT, widget=forms.RadioSelect
             )
             self.fields[f"m{p.pk}"] = forms.IntegerField(
-                label=_("minutes late"), required=False, min_value=1, max_value=240
+                label=_("Minutes late"), required=False, min_value=1, max_value=240
             )
             self.fields[f"a{p.pk}"] = forms.ChoiceField(
-                label=_("activity"), choices=[("", "—"), *Activity.choices], required=False
+                label=_("Activity"), choices=[("", "—"), *Activity.choices], required=False
             )
 
     def lines(self):
