@@ -12,8 +12,8 @@ final-year pupils on a renewed référentiel started on the old one in the schoo
 records, and the school moved them to the new one a month into the year: their
 evidence of that first month is on the old competencies, and the mapping carries it
 into their booklet. Bac Pro pupils get a programme where their diploma's référentiel is
-shipped (Menuiserie); their exam units are not (the shipped Bac Pro blocs are the
-référentiel's capacities), so they get no exam registration.
+shipped (Menuiserie, Restauration); their exam units are not (the shipped Bac Pro blocs
+are the référentiel's capacities or pôles), so they get no exam registration.
 """
 
 from __future__ import annotations
@@ -58,12 +58,13 @@ FILES = [
     "cap-conducteur-installations-production.csv",
     "cap-cuisine-2016.csv",
     "cap-cuisine-2023.csv",
+    "bac-pro-cuisine-2011.csv",
 ]
 # Each workshop's diplomas (CAP, Bac Pro); None: no référentiel shipped for it.
 DIPLOMAS = {
     "Menuiserie": ("CAP-MF", "BACPRO-TMA"),
     "Usinage": ("CAP-CIP", None),
-    "Restauration": ("CAP-CUISINE", None),
+    "Restauration": ("CAP-CUISINE", "BACPRO-CUISINE"),
 }
 CHEFS = {
     "Menuiserie": "Un meuble de rangement en chêne massif pour la bibliothèque du quartier",

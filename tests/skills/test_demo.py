@@ -28,12 +28,15 @@ def seeded(settings, tmp_path):
 
 def test_the_demo_programmes_mapping_and_idempotence(seeded):
     programmes = list(Programme.objects.select_related("student__workshop", "version__diploma"))
-    # Bac Pro pupils: a programme where the référentiel ships (Menuiserie), none elsewhere.
+    # Bac Pro pupils: a programme where the référentiel ships (Menuiserie, Restauration),
+    # none in Usinage (no text of its Bac Pro was found).
     bac_pro = [p for p in programmes if p.student.programme == Student.Programme.BAC_PRO]
-    assert bac_pro and {p.version.diploma.code for p in bac_pro} == {"BACPRO-TMA"}
+    codes = {p.version.diploma.code for p in bac_pro}
+    assert bac_pro and codes == {"BACPRO-TMA", "BACPRO-CUISINE"}
+    assert Evidence.objects.filter(competency__bloc__version__diploma__code="BACPRO-CUISINE")
     assert (
         not Student.objects.filter(programme=Student.Programme.BAC_PRO)
-        .exclude(workshop__name="Menuiserie")
+        .exclude(workshop__name__in=["Menuiserie", "Restauration"])
         .filter(skills_programmes__isnull=False)
         .exists()
     )
