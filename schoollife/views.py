@@ -280,11 +280,8 @@ def absence_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     notices = list(absence.notices.select_related("done_by")) if absence else []
     untold = []
     if absence and not absence.reported_by_family:
-        untold = [
-            g
-            for g in absence.student.guardians.filter(legal_representative=True)
-            if not (g.email or g.phone or g.phone_other)
-        ]
+        guardians = absence.student.guardians.filter(legal_representative=True)
+        untold = [g for g in guardians if families.addressee(g) is None]
     return render(
         request,
         "schoollife/absence_form.html",

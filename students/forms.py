@@ -187,15 +187,6 @@ class GuardianForm(forms.ModelForm):
     def clean_notices_by(self) -> str:
         return self.cleaned_data.get("notices_by") or self.instance.notices_by
 
-    def clean(self) -> dict:
-        data = super().clean()
-        phoned = data.get("notices_by") == Guardian.Channel.PHONE
-        if phoned and not (data.get("phone") or data.get("phone_other")):
-            self.add_error(
-                "phone", _("Give a phone number for the school to call, or choose email.")
-            )
-        return data
-
 
 class BaseGuardianFormSet(forms.BaseInlineFormSet):
     def clean(self) -> None:

@@ -525,6 +525,13 @@ class Guardian(models.Model):
         verbose_name = _("guardian")
         verbose_name_plural = _("guardians")
         ordering = ["student", "-receives_mail", "pk"]
+        constraints = [
+            # R9: the school cannot call a guardian without a number.
+            models.CheckConstraint(
+                condition=models.Q(notices_by="email") | ~models.Q(phone="", phone_other=""),
+                name="guardian_called_has_a_phone",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name} ({self.get_relationship_display()})".strip()
@@ -532,6 +539,10 @@ class Guardian(models.Model):
     def clean(self) -> None:
         if not (self.phone or self.phone_other or self.email or self.address):
             raise ValidationError(_("Give at least a phone, an email or an address."))
+        if self.notices_by == self.Channel.PHONE and not (self.phone or self.phone_other):
+            raise ValidationError(
+                {"phone": _("Give a phone number for the school to call, or choose email.")}
+            )
 
 
 class FollowUpNoteQuerySet(models.QuerySet):

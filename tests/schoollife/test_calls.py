@@ -10,6 +10,8 @@ import html
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from schoollife import families, rollcall
@@ -146,3 +148,31 @@ def test_a_guardian_to_call_needs_a_phone_and_the_form_says_so(db):
     assert form.errors["phone"] == [
         "Donnez un numéro de téléphone pour que l'école appelle, ou choisissez le courriel."
     ]
+
+
+def test_the_database_refuses_a_guardian_to_call_without_a_phone(tom):
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Guardian.objects.filter(pk=mother(tom).pk).update(
+            notices_by="phone", phone="", phone_other=""
+        )
+    Guardian.objects.filter(pk=mother(tom).pk).update(notices_by="phone", phone_other="0700000001")
+
+
+def test_the_calls_page_costs_the_same_queries_for_one_call_or_several(
+    tom, zoe, woodwork, woodwork_trainer, client_for, office
+):
+    Guardian.objects.filter(pk=mother(tom).pk).update(notices_by="phone", phone="0612345678")
+    Guardian.objects.create(
+        student=zoe, relationship="father", last_name="Caron", phone="0698765432",
+        notices_by="phone", legal_representative=True,
+    )  # fmt: skip
+    client = client_for(office)
+    absent(tom, woodwork, woodwork_trainer, pupils=[tom, zoe])
+    with CaptureQueriesContext(connection) as one:
+        assert "BERGER" in client.get(reverse("schoollife:calls")).content.decode()
+    both = {tom.pk: Exception_("absent"), zoe.pk: Exception_("absent")}
+    rollcall.take(woodwork, TODAY, "am", both, woodwork_trainer, [tom, zoe])
+    with CaptureQueriesContext(connection) as two:
+        client.get(reverse("schoollife:calls"))
+    assert families.calls_to_make().count() == 2
+    assert len(two) == len(one)
