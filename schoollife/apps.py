@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_migrate, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -8,9 +8,11 @@ class SchoollifeConfig(AppConfig):
     verbose_name = _("School life")
 
     def ready(self) -> None:
-        from schoollife import indicators, listeners
+        from schoollife import indicators, listeners, reasons
         from students.indicators import add_section
 
+        # A new school starts with the legal absence reasons (after migrate, or a flush).
+        post_migrate.connect(reasons.ensure_reasons, sender=self, dispatch_uid="schoollife.reasons")
         # A theory roll call's absences feed the same flow as the workshop's (R9).
         post_save.connect(
             listeners.attendance_saved,
