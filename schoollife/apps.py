@@ -8,8 +8,9 @@ class SchoollifeConfig(AppConfig):
     verbose_name = _("School life")
 
     def ready(self) -> None:
-        from schoollife import indicators, listeners, reasons
+        from schoollife import indicators, listeners, reasons, register
         from students.indicators import add_section
+        from training import recording
 
         # A new school starts with the legal absence reasons (after migrate, or a flush).
         post_migrate.connect(reasons.ensure_reasons, sender=self, dispatch_uid="schoollife.reasons")
@@ -19,11 +20,14 @@ class SchoollifeConfig(AppConfig):
             sender="training.Attendance",
             dispatch_uid="schoollife.theory_absences",
         )
-        # A pupil with work logged in a half-day is present in it (R9).
+        # A cancelled session's absences go with it (R8).
         post_save.connect(
-            listeners.work_saved,
-            sender="training.WorkLog",
-            dispatch_uid="schoollife.work_logged",
+            listeners.session_saved,
+            sender="training.TheorySession",
+            dispatch_uid="schoollife.session_cancelled",
         )
+        # No production is logged inside a recorded absence (R9): training asks us.
+        if register.absent_spans not in recording.ABSENCE_SOURCES:
+            recording.ABSENCE_SOURCES.append(register.absent_spans)
         # The indicators page (students) shows the year's attendance and leavers (R6, R9).
         add_section(indicators.compute)

@@ -202,6 +202,18 @@ def seed(ctx) -> None:
         for call, student_id, status, minutes in pending
     ]
     RollCallMark.objects.bulk_create(marks, batch_size=BATCH)
+    # Each roll call called the workshop's pupils on the school's books that day.
+    RollCall.called.through.objects.bulk_create(
+        [
+            RollCall.called.through(
+                rollcall_id=ids[(call.workshop_id, call.day, call.half)], student_id=p.pk
+            )
+            for call in calls
+            for p in by_workshop[call.workshop_id]
+            if expected(p, call.day)
+        ],
+        batch_size=BATCH,
+    )
 
     AbsenceReason.objects.ensure_defaults()
     reasons = list(AbsenceReason.objects.all())

@@ -41,7 +41,7 @@ class RollCallQuerySet(models.QuerySet):
 
 class RollCall(models.Model):
     """The workshop roll call (appel) the trainer takes at the start of a half-day: every
-    pupil of the workshop is present but the exceptions marked (SPEC.md R9)."""
+    pupil it called is present but the exceptions marked (SPEC.md R9)."""
 
     workshop = models.ForeignKey(
         "ecoles.Workshop",
@@ -58,6 +58,11 @@ class RollCall(models.Model):
         related_name="+",
     )
     taken_at = models.DateTimeField(_("taken at"), default=timezone.now)
+    # Who the roll call listed: "all present" speaks for them only, never for a pupil
+    # typed in later with an earlier entry date (R9: presence is what was recorded).
+    called = models.ManyToManyField(
+        "students.Student", verbose_name=_("pupils called"), related_name="+", blank=True
+    )
     history = HistoricalRecords()
 
     objects = RollCallQuerySet.as_manager()

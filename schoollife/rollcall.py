@@ -1,8 +1,12 @@
 """Taking the workshop roll call (SPEC.md R9): "all present", then the exceptions.
 
 An absent pupil gets his `Absence` (the office gives it a reason later) and, unless the
-family already told the school, his guardians' notice is queued. Marking him present
-again takes back an absence nobody had worked on, and its waiting notices.
+family already told the school, his guardians' notice is queued. The roll call records
+whom it called: "all present" speaks for them only. Re-taking it keeps its exceptions and
+the recorded absences unless each is changed explicitly (the page shows them ticked, and
+"All present" over them asks first, naming what it would end: `would_end`); marking a
+pupil present again takes back an absence nobody had worked on, and its waiting notices;
+one the office or the family gave a reason stays (R9).
 """
 
 from __future__ import annotations
@@ -67,6 +71,7 @@ def take(
         if not created:
             call.taken_by, call.taken_at = by, timezone.now()
             call.save(update_fields=["taken_by", "taken_at"])
+        call.called.add(*pupils.values())
         call.marks.all().delete()
         marks = [
             RollCallMark(roll_call=call, student_id=pk, **vars(exc))
@@ -96,3 +101,41 @@ def take(
                 if not absence.notices.exclude(status="cancelled").exists():
                     absence.delete()
     return call
+
+
+@dataclass(frozen=True)
+class Ending:
+    """What "all present" would change for a pupil: his exception dropped, his absence
+    ended (or kept, when the office or the family gave it a reason)."""
+
+    pupil: object
+    status: str
+    absence: Absence | None
+    kept: bool
+
+
+def would_end(workshop: Workshop, day: dt.date, half: str, pupils) -> list[Ending]:
+    """The exceptions and recorded absences of the half-day that "all present" would
+    change, for the question asked before (two queries)."""
+    pupils = {p.pk: p for p in pupils}
+    marks = dict(
+        RollCallMark.objects.filter(
+            roll_call__workshop=workshop, roll_call__day=day, roll_call__half=half
+        ).values_list("student_id", "status")
+    )
+    absences = {
+        a.student_id: a
+        for a in Absence.objects.filter(student_id__in=pupils, day=day, half=half).select_related(
+            "reason"
+        )
+    }
+    return [
+        Ending(
+            pupils[pk],
+            marks.get(pk, Mark.ABSENT),
+            absences.get(pk),
+            kept=bool((a := absences.get(pk)) and (a.reason_id or a.reported_how or a.document)),
+        )
+        for pk in sorted(set(marks) | set(absences), key=lambda pk: str(pupils.get(pk, "")))
+        if pk in pupils
+    ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from ecoles import pickers
+from ecoles import confirm, pickers
 from ecoles.access import role_required
 from ecoles.bounds import parse_id
 from ecoles.exports import csv_response
@@ -43,6 +43,7 @@ from schoollife.models import (
     DeclarationSent,
     FamilyNotice,
     HalfDay,
+    Mark,
     RollCall,
 )
 from students.models import Student
@@ -84,7 +85,13 @@ def roll_call(request: HttpRequest) -> HttpResponse:
         place = places[p.pk][half]
         p.expected_theory = place.label if place and place.kind == "theory" else ""
     call = RollCall.objects.filter(workshop=workshop, day=today, half=half).first()
-    initial = {}
+    # A recorded absence shows ticked: re-taking the roll call keeps it unless changed (R9).
+    initial = {
+        f"s{pk}": Mark.ABSENT
+        for pk in Absence.objects.filter(student__in=pupils, day=today, half=half).values_list(
+            "student_id", flat=True
+        )
+    }
     if call:
         for mark in call.marks.all():
             initial[f"s{mark.student_id}"] = mark.status
@@ -94,6 +101,10 @@ def roll_call(request: HttpRequest) -> HttpResponse:
     form = RollCallForm(
         None if all_present else (request.POST or None), pupils=pupils, initial=initial
     )
+    here = f"{request.path}?workshop={workshop.pk}&half={half}"
+    endings = rollcall.would_end(workshop, today, half, pupils) if all_present else []
+    if endings and not confirm.is_confirmed(request):
+        return _ask_all_present(request, endings, here)
     if request.method == "POST" and (all_present or form.is_valid()):
         exceptions = {} if all_present else form.exceptions()
         try:
@@ -114,7 +125,7 @@ def roll_call(request: HttpRequest) -> HttpResponse:
                 )
                 % {"absent": len(exceptions)},
             )
-            return redirect(f"{request.path}?workshop={workshop.pk}&half={half}")
+            return redirect(here)
     return render(
         request,
         "schoollife/roll_call.html",
@@ -127,6 +138,36 @@ def roll_call(request: HttpRequest) -> HttpResponse:
             "today": today,
             "call": call,
         },
+    )
+
+
+def _ask_all_present(request: HttpRequest, endings: list, here: str) -> HttpResponse:
+    """ "All present" over a roll call with exceptions or recorded absences: which it ends."""
+    facts = []
+    for e in endings:
+        if e.kept:
+            what = _("absence kept (%(reason)s): the office changes it") % {
+                "reason": e.absence.reason or e.absence.get_reported_how_display()
+            }
+        elif e.absence is not None:
+            what = _("absence ended")
+        else:
+            what = _("%(status)s no longer recorded") % {"status": Mark(e.status).label}
+        facts.append((str(e.pupil), what))
+    return confirm.ask(
+        request,
+        title=_("Mark everyone present?"),
+        facts=facts,
+        text=_(
+            "This roll call already has exceptions or recorded absences. Marked present, "
+            "the pupils above lose them; an absence the office or the family gave a reason "
+            "stays until the office withdraws it."
+        ),
+        warning=_("The absences ended are kept in their history."),
+        button=_("Mark everyone present"),
+        cancel_url=here,
+        extra={"all_present": "1"},
+        action=here,
     )
 
 

@@ -342,6 +342,7 @@ TESTED_ELSEWHERE = {
     "training:worklog_delete": "tests/training/test_delete_confirmation.py",
     "skills:evidence": "tests/skills/test_views.py (validation)",
     "skills:registration": "tests/skills/test_chef_and_exams_pages.py (the outcome)",
+    "schoollife:roll_call": "tests/schoollife/test_one_truth.py (all present over absences)",
 }
 TESTED_HERE = {
     "closure_delete", "opened_day_delete", "students:anonymise", "orders:action",

@@ -108,12 +108,14 @@ def seed(ctx) -> None:
     director = ctx.users["director"]
 
     def active_until(p) -> dt.date:
+        """Nobody works, nor is expected at a lesson, after leaving (R9: after leaving the
+        register is blank)."""
         if p.status == Student.Status.ENROLLED:
             return last
         two_years = policy.school_year_start(p.entry_date).replace(
             year=policy.school_year_start(p.entry_date).year + 2
         )
-        return min(last, two_years - dt.timedelta(days=1))
+        return min(last, two_years - dt.timedelta(days=1), p.left_on or last)
 
     ranges = {p.pk: (p.entry_date, active_until(p)) for p in pupils}
     enrolled = [p for p in pupils if p.status == Student.Status.ENROLLED and orders[p.workshop_id]]

@@ -87,6 +87,8 @@ def busy_note(item, sex: str) -> str:
     (French follows the pupil's sex: saisie / saisi, attendue / attendu)."""
     words = {"start": timeguard.clock(item.start), "end": timeguard.clock(item.end)}
     words["what"] = item.label
+    if item.ref and item.ref[0] == "absence":
+        return item.label  # 'absent on 07/12/2026, afternoon: Rendez-vous médical'
     if item.ref and item.ref[0] == "log":
         if sex == "F":
             return pgettext("a girl", "already logged %(start)s – %(end)s on %(what)s") % words
@@ -308,7 +310,11 @@ class TeamEntryForm(SlotMixin, forms.Form):
         day = recording.local_day(start)
         pupils = self.fields["students"].queryset.order_by().values("pk")
         notes = {}
-        for pk, items in timeguard.activities(pupils, day, day).items():
+        found = timeguard.activities(pupils, day, day)
+        # Recorded absent (R9): said on his card, left unticked like one busy in the slot.
+        for pk, spans in recording.absent_spans(pupils, day, day).items():
+            found[pk] = list(found.get(pk, [])) + spans
+        for pk, items in found.items():
             items = sorted(items, key=lambda i: i.start)
             notes[pk] = [(i, i.start < end and start < i.end) for i in items]
             if now := [i for i, overlaps in notes[pk] if overlaps]:
@@ -351,6 +357,10 @@ class TeamEntryForm(SlotMixin, forms.Form):
         if not busy:
             return
         for pupil in busy:
+            absent = [i for i in self.busy[pupil.pk] if i.ref and i.ref[0] == "absence"]
+            if absent:
+                self.add_error("students", recording.absent_message(pupil, absent[0].label))
+                continue
             self.add_error(
                 "students", timeguard.already_busy(str(pupil), pupil.sex, self.busy[pupil.pk])
             )

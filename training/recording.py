@@ -1,17 +1,19 @@
 """Recording pupils' time: team entries, single work logs, attendance (SPEC.md R1, R2).
 
 Every path runs the same checks: closed period, the minors' limits (training.timeguard)
-and, for production, the two-thirds balance (training.balance). A refusal lists every
-rule broken, per pupil; a director may let through all but overlaps and regulated work
-on a machine (safety.rules, R13: the law gives no override) with a written reason, which
-is kept as an Override. All or nothing: a team entry with one refused pupil
-saves no log at all.
+and, for production, the two-thirds balance (training.balance) and the pupil's recorded
+absences (R9: no production inside a half-day he is recorded absent; never overridden).
+A refusal lists every rule broken, per pupil; a director may let through all but
+overlaps, absences and regulated work on a machine (safety.rules, R13: the law gives no
+override) with a written reason, which is kept as an Override. All or nothing: a team
+entry with one refused pupil saves no log at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -73,6 +75,54 @@ class Entry:
         return local_day(self.start)
 
 
+# Who is recorded absent when (SPEC.md R9). School life keeps the absences and sits above
+# training, which may not import it (tests/test_layers.py): it registers its source here
+# from SchoollifeConfig.ready, a callable (student ids or a queryset of them, first day,
+# last day) ->
+# {student id: [Interval of each absent half-day, its label naming the absence]}.
+ABSENCE_SOURCES: list[Callable[[object, dt.date, dt.date], dict]] = []
+
+
+def absent_spans(student_ids, first: dt.date, last: dt.date) -> dict[int, list]:
+    """{student id: [timeguard.Interval of each half-day he is recorded absent in]}."""
+    found: dict[int, list] = defaultdict(list)
+    for source in ABSENCE_SOURCES:
+        for pk, items in source(student_ids, first, last).items():
+            found[pk] += items
+    return found
+
+
+def _absence_violations(entries: list[Entry]) -> list[Violation]:
+    """Production inside a half-day the pupil is recorded absent in: refused for everyone,
+    no override; whoever may change the absence withdraws or corrects it first."""
+    if not entries:
+        return []
+    days = [e.day for e in entries]
+    spans = absent_spans({e.student.pk for e in entries}, min(days), max(days))
+    found = []
+    for entry in entries:
+        for span in spans.get(entry.student.pk, []):
+            if span.start < entry.end and entry.start < span.end:
+                found.append(
+                    Violation(
+                        timeguard.ABSENCE,
+                        entry.student.pk,
+                        absent_message(entry.student, span.label),
+                        day=entry.day,
+                    )
+                )
+    return found
+
+
+def absent_message(pupil, absence: str) -> str:
+    """'Lucas Rousseau is absent on 07/12/2026, afternoon: Rendez-vous médical (a recorded
+    absence). No production is logged inside an absence: ...'"""
+    return _(
+        "%(pupil)s is %(absence)s (a recorded absence). No production is logged inside "
+        "an absence: whoever may change it withdraws or corrects it first."
+    ) % {"pupil": pupil, "absence": absence}
+
+
 def aware(day: dt.date, time: dt.time) -> dt.datetime:
     return dt.datetime.combine(day, time, tzinfo=timezone.get_current_timezone())
 
@@ -104,6 +154,7 @@ def find_violations(entries: list[Entry], policy: Policy | None = None) -> list[
             sex=entry.student.sex,
         )
     found += _balance_violations([e for e in entries if e.production], policy)
+    found += _absence_violations([e for e in entries if e.production])
     found += _safety_violations([e for e in entries if e.machine is not None])
     found += closed_day_violations([e.day for e in entries], policy)
     return found

@@ -30,6 +30,7 @@ REST = "rest"
 BALANCE = "balance"  # raised by training.balance, listed here so refusals share one type
 SAFETY = "safety"  # raised by safety.rules (R13): the law gives no override
 CLOSED_DAY = "closed_day"  # raised by training.recording from ecoles.calendar (R8)
+ABSENCE = "absence"  # raised by training.recording: production inside an absence (R9)
 
 
 @dataclass(frozen=True)
@@ -93,7 +94,7 @@ class Violation:
 
     @property
     def overridable(self) -> bool:
-        return self.rule not in (OVERLAP, SAFETY, CLOSED_DAY)
+        return self.rule not in (OVERLAP, SAFETY, CLOSED_DAY, ABSENCE)
 
 
 # French agrees the participle with the pupil ("occupé", "occupée"): the feminine is the

@@ -7,9 +7,10 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.db.models import Q
 
 from schoollife.models import Absence, AbsenceReason, RollCall, RollCallMark
-from students.models import Guardian
+from students.models import Guardian, Student
 from tests.training.conftest import PARIS, at, make_order, make_pupil
 
 TODAY = dt.date(2026, 11, 18)  # a Wednesday
@@ -58,9 +59,20 @@ def table(woodwork, woodwork_trainer):
     return make_order(woodwork, woodwork_trainer, "Table")
 
 
+def called(rc):
+    """The roll call called the workshop's pupils on the books that day, as the page lists
+    them (R9: "all present" speaks for those only)."""
+    rc.called.set(
+        Student.objects.exclude(status="applicant")
+        .filter(workshop=rc.workshop_id, entry_date__lte=rc.day)
+        .filter(Q(left_on__isnull=True) | Q(left_on__gte=rc.day))
+    )
+    return rc
+
+
 def call(workshop, day, half, by, marks=()):
     """A workshop roll call written directly (the rules of taking it are tested apart)."""
-    rc = RollCall.objects.create(workshop=workshop, day=day, half=half, taken_by=by)
+    rc = called(RollCall.objects.create(workshop=workshop, day=day, half=half, taken_by=by))
     for student, status, *extra in marks:
         RollCallMark.objects.create(
             roll_call=rc, student=student, status=status,
@@ -74,7 +86,9 @@ def absent(workshop, student, days, by, half="am", **absence):
     """`student` absent on each of `days` (a roll call each), with its Absence."""
     for day in days:
         rc = RollCall.objects.filter(workshop=workshop, day=day, half=half).first()
-        rc = rc or RollCall.objects.create(workshop=workshop, day=day, half=half, taken_by=by)
+        rc = rc or called(
+            RollCall.objects.create(workshop=workshop, day=day, half=half, taken_by=by)
+        )
         RollCallMark.objects.create(roll_call=rc, student=student, status="absent")
         Absence.objects.create(student=student, day=day, half=half, **absence)
 

@@ -7,17 +7,20 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from collections import defaultdict
 
 import pytest
 import time_machine
 from django.core.management import call_command
+from django.db.models import F
+from django.utils import timezone
 
 from ecoles.models import Closure, Policy
 from schoollife import declarations, dropout, families, register, threshold
 from schoollife.models import Absence, DeclarationSent, FamilyNotice, RollCall
 from students.models import Student
 from tests.training.conftest import at
-from training.models import SessionPattern, WorkshopSlot
+from training.models import Attendance, SessionPattern, WorkLog, WorkshopSlot
 
 pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 18)  # a Wednesday, in the middle of a month
@@ -75,3 +78,35 @@ def test_the_demo_school_life_is_what_the_issue_asks_for(demo):
         Absence.objects.count(),
         DeclarationSent.objects.count(),
     )
+
+
+def test_the_demo_obeys_one_truth_of_presence(demo):
+    """Issue #26: no pupil of the demo has work logged inside a half-day he is recorded
+    absent in, nor works or is expected at a lesson before his entry or after leaving
+    (Zoé Legrand left on 20/10/2025 and had hours to this day); found by query, not by
+    name."""
+    policy = Policy.load()
+    after_leaving = WorkLog.objects.filter(
+        student__left_on__isnull=False, start__date__gt=F("student__left_on")
+    ) | WorkLog.objects.filter(start__date__lt=F("student__entry_date"))
+    assert list(after_leaving.values_list("student__last_name", "start")) == []
+    lessons = Attendance.objects.filter(
+        student__left_on__isnull=False, session__start__date__gt=F("student__left_on")
+    )
+    assert list(lessons.values_list("student__last_name", "session__start")) == []
+
+    absences = list(Absence.objects.values_list("student_id", "day", "half"))
+    assert absences
+    spans = defaultdict(list)
+    for student_id, day, half in absences:
+        spans[(student_id, day)].append(register.half_span(day, half, policy))
+    logs = WorkLog.objects.filter(
+        student_id__in={a[0] for a in absences}, start__date__in={a[1] for a in absences}
+    ).values_list("student_id", "start", "end")
+    inside = [
+        (student_id, start)
+        for student_id, start, end in logs
+        for a, b in spans.get((student_id, timezone.localtime(start).date()), [])
+        if start < b and a < end
+    ]
+    assert inside == []

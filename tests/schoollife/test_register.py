@@ -8,8 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from ecoles.models import Closure, OpenedDay
-from schoollife import register
-from schoollife.models import Absence, RollCallMark
+from schoollife import register, rollcall
+from schoollife.models import Absence
 from tests.schoollife.conftest import TODAY, absent, call
 from tests.training.conftest import at, log, make_pupil, session
 
@@ -36,14 +36,14 @@ def test_the_exceptions_of_the_roll_call_are_absent_late_and_away(
     assert (cell(zoe).state, cell(zoe).activity) == ("away", "exam")
 
 
-def test_work_logged_in_a_half_day_means_present_even_if_marked_absent(
-    tom, woodwork, woodwork_trainer, table
-):
+def test_work_logged_never_takes_back_a_recorded_absence(tom, woodwork, woodwork_trainer, table):
+    """R9: the absence recorded for the half-day comes first; work found in it (written
+    before the rule, or by hand in the database) does not turn him present."""
     absent(woodwork, tom, [MONDAY], woodwork_trainer)
     assert cell(tom).unjustified
     log(tom, table, at(MONDAY, 9), at(MONDAY, 11), woodwork_trainer)
-    assert cell(tom).state == "present"
-    assert not cell(tom).unjustified
+    assert cell(tom).state == "absent" and cell(tom).unjustified
+    assert not cell(tom).from_work
 
 
 def test_work_in_the_afternoon_says_nothing_of_the_morning(tom, woodwork_trainer, table):
@@ -68,9 +68,12 @@ def test_the_workshops_all_present_does_not_cover_a_pupil_absent_from_his_theory
     rc = call(woodwork, MONDAY, "am", woodwork_trainer)
     assert cell(tom).state == "absent"
     assert cell(zoe).state == "present"
-    # What the trainer marked himself still counts: Tom came late to the workshop after.
-    RollCallMark.objects.create(roll_call=rc, student=tom, status="late", late_minutes=90)
-    assert cell(tom).state == "late"
+    # What the trainer marks himself, explicitly, counts: Tom came late to the workshop
+    # after, and the theory's absence nobody had worked on is taken back.
+    rollcall.take(woodwork, MONDAY, "am", {tom.pk: rollcall.Exception_("late", 90)},
+                  woodwork_trainer, [tom, zoe])  # fmt: skip
+    assert rc.marks.get().status == "late"
+    assert cell(tom).state == "late" and cell(tom).late_minutes == 90
 
 
 def test_a_theory_roll_call_not_taken_yet_says_nothing(tom, teacher):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 import time_machine
 
 from schoollife import rollcall, threshold
@@ -14,7 +15,7 @@ from tests.schoollife.conftest import TODAY
 from tests.schoollife.test_families import run_worker
 from tests.training.conftest import at, log, session
 from training import recording
-from training.models import Attendance, TheorySession
+from training.models import Attendance, TheorySession, WorkLog
 
 
 def lesson(teacher, pupils, day=TODAY, hour=8, minute=30):
@@ -71,13 +72,14 @@ def test_marked_present_after_all_the_absence_and_its_waiting_notice_are_taken_b
     assert not Absence.objects.exists()
 
 
-def test_absent_at_theory_but_at_work_in_the_workshop_that_half_day_is_no_absence(
+def test_absent_at_theory_with_work_logged_that_half_day_is_an_absence_all_the_same(
     tom, teacher, table, woodwork_trainer
 ):
-
+    """R9: the roll call of the half-day the timetable expected him at comes before work
+    logged; the work no longer takes the absence back (the office sorts it out)."""
     log(tom, table, at(TODAY, 9, 30), at(TODAY, 10), woodwork_trainer)
     roll_call(lesson(teacher, [tom]), teacher, {tom: "absent"})
-    assert not Absence.objects.exists()
+    assert Absence.objects.get().student == tom
 
 
 def test_four_theory_absences_in_the_month_raise_the_law_alert(tom, teacher):
@@ -111,18 +113,22 @@ def test_excused_at_theory_is_an_absence_to_decide_but_no_mail_to_the_family(
     assert mailoutbox == [] and not FamilyNotice.objects.exists()
 
 
-def test_absent_at_the_workshop_roll_call_then_work_logged_that_half_day_is_no_absence(
+def test_absent_at_the_workshop_roll_call_then_work_logged_that_half_day_is_refused(
     tom, woodwork, table, woodwork_trainer
 ):
-    """A pupil with work logged in a half-day is present in it (R9): the roll call's
-    absence, not yet worked on, and its waiting notice are taken back."""
+    """R9: no production inside a recorded absence; the absence and its waiting notice
+    stay (work logged no longer takes them back)."""
     rollcall.take(woodwork, TODAY, "am", {tom.pk: rollcall.Exception_("absent")},
                   woodwork_trainer, [tom])  # fmt: skip
     absence = Absence.objects.get(student=tom)
     assert absence.notices.filter(status=FamilyNotice.Status.QUEUED).exists()
-    log(tom, table, at(TODAY, 9, 30), at(TODAY, 10), woodwork_trainer)
-    assert not Absence.objects.exists()
-    assert not FamilyNotice.objects.filter(status=FamilyNotice.Status.QUEUED).exists()
+    work = WorkLog(order=table, student=tom, start=at(TODAY, 9, 30), end=at(TODAY, 10))
+    with pytest.raises(recording.Refused) as refused:
+        recording.save_work_log(work, by=woodwork_trainer)
+    assert "18/11/2026" in refused.value.messages[0]
+    assert not refused.value.overridable
+    assert Absence.objects.get() == absence and not WorkLog.objects.exists()
+    assert absence.notices.filter(status=FamilyNotice.Status.QUEUED).exists()
 
 
 def test_work_logged_keeps_an_absence_the_office_already_gave_a_reason(

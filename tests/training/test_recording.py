@@ -80,11 +80,20 @@ def test_a_log_overlapping_a_theory_session_is_refused_even_for_the_director(
     assert not WorkLog.objects.exists() and not Override.objects.exists()
 
 
-def test_an_absent_pupil_may_be_logged_in_the_workshop_during_the_session(
-    young, table_order, woodwork_trainer, teacher
+def test_a_pupil_absent_from_his_session_is_not_logged_in_that_half_day_even_by_the_director(
+    young, table_order, woodwork_trainer, director, teacher
 ):
+    """R9 (issue #26): the theory roll call's absence is recorded (school life listens)
+    and no production is logged inside it, with no override; the afternoon is free."""
     session(teacher, at(TODAY, 11), at(TODAY, 12), [young], status=Attendance.Status.ABSENT)
-    assert team(table_order, [young], woodwork_trainer)
+    with pytest.raises(recording.Refused) as refused:
+        team(table_order, [young], woodwork_trainer)
+    assert [v.rule for v in refused.value.violations] == [timeguard.ABSENCE]
+    assert not refused.value.overridable
+    with pytest.raises(recording.Refused):
+        team(table_order, [young], director, reason="Commande urgente")
+    assert not WorkLog.objects.exists() and not Override.objects.exists()
+    assert team(table_order, [young], woodwork_trainer, start=dt.time(14), end=dt.time(16))
 
 
 def test_marking_a_pupil_present_during_his_work_log_is_refused(
