@@ -163,3 +163,14 @@ def test_one_half_day_of_a_range_is_still_edited_alone(
 def test_a_trainer_cannot_record_a_range(client_for, woodwork_trainer, tom, policy):
     response = client_for(woodwork_trainer).post(reverse(URL), week(tom))
     assert response.status_code == 403 and recorded(tom) == []
+
+
+def test_an_absence_that_does_not_exist_is_a_404(client_for, office, policy):
+    assert client_for(office).get(reverse("schoollife:absence", args=[999999])).status_code == 404
+
+
+def test_the_form_offers_the_range_with_today_by_default(client_for, office, tom, policy):
+    body = client_for(office).get(reverse(URL)).content.decode()
+    for name in ("first_day", "first_half", "last_day", "last_half"):
+        assert f'name="{name}"' in body
+    assert 'value="2026-11-18"' in body and "Jusqu’au" in body
