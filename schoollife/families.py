@@ -48,7 +48,7 @@ def notify(absence: Absence) -> list[FamilyNotice]:
     """Queue the notices of an absence the family has not reported (none otherwise): a
     mail for each guardian told by email, a call to make for the others; a guardian with
     neither email nor phone cannot be told, and the absence page says so."""
-    if absence.reported_by_family:
+    if absence.reported_by_family or _told_with_its_report(absence):
         return []
     when = next_allowed(timezone.now())
     notices = []
@@ -66,6 +66,15 @@ def notify(absence: Absence) -> list[FamilyNotice]:
             if notice.channel == Guardian.Channel.EMAIL:
                 _enqueue(notice.pk, when)
     return notices
+
+
+def _told_with_its_report(absence: Absence) -> bool:
+    """A half-day of a range already told (schoollife.absences): the family hears once."""
+    return bool(absence.report) and (
+        FamilyNotice.objects.filter(absence__report=absence.report)
+        .exclude(absence=absence)
+        .exists()
+    )
 
 
 def addressee(guardian: Guardian) -> dict | None:

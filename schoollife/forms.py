@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from ecoles.bounds import SchoolDateField, parse_id
 from ecoles.models import Workshop
 from ecoles.pickers import offer
+from schoollife import absences
 from schoollife.models import Absence, AbsenceReason, Activity, HalfDay, Mark
 from schoollife.rollcall import Exception_
 from students.forms import DateInput
@@ -123,6 +124,70 @@ class AbsenceForm(forms.ModelForm):
         if data.get("accepted") and not data.get("reason"):
             self.add_error("reason", _("An accepted absence has its reason."))
         return data
+
+
+class AbsenceRangeForm(forms.ModelForm):
+    """A new absence over a range of days (R9): from a half-day of the first day to a
+    half-day of the last; schoollife.absences records each school half-day in it."""
+
+    first_day = SchoolDateField(label=_("First day"), widget=DateInput)
+    first_half = forms.ChoiceField(
+        label=_("From the"), choices=HalfDay.choices, initial=HalfDay.MORNING
+    )
+    last_day = SchoolDateField(
+        label=_("Last day"), widget=DateInput, help_text=_("The first day again for one day.")
+    )
+    last_half = forms.ChoiceField(
+        label=_("Until the"), choices=HalfDay.choices, initial=HalfDay.AFTERNOON
+    )
+
+    class Meta:
+        model = Absence
+        fields = [
+            "student",
+            "first_day",
+            "first_half",
+            "last_day",
+            "last_half",
+            "reason",
+            "reason_detail",
+            "reported_how",
+            "document",
+            "accepted",
+        ]
+
+    def __init__(self, *args, students, search: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["student"].queryset = students
+        # every pupil of the school: a picker (issue #16)
+        self.fields["student"].widget = pupil_picker("schoollife:pupil_choices")
+        named = [parse_id(self.data.get(self.add_prefix("student")))]
+        offer(self, "student", students.search(search).order_by("last_name", "first_name"),
+              [pk for pk in named if pk])  # fmt: skip
+        self.fields["reason"].queryset = AbsenceReason.objects.filter(active=True)
+        today = timezone.localdate()
+        self.fields["first_day"].initial = self.fields["last_day"].initial = today
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("accepted") and not data.get("reason"):
+            self.add_error("reason", _("An accepted absence has its reason."))
+        if all(data.get(k) for k in ("first_day", "first_half", "last_day", "last_half")):
+            try:
+                absences.refuse_bad_range(
+                    data["first_day"], data["first_half"], data["last_day"], data["last_half"]
+                )
+            except forms.ValidationError as refused:
+                self.add_error(None, refused)
+        return data
+
+    def record(self, *, by) -> absences.Recorded:
+        data = self.cleaned_data
+        template = self.save(commit=False)
+        return absences.record(
+            template, data["first_day"], data["first_half"], data["last_day"],
+            data["last_half"], by=by,
+        )  # fmt: skip
 
 
 class ReportForm(forms.Form):

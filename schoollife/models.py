@@ -254,6 +254,10 @@ class Absence(models.Model):
         blank=True,
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    # The half-days recorded together by one form over a range of days (R9: a week of
+    # illness is one report): the family is told once for all of them, by the notices
+    # of the report's first half-day.
+    report = models.UUIDField(_("report"), null=True, blank=True, editable=False, db_index=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     history = HistoricalRecords()
 
@@ -284,6 +288,27 @@ class Absence(models.Model):
     def clean(self) -> None:
         if self.accepted and not self.reason_id:
             raise ValidationError({"reason": _("An accepted absence has its reason.")})
+
+    def report_half_days(self) -> AbsenceQuerySet:
+        """The half-days recorded with this one (itself alone outside a range), in order."""
+        if not self.report:
+            return Absence.objects.filter(pk=self.pk)
+        return Absence.objects.filter(report=self.report).order_by("day", "half")
+
+    @property
+    def report_span(self) -> tuple[Absence, Absence] | None:
+        """The first and last half-days of its report when it covers more than this one."""
+        if not self.report:
+            return None
+        rows = list(self.report_half_days())
+        return (rows[0], rows[-1]) if len(rows) > 1 else None
+
+    def family_notices(self):
+        """What the family was told of it: the notices of its report (one per guardian
+        for a whole range, kept on its first half-day), or its own."""
+        if self.report:
+            return FamilyNotice.objects.filter(absence__report=self.report)
+        return self.notices.all()
 
 
 class FamilyNotice(models.Model):

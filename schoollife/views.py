@@ -26,9 +26,11 @@ from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from schoollife import declarations as school_declarations
 from schoollife import dropout, families, register, rollcall, threshold
+from schoollife.absences import describe as half_day_words
 from schoollife.days import month_bounds, school_days
 from schoollife.forms import (
     AbsenceForm,
+    AbsenceRangeForm,
     DeclarationSentForm,
     MonthForm,
     RegisterFilterForm,
@@ -297,6 +299,8 @@ def absence_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     was_accepted = absence.accepted if absence else False
     students = Student.objects.enrolled().current().select_related("workshop")
     search = pickers.search_text(request, "student")
+    if absence is None:
+        return _absence_range(request, students, search)
     form = AbsenceForm(
         request.POST or None,
         request.FILES or None,
@@ -318,7 +322,7 @@ def absence_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         else:
             messages.success(request, _("Absence saved."))
             return redirect("schoollife:absences")
-    notices = list(absence.notices.select_related("done_by")) if absence else []
+    notices = list(absence.family_notices().select_related("done_by")) if absence else []
     untold = []
     if absence and not absence.reported_by_family:
         guardians = absence.student.guardians.filter(legal_representative=True)
@@ -333,6 +337,44 @@ def absence_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
             "untold": untold,
             "student_q": search,
         },
+    )
+
+
+def _absence_range(request: HttpRequest, students, search: str) -> HttpResponse:
+    """A new absence: one form for a range of days (R9), each school half-day recorded,
+    the family told once."""
+    form = AbsenceRangeForm(
+        request.POST or None, request.FILES or None, students=students, search=search
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            recorded = form.record(by=request.user)
+        except ValidationError as refused:
+            form.add_error(None, refused)
+        except IntegrityError:  # someone recorded one of its half-days meanwhile
+            form.add_error(None, _("This pupil already has an absence for this half-day."))
+        else:
+            count = len(recorded.created)
+            messages.success(
+                request,
+                ngettext(
+                    "Absence saved: %(count)s half-day.",
+                    "Absence saved: %(count)s half-days.",
+                    count,
+                )
+                % {"count": count},
+            )
+            if recorded.already:
+                messages.warning(
+                    request,
+                    _("Already recorded, kept as it was: %(half_days)s.")
+                    % {"half_days": ", ".join(half_day_words(a) for a in recorded.already)},
+                )
+            return redirect("schoollife:absences")
+    return render(
+        request,
+        "schoollife/absence_form.html",
+        {"form": form, "absence": None, "notices": [], "untold": [], "student_q": search},
     )
 
 

@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext, ngettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
@@ -624,9 +625,20 @@ class AttendanceForm(forms.Form):
 
 
 class ClosePeriodForm(forms.Form):
+    """The director's closing of a month: only a month that has ended is offered (the
+    picker stops at it) and accepted, before any confirmation is asked."""
+
     month = forms.CharField(
         label=_("Month to close"), widget=forms.TextInput(attrs={"type": "month"})
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.latest = ClosedPeriod.latest_closable()
+        self.fields["month"].widget.attrs["max"] = f"{self.latest:%Y-%m}"
+        self.fields["month"].help_text = _(
+            "A month is closed once it has ended: %(latest)s at the latest."
+        ) % {"latest": date_format(self.latest, "F Y")}
 
     def clean_month(self) -> dt.date:
         value = self.cleaned_data["month"]
@@ -637,8 +649,10 @@ class ClosePeriodForm(forms.Form):
             raise forms.ValidationError(_("Give a month like 2026-11.")) from None
         if not is_school_date(day):
             raise forms.ValidationError(_("Give a month of the last few school years."))
-        if day > timezone.localdate():
-            raise forms.ValidationError(_("A month cannot be closed before it starts."))
+        try:
+            ClosedPeriod.refuse_unfinished(day)
+        except forms.ValidationError as refused:
+            raise forms.ValidationError(refused.message_dict["month"]) from None
 
         if ClosedPeriod.objects.filter(month=day).exists():
             raise forms.ValidationError(_("This month is already closed."))

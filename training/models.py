@@ -84,9 +84,32 @@ class ClosedPeriod(models.Model):
     def __str__(self) -> str:
         return f"{self.month:%m/%Y}"
 
+    @staticmethod
+    def latest_closable(today: dt.date | None = None) -> dt.date:
+        """The last month that has ended (its first day): the current month is still being
+        recorded (absences reported late, roll calls taken at the end of the day), so it
+        is closed only once its last day is past in the school's time zone."""
+        today = today or timezone.localdate()
+        return (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
+
+    @staticmethod
+    def refuse_unfinished(month: dt.date) -> None:
+        latest = ClosedPeriod.latest_closable()
+        if month > latest:
+            raise ValidationError(
+                {
+                    "month": _(
+                        "A month cannot be closed before it has ended: the latest month "
+                        "that can be closed is %(latest)s."
+                    )
+                    % {"latest": f"{latest:%m/%Y}"}
+                },
+                code="unfinished",
+            )
+
     def clean(self) -> None:
-        if self.month and self.month > timezone.localdate():
-            raise ValidationError({"month": _("A month cannot be closed before it starts.")})
+        if self.month:
+            self.refuse_unfinished(self.month)
 
     @staticmethod
     def refuse_if_closed(*days: dt.date) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
@@ -23,7 +24,14 @@ from ecoles.models import Policy, Workshop
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER
 from students.models import Student
 from training import recording, timeguard
-from training.models import Attendance, SessionPattern, TheorySession, WorkshopSlot, local_day
+from training.models import (
+    Attendance,
+    SessionPattern,
+    TheorySession,
+    WorkshopSlot,
+    local_bounds,
+    local_day,
+)
 
 AM, PM = "am", "pm"
 
@@ -143,6 +151,64 @@ def save_pattern(pattern: SessionPattern, students: list | None = None, *, by) -
         pending.delete()
         future.delete()
         return make_sessions(pattern, by=by)
+
+
+def follow_groups(student: Student) -> None:
+    """Sessions follow their group (R8, R9): the pupil's rows in the sessions not yet held
+    are those of the groups she is in now (her cohort, her workshop, the picked pupils of
+    a weekly session), from her entry date, while she is enrolled. Sessions already held,
+    or whose roll call someone has started, are never touched: their rows say who was
+    expected on their day. A session hand-picked without a weekly pattern keeps its
+    pupils while they are enrolled. A session overlapping one she already has is left
+    out (no one is in two places). Called when a pupil is saved (the form, the leaving
+    form, the import, the admin) and when a weekly session's picked pupils change."""
+    coming = (
+        TheorySession.objects.planned()
+        .filter(start__gt=timezone.now())
+        .exclude(
+            pk__in=Attendance.objects.exclude(status=Attendance.Status.PENDING).values("session_id")
+        )
+    )
+    groups = Q(pk__in=[])
+    if student.status == Student.Status.ENROLLED:
+        groups = Q(audience=TheorySession.Audience.COHORT, cohort=student.cohort) | Q(
+            audience=TheorySession.Audience.PICKED, pattern__students=student
+        )
+        if student.workshop_id:
+            groups |= Q(audience=TheorySession.Audience.WORKSHOP, workshop_id=student.workshop_id)
+        groups &= Q(start__gte=local_bounds(student.entry_date, student.entry_date)[0])
+    wanted = {s.pk: s for s in coming.filter(groups).distinct()}
+    rows = list(
+        Attendance.objects.filter(student=student, session__start__gt=timezone.now())
+        .select_related("session")
+        .exclude(session__cancelled_at__isnull=False)
+    )
+    open_ids = set(coming.filter(pk__in=[r.session_id for r in rows]).values_list("pk", flat=True))
+    kept_by_hand = student.status == Student.Status.ENROLLED
+    gone = [
+        r.pk
+        for r in rows
+        if r.session_id not in wanted
+        and r.status == Attendance.Status.PENDING
+        and r.session_id in open_ids
+        and not (kept_by_hand and r.session.audience == TheorySession.Audience.PICKED
+                 and r.session.pattern_id is None)
+    ]  # fmt: skip
+    busy = [(r.session.start, r.session.end) for r in rows if r.pk not in gone]
+    have = {r.session_id for r in rows}
+    added = []
+    for session in sorted(wanted.values(), key=lambda s: s.start):
+        if session.pk in have:
+            continue
+        if any(session.start < end and start < session.end for start, end in busy):
+            continue
+        busy.append((session.start, session.end))
+        added.append(Attendance(session=session, student=student))
+    if not (gone or added):
+        return
+    with transaction.atomic():
+        Attendance.objects.filter(pk__in=gone).delete()
+        bulk_create_with_history(added, Attendance)
 
 
 def _not_held(session: TheorySession) -> None:
@@ -329,3 +395,32 @@ def week(
             }
         )
     return days
+
+
+# What a pupil's save may change in the groups she is expected with.
+GROUP_FIELDS = {"status", "cohort", "workshop", "entry_date", "left_on"}
+
+
+def student_saved(sender, instance: Student, raw: bool = False, **kwargs) -> None:
+    """post_save of students.Student (TrainingConfig.ready)."""
+    update_fields = kwargs.get("update_fields")
+    if raw or (update_fields is not None and not GROUP_FIELDS & set(update_fields)):
+        return
+    follow_groups(instance)
+
+
+def picked_changed(sender, instance, action: str, reverse: bool, pk_set, **kwargs) -> None:
+    """m2m_changed of SessionPattern.students: the picked pupils added or taken off."""
+    if action == "pre_clear" and not reverse:
+        instance._cleared = list(instance.students.all())
+        return
+    if action not in ("post_add", "post_remove", "post_clear"):
+        return
+    if reverse:
+        pupils = [instance]
+    elif action == "post_clear":
+        pupils = instance.__dict__.pop("_cleared", [])
+    else:
+        pupils = list(Student.objects.filter(pk__in=pk_set))
+    for pupil in pupils:
+        follow_groups(pupil)

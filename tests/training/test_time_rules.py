@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+import time_machine
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.test import RequestFactory
@@ -230,8 +231,24 @@ def test_theory_attended_counts_in_the_thirty_five_hours_of_the_week(
     )
 
 
-def test_a_month_not_yet_started_cannot_be_closed_by_the_model_either(director):
-    next_month = (TODAY.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
-    with pytest.raises(ValidationError, match="avant d’avoir commencé"):
-        ClosedPeriod(month=next_month, closed_by=director).full_clean()
-    ClosedPeriod(month=TODAY.replace(day=1), closed_by=director).full_clean()
+def test_a_month_not_yet_ended_cannot_be_closed_by_the_model_either(director):
+    this_month = TODAY.replace(day=1)
+    next_month = (this_month + dt.timedelta(days=32)).replace(day=1)
+    for month in (next_month, this_month):
+        with pytest.raises(ValidationError, match="avant d’être terminé"):
+            ClosedPeriod(month=month, closed_by=director).full_clean()
+    ClosedPeriod(
+        month=(this_month - dt.timedelta(days=1)).replace(day=1), closed_by=director
+    ).full_clean()
+
+
+def test_a_month_closes_once_its_last_day_is_past_in_paris(director):
+    """23:30 UTC on 30 November is already 1 December in Paris: November has ended."""
+    november = dt.date(2026, 11, 1)
+    with (
+        time_machine.travel(dt.datetime(2026, 11, 30, 22, 30, tzinfo=dt.UTC), tick=False),
+        pytest.raises(ValidationError, match="avant d’être terminé"),
+    ):
+        ClosedPeriod(month=november, closed_by=director).full_clean()
+    with time_machine.travel(dt.datetime(2026, 11, 30, 23, 30, tzinfo=dt.UTC), tick=False):
+        ClosedPeriod(month=november, closed_by=director).full_clean()

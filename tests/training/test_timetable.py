@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ecoles.models import Closure, OpenedDay
+from students.models import Student
 from tests.conftest import make_user
-from tests.training.conftest import TODAY, at
+from tests.students.test_pupils import pupil_data
+from tests.training.conftest import TODAY, at, make_pupil
 from training import balance, recording, timeguard, timetable
 from training.models import Attendance, SessionPattern, TheorySession, WorkshopSlot
 
@@ -339,3 +341,147 @@ def test_the_workshop_trainer_sets_its_week_another_gets_404(
     assert client_for(machining_trainer).get(url).status_code == 404
     client_for(woodwork_trainer).post(url, {"slots": ["0am", "0pm", "3pm"]})
     assert WorkshopSlot.objects.filter(workshop=woodwork).count() == 3
+
+
+# --- sessions follow their group (R8, R9) ---------------------------------------------------
+
+
+@pytest.fixture
+def maths_since_november(maths, teacher, young, older, policy):
+    """Maths made on 1 November: 5 and 12/11 are held (roll call taken), 19/11 on to come."""
+    with time_machine.travel(at(D(2026, 11, 1), 8), tick=False):
+        timetable.make_sessions(maths, by=teacher)
+    Attendance.objects.filter(session__start__lt=timezone.now()).update(status="present")
+    return maths
+
+
+def expected_on(pattern, pupil) -> list[dt.date]:
+    return sorted(
+        pattern.sessions.filter(attendances__student=pupil).values_list("pattern_day", flat=True)
+    )
+
+
+HELD = [D(2026, 11, 5), D(2026, 11, 12)]
+TO_COME = [D(2026, 11, 19), D(2026, 11, 26), D(2026, 12, 3), D(2026, 12, 10), D(2026, 12, 17)]
+
+
+def test_a_pupil_created_in_a_cohort_is_expected_at_its_sessions_to_come_only(
+    maths_since_november, woodwork
+):
+    newcomer = make_pupil(woodwork, "Inès", "Nouvelle", D(2010, 4, 1))
+    assert expected_on(maths_since_november, newcomer) == TO_COME
+    row = Attendance.objects.get(student=newcomer, session__pattern_day=D(2026, 11, 19))
+    assert row.status == Attendance.Status.PENDING
+
+
+def test_a_pupil_entering_later_is_expected_from_her_entry_date(maths_since_november, woodwork):
+    later = make_pupil(woodwork, "Inès", "Tardive", D(2010, 4, 1), entry_date=D(2026, 12, 1))
+    assert expected_on(maths_since_november, later) == TO_COME[2:]
+
+
+def test_an_applicant_is_expected_nowhere_until_enrolled(maths_since_november, woodwork):
+    applicant = make_pupil(woodwork, "Inès", "Candidate", D(2010, 4, 1), status="applicant")
+    assert expected_on(maths_since_november, applicant) == []
+    applicant.status = "enrolled"
+    applicant.save()
+    assert expected_on(maths_since_november, applicant) == TO_COME
+
+
+def test_a_pupil_changing_cohort_leaves_its_sessions_to_come_and_keeps_those_held(
+    maths_since_november, young
+):
+    young.cohort = 2026
+    young.save()
+    assert expected_on(maths_since_november, young) == HELD
+    young.cohort = 2025
+    young.save()
+    assert expected_on(maths_since_november, young) == HELD + TO_COME
+
+
+def test_a_pupil_who_leaves_the_school_is_taken_off_the_sessions_to_come(
+    maths_since_november, older
+):
+    older.status, older.left_on, older.leaving_reason = "left", TODAY, "dropped_out"
+    older.save()
+    assert expected_on(maths_since_november, older) == HELD
+    assert Attendance.objects.get(student=older, session__pattern_day=HELD[0]).status == "present"
+
+
+def test_a_session_whose_roll_call_was_taken_keeps_its_rows(maths_since_november, young, older):
+    """A roll call taken (by the admin) on a coming session is never rewritten."""
+    coming = maths_since_november.sessions.get(pattern_day=TO_COME[0])
+    coming.attendances.filter(student=older).update(status="excused", reason="Stage")
+    young.cohort = 2026
+    young.save()
+    assert coming.attendances.filter(student=young).exists()
+
+
+def test_a_pupil_changing_workshop_follows_the_workshops_sessions(
+    teacher, young, woodwork, machining, policy
+):
+    pattern = SessionPattern.objects.create(
+        subject="technological", title="Techno métal", teacher=teacher, audience="workshop",
+        workshop=machining, weekday=4, start_time=T(13, 30), end_time=T(15),
+        first_day=D(2026, 11, 1), last_day=D(2026, 12, 11),
+    )  # fmt: skip
+    timetable.make_sessions(pattern, by=teacher)
+    assert expected_on(pattern, young) == []
+    young.workshop = machining
+    young.save()
+    assert expected_on(pattern, young) == [
+        D(2026, 11, 20),
+        D(2026, 11, 27),
+        D(2026, 12, 4),
+        D(2026, 12, 11),
+    ]
+    young.workshop = woodwork
+    young.save()
+    assert expected_on(pattern, young) == []
+
+
+def test_a_pupil_added_to_a_picked_group_is_expected_at_its_sessions_to_come(
+    teacher, young, older, policy
+):
+    pattern = SessionPattern.objects.create(
+        subject="general", title="Soutien", teacher=teacher, audience="picked",
+        weekday=4, start_time=T(16), end_time=T(17),
+        first_day=D(2026, 11, 1), last_day=D(2026, 11, 30),
+    )  # fmt: skip
+    pattern.students.set([young])
+    timetable.make_sessions(pattern, by=teacher)
+    pattern.students.add(older)
+    assert expected_on(pattern, older) == [D(2026, 11, 20), D(2026, 11, 27)]
+    pattern.students.remove(young)
+    assert expected_on(pattern, young) == []
+
+
+def test_a_joining_pupil_is_not_put_in_two_places_at_once(
+    maths_since_november, teacher, woodwork, policy
+):
+    newcomer = make_pupil(woodwork, "Inès", "Occupée", D(2010, 4, 1), status="applicant")
+    other = TheorySession.objects.create(
+        subject="general", title="Accueil", teacher=teacher,
+        start=at(TO_COME[0], 8), end=at(TO_COME[0], 9),
+    )  # fmt: skip
+    Attendance.objects.create(session=other, student=newcomer)
+    newcomer.status = "enrolled"
+    newcomer.save()
+    assert expected_on(maths_since_november, newcomer) == TO_COME[1:]
+
+
+def test_the_offices_pupil_form_puts_a_new_pupil_on_her_groups_sessions(
+    client_for, office, maths_since_november, woodwork
+):
+    data = pupil_data(woodwork, entry_date="2025-09-01", cohort="2025")
+    assert client_for(office).post(reverse("students:add"), data).status_code == 302
+    newcomer = Student.objects.get(last_name="Dupont")
+    assert expected_on(maths_since_november, newcomer) == TO_COME
+
+
+def test_the_leaving_form_takes_the_pupil_off_the_sessions_to_come(
+    client_for, office, maths_since_november, young
+):
+    data = {"left_on": "2026-11-18", "leaving_reason": "dropped_out", "exam_result": "not_taken"}
+    response = client_for(office).post(reverse("students:leaving", args=[young.pk]), data)
+    assert response.status_code == 302
+    assert expected_on(maths_since_november, young) == HELD

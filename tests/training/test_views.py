@@ -191,6 +191,25 @@ def test_the_director_closes_a_month_and_it_is_recorded(client_for, director, sc
     assert ClosedPeriod.objects.count() == 1 and bad.status_code == 200
 
 
+def test_the_month_under_way_is_refused_before_the_confirmation(client_for, director):
+    """Today is 18/11/2026: November is not over, so it is neither offered nor confirmed."""
+    page = client_for(director).get(reverse("training:closed_periods"))
+    assert 'max="2026-10"' in page.content.decode()
+    assert "octobre 2026 au plus tard" in page.content.decode()
+    for month in ("2026-11", "2026-12"):
+        response = client_for(director).post(reverse("training:closed_periods"), {"month": month})
+        text = response.content.decode()
+        assert response.status_code == 200 and 'name="confirmed"' not in text
+        assert "avant d’être terminé" in text and "10/2026" in text
+        confirmed = client_for(director).post(
+            reverse("training:closed_periods"), {"month": month, "confirmed": "yes"}
+        )
+        assert confirmed.status_code == 200
+    assert not ClosedPeriod.objects.exists()
+    asked = client_for(director).post(reverse("training:closed_periods"), {"month": "2026-10"})
+    assert 'name="confirmed"' in asked.content.decode() and not ClosedPeriod.objects.exists()
+
+
 def test_the_out_of_balance_list_sorts_pupils_by_gap(
     client_for, director, woodwork, table_order, woodwork_trainer, policy
 ):

@@ -411,7 +411,7 @@ class TestSessions:
 
     def test_a_month_is_not_closed_before_it_starts(self, site):
         response = site.post(url("training_closedperiod_add"), {"month": "2026-12-01"})
-        assert "ne peut pas être clôturé avant" in response.content.decode()
+        assert "ne peut pas être clôturé avant d’être terminé" in response.content.decode()
         assert not ClosedPeriod.objects.exists()
 
     def test_an_override_is_a_record_not_a_form(self, site, young, director):
