@@ -467,36 +467,10 @@ def declarations(request: HttpRequest) -> HttpResponse:
         departures = Student.objects.current().left_during(first, last)
         pupils = (arrivals | departures).distinct()
         title = _("Arrivals and departures of %(month)s") % {"month": f"{first:%m/%Y}"}
-    pupils = list(pupils.select_related("workshop").order_by("last_name", "first_name"))
+    pupils = school_declarations.declared(pupils, year_start)
     fmt = request.GET.get("format")
     if fmt == "csv":
-        header = [
-            _("Last name"),
-            _("First name"),
-            _("Sex"),
-            _("Birth date"),
-            _("INE"),
-            _("Workshop"),
-            _("Programme"),
-            _("Entry date"),
-            _("Leaving date"),
-            _("Address"),
-        ]
-        rows = [
-            [
-                p.last_name,
-                p.first_name,
-                p.sex,
-                f"{p.birth_date:%d/%m/%Y}",
-                p.ine,
-                p.workshop.name,
-                p.programme_label,
-                f"{p.entry_date:%d/%m/%Y}",
-                f"{p.left_on:%d/%m/%Y}" if p.left_on else "",
-                f"{p.address} {p.postal_code} {p.city}".strip(),
-            ]
-            for p in pupils
-        ]
+        header, rows = school_declarations.csv_rows(pupils)
         return csv_response(f"declaration-{kind or 'mois'}-{first:%Y-%m}.csv", header, rows)
     year = school_declarations.year_declaration(today, policy, year_start)
     context = {

@@ -15,7 +15,7 @@ from django.core.management import call_command
 from ecoles.models import Closure, Policy
 from schoollife import declarations, dropout, families, register, threshold
 from schoollife.models import Absence, DeclarationSent, FamilyNotice, RollCall
-from students.models import Student
+from students.models import Guardian, Student
 from tests.training.conftest import at
 from training.models import SessionPattern, WorkshopSlot
 
@@ -61,6 +61,11 @@ def test_the_demo_school_life_is_what_the_issue_asks_for(demo):
     told = FamilyNotice.objects.filter(status="sent")
     assert told.filter(channel="email").exists() and told.filter(channel="phone").exists()
     assert list(families.calls_to_make())
+
+    # R131-3: the declarations' place of birth and guardians' profession are filled.
+    current = Student.objects.enrolled().current()
+    assert current.exists() and not current.filter(birth_place="").exists()
+    assert not Guardian.objects.filter(student__in=current, profession="").exists()
 
     year = declarations.year_declaration(TODAY, policy)
     assert year.on_time and not year.due
