@@ -13,6 +13,7 @@ import time_machine
 from django.core.management import call_command
 
 from ecoles.models import Closure, Policy
+from safety.models import Declaration
 from schoollife import declarations, dropout, families, register, threshold
 from schoollife.models import Absence, DeclarationSent, FamilyNotice, RollCall
 from students.models import Guardian, Student
@@ -66,6 +67,10 @@ def test_the_demo_school_life_is_what_the_issue_asks_for(demo):
     current = Student.objects.enrolled().current()
     assert current.exists() and not current.filter(birth_place="").exists()
     assert not Guardian.objects.filter(student__in=current, profession="").exists()
+
+    # R4153-40 1°: each declaration of derogation gives its risk assessment's date.
+    assert Declaration.objects.exists()
+    assert not Declaration.objects.filter(risk_assessed_on__isnull=True).exists()
 
     year = declarations.year_declaration(TODAY, policy)
     assert year.on_time and not year.due
