@@ -19,16 +19,21 @@ def flag_machine(
     """Flag the declaration in force if `machine` (just saved) changes what it says."""
     if not machine.in_use:
         return None
-    declaration = Declaration.objects.in_force(today).order_by("-sent_on", "-pk").first()
-    if declaration is None:
-        return None
-    covered = declaration.machines.filter(pk=machine.pk).exists()
-    if not covered:
+    in_force = Declaration.objects.in_force(today).order_by("-sent_on", "-pk")
+    covering = in_force.filter(machines=machine).first()
+    if covering is None:
+        # The declaration of the machine's workshop is the one to update, else the latest.
+        declaration = (
+            in_force.filter(machines__workshop=machine.workshop_id).first() or in_force.first()
+        )
+        if declaration is None:
+            return None
         what = _("%(machine)s, %(kind)s: not covered by the declaration") % {
             "machine": machine,
             "kind": machine.get_kind_display(),
         }
     elif kind_before is not None and kind_before != machine.kind:
+        declaration = covering
         what = _("%(machine)s: its regulated work is now %(kind)s") % {
             "machine": machine,
             "kind": machine.get_kind_display(),

@@ -126,3 +126,15 @@ def test_an_update_sent_before_the_change_is_a_form_error(client_for, director, 
     assert response.status_code == 200 and 'class="error"' in response.content.decode()
     update.refresh_from_db()
     assert update.sent_on is None
+
+
+def test_a_covered_machine_whose_regulated_work_changes_flags_its_declaration(
+    client_for, director, saw, declaration
+):
+    client_for(director).post(
+        reverse("safety:machine_edit", args=[saw.pk]),
+        {"workshop": saw.workshop_id, "inventory_number": saw.inventory_number,
+         "name": saw.name, "kind": Kind.MAINTENANCE, "in_use": "on"},
+    )  # fmt: skip
+    update = DeclarationUpdate.objects.get()
+    assert update.declaration == declaration and "désormais" in update.what
