@@ -80,6 +80,8 @@ def seed(ctx: DemoContext) -> None:
     # In force since last year: woodwork and machining.
     main = Declaration(
         sent_on=today - dt.timedelta(days=430),
+        # R4153-40 1°: the risk assessment (DUERP) it rests on, made before it.
+        risk_assessed_on=today - dt.timedelta(days=460),
         method=Declaration.Method.REGISTERED_LETTER,
         inspection_office="DREETS Auvergne-Rhône-Alpes, unité de contrôle Lyon 7e",
         trainings="CAP Menuisier fabricant\nBac Pro Technicien menuisier agenceur\n"
@@ -93,6 +95,7 @@ def seed(ctx: DemoContext) -> None:
     # Sent almost three years ago: ends within the month, to be renewed (catering).
     ending = Declaration(
         sent_on=add_months(today + dt.timedelta(days=24), -12 * DECLARATION_YEARS),
+        risk_assessed_on=add_months(today, -12 * DECLARATION_YEARS),
         method=Declaration.Method.EMAIL,
         inspection_office="DREETS Auvergne-Rhône-Alpes, unité de contrôle Lyon 7e",
         trainings="CAP Cuisine\nBac Pro Cuisine",

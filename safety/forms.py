@@ -5,6 +5,7 @@ workshop) run through full_clean; what spans several rows is said here."""
 from __future__ import annotations
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +15,7 @@ from ecoles.models import User, Workshop
 from safety.models import (
     Declaration,
     DeclarationSupervisor,
+    DeclarationUpdate,
     Machine,
     MedicalOpinion,
     SafetyTraining,
@@ -78,12 +80,14 @@ class DeclarationForm(forms.ModelForm):
             "method",
             "proof",
             "inspection_office",
+            "risk_assessed_on",
             "machines",
             "trainings",
             "places",
             "renews",
         ]
         widgets = {
+            "risk_assessed_on": DateInput(),
             "machines": forms.CheckboxSelectMultiple,
             "trainings": forms.Textarea(attrs={"rows": 3}),
             "places": forms.Textarea(attrs={"rows": 3}),
@@ -93,6 +97,49 @@ class DeclarationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["machines"].queryset = Machine.objects.in_use().select_related("workshop")
         self.fields["renews"].queryset = Declaration.objects.order_by("-sent_on")
+
+
+class DeclarationChangeForm(forms.ModelForm):
+    """A change to what the declaration says (R4153-42), the day it happened."""
+
+    changed_on = SchoolDateField(label=_("changed on"), widget=DateInput())
+
+    class Meta:
+        model = DeclarationUpdate
+        fields = ["changed_on", "what"]
+
+    def clean_what(self):
+        return " ".join(self.cleaned_data["what"].split())
+
+
+class UpdateSentForm(forms.Form):
+    """The updated information left for the inspector on that day (R4153-42)."""
+
+    update = forms.IntegerField(widget=forms.HiddenInput)
+    sent_on = SchoolDateField(label=_("update sent on"), widget=DateInput())
+
+    def __init__(self, *args, declaration: Declaration, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.declaration = declaration
+
+    def clean(self):
+        data = super().clean()
+        update = self.declaration.updates.waiting().filter(pk=data.get("update")).first()
+        if update is None:
+            raise forms.ValidationError(_("This change is not waiting for its update."))
+        update.sent_on = data.get("sent_on")
+        if update.sent_on:
+            try:
+                update.full_clean()
+            except ValidationError as error:
+                for message in error.messages:
+                    self.add_error("sent_on", message)
+        self.instance = update
+        return data
+
+    def save(self) -> DeclarationUpdate:
+        self.instance.save(update_fields=["sent_on"])
+        return self.instance
 
 
 class SupervisorForm(forms.ModelForm):

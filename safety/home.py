@@ -1,5 +1,7 @@
 """Expiries on the director's and the trainers' homes (SPEC.md R13): what stops a pupil
-from the regulated works within 60 days, flagged at 60, 30 and 7 days. Four queries."""
+from the regulated works within 60 days, flagged at 60, 30 and 7 days; and, for the
+direction, a declaration of derogation to update with the labour inspector within 8 days
+of a change (R4153-42) until the update is sent. Five queries."""
 
 from __future__ import annotations
 
@@ -9,7 +11,8 @@ from django.db.models import Exists, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from safety.models import Declaration, MedicalOpinion, SafetyTraining
+from ecoles import roles
+from safety.models import Declaration, DeclarationUpdate, MedicalOpinion, SafetyTraining
 from students.models import Student, add_months
 
 HORIZON = 60
@@ -38,6 +41,14 @@ def expiries(user, today: dt.date) -> dict:
             % {"declaration": d, "day": f"{d.valid_until:%d/%m/%Y}"},
             reverse("safety:index"),
         )
+    if user.has_role(roles.DIRECTOR, roles.OFFICE):
+        for u in DeclarationUpdate.objects.waiting().select_related("declaration"):
+            add(
+                u.due_on,
+                _("%(declaration)s to update with the labour inspector by %(day)s: %(what)s")
+                % {"declaration": u.declaration, "day": f"{u.due_on:%d/%m/%Y}", "what": u.what},
+                reverse("safety:declaration", args=[u.declaration_id]),
+            )
     pupils = Student.objects.records_visible_to(user).filter(status=Student.Status.ENROLLED)
     latest = MedicalOpinion.objects.filter(student=OuterRef("pk")).order_by("-date", "-pk")
     for p in pupils.annotate(until=Subquery(latest.values("valid_until")[:1])).filter(

@@ -140,6 +140,14 @@ class Declaration(models.Model):
         help_text=_("The acknowledgement of receipt or the e-mail sent (PDF or image)."),
     )
     inspection_office = models.CharField(_("labour inspection office"), max_length=200, blank=True)
+    # R4153-40 1°: the derogation rests on the risk assessment (L4121-3), made before it.
+    # Nullable for the declarations recorded before it was asked; forms require it.
+    risk_assessed_on = models.DateField(
+        _("risk assessment of"),
+        null=True,
+        blank=False,
+        help_text=_("The date of the risk assessment (DUERP) the declaration rests on."),
+    )
     machines = models.ManyToManyField(
         Machine, verbose_name=_("works and machines covered"), related_name="declarations"
     )
@@ -169,6 +177,13 @@ class Declaration(models.Model):
         verbose_name = _("declaration of derogation")
         verbose_name_plural = _("declarations of derogation")
         ordering = ["-sent_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(risk_assessed_on__isnull=True)
+                | Q(risk_assessed_on__lte=models.F("sent_on")),
+                name="declaration_risk_assessed_before",
+            )
+        ]
 
     def __str__(self) -> str:
         return _("Declaration of %(day)s") % {"day": f"{self.sent_on:%d/%m/%Y}"}
@@ -184,6 +199,78 @@ class Declaration(models.Model):
     def clean(self) -> None:
         if self.sent_on and self.sent_on > timezone.localdate():
             raise ValidationError({"sent_on": _("A declaration is recorded once it is sent.")})
+        if self.sent_on and self.risk_assessed_on and self.risk_assessed_on > self.sent_on:
+            raise ValidationError(
+                {
+                    "risk_assessed_on": _(
+                        "The risk assessment comes before the declaration (R4153-40)."
+                    )
+                }
+            )
+
+
+UPDATE_DAYS = 8  # R4153-42: "dans un délai de huit jours à compter des changements"
+
+
+class DeclarationUpdateQuerySet(models.QuerySet):
+    def waiting(self) -> DeclarationUpdateQuerySet:
+        """Changes whose updated information has not been sent yet."""
+        return self.filter(sent_on__isnull=True)
+
+
+class DeclarationUpdate(models.Model):
+    """A change to what a declaration of derogation says (Code du travail R4153-42: the
+    sector, the trainings, the works and machines of R4153-41 1°, 2° and 4°): the updated
+    information goes to the labour inspector "par tout moyen conférant date certaine dans
+    un délai de huit jours à compter des changements intervenus". Flagged until sent."""
+
+    declaration = models.ForeignKey(
+        Declaration,
+        verbose_name=_("declaration"),
+        on_delete=models.CASCADE,
+        related_name="updates",
+    )
+    changed_on = models.DateField(_("changed on"))
+    what = models.CharField(_("what changed"), max_length=300)
+    due_on = models.DateField(_("to send by"), editable=False)
+    sent_on = models.DateField(_("update sent on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    history = HistoricalRecords()
+
+    objects = DeclarationUpdateQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("update of a declaration")
+        verbose_name_plural = _("updates of declarations")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(sent_on__isnull=True) | Q(sent_on__gte=models.F("changed_on")),
+                name="declarationupdate_sent_after_change",
+            )
+        ]
+        # The homes list the updates not sent, soonest due first.
+        indexes = [models.Index(fields=["sent_on", "due_on"], name="declarationupdate_waiting")]
+
+    def __str__(self) -> str:
+        return f"{self.declaration} · {self.what}"
+
+    def save(self, *args, **kwargs) -> None:
+        self.due_on = self.changed_on + dt.timedelta(days=UPDATE_DAYS)
+        super().save(*args, **kwargs)
+
+    def clean(self) -> None:
+        if self.changed_on and self.changed_on > timezone.localdate():
+            raise ValidationError({"changed_on": _("Record a change once it happened.")})
+        if self.sent_on and self.changed_on and self.sent_on < self.changed_on:
+            raise ValidationError({"sent_on": _("The update is sent after the change.")})
+        if self.sent_on and self.sent_on > timezone.localdate():
+            raise ValidationError({"sent_on": _("Record what was sent, not what will be.")})
 
 
 class DeclarationSupervisor(models.Model):

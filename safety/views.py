@@ -9,7 +9,7 @@ the outcome and validity of their opinions, and records their trainings and supe
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
@@ -22,8 +22,15 @@ from django.utils.translation import gettext as _
 from ecoles.access import role_required
 from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TRAINER
-from safety import forms
-from safety.models import Declaration, Machine, MedicalOpinion, SafetyTraining, Supervision
+from safety import declaring, forms
+from safety.models import (
+    Declaration,
+    DeclarationUpdate,
+    Machine,
+    MedicalOpinion,
+    SafetyTraining,
+    Supervision,
+)
 from students.models import Student
 
 PAGE = 50
@@ -105,6 +112,9 @@ def index(request: HttpRequest) -> HttpResponse:
             "declarations": list(
                 Declaration.objects.annotate(covered=Count("machines")).order_by("-sent_on")[:20]
             ),
+            "updates_due": list(
+                DeclarationUpdate.objects.waiting().select_related("declaration")[:20]
+            ),
             "today": today,
             "can_edit_machines": request.user.has_role(DIRECTOR, TRAINER),
             "can_see_declarations": request.user.has_role(DIRECTOR, OFFICE),
@@ -117,10 +127,19 @@ def machine_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     machine = None
     if pk is not None:
         machine = get_object_or_404(Machine.objects.editable_by(request.user), pk=pk)
+    kind_before = machine.kind if machine else None
     form = forms.MachineForm(request.POST or None, instance=machine, user=request.user)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        with transaction.atomic():
+            saved = form.save()
+            update = declaring.flag_machine(saved, request.user, timezone.localdate(), kind_before)
         messages.success(request, _("The machine was saved."))
+        if update is not None:
+            messages.warning(
+                request,
+                _("The declaration of derogation is to update with the labour inspector "
+                  "by %(day)s (R4153-42).") % {"day": f"{update.due_on:%d/%m/%Y}"},
+            )  # fmt: skip
         return redirect("safety:index")
     title = _("Edit a machine") if machine else _("New machine or regulated work")
     return render(request, "safety/form.html", {"form": form, "title": title})
@@ -162,7 +181,37 @@ def _declaration_context(declaration: Declaration) -> dict:
 
 @role_required(DIRECTOR, OFFICE)
 def declaration_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return render(request, "safety/declaration.html", _declaration_context(_declaration(pk)))
+    """The declaration, its changes and their updates sent (R4153-42); the director
+    records a change, or that an update was sent."""
+    declaration = _declaration(pk)
+    action = request.POST.get("action")
+    change_form = forms.DeclarationChangeForm(
+        request.POST if action == "change" else None,
+        instance=DeclarationUpdate(declaration=declaration, recorded_by=request.user),
+    )
+    sent_form = forms.UpdateSentForm(
+        request.POST if action == "sent" else None, declaration=declaration
+    )
+    if request.method == "POST":
+        if not request.user.is_director:
+            raise PermissionDenied
+        if action == "change" and change_form.is_valid():
+            change_form.save()
+            messages.success(request, _("The change was recorded."))
+            return redirect("safety:declaration", pk=declaration.pk)
+        if action == "sent" and sent_form.is_valid():
+            sent_form.save()
+            messages.success(request, _("The update sent was recorded."))
+            return redirect("safety:declaration", pk=declaration.pk)
+    context = _declaration_context(declaration)
+    context.update(
+        {
+            "updates": list(declaration.updates.order_by("-changed_on", "-pk")),
+            "change_form": change_form,
+            "sent_form": sent_form,
+        }
+    )
+    return render(request, "safety/declaration.html", context)
 
 
 @role_required(DIRECTOR, OFFICE)

@@ -34,10 +34,21 @@ from training.models import Attendance, WorkLog, local_bounds
 BATCH = 5000
 CLASSES = ["3e", "2nde générale", "2nde professionnelle", "4e", "1re CAP (autre lycée)"]
 PROGRAMMES = ["Garantie jeunes", "E2C (école de la deuxième chance)", "Service civique"]
+# R131-3: the declarations give the place of birth and the guardians' profession.
+BIRTH_PLACES = [
+    "Lyon", "Villeurbanne", "Vénissieux", "Vaulx-en-Velin", "Bron", "Saint-Étienne",
+    "Grenoble", "Marseille", "Alger (Algérie)", "Dakar (Sénégal)",
+]  # fmt: skip
+PROFESSIONS = [
+    "Aide-soignant(e)", "Agent(e) d'entretien", "Chauffeur-livreur", "Cariste",
+    "Employé(e) de commerce", "Assistant(e) maternel(le)", "Maçon", "Infirmier(e)",
+    "Sans profession", "Demandeur d'emploi", "Cuisinier(e)", "Technicien(ne)",
+]  # fmt: skip
 
 
 def _record(ctx, students) -> None:
-    """INE (INE-BEA format, with its key), sex and where each pupil came from."""
+    """INE (INE-BEA format, with its key), sex, place of birth, where each pupil came
+    from, and his guardians' profession."""
     rng = ctx.rng
     changed = []
     for s in students:
@@ -46,6 +57,7 @@ def _record(ctx, students) -> None:
         digits = f"{rng.randrange(10**9, 10**10):010d}"
         s.ine = digits + bea_key(digits)
         s.sex = "M" if s.first_name in FIRST_NAMES[:20] else "F"  # the boys' names first
+        s.birth_place = rng.choice(BIRTH_PLACES)
         roll = rng.random()
         if roll < 0.6:
             s.previous_situation, s.previous_class = "school", rng.choice(CLASSES)
@@ -58,10 +70,18 @@ def _record(ctx, students) -> None:
     # The office typed them in: the pupils' history says so (SPEC §4).
     bulk_update_with_history(
         changed, Student,
-        ["ine", "sex", "previous_situation", "previous_class", "out_of_school_since",
-         "previous_programme"],
+        ["ine", "sex", "birth_place", "previous_situation", "previous_class",
+         "out_of_school_since", "previous_programme"],
         batch_size=500, default_user=ctx.users["office"],
     )  # fmt: skip
+    guardians = list(
+        Guardian.objects.filter(student__in=changed, profession="").order_by("student_id", "pk")
+    )
+    for g in guardians:
+        g.profession = rng.choice(PROFESSIONS)
+    bulk_update_with_history(
+        guardians, Guardian, ["profession"], batch_size=500, default_user=ctx.users["office"]
+    )
 
 
 def _drop_work(pupil, days, policy) -> None:

@@ -10,7 +10,7 @@ from ecoles.bounds import SchoolDateField, parse_id
 from ecoles.models import Workshop
 from ecoles.pickers import offer
 from schoollife import absences
-from schoollife.models import Absence, AbsenceReason, Activity, HalfDay, Mark
+from schoollife.models import Absence, AbsenceReason, Activity, AuthorityReport, HalfDay, Mark
 from schoollife.rollcall import Exception_
 from students.forms import DateInput
 from students.models import Student
@@ -191,15 +191,39 @@ class AbsenceRangeForm(forms.ModelForm):
 
 
 class ReportForm(forms.Form):
+    """Record what was done for an alert (L131-8): the referral to the DASEN and how it
+    left; on persistence, the meeting of the educational community and its referent; for
+    16-18, the local youth mission contacted."""
+
     kind = forms.CharField(widget=forms.HiddenInput)
     student = forms.IntegerField(widget=forms.HiddenInput)
-    sent_on = SchoolDateField(label=_("Sent on"), widget=DateInput, initial=timezone.localdate)
+    sent_on = SchoolDateField(label=_("On"), widget=DateInput, initial=timezone.localdate)
+    method = forms.ChoiceField(
+        label=_("Sent by"), choices=[("", "—"), *AuthorityReport.Method.choices], required=False
+    )
+    referent = forms.CharField(label=_("Referent"), max_length=200, required=False)
 
     def clean_sent_on(self):
         day = self.cleaned_data["sent_on"]
         if day > timezone.localdate():
             raise forms.ValidationError(_("Record what was sent, not what will be."))
         return day
+
+    def clean_referent(self):
+        return " ".join(self.cleaned_data["referent"].split())
+
+    def clean(self):
+        data = super().clean()
+        kind = data.get("kind")
+        if kind == AuthorityReport.Kind.DASEN and not data.get("method"):
+            self.add_error("method", _("Say how the referral was sent."))
+        if kind == AuthorityReport.Kind.MEETING and not data.get("referent"):
+            self.add_error("referent", _("Name the referent designated at the meeting."))
+        if kind != AuthorityReport.Kind.DASEN:
+            data["method"] = ""
+        if kind != AuthorityReport.Kind.MEETING:
+            data["referent"] = ""
+        return data
 
 
 class MonthForm(forms.Form):
@@ -222,7 +246,7 @@ def cohorts() -> list[int]:
 
 
 class DeclarationSentForm(forms.Form):
-    """Record that a declaration left for the authority and the mayor."""
+    """Record that a declaration left for the academic authority and the mayor (R131-3 II)."""
 
     sent_on = SchoolDateField(label=_("Sent on"), widget=DateInput, initial=timezone.localdate)
 

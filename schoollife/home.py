@@ -87,7 +87,7 @@ def _for_role(key: str, user, today: dt.date) -> dict:
             Student.objects.current().present_during(first, today).select_related("workshop")
         )
         cells = register.build(everyone, first, today, policy)
-        alerts = [a for a in threshold.alerts(today, everyone, policy, cells) if not a.handled]
+        alerts = [a for a in threshold.alerts(today, everyone, policy, cells) if a.to_do]
         enrolled = [p for p in everyone if p.status == Student.Status.ENROLLED]
         flagged = _flagged(enrolled, today, policy, cells)
         declaration = declarations.year_declaration(today, policy)

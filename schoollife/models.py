@@ -380,14 +380,27 @@ class FamilyNotice(models.Model):
 
 
 class AuthorityReport(models.Model):
-    """What the school sent to the authorities about a pupil's absences, and when
-    (Code de l'éducation L131-8: the DASEN and the mayor for a pupil under 16; the local
-    youth mission for the obligation of training, 16-18)."""
+    """What the school did about a pupil's unjustified absences, when and by whom.
+
+    Code de l'éducation L131-8, as in force since loi n° 2019-791 du 26 juillet 2019: for
+    a pupil under 16 absent without a valid reason at least four half-days in the month,
+    the director refers him to the academic authority (the DASEN), which warns the family;
+    "en cas de persistance du défaut d'assiduité", the director gathers the educational
+    community concerned and "un personnel d'éducation référent est désigné" (R131-7 II).
+    The article no longer asks the school to tell the mayor. From 16 to 18 (obligation of
+    training, L114-1) the school may contact the local youth mission."""
 
     class Kind(models.TextChoices):
         DASEN = "dasen", _("Referral to the DASEN")
-        MAYOR = "mayor", _("Notice to the mayor")
+        MEETING = "meeting", _("Meeting of the educational community")
         MISSION = "mission", _("Local youth mission contacted")
+
+    class Method(models.TextChoices):
+        LETTER = "letter", _("Letter")
+        REGISTERED = "registered", _("Registered letter")
+        EMAIL = "email", _("Email")
+        HAND = "hand", _("Handed over")
+        ONLINE = "online", _("Online service")
 
     student = models.ForeignKey(
         "students.Student",
@@ -396,12 +409,25 @@ class AuthorityReport(models.Model):
         related_name="authority_reports",
     )
     month = models.DateField(_("month"), help_text=_("First day of the month."))
-    kind = models.CharField(_("sent"), max_length=10, choices=Kind)
+    kind = models.CharField(_("what was done"), max_length=10, choices=Kind)
     half_days = models.PositiveSmallIntegerField(_("unjustified half-days"))
-    sent_on = models.DateField(_("sent on"), default=timezone.localdate)
+    sent_on = models.DateField(_("on"), default=timezone.localdate)
+    method = models.CharField(
+        _("sent by"),
+        max_length=10,
+        choices=Method,
+        blank=True,
+        help_text=_("How the referral left (empty on records made before it was asked)."),
+    )
+    referent = models.CharField(
+        _("referent"),
+        max_length=200,
+        blank=True,
+        help_text=_("The member of staff named to follow the measures (L131-8)."),
+    )
     sent_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
-        verbose_name=_("sent by"),
+        verbose_name=_("recorded by"),
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -409,17 +435,23 @@ class AuthorityReport(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        verbose_name = _("report to the authorities")
-        verbose_name_plural = _("reports to the authorities")
+        verbose_name = _("action on absences")
+        verbose_name_plural = _("actions on absences")
         ordering = ["-month", "student__last_name"]
         constraints = [
             models.UniqueConstraint(
                 fields=["student", "month", "kind"], name="authorityreport_unique"
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["dasen", "mayor", "mission"]), name="authorityreport_kind"
+                condition=Q(kind__in=["dasen", "meeting", "mission"]),
+                name="authorityreport_kind_in_force",
             ),
             models.CheckConstraint(condition=Q(month__day=1), name="authorityreport_month_first"),
+            # The meeting on persistence names its referent (L131-8).
+            models.CheckConstraint(
+                condition=~Q(kind="meeting") | ~Q(referent=""),
+                name="authorityreport_meeting_has_referent",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,16 +1,28 @@
 """The law's threshold on absences (Code de l'éducation L131-8) and the obligation of
 training (L114-1) for 16-18 year olds.
 
+L131-8 as in force since loi n° 2019-791 du 26 juillet 2019: "Le directeur [...] saisit
+l'autorité de l'Etat compétente en matière d'éducation [...] 2° Lorsque l'enfant a manqué
+la classe sans motif légitime ni excuses valables au moins quatre demi-journées dans le
+mois. En cas de persistance du défaut d'assiduité, le directeur [...] réunit les membres
+concernés de la communauté éducative [...]. Un personnel d'éducation référent est
+désigné". The mayor is no longer told by the school (the article's former paragraph is
+gone).
+
 Under 16 on the days concerned, 4 or more unjustified half-days in a calendar month: the
-director refers the pupil to the DASEN and tells the mayor. From 16 to 18 the school's own
-number (policy) suggests contacting the local youth mission. Half-days count under the
-age the pupil had on each one, so a 16th birthday within the month splits it.
+alert is handled once the referral to the DASEN is recorded. Persistence: the pupil was
+already referred for an earlier month and is over the threshold again; then the meeting
+of the educational community and its referent are due until recorded. From 16 to 18 the
+school's own number (policy) suggests contacting the local youth mission. Half-days count
+under the age the pupil had on each one, so a 16th birthday within the month splits it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+
+from django.db.models import Q
 
 from ecoles.models import Policy
 from schoollife import register
@@ -32,6 +44,7 @@ class Alert:
     kind: str
     half_days: list[tuple[dt.date, str]]
     reports: dict[str, AuthorityReport] = field(default_factory=dict)
+    referred_before: AuthorityReport | None = None
 
     @property
     def count(self) -> int:
@@ -39,12 +52,28 @@ class Alert:
 
     @property
     def handled(self) -> bool:
-        needed = (
-            {AuthorityReport.Kind.DASEN, AuthorityReport.Kind.MAYOR}
-            if self.kind == LAW
-            else {AuthorityReport.Kind.MISSION}
-        )
-        return needed <= set(self.reports)
+        """The referral to the DASEN was sent (under 16), the mission contacted (16-18)."""
+        needed = AuthorityReport.Kind.DASEN if self.kind == LAW else AuthorityReport.Kind.MISSION
+        return needed in self.reports
+
+    @property
+    def persistent(self) -> bool:
+        """Over the threshold again after a referral for an earlier month (L131-8)."""
+        return self.kind == LAW and self.referred_before is not None
+
+    @property
+    def meeting(self) -> AuthorityReport | None:
+        return self.reports.get(AuthorityReport.Kind.MEETING)
+
+    @property
+    def follow_up_due(self) -> bool:
+        """Persistence: the educational community is gathered and a referent named."""
+        return self.persistent and self.meeting is None
+
+    @property
+    def to_do(self) -> bool:
+        """What the director's home lists: not handled yet, or its follow-up due."""
+        return not self.handled or self.follow_up_due
 
 
 def classify(
@@ -79,12 +108,28 @@ def alerts(
         if cell.unjustified and first <= day <= last:
             unjustified.setdefault(sid, []).append((day, half))
     reports: dict[int, dict[str, AuthorityReport]] = {}
-    for report in AuthorityReport.objects.filter(month=first, student_id__in=list(unjustified)):
-        reports.setdefault(report.student_id, {})[report.kind] = report
+    earlier: dict[int, AuthorityReport] = {}
+    # One query: this month's actions and the earlier referrals (persistence).
+    for report in AuthorityReport.objects.filter(
+        Q(month=first) | Q(month__lt=first, kind=AuthorityReport.Kind.DASEN),
+        student_id__in=list(unjustified),
+    ).order_by("month"):
+        if report.month == first:
+            reports.setdefault(report.student_id, {})[report.kind] = report
+        else:
+            earlier[report.student_id] = report  # the latest one wins
     found = []
     for student in students:
         for kind, days in classify(
             student.birth_date, unjustified.get(student.pk, []), policy
         ).items():
-            found.append(Alert(student, kind, days, reports.get(student.pk, {})))
+            found.append(
+                Alert(
+                    student,
+                    kind,
+                    days,
+                    reports.get(student.pk, {}),
+                    earlier.get(student.pk) if kind == LAW else None,
+                )
+            )
     return found

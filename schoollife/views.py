@@ -25,7 +25,7 @@ from ecoles.models import Policy, Workshop
 from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from schoollife import declarations as school_declarations
-from schoollife import dropout, families, register, rollcall, threshold
+from schoollife import dropout, families, letters, register, rollcall, threshold
 from schoollife.absences import describe as half_day_words
 from schoollife.days import month_bounds, school_days
 from schoollife.forms import (
@@ -418,27 +418,34 @@ def pupil_choices(request: HttpRequest) -> HttpResponse:
 
 @role_required(DIRECTOR, OFFICE)
 def alerts(request: HttpRequest) -> HttpResponse:
-    """L131-8 and the obligation of training: the month's pupils over the threshold."""
+    """L131-8 and the obligation of training: the month's pupils over the threshold, and
+    what the director did for each (referral, meeting on persistence, youth mission)."""
     form = MonthForm(request.GET or None)
     month = form.cleaned_data["month"] if form.is_valid() else timezone.localdate().replace(day=1)
     report_form = ReportForm(request.POST or None)
+    month_alerts = threshold.alerts(month)
     if request.method == "POST":
         if not request.user.is_director:
             raise PermissionDenied
+        kind = request.POST.get("kind")
+        if kind not in AuthorityReport.Kind.values:
+            raise Http404
+        student_id = parse_id(request.POST.get("student"))
+        wanted = threshold.OBLIGATION if kind == AuthorityReport.Kind.MISSION else threshold.LAW
+        found = [a for a in month_alerts if a.student.pk == student_id and a.kind == wanted]
+        if not found:
+            raise Http404
         if report_form.is_valid():
             data = report_form.cleaned_data
-            if data["kind"] not in AuthorityReport.Kind.values:
-                raise Http404
-            found = [a for a in threshold.alerts(month) if a.student.pk == data["student"]]
-            if not found:
-                raise Http404
             AuthorityReport.objects.update_or_create(
                 student=found[0].student,
                 month=month,
-                kind=data["kind"],
+                kind=kind,
                 defaults={
                     "half_days": found[0].count,
                     "sent_on": data["sent_on"],
+                    "method": data["method"],
+                    "referent": data["referent"],
                     "sent_by": request.user,
                 },
             )
@@ -451,7 +458,8 @@ def alerts(request: HttpRequest) -> HttpResponse:
             "month": month,
             "form": form,
             "report_form": report_form,
-            "alerts": threshold.alerts(month),
+            "alerts": month_alerts,
+            "methods": AuthorityReport.Method.choices,
             "today": timezone.localdate(),
         },
     )
@@ -459,8 +467,9 @@ def alerts(request: HttpRequest) -> HttpResponse:
 
 @role_required(DIRECTOR, OFFICE)
 def alert_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
-    """The prepared letter: the referral to the DASEN or the notice to the mayor."""
-    if kind not in ("dasen", "mayor"):
+    """The prepared referral to the DASEN (L131-8), saying how and when each guardian was
+    told of each half-day it counts. There is no letter to the mayor any more."""
+    if kind != "dasen":
         raise Http404
     form = MonthForm(request.GET)
     month = form.cleaned_data["month"] if form.is_valid() else timezone.localdate().replace(day=1)
@@ -477,18 +486,13 @@ def alert_letter(request: HttpRequest, pk: int, kind: str) -> HttpResponse:
         {
             "alert": found[0],
             "student": student,
-            "guardians": list(student.guardians.filter(legal_representative=True)),
-            "kind": kind,
-            "notified": FamilyNotice.objects.filter(
-                student=student, status=FamilyNotice.Status.SENT, absence__day__gte=month
-            ).exists(),
+            "guardians": letters.how_told(student, found[0].half_days),
             "month": month,
             "today": timezone.localdate(),
             "signer": request.user,
         },
     )
-    name = "signalement-dasen" if kind == "dasen" else "avis-maire"
-    return _pdf(pdf, f"{name}-{student.last_name}-{month:%Y-%m}.pdf")
+    return _pdf(pdf, f"signalement-dasen-{student.last_name}-{month:%Y-%m}.pdf")
 
 
 @role_required(DIRECTOR, TRAINER)
@@ -546,36 +550,10 @@ def declarations(request: HttpRequest) -> HttpResponse:
         departures = Student.objects.current().left_during(first, last)
         pupils = (arrivals | departures).distinct()
         title = _("Arrivals and departures of %(month)s") % {"month": f"{first:%m/%Y}"}
-    pupils = list(pupils.select_related("workshop").order_by("last_name", "first_name"))
+    pupils = school_declarations.declared(pupils, year_start)
     fmt = request.GET.get("format")
     if fmt == "csv":
-        header = [
-            _("Last name"),
-            _("First name"),
-            _("Sex"),
-            _("Birth date"),
-            _("INE"),
-            _("Workshop"),
-            _("Programme"),
-            _("Entry date"),
-            _("Leaving date"),
-            _("Address"),
-        ]
-        rows = [
-            [
-                p.last_name,
-                p.first_name,
-                p.sex,
-                f"{p.birth_date:%d/%m/%Y}",
-                p.ine,
-                p.workshop.name,
-                p.programme_label,
-                f"{p.entry_date:%d/%m/%Y}",
-                f"{p.left_on:%d/%m/%Y}" if p.left_on else "",
-                f"{p.address} {p.postal_code} {p.city}".strip(),
-            ]
-            for p in pupils
-        ]
+        header, rows = school_declarations.csv_rows(pupils)
         return csv_response(f"declaration-{kind or 'mois'}-{first:%Y-%m}.csv", header, rows)
     year = school_declarations.year_declaration(today, policy, year_start)
     context = {

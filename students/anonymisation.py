@@ -30,7 +30,7 @@ from students.models import FollowUpNote, Guardian, Student, fold
 
 ANONYMOUS_FIRST_NAME = "Élève"
 ANONYMOUS_LAST_NAME = "ANONYME-"  # + the record's number, so that lists stay readable
-CLEARED = ("phone", "email", "address", "postal_code", "city", "ine")
+CLEARED = ("phone", "email", "address", "postal_code", "city", "ine", "birth_place")
 
 
 def due(today: dt.date | None = None, policy: Policy | None = None):

@@ -32,6 +32,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "nom": ("nom", "nom_de_famille", "nom_eleve"),
     "prenom": ("prenom", "prenom_eleve"),
     "date_naissance": ("date_naissance", "date_de_naissance", "naissance", "ne_le"),
+    "lieu_naissance": ("lieu_naissance", "lieu_de_naissance", "ne_a", "commune_naissance"),
     "telephone": ("telephone", "tel", "portable", "telephone_eleve"),
     "email": ("email", "e_mail", "mail", "courriel"),
     "adresse": ("adresse",),
@@ -47,6 +48,9 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "tuteur": ("tuteur", "maitre_professionnel", "mp"),
     "ine": ("ine", "identifiant_national", "identifiant_national_eleve"),
     "sexe": ("sexe", "genre"),
+    # The training of the year before (R131-3): a class left, or another programme.
+    "classe_precedente": ("classe_precedente", "classe_quittee", "classe_annee_precedente"),
+    "formation_precedente": ("formation_precedente", "dispositif_precedent"),
 }
 # What a school writes for the pupil's sex -> the record's code.
 SEXES = {"f": "F", "feminin": "F", "fille": "F", "m": "M", "masculin": "M", "garcon": "M"}
@@ -60,6 +64,7 @@ GUARDIAN_COLUMNS: dict[str, tuple[str, ...]] = {
     "adresse": ("adresse",),
     "code_postal": ("code_postal", "cp"),
     "ville": ("ville", "commune"),
+    "profession": ("profession", "metier"),
     "courrier": ("courrier", "destinataire_courrier", "recoit_courrier"),
 }
 for _n in GUARDIAN_SLOTS:
@@ -255,6 +260,7 @@ def _student_data(row: dict[str, str], lookups: _Lookups, errors: dict[str, str]
         "last_name": row.get("nom", ""),
         "first_name": row.get("prenom", ""),
         "birth_date": _date(row.get("date_naissance", "")),
+        "birth_place": row.get("lieu_naissance", ""),
         "phone": row.get("telephone", ""),
         "email": row.get("email", ""),
         "address": row.get("adresse", ""),
@@ -270,9 +276,22 @@ def _student_data(row: dict[str, str], lookups: _Lookups, errors: dict[str, str]
         "status": status_code,
         "ine": row.get("ine", ""),
         "sex": SEXES.get(_key(row.get("sexe", "")), row.get("sexe", "")),
+        **_previous(row),
         # Warnings are gathered for the whole file below and confirmed once.
         "confirm_warnings": "on",
     }
+
+
+def _previous(row: dict[str, str]) -> dict:
+    """Where the pupil was the year before: a class left wins over another programme."""
+    if row.get("classe_precedente"):
+        return {"previous_situation": "school", "previous_class": row["classe_precedente"]}
+    if row.get("formation_precedente"):
+        return {
+            "previous_situation": "programme",
+            "previous_programme": row["formation_precedente"],
+        }
+    return {}
 
 
 def _guardian_data(row: dict[str, str], slot: int, errors: dict[str, str]) -> dict | None:
@@ -300,6 +319,7 @@ def _guardian_data(row: dict[str, str], slot: int, errors: dict[str, str]) -> di
         "address": values["adresse"],
         "postal_code": values["code_postal"],
         "city": values["ville"],
+        "profession": values["profession"],
         "legal_representative": "on",
     }
     if receives_mail:
@@ -312,6 +332,7 @@ _STUDENT_COLUMN = {
     "last_name": "nom",
     "first_name": "prenom",
     "birth_date": "date_naissance",
+    "birth_place": "lieu_naissance",
     "phone": "telephone",
     "email": "email",
     "address": "adresse",
@@ -327,6 +348,8 @@ _STUDENT_COLUMN = {
     "ine": "ine",
     "sex": "sexe",
     "status": "statut",
+    "previous_class": "classe_precedente",
+    "previous_programme": "formation_precedente",
 }
 _GUARDIAN_COLUMN = {
     "relationship": "lien",
@@ -338,6 +361,7 @@ _GUARDIAN_COLUMN = {
     "address": "adresse",
     "postal_code": "code_postal",
     "city": "ville",
+    "profession": "profession",
     "receives_mail": "courrier",
 }
 

@@ -216,6 +216,10 @@ class Student(models.Model):
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"))
+    # Code de l'éducation R131-3 I 1°: the declarations give the place of birth.
+    birth_place = models.CharField(
+        _("place of birth"), max_length=120, blank=True, help_text=_("Town (and country).")
+    )
     # Contact of the pupil himself; the family's is on each Guardian.
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     email = models.EmailField(_("email"), blank=True)
@@ -426,6 +430,35 @@ class Student(models.Model):
     def programme_label(self) -> str:
         return self.programme_title or self.get_programme_display()
 
+    def programme_year_label(self, year: int | None = None) -> str:
+        """ "CAP Menuisier fabricant, 2e année": the programme and one of its years."""
+        year = year or self.programme_year or 1
+        if year == 1:
+            return _("%(programme)s, first year") % {"programme": self.programme_label}
+        return _("%(programme)s, year %(year)s") % {
+            "programme": self.programme_label,
+            "year": year,
+        }
+
+    def previous_year_training(self, year_start: dt.date) -> str:
+        """The training followed the school year before the one starting on `year_start`
+        (R131-3 I 1°: "pour l'année scolaire en cours et pour la précédente"): this
+        school's programme if he was already here, else where he came from."""
+        if self.entry_date and self.entry_date < year_start:
+            return self.programme_year_label(max((self.programme_year or 1) - 1, 1))
+        situation = self.PreviousSituation
+        if self.previous_situation == situation.SCHOOL:
+            return _("At school: %(class)s") % {"class": self.previous_class or "—"}
+        if self.previous_situation == situation.PROGRAMME:
+            return _("Programme: %(name)s") % {"name": self.previous_programme or "—"}
+        if self.previous_situation == situation.OUT_OF_SCHOOL:
+            if self.out_of_school_since:
+                return _("Out of school since %(day)s") % {
+                    "day": f"{self.out_of_school_since:%d/%m/%Y}"
+                }
+            return _("Out of school")
+        return ""
+
     def age_on(self, day: dt.date) -> int:
         return age_on(self.birth_date, day)
 
@@ -510,6 +543,8 @@ class Guardian(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True)
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
+    # Code de l'éducation R131-3 I 2°: the declarations give the guardians' profession.
+    profession = models.CharField(_("profession"), max_length=120, blank=True)
     legal_representative = models.BooleanField(_("legal representative"), default=True)
     receives_mail = models.BooleanField(_("receives the mail"), default=True)
     notices_by = models.CharField(

@@ -171,6 +171,7 @@ def test_the_director_records_a_declaration_and_its_supervisors(
 ):
     data = {
         "sent_on": "2026-11-02", "method": "letter", "machines": [saw.pk],
+        "risk_assessed_on": "2026-10-15",  # R4153-40 1°: required since issue #27
         "trainings": "CAP Menuisier", "places": "Atelier, Lyon", "inspection_office": "DREETS",
         "supervisors-TOTAL_FORMS": "3", "supervisors-INITIAL_FORMS": "0",
         "supervisors-MIN_NUM_FORMS": "1", "supervisors-MAX_NUM_FORMS": "1000",

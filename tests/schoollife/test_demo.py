@@ -16,9 +16,10 @@ from django.db.models import F
 from django.utils import timezone
 
 from ecoles.models import Closure, Policy
+from safety.models import Declaration
 from schoollife import declarations, dropout, families, register, threshold
 from schoollife.models import Absence, DeclarationSent, FamilyNotice, RollCall
-from students.models import Student
+from students.models import Guardian, Student
 from tests.training.conftest import at
 from training.models import Attendance, SessionPattern, WorkLog, WorkshopSlot
 
@@ -64,6 +65,15 @@ def test_the_demo_school_life_is_what_the_issue_asks_for(demo):
     told = FamilyNotice.objects.filter(status="sent")
     assert told.filter(channel="email").exists() and told.filter(channel="phone").exists()
     assert list(families.calls_to_make())
+
+    # R131-3: the declarations' place of birth and guardians' profession are filled.
+    current = Student.objects.enrolled().current()
+    assert current.exists() and not current.filter(birth_place="").exists()
+    assert not Guardian.objects.filter(student__in=current, profession="").exists()
+
+    # R4153-40 1°: each declaration of derogation gives its risk assessment's date.
+    assert Declaration.objects.exists()
+    assert not Declaration.objects.filter(risk_assessed_on__isnull=True).exists()
 
     year = declarations.year_declaration(TODAY, policy)
     assert year.on_time and not year.due

@@ -177,18 +177,21 @@ def test_the_director_prints_the_letters_and_records_what_was_sent(
 ):
     absent(woodwork, tom, NOV, woodwork_trainer)
     client = client_for(director)
-    for kind in ("dasen", "mayor"):
-        pdf = client.get(reverse("schoollife:alert_letter", args=[tom.pk, kind]))
-        assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    pdf = client.get(reverse("schoollife:alert_letter", args=[tom.pk, "dasen"]))
+    assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    # L131-8 as in force (loi 2019-791): no notice to the mayor any more.
+    assert client.get(reverse("schoollife:alert_letter", args=[tom.pk, "mayor"])).status_code == 404
     page = client.get(reverse("schoollife:alerts"))
     assert "BERGER" in page.content.decode()
     response = client.post(
         reverse("schoollife:alerts") + "?month=2026-11",
-        {"student": tom.pk, "kind": "dasen", "sent_on": TODAY.isoformat()},
+        {"student": tom.pk, "kind": "dasen", "sent_on": TODAY.isoformat(), "method": "letter"},
     )
     assert response.status_code == 302
     report = AuthorityReport.objects.get()
-    assert (report.kind, report.half_days, report.sent_by) == ("dasen", 4, director)
+    assert (report.kind, report.half_days, report.sent_by, report.method) == (
+        "dasen", 4, director, "letter",
+    )  # fmt: skip
 
 
 def test_no_letter_for_a_pupil_under_the_threshold(

@@ -268,3 +268,19 @@ def test_the_ine_and_the_sex_are_imported_and_a_wrong_ine_key_is_a_line_error(
     assert client.post(reverse("students:import_confirm")).status_code == 302
     pupil = Student.objects.get()
     assert (pupil.ine, pupil.sex) == (good, "F")
+
+
+def test_the_import_takes_what_the_declarations_need(client_for, office, sample_school):
+    """R131-3: place of birth, the training of the year before, the guardians' profession."""
+    client = client_for(office)
+    upload(client, SAMPLE.read_bytes())
+    client.post(reverse("students:import_confirm"))
+    kevin = Student.objects.get(first_name="Kévin")
+    assert (kevin.birth_place, kevin.previous_situation, kevin.previous_class) == (
+        "Lyon 9e", "school", "3e",
+    )  # fmt: skip
+    assert kevin.guardians.get(relationship="mother").profession == "Aide-soignante"
+    aissata = Student.objects.get(last_name="N'Diaye")
+    assert (aissata.previous_situation, aissata.previous_programme) == (
+        "programme", "Garantie jeunes",
+    )  # fmt: skip

@@ -80,6 +80,19 @@ class TestCreateAndEdit:
         guardian = student.guardians.get()
         assert guardian.first_name == "Karim" and guardian.receives_mail
 
+    def test_the_form_takes_the_place_of_birth_and_the_guardians_profession(
+        self, client_for, office, woodwork, woodwork_trainer
+    ):
+        """What the declarations of R131-3 need, typed on the pupil's form."""
+        data = pupil_data(
+            woodwork, woodwork_trainer, birth_place="Vénissieux",
+            **{"guardians-0-profession": "Cariste"},
+        )  # fmt: skip
+        assert client_for(office).post(reverse("students:add"), data).status_code == 302
+        student = Student.objects.get(last_name="Dupont")
+        assert student.birth_place == "Vénissieux"
+        assert student.guardians.get().profession == "Cariste"
+
     def test_the_workshops_only_trainer_becomes_the_tutor_when_none_is_chosen(
         self, client_for, office, woodwork, woodwork_trainer
     ):
