@@ -109,8 +109,9 @@ def override_field() -> forms.CharField:
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_(
-            "Only if the entry is refused: lets it through despite the rule (not overlaps). "
-            "The reason is kept and shown on the pupil's record."
+            "Only if the entry is refused for the two-thirds balance: lets it through. The "
+            "law's limits for minors and overlaps are never overridden. The reason is kept "
+            "and shown on the pupil's record."
         ),
     )
 

@@ -2,11 +2,13 @@
 
 Every path runs the same checks: closed period, the minors' limits (training.timeguard)
 and, for production, the two-thirds balance (training.balance) and the pupil's recorded
-absences (R9: no production inside a half-day he is recorded absent; never overridden).
-A refusal lists every rule broken, per pupil; a director may let through all but
-overlaps, absences and regulated work on a machine (safety.rules, R13: the law gives no
-override) with a written reason, which is kept as an Override. All or nothing: a team
-entry with one refused pupil saves no log at all.
+absences (R9: no production inside a half-day he is recorded absent). A refusal lists
+every rule broken, per pupil. A director may let through the school's own rules only
+(R1's allowance, a log of an invoiced order) with a written reason, kept as an Override;
+the law's limits (R2: night, hours, breaks, rest, Sundays and public holidays; R13:
+regulated work on a machine), overlaps and absences are refused for everyone
+(timeguard.OVERRIDABLE). All or nothing: a team entry with one refused pupil saves no log
+at all.
 """
 
 from __future__ import annotations
@@ -430,8 +432,10 @@ def plan_session(
     by,
 ) -> TheorySession:
     """Plan a session and expect its pupils. A pupil already busy then is refused (no
-    one is in two places at once); the other limits are checked at the roll call.
-    A teacher plans his own sessions; the director anyone's."""
+    one is in two places at once), and so is a session the law forbids a minor (at
+    night, on a Sunday or a public holiday, past his day's or week's hours: R2, no
+    override); the roll call checks again what happened. A teacher plans his own
+    sessions; the director anyone's."""
     if not (by.has_role(DIRECTOR) or (by.has_role(TEACHER) and teacher.pk == by.pk)):
         raise PermissionDenied(_("A teacher plans his own sessions only."))
     ClosedPeriod.refuse_if_closed(local_day(start))
@@ -449,9 +453,9 @@ def plan_session(
     session.full_clean()
     entries = [Entry(s, start, end, title, production=False) for s in students]
     _refuse_before_birth(entries)
-    overlaps = [v for v in find_violations(entries) if v.rule == timeguard.OVERLAP]
-    if overlaps:
-        raise Refused(overlaps)
+    refused = find_violations(entries)
+    if refused:
+        raise Refused(refused)
     with transaction.atomic():
         session.save()
         bulk_create_with_history(

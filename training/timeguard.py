@@ -1,9 +1,14 @@
-"""A minor's working time (SPEC.md R2, Code du travail L3162-1 to L3164-2).
+"""A minor's working time (SPEC.md R2): the law, not a policy (ecoles.law cites it).
 
-Production and theory together: at most 8 h a day and 35 h a week, a 30-minute break
-after 4 h 30 of continuous activity, no night activity (22:00-06:00, 20:00-06:00 under
-16), 12 h rest between two days (14 h under 16). A pupil is never in two places at once.
-All numbers come from the Policy. `check()` is pure; `activities()` reads the database.
+Production and theory together: at most 8 h a day and 35 h a week (Code du travail
+L3162-1), a 30-minute break after 4 h 30 of continuous activity (L3162-3), no night
+activity (22:00-06:00, 20:00-06:00 under 16: L3163-1, L3163-2), 12 h rest between two
+days (14 h under 16: L3164-1), two consecutive rest days in the week (L3164-2), no
+activity on a Sunday (L3132-3) nor on a public holiday (L3164-6), whatever days the
+director opens. A pupil is never in two places at once. The Policy may make a number
+stricter, never looser (`Limits.for_age` takes the stricter of the two). None of these
+is overridable, the director included: the override is for the school's own rule, R1's
+allowance (`OVERRIDABLE`). `check()` is pure; `activities()` reads the database.
 
 Pupils of 18 and over are adults: only the overlap rule applies to them.
 """
@@ -18,7 +23,8 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
-from ecoles import formats
+from ecoles import formats, law
+from ecoles.calendar import public_holiday
 from training.models import Attendance, WorkLog
 
 OVERLAP = "overlap"
@@ -31,6 +37,13 @@ BALANCE = "balance"  # raised by training.balance, listed here so refusals share
 SAFETY = "safety"  # raised by safety.rules (R13): the law gives no override
 CLOSED_DAY = "closed_day"  # raised by training.recording from ecoles.calendar (R8)
 ABSENCE = "absence"  # raised by training.recording: production inside an absence (R9)
+WEEKLY_REST = "weekly_rest"  # L3164-2: two consecutive rest days in the week
+SUNDAY = "sunday"  # L3132-3: the weekly rest is given on Sunday
+PUBLIC_HOLIDAY = "public_holiday"  # L3164-6: no work on a public holiday
+# The only refusals a director may lift with a written reason: the school's own rules
+# (R1's two-thirds allowance; a log of an invoiced order, training.recording.FROZEN).
+# Everything else is the law (R2, R8, R13) or a fact (overlaps): never overridden.
+OVERRIDABLE = frozenset({BALANCE, "frozen"})
 
 
 @dataclass(frozen=True)
@@ -67,17 +80,32 @@ class Limits:
 
     @classmethod
     def for_age(cls, policy, age: int) -> Limits:
+        """The policy's numbers where they are stricter than the law, the law's otherwise:
+        a policy saved before the law was enforced (or past its form) loosens nothing."""
         under_16 = age < 16
+        night_start, law_night_start = (
+            (policy.night_start_under_16, law.NIGHT_START_UNDER_16)
+            if under_16
+            else (policy.night_start, law.NIGHT_START)
+        )
+        rest, law_rest = (
+            (policy.daily_rest_hours_under_16, law.DAILY_REST_HOURS_UNDER_16)
+            if under_16
+            else (policy.daily_rest_hours, law.DAILY_REST_HOURS)
+        )
         return cls(
-            max_daily=dt.timedelta(hours=float(policy.max_daily_hours)),
-            max_weekly=dt.timedelta(hours=float(policy.max_weekly_hours)),
-            break_after=dt.timedelta(minutes=policy.break_after_minutes),
-            break_length=dt.timedelta(minutes=policy.break_minutes),
-            night_start=policy.night_start_under_16 if under_16 else policy.night_start,
-            night_end=policy.night_end,
-            rest=dt.timedelta(
-                hours=policy.daily_rest_hours_under_16 if under_16 else policy.daily_rest_hours
+            max_daily=dt.timedelta(hours=float(min(policy.max_daily_hours, law.MAX_DAILY_HOURS))),
+            max_weekly=dt.timedelta(
+                hours=float(min(policy.max_weekly_hours, law.MAX_WEEKLY_HOURS))
             ),
+            break_after=dt.timedelta(
+                minutes=min(policy.break_after_minutes, law.BREAK_AFTER_MINUTES)
+            ),
+            break_length=dt.timedelta(minutes=max(policy.break_minutes, law.BREAK_MINUTES)),
+            # An evening time: earlier is stricter (ecoles.models.Policy keeps it after noon).
+            night_start=min(night_start, law_night_start),
+            night_end=max(policy.night_end, law.NIGHT_END),
+            rest=dt.timedelta(hours=max(rest, law_rest)),
             minor=age < 18,
         )
 
@@ -94,7 +122,7 @@ class Violation:
 
     @property
     def overridable(self) -> bool:
-        return self.rule not in (OVERLAP, SAFETY, CLOSED_DAY, ABSENCE)
+        return self.rule in OVERRIDABLE
 
 
 # French agrees the participle with the pupil ("occupé", "occupée"): the feminine is the
@@ -225,6 +253,7 @@ def check(
     if not limits.minor:
         return found
 
+    # L3162-1: 8 h a day, 35 h a week, production and theory together.
     same_day = sorted([i for i in existing if i.day == day] + [new], key=lambda i: i.start)
     day_total = busy_time(same_day)  # an overlap of stored rows is not counted twice
     if day_total > limits.max_daily:
@@ -257,7 +286,8 @@ def check(
             week_total - limits.max_weekly,
         )
 
-    # Continuous activity: pauses shorter than the required break do not interrupt it.
+    # L3162-3: 4 h 30 of continuous activity at most; pauses shorter than the required
+    # break do not interrupt it.
     block_start, block_end, blocks = None, None, []
     for item in same_day:
         if block_end is not None and item.start - block_end < limits.break_length:
@@ -287,6 +317,7 @@ def check(
                 b_end - b_start - limits.break_after,
             )
 
+    # L3163-1, L3163-2: no night activity (20:00-06:00 under 16, 22:00-06:00 from 16).
     start, end = new.local()
     night = _night_overlap(start, end, limits)
     if night:
@@ -302,6 +333,50 @@ def check(
             night,
         )
 
+    # L3132-3 (the weekly rest is on Sunday) and L3164-6 (no work on a public holiday):
+    # whatever the calendar says, an opened day included (ecoles.calendar, R8).
+    if day.weekday() == 6:
+        refuse(
+            SUNDAY,
+            _(
+                "%(pupil)s may not work nor attend lessons on Sunday %(day)s: a minor rests "
+                "on Sundays (Code du travail L3132-3), even on a day the school opens."
+            )
+            % {"pupil": pupil, "day": f"{day:%d/%m/%Y}"},
+            new.duration,
+        )
+    elif holiday := public_holiday(day):
+        refuse(
+            PUBLIC_HOLIDAY,
+            _(
+                "%(pupil)s may not work nor attend lessons on %(day)s, a public holiday "
+                "(%(name)s): minors do not work on public holidays (Code du travail L3164-6)."
+            )
+            % {"pupil": pupil, "day": f"{day:%d/%m/%Y}", "name": holiday},
+            new.duration,
+        )
+
+    # L3164-2: two consecutive days without any activity in the week (Monday to Sunday).
+    # Only a day that adds activity is refused: correcting a day already worked is not.
+    busy_days = {i.day for i in existing if _monday(i.day) == week}
+    if day not in busy_days:
+        busy_days.add(day)
+        if not any(
+            week + dt.timedelta(days=n) not in busy_days
+            and week + dt.timedelta(days=n + 1) not in busy_days
+            for n in range(6)
+        ):
+            refuse(
+                WEEKLY_REST,
+                _(
+                    "%(pupil)s would have no two consecutive days of rest in the week of "
+                    "%(week)s: a minor is owed two a week (Code du travail L3164-2)."
+                )
+                % {"pupil": pupil, "week": f"{week:%d/%m/%Y}"},
+                new.duration,
+            )
+
+    # L3164-1: the daily rest, between the last activity of a day and the first of the next.
     first, last = same_day[0], max(same_day, key=lambda i: i.end)
     before = [i for i in existing if i.day == day - dt.timedelta(days=1)]
     after = [i for i in existing if i.day == day + dt.timedelta(days=1)]

@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 
 from ecoles.models import Closure, OpenedDay
-from tests.training.conftest import TODAY, at, session
+from tests.training.conftest import TODAY, at, make_pupil, session
 from training import recording, timeguard
 from training.models import Attendance, TheorySession, WorkLog
 
@@ -53,10 +53,13 @@ def test_work_on_a_public_holiday_is_refused_even_with_the_directors_reason(
 ):
     with pytest.raises(recording.Refused) as refused:
         team(table_order, [young, older], director, ARMISTICE, reason="Livraison")
-    assert refused.value.messages == [
+    assert (
         "Le 11/11/2026 n'est pas un jour d'école (jour férié (Armistice 1918)) : "
         "demandez à la direction d'ouvrir ce jour."
-    ]
+    ) in refused.value.messages
+    # Both are minors: the law refuses them that day whatever the calendar (L3164-6).
+    minors = [v for v in refused.value.violations if v.rule == timeguard.PUBLIC_HOLIDAY]
+    assert {v.student_id for v in minors} == {young.pk, older.pk}
     assert not refused.value.overridable
     assert not WorkLog.objects.exists()
 
@@ -72,14 +75,18 @@ def test_work_in_the_holidays_is_refused_from_their_first_to_their_last_day(
     assert WorkLog.objects.count() == 1
 
 
-def test_work_on_a_sunday_the_director_opened_is_accepted(
-    young, table_order, woodwork_trainer, director, policy
+def test_work_on_a_sunday_the_director_opened_is_accepted_for_adults_only(
+    young, woodwork, table_order, woodwork_trainer, director, policy
 ):
+    adult = make_pupil(woodwork, "Marc", "Petit", dt.date(2007, 1, 5))
     with pytest.raises(recording.Refused):
-        team(table_order, [young], woodwork_trainer, SUNDAY)
+        team(table_order, [adult], woodwork_trainer, SUNDAY)
     OpenedDay.objects.create(day=SUNDAY, reason="Portes ouvertes", opened_by=director)
-    team(table_order, [young], woodwork_trainer, SUNDAY)
+    team(table_order, [adult], woodwork_trainer, SUNDAY)
     assert WorkLog.objects.get().day == SUNDAY
+    with pytest.raises(recording.Refused) as refused:  # a minor rests on Sundays (L3132-3)
+        team(table_order, [young], director, SUNDAY, reason="Portes ouvertes")
+    assert [v.rule for v in refused.value.violations] == [timeguard.SUNDAY]
 
 
 def test_a_single_log_moved_onto_a_closed_day_is_refused(
@@ -93,13 +100,19 @@ def test_a_single_log_moved_onto_a_closed_day_is_refused(
     assert log.day == TODAY
 
 
-def test_a_session_is_not_planned_on_a_sunday_unless_it_is_opened(teacher, director, young, policy):
+def test_a_session_is_not_planned_on_a_sunday_unless_it_is_opened_and_never_for_minors(
+    teacher, director, young, woodwork, policy
+):
+    adult = make_pupil(woodwork, "Marc", "Petit", dt.date(2007, 1, 5))
     with pytest.raises(recording.Refused) as refused:
-        plan(teacher, NEXT_SUNDAY, [young])
+        plan(teacher, NEXT_SUNDAY, [adult])
     assert refused.value.violations[0].rule == timeguard.CLOSED_DAY
     assert "dimanche" in refused.value.messages[0]
     OpenedDay.objects.create(day=NEXT_SUNDAY, reason="Salon des métiers", opened_by=director)
-    assert plan(teacher, NEXT_SUNDAY, [young]).day == NEXT_SUNDAY
+    assert plan(teacher, NEXT_SUNDAY, [adult]).day == NEXT_SUNDAY
+    with pytest.raises(recording.Refused) as refused:
+        plan(teacher, NEXT_SUNDAY, [young], by=director)
+    assert [v.rule for v in refused.value.violations] == [timeguard.SUNDAY]
 
 
 def test_no_roll_call_on_a_closed_day(teacher, young, policy):

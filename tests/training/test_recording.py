@@ -167,17 +167,22 @@ def test_a_trainer_cannot_override_even_with_a_reason(young, table_order, woodwo
     assert not Override.objects.exists()
 
 
-def test_a_director_overrides_a_minors_limit(young, table_order, director):
-    [saved] = team(
-        table_order,
-        [young],
-        director,
-        start=dt.time(14),
-        end=dt.time(20, 30),
-        reason="Salon des métiers",
-    )
-    assert set(Override.objects.values_list("rule", flat=True)) == {"night", "break"}
-    assert saved.overrides.count() == 2
+def test_a_director_cannot_override_a_minors_limit(young, table_order, director):
+    """R2 is the law: the director's reason lets nothing through (issue #27)."""
+    yesterday = TODAY - dt.timedelta(days=1)
+    with pytest.raises(recording.Refused) as refused:
+        team(
+            table_order,
+            [young],
+            director,
+            day=yesterday,
+            start=dt.time(14),
+            end=dt.time(20, 30),
+            reason="Salon des métiers",
+        )
+    assert {v.rule for v in refused.value.violations} == {"night", "break"}
+    assert not refused.value.overridable
+    assert not WorkLog.objects.exists() and not Override.objects.exists()
 
 
 def test_correcting_a_log_does_not_count_it_twice(young, table_order, woodwork_trainer):

@@ -42,11 +42,14 @@ def test_without_everyone_present_an_uncalled_pupil_stays_to_call(
 def test_a_refusal_the_director_may_lift_tells_the_trainer_to_ask_him(
     client_for, woodwork_trainer, young, table_order, policy, school
 ):
-    # 14:00-20:30 for a 15-year-old: past 20:00, a rule the director may lift.
+    # No allowance left: production beyond the two-thirds balance, the one rule (the
+    # school's own, R1) the director may lift; the law's limits he may not (R2).
+    policy.balance_allowance_hours = 0
+    policy.save()
     response = client_for(woodwork_trainer).post(
         reverse("training:team_entry"),
         {"order": table_order.pk, "date": TODAY.isoformat(), "slot": "custom",
-         "start_time": "14:00", "end_time": "20:30", "students": [young.pk]},
+         "start_time": "14:00", "end_time": "17:00", "students": [young.pk]},
     )  # fmt: skip
     assert "demandez une dérogation à la direction" in response.content.decode()
 

@@ -131,12 +131,15 @@ def test_team_entry_form_errors_are_in_french(client_for, woodwork_trainer, tabl
 def test_the_director_overrides_from_the_page_and_the_pupil_page_shows_it(
     client_for, director, young, table_order, policy
 ):
+    # The balance (R1), the school's own rule, is the one a director may lift.
+    policy.balance_allowance_hours = 0
+    policy.save()
     data = {
         "order": table_order.pk,
         "date": "2026-11-18",
         "slot": "custom",
         "start_time": "14:00",
-        "end_time": "20:30",
+        "end_time": "17:00",
         "students": [young.pk],
     }
     refused = client_for(director).post(reverse("training:team_entry"), data)
@@ -148,7 +151,24 @@ def test_the_director_overrides_from_the_page_and_the_pupil_page_shows_it(
     assert "Salon des métiers" in page.content.decode()
     listing = client_for(director).get(reverse("training:overrides"))
     assert "Salon des métiers" in listing.content.decode()
-    assert Override.objects.count() == 2
+    assert list(Override.objects.values_list("rule", flat=True)) == ["balance"]
+
+
+def test_the_director_is_refused_past_the_law_on_the_page_whatever_his_reason(
+    client_for, director, young, table_order, policy
+):
+    data = {
+        "order": table_order.pk,
+        "date": "2026-11-18",
+        "slot": "custom",
+        "start_time": "14:00",
+        "end_time": "20:30",
+        "students": [young.pk],
+        "override_reason": "Salon des métiers",
+    }
+    page = client_for(director).post(reverse("training:team_entry"), data).content.decode()
+    assert "20:00" in page and "vous pouvez accorder" not in page
+    assert not WorkLog.objects.exists() and not Override.objects.exists()
 
 
 def test_the_teacher_takes_the_roll_call(client_for, teacher, school_day, young, older):

@@ -307,14 +307,14 @@ class TestWorkLogs:
         other.refresh_from_db()
         assert other.end == at(MONDAY, 10)
 
-    def test_a_director_overrides_a_limit_with_a_reason(self, site, busy, young):
-        """The override goes through the override mechanism: kept, with its reason."""
+    def test_a_director_cannot_override_a_legal_limit_with_a_reason(self, site, busy, young):
+        """R2 is the law (issue #27): the admin's reason lets nothing through either."""
         data = log_data(busy, young, (17, 30), (20, 30), override_reason="Livraison demain")
-        refused = site.post(url("training_worklog_add"), {**data, "override_reason": ""})
+        refused = site.post(url("training_worklog_add"), data)
         assert refused.status_code == 200
-        assert site.post(url("training_worklog_add"), data).status_code == 302
-        assert WorkLog.objects.count() == 2
-        assert Override.objects.get().reason == "Livraison demain"
+        assert "20:00" in refused.content.decode()
+        assert WorkLog.objects.count() == 1
+        assert not Override.objects.exists()
 
     def test_the_first_log_puts_an_accepted_order_in_production(
         self, site, woodwork, woodwork_trainer, acme, office, young
