@@ -55,11 +55,34 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}-{year}-{sequence:04d}"
 
 
+def check_chronology(kind: str, today: dt.date) -> None:
+    """A series is chronological as well as continuous (CGI art. 242 nonies A, I 1° of annexe
+    II: "une numérotation unique basée sur une séquence chronologique et continue"): nothing
+    is issued dated before the latest document of its series. Called under the series'
+    lock by the issuer, and without it by the previews."""
+    model = Invoice if kind == NumberSeries.Kind.INVOICE else CreditNote
+    latest = (
+        model.objects.filter(year=today.year, issue_date__gt=today)
+        .order_by("-issue_date", "-sequence")
+        .only("number", "issue_date")
+        .first()
+    )
+    if latest is not None:
+        raise InvoicingError(
+            _(
+                "%(number)s was issued on %(date)s: a document of its series cannot be "
+                "dated before it (numbers follow the dates)."
+            )
+            % {"number": latest.number, "date": latest.issue_date.strftime("%d/%m/%Y")}
+        )
+
+
 def _issued(kind: str, school: School, today: dt.date, by, totals) -> dict:
     """What an invoice and a credit note both carry from the moment of issue: the next
     number of the year's series (taken here, inside the caller's transaction), who issued
     it and when, the school as it stands, and the totals."""
     sequence = take_number(kind, today.year)
+    check_chronology(kind, today)  # under the series' lock: no one issues meanwhile
     if kind == NumberSeries.Kind.INVOICE:
         prefix = school.invoice_prefix
     else:
@@ -263,6 +286,7 @@ def draft_invoice(
     # The reform (R12): from the school's e-invoicing date, no domestic B2B invoice
     # without the customer's SIREN; the preview says so before the issue is asked.
     reform.check_can_issue(order.customer, school, today)
+    check_chronology(NumberSeries.Kind.INVOICE, today)
 
     return Draft(kind, lines, totals, today + dt.timedelta(days=school.payment_terms_days))
 
