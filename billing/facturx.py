@@ -21,7 +21,7 @@ from facturx import generate_from_binary, xml_check_xsd
 from lxml import etree
 from saxonche import PySaxonProcessor
 
-from billing.models import CreditNote, Invoice
+from billing.models import VAT_ABROAD, CreditNote, Invoice, VatCategory
 from orders.models import ZERO, Customer, OperationCategory
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
@@ -123,11 +123,14 @@ def _electronic_address(b: _Builder, parent, address: str) -> None:
               schemeID=scheme)  # fmt: skip
 
 
-def tax_category(document, rate: Decimal) -> tuple[str, tuple[str, str] | None]:
-    """(VAT category code, exemption (VATEX code, text) or None) of a line at `rate`."""
+def tax_category(document, rate: Decimal, category: str = "") -> tuple[str, tuple[str, str] | None]:
+    """(VAT category code, exemption (VATEX code, text) or None) of a line at `rate` whose
+    own VAT category (set by where the customer is: K, G, AE, O) is `category`."""
     regime = document.issuer.get("vat_regime", "")
     if document.vat_mention:  # the school charged no VAT at all
         return "E", EXEMPTIONS.get(regime) or ("VATEX-FR-CGI261-7", document.vat_mention)
+    if category in VAT_ABROAD:
+        return category, VAT_ABROAD[category]
     if Decimal(rate) == 0:
         return "E", EXEMPT_LINE
     return "S", None
@@ -139,14 +142,27 @@ def lines_of(document) -> list:
 
 def breakdown(document, lines) -> list[tuple[str, Decimal, Decimal, Decimal, tuple | None]]:
     """[(category, rate, base, VAT, exemption)], one per category and rate: the frozen VAT
-    per rate as issued; exempt bases summed from the lines."""
+    per rate as issued; the bases of the categories the customer's place sets (K, G, AE,
+    O) summed from the lines, the rest of the 0 % base exempt (E)."""
     result = []
     if document.vat_mention:
         code, exemption = tax_category(document, ZERO)
         return [(code, ZERO, document.total_excl_vat, ZERO, exemption)]
+    abroad: dict[str, Decimal] = {}
+    for line in lines:
+        category = getattr(line, "vat_category", "")
+        if category in VAT_ABROAD:
+            abroad[category] = abroad.get(category, ZERO) + line.amount_excl_vat
     for rate, base, vat in document.by_rate:
+        if Decimal(rate) == 0:
+            base = Decimal(base) - sum(abroad.values(), ZERO)
+            if not base and abroad:
+                continue
         code, exemption = tax_category(document, rate)
         result.append((code, ZERO if code == "E" else rate, base, vat, exemption))
+    for category in VAT_ABROAD:
+        if category in abroad:
+            result.append((category, ZERO, abroad[category], ZERO, VAT_ABROAD[category]))
     return result
 
 
@@ -161,6 +177,7 @@ def build_xml(document) -> bytes:
         type_code = INVOICE
     issuer = document.issuer
     lines = lines_of(document)
+    categories = {getattr(line, "vat_category", "") for line in lines}
     b = _Builder()
     root = b.root
 
@@ -197,19 +214,22 @@ def build_xml(document) -> bytes:
         b.add(b.add(item, "ram:SpecifiedLineTradeDelivery"), "ram:BilledQuantity",
               _quantity(quantity), unitCode=UNIT_CODES.get(line.unit, "C62"))  # fmt: skip
         settlement = b.add(item, "ram:SpecifiedLineTradeSettlement")
-        code, _exemption = tax_category(document, line.vat_rate)
+        code, _exemption = tax_category(document, line.vat_rate, getattr(line, "vat_category", ""))
         tax = b.add(settlement, "ram:ApplicableTradeTax")
         b.add(tax, "ram:TypeCode", "VAT")
         b.add(tax, "ram:CategoryCode", code)
-        b.add(tax, "ram:RateApplicablePercent", _rate(ZERO if code == "E" else line.vat_rate))
+        if code != VatCategory.OUTSIDE_SCOPE:  # BR-O-05: no rate outside the scope of VAT
+            b.add(tax, "ram:RateApplicablePercent", _rate(line.vat_rate if code == "S" else ZERO))
         b.add(b.add(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation"),
               "ram:LineTotalAmount", _amount(line.amount_excl_vat))  # fmt: skip
 
     agreement = b.add(transaction, "ram:ApplicableHeaderTradeAgreement")
     if document.buyer_reference:
         b.add(agreement, "ram:BuyerReference", document.buyer_reference)
-    _seller(b, agreement, document)
-    _buyer(b, agreement, document)
+    # BR-O-02: outside the scope of VAT, neither party's VAT number is in the XML.
+    outside = VatCategory.OUTSIDE_SCOPE in categories
+    _seller(b, agreement, document, vat_id=not outside)
+    _buyer(b, agreement, document, vat_id=not outside)
     order_reference = getattr(document, "order_reference", "") or (
         document.invoice.order_reference if is_note else ""
     )
@@ -226,6 +246,12 @@ def build_xml(document) -> bytes:
         b.add(ship_to, "ram:Name", document.customer_name)
         street, postcode, city = _address_parts(document.delivery_address)
         _postal(b, ship_to, street, postcode, city, document.customer_country_code)
+    elif VatCategory.INTRA_EU in categories:
+        # BR-IC-12: an intra-EU supply names the country the goods go to (the buyer's).
+        ship_to = b.add(delivery, "ram:ShipToTradeParty")
+        b.add(ship_to, "ram:Name", document.customer_name)
+        b.add(b.add(ship_to, "ram:PostalTradeAddress"), "ram:CountryID",
+              document.customer_country_code)  # fmt: skip
     delivered = getattr(document, "delivery_date", None)
     if delivered:
         event = b.add(delivery, "ram:ActualDeliverySupplyChainEvent")
@@ -251,7 +277,13 @@ def build_xml(document) -> bytes:
             b.add(tax, "ram:ExemptionReasonCode", exemption[0])
         if document.vat_on_debits and code == "S":
             b.add(tax, "ram:DueDateTypeCode", "5")  # VAT due on the invoice's date
-        b.add(tax, "ram:RateApplicablePercent", _rate(rate))
+        if code != VatCategory.OUTSIDE_SCOPE:  # BR-48: every category but O has a rate
+            b.add(tax, "ram:RateApplicablePercent", _rate(rate))
+    if VatCategory.INTRA_EU in categories and not delivered:
+        # BR-IC-11: an intra-EU supply says when: a deposit, before delivery, its own date.
+        period = b.add(settlement, "ram:BillingSpecifiedPeriod")
+        b.date(period, "ram:StartDateTime", document.issue_date)
+        b.date(period, "ram:EndDateTime", document.issue_date)
     terms = b.add(settlement, "ram:SpecifiedTradePaymentTerms")
     if is_note:
         b.add(terms, "ram:Description",
@@ -297,7 +329,7 @@ def notes(document) -> list[tuple[str, str]]:
     return result
 
 
-def _seller(b: _Builder, agreement, document) -> None:
+def _seller(b: _Builder, agreement, document, vat_id: bool = True) -> None:
     issuer = document.issuer
     seller = b.add(agreement, "ram:SellerTradeParty")
     b.add(seller, "ram:Name", issuer.get("name", ""))
@@ -308,7 +340,7 @@ def _seller(b: _Builder, agreement, document) -> None:
     _postal(b, seller, issuer.get("address", ""), issuer.get("postal_code", ""),
             issuer.get("city", ""), "FR")  # fmt: skip
     _electronic_address(b, seller, issuer.get("electronic_address", ""))
-    if issuer.get("vat_number"):
+    if issuer.get("vat_number") and vat_id:
         b.add(b.add(seller, "ram:SpecifiedTaxRegistration"), "ram:ID", issuer["vat_number"],
               schemeID="VA")  # fmt: skip
     elif siret:
@@ -317,7 +349,7 @@ def _seller(b: _Builder, agreement, document) -> None:
               schemeID="FC")  # fmt: skip
 
 
-def _buyer(b: _Builder, agreement, document) -> None:
+def _buyer(b: _Builder, agreement, document, vat_id: bool = True) -> None:
     buyer = b.add(agreement, "ram:BuyerTradeParty")
     b.add(buyer, "ram:Name", document.customer_name)
     if document.customer_tax_status == Customer.TaxStatus.PUBLIC and document.customer_siret:
@@ -329,7 +361,7 @@ def _buyer(b: _Builder, agreement, document) -> None:
     street, postcode, city = _address_parts(document.customer_address)
     _postal(b, buyer, street, postcode, city, document.customer_country_code)
     _electronic_address(b, buyer, document.customer_electronic_address)
-    if document.customer_vat_number:
+    if document.customer_vat_number and vat_id:
         b.add(b.add(buyer, "ram:SpecifiedTaxRegistration"), "ram:ID",
               document.customer_vat_number, schemeID="VA")  # fmt: skip
 

@@ -107,7 +107,7 @@ def _line_fields(lines) -> list[dict]:
         {
             "position": position, "description": ln.description, "quantity": ln.quantity,
             "unit": ln.unit, "unit_price": ln.unit_price, "vat_rate": ln.vat_rate,
-            "amount_excl_vat": ln.amount,
+            "amount_excl_vat": ln.amount, "vat_category": getattr(ln, "vat_category", ""),
         }
         for position, ln in enumerate(lines, start=1)
     ]  # fmt: skip
@@ -144,6 +144,7 @@ class Line:
     unit: str
     unit_price: Decimal
     vat_rate: Decimal
+    vat_category: str = ""  # set when the customer's place exempts it (reform.place_of_supply)
 
     @property
     def amount(self) -> Decimal:
@@ -152,10 +153,19 @@ class Line:
 
 def _deposit_lines(order: Order, percent: Decimal, charges_vat: bool) -> list[Line]:
     totals = order.totals(charges_vat)
+    abroad = charges_vat and reform.is_abroad(order.customer)
     if not charges_vat:
-        bases = [(ZERO, totals.excl_vat)]
+        bases = [(ZERO, totals.excl_vat, "")]
+    elif abroad:
+        # A business abroad: one deposit line per VAT category of the order's lines
+        # (goods exempt, services reverse-charged or outside scope), none charged.
+        by_category: dict[str, Decimal] = {}
+        for line in order.lines.all():
+            category = reform.line_category(order, line.unit)
+            by_category[category] = by_category.get(category, ZERO) + line.amount_excl_vat
+        bases = [(ZERO, base, category) for category, base in sorted(by_category.items())]
     else:
-        bases = [(rate, base) for rate, base, _vat in totals.by_rate]
+        bases = [(rate, base, "") for rate, base, _vat in totals.by_rate]
     text = _("Deposit of %(percent)s %% on quote %(ref)s")
     percent_text = f"{percent.normalize():f}".replace(".", ",")
     return [
@@ -165,8 +175,9 @@ def _deposit_lines(order: Order, percent: Decimal, charges_vat: bool) -> list[Li
             Unit.LUMP_SUM,
             cents(base * percent / 100),
             rate,
+            category,
         )
-        for rate, base in bases
+        for rate, base, category in bases
         if base
     ]
 
@@ -183,13 +194,17 @@ def _final_lines(order: Order) -> list[Line]:
         "lines", "credit_notes__lines"
     )
     for deposit in deposits:
-        kept: dict[Decimal, Decimal] = {}
+        # Per rate and VAT category: a deposit to a business abroad is deducted from the
+        # category it was invoiced in.
+        kept: dict[tuple[Decimal, str], Decimal] = {}
         for line in deposit.lines.all():
-            kept[line.vat_rate] = kept.get(line.vat_rate, ZERO) + line.amount_excl_vat
+            key = (line.vat_rate, line.vat_category)
+            kept[key] = kept.get(key, ZERO) + line.amount_excl_vat
         for note in deposit.credit_notes.all():
             for line in note.lines.all():
-                kept[line.vat_rate] = kept.get(line.vat_rate, ZERO) - line.amount_excl_vat
-        for rate, amount in kept.items():
+                key = (line.vat_rate, line.vat_category)
+                kept[key] = kept.get(key, ZERO) - line.amount_excl_vat
+        for (rate, category), amount in kept.items():
             if amount > 0:
                 lines.append(
                     Line(
@@ -198,6 +213,7 @@ def _final_lines(order: Order) -> list[Line]:
                         Unit.LUMP_SUM,
                         -amount,
                         rate,
+                        category,
                     )
                 )
     return lines
@@ -263,6 +279,8 @@ def draft_invoice(
             raise InvoicingError(_("A deposit is between 0 and 100 %."))
         kind = Invoice.Kind.DEPOSIT
         lines = _deposit_lines(order, deposit_percent, school.charges_vat)
+    # VAT follows where the customer is (R12): a business abroad is charged no French VAT.
+    lines = reform.place_of_supply(lines, order, school)
     if kind == Invoice.Kind.FINAL:
         totals = _final_totals(order, lines, school.charges_vat)
     else:
@@ -366,6 +384,7 @@ def issue_credit_note(
                 SimpleNamespace(
                     description=ln.description, quantity=ln.quantity, unit=ln.unit,
                     unit_price=ln.unit_price, vat_rate=ln.vat_rate, amount=ln.amount_excl_vat,
+                    vat_category=ln.vat_category,
                 )
                 for ln in invoice.lines.all()
             ]  # fmt: skip
@@ -381,6 +400,7 @@ def issue_credit_note(
                 SimpleNamespace(
                     description=reason, quantity=Decimal("1"), unit=Unit.LUMP_SUM,
                     unit_price=amount, vat_rate=rate, amount=amount,
+                    vat_category=reform.credited_category(invoice, rate),
                 )
             ]  # fmt: skip
         totals = compute_totals(((ln.amount, ln.vat_rate) for ln in lines), charges_vat)

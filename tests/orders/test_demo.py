@@ -52,3 +52,10 @@ def test_the_demos_numbers_follow_their_dates(settings, tmp_path):
         rows = list(model.objects.order_by("year", "sequence").values_list("year", "issue_date"))
         for (year, day), (next_year, next_day) in zip(rows, rows[1:], strict=False):
             assert year != next_year or day <= next_day, model.objects.filter(year=year)
+    # The demo's invoices to a German and a Swiss company charge no French VAT (R12).
+    abroad = Invoice.objects.filter(customer_tax_status__in=["eu", "non_eu"])
+    assert {i.customer_country_code: i.total_vat for i in abroad} == {"DE": 0, "CH": 0}
+    categories = {
+        i.customer_country_code: {ln.vat_category for ln in i.lines.all()} for i in abroad
+    }
+    assert categories == {"DE": {"K"}, "CH": {"G"}}
