@@ -12,7 +12,6 @@ in billing/einvoicing/ and run by `broken_rules` (Saxon).
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -22,7 +21,7 @@ from lxml import etree
 from saxonche import PySaxonProcessor
 
 from billing.models import VAT_ABROAD, CreditNote, Invoice, VatCategory
-from orders.models import ZERO, Customer, OperationCategory
+from orders.models import ZERO, Customer, OperationCategory, split_address
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -95,13 +94,21 @@ class _Builder:
 
 
 def _address_parts(text: str) -> tuple[str, str, str]:
-    """(street lines, postcode, city) from an address frozen as text on lines."""
-    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
-    for i, line in enumerate(lines):
-        match = re.match(r"^(\d{4,5}|[A-Z0-9-]{3,10})\s+(.+)$", line)
-        if match and i > 0:
-            return "\n".join(lines[:i]), match.group(1), match.group(2)
-    return "\n".join(lines[:1]), "", " ".join(lines[1:2])
+    """(street lines, postcode, city) of an address written on lines (the delivery address,
+    typed as text)."""
+    address = split_address(text)
+    street = "\n".join(line for line in (address.line1, address.line2) if line)
+    return street, address.postcode, address.city
+
+
+def _buyer_address(document) -> tuple[str, str, str]:
+    """(street lines, postcode, city) of the buyer, as frozen in its parts at issue."""
+    if not hasattr(document, "customer_city"):  # a document built by hand (demo supplier)
+        return _address_parts(document.customer_address)
+    street = "\n".join(
+        line for line in (document.customer_address_line1, document.customer_address_line2) if line
+    )
+    return street, document.customer_postcode, document.customer_city
 
 
 def _postal(b: _Builder, parent, street: str, postcode: str, city: str, country: str):
@@ -358,7 +365,7 @@ def _buyer(b: _Builder, agreement, document, vat_id: bool = True) -> None:
     elif document.customer_siren:
         org = b.add(buyer, "ram:SpecifiedLegalOrganization")
         b.add(org, "ram:ID", document.customer_siren, schemeID="0002")  # SIREN
-    street, postcode, city = _address_parts(document.customer_address)
+    street, postcode, city = _buyer_address(document)
     _postal(b, buyer, street, postcode, city, document.customer_country_code)
     _electronic_address(b, buyer, document.customer_electronic_address)
     if document.customer_vat_number and vat_id:

@@ -121,6 +121,13 @@ class IssuedDocument(Issued):
     customer_kind = models.CharField(_("customer kind"), max_length=20, choices=Customer.Kind)
     customer_name = models.CharField(_("customer name"), max_length=200)
     customer_address = models.TextField(_("customer address"), blank=True)
+    # The same address in its parts, frozen at issue (the XML's buyer address, R12): never
+    # read again from the printed text.
+    customer_address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    customer_address_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    customer_postcode = models.CharField(_("postal code"), max_length=10, blank=True)
+    customer_city = models.CharField(_("city"), max_length=100, blank=True)
+    customer_country = models.CharField(_("country"), max_length=60, blank=True)
     customer_siren = models.CharField(_("customer SIREN"), max_length=9, blank=True)
     customer_vat_number = models.CharField(_("customer VAT number"), max_length=20, blank=True)
     issuer = models.JSONField(_("school identity at issue"), default=dict)

@@ -6,6 +6,7 @@ frozen data; the reform's mentions are on the PDF and in the XML."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import io
 import re
 from decimal import Decimal
@@ -423,7 +424,7 @@ def test_goods_and_services_to_a_company_outside_the_eu_are_refused_on_one_invoi
     swiss, woodwork, office, school
 ):
     order = order_for(swiss, woodwork, office, [("1", "100", "20", "u"), ("2", "40", "20", "h")])
-    with pytest.raises(invoicing.InvoicingError, match="two orders"):
+    with pytest.raises(invoicing.InvoicingError, match="deux commandes"):
         invoicing.issue_invoice(order, office, today=DAY)
 
 
@@ -431,7 +432,7 @@ def test_an_intra_eu_supply_needs_the_customers_vat_number(german, woodwork, off
     german.vat_number = ""
     german.save()
     order = order_for(german, woodwork, office, [("1", "100", "20", "u")])
-    with pytest.raises(invoicing.InvoicingError, match="customer's VAT number"):
+    with pytest.raises(invoicing.InvoicingError, match="numéro de TVA du client"):
         invoicing.issue_invoice(order, office, today=DAY)
 
 
@@ -466,3 +467,57 @@ def test_a_private_person_abroad_keeps_french_vat(woodwork, office, school):
     invoice = invoicing.issue_invoice(order, office, today=DAY)
     assert invoice.total_vat == D("30.00")
     assert {ln.vat_category for ln in invoice.lines.all()} == {""}
+
+
+# --- the parties in the XML (issue #27 §2) -----------------------------------------------
+
+
+def test_the_buyers_address_is_frozen_in_its_parts_and_written_so(
+    company, woodwork, office, school
+):
+    company.address, company.address_line2 = "12 rue de la Paix", "ZAC des Pins"
+    company.postal_code, company.city = "69007", "Lyon"
+    company.save()
+    invoice = invoicing.issue_invoice(
+        order_for(company, woodwork, office, [("1", "10", "20", "u")]), office, today=DAY
+    )
+    company.address, company.postal_code = "Ailleurs", "75001"
+    company.save()
+    address = xml_of(Invoice.objects.get(pk=invoice.pk)).find(
+        ".//ram:BuyerTradeParty/ram:PostalTradeAddress", NS
+    )
+    parts = {el.tag.split("}")[1]: el.text for el in address}
+    assert parts == {
+        "PostcodeCode": "69007", "LineOne": "12 rue de la Paix", "LineTwo": "ZAC des Pins",
+        "CityName": "Lyon", "CountryID": "FR",
+    }  # fmt: skip
+    assert invoice.customer_address == "12 rue de la Paix\nZAC des Pins\n69007 Lyon"
+
+
+def test_the_migration_reads_issued_addresses_without_taking_a_word_for_a_postcode():
+    migration = importlib.import_module("billing.migrations.0008_customer_address_in_parts")
+    assert migration.split_address("12 rue de la Paix\nZAC des Pins\n69007 Lyon") == (
+        "12 rue de la Paix", "ZAC des Pins", "69007", "Lyon", "",
+    )  # fmt: skip
+    assert migration.split_address("Kaiser-Joseph-Straße 12\n79098 Freiburg\nAllemagne") == (
+        "Kaiser-Joseph-Straße 12", "", "79098", "Freiburg", "Allemagne",
+    )  # fmt: skip
+
+
+def test_the_schools_siren_in_the_xml_is_its_nine_digits(delivered, office, school):
+    tree = xml_of(invoicing.issue_invoice(delivered, office, today=DAY))
+    siren = tree.find(".//ram:SellerTradeParty/ram:SpecifiedLegalOrganization/ram:ID", NS)
+    assert (siren.text, siren.get("schemeID")) == ("732829320", "0002")
+
+
+def test_only_a_business_customers_xml_carries_the_late_payment_notes(
+    request, office, woodwork, school
+):
+    def subjects(invoice):
+        return [n.findtext("ram:SubjectCode", namespaces=NS)
+                for n in xml_of(invoice).iterfind(".//ram:IncludedNote", NS)]  # fmt: skip
+
+    (person,) = scenario("person", request, office, woodwork)
+    (business,) = scenario("company_several_rates", request, office, woodwork)
+    assert "PMD" not in subjects(person) and "PMT" not in subjects(person)
+    assert {"PMD", "PMT"} <= set(subjects(business))

@@ -183,14 +183,14 @@ def test_nothing_is_issued_dated_before_the_latest_of_its_series(
     """CGI art. 242 nonies A: the series is chronological as well as continuous."""
     later = issue(make_order(woodwork, company, status="delivered"), office, dt.date(2026, 9, 1))
     earlier = make_order(woodwork, company, status="delivered")
-    with pytest.raises(invoicing.InvoicingError, match="FA-2026-0001 was issued on 01/09/2026"):
+    with pytest.raises(invoicing.InvoicingError, match="FA-2026-0001 a été émis le 01/09/2026"):
         issue(earlier, office, dt.date(2026, 8, 30))
     with pytest.raises(invoicing.InvoicingError, match="FA-2026-0001"):
         invoicing.draft_invoice(earlier, School.load(), today=dt.date(2026, 8, 30))
     note = invoicing.issue_credit_note(
         later, office, reason="Geste", amount_excl_vat=Decimal("5"), today=dt.date(2026, 9, 1)
     )
-    with pytest.raises(invoicing.InvoicingError, match=f"{note.number} was issued on 01/09"):
+    with pytest.raises(invoicing.InvoicingError, match=f"{note.number} a été émis le 01/09"):
         invoicing.issue_credit_note(
             later, office, reason="Geste", amount_excl_vat=Decimal("5"),
             today=dt.date(2026, 8, 31),

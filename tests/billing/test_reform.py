@@ -96,4 +96,8 @@ def test_a_public_body_is_recorded_with_its_siret(db):
     with pytest.raises(Exception, match="pays"):
         foreign.full_clean()
     foreign.country_code = "DE"
-    foreign.full_clean()  # a foreign company needs no SIRET
+    # An EU company needs its VAT number (issue #27: its goods are exempt only so)...
+    with pytest.raises(Exception, match="numéro de TVA"):
+        foreign.full_clean()
+    foreign.vat_number = "DE136695976"
+    foreign.full_clean()  # ...and no SIRET
