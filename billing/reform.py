@@ -123,6 +123,29 @@ def check_can_issue(customer: Customer, school: School, today: dt.date) -> None:
             )
             % {"date": school.einvoicing_date.strftime("%d/%m/%Y"), "name": customer.name}
         )
+    # The platform delivers to electronic addresses (BT-34 for the seller, BT-49 for the
+    # buyer, from the directory of art. 289 bis), as it routes by the SIREN.
+    if (
+        route(customer.einvoicing_status, school.vat_regime) == Route.PLATFORM
+        and today >= school.einvoicing_date
+    ):
+        if not school.electronic_address:
+            raise invoicing.InvoicingError(
+                _(
+                    "Since %(date)s an e-invoice carries the school's electronic address: "
+                    "add it in the school's settings, then issue."
+                )
+                % {"date": school.einvoicing_date.strftime("%d/%m/%Y")}
+            )
+        if not customer.electronic_address:
+            raise invoicing.InvoicingError(
+                _(
+                    "Since %(date)s an e-invoice carries the customer's electronic address "
+                    "(from the directory of the approved platforms): add it to the customer "
+                    "%(name)s, then issue."
+                )
+                % {"date": school.einvoicing_date.strftime("%d/%m/%Y"), "name": customer.name}
+            )
 
 
 # --- VAT follows where the customer is (SPEC.md R12) ---------------------------------------
