@@ -493,6 +493,7 @@ def record_payment(
         payment.full_clean(exclude=["recorded_by"])
         payment.save(force_insert=True)
         _settle(invoice, by)
+        exchange.schedule_cashed(payment)  # an e-invoiced service: "Encaissée" (212)
     return payment
 
 
