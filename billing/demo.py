@@ -189,6 +189,7 @@ FOREIGN = [
      "vat_number": "DE136695976", "address": "Kaiser-Joseph-Straße 12",
      "postal_code": "79098", "city": "Freiburg", "country": "Allemagne"},
     {"name": "Atelier du Léman SA", "tax_status": "non_eu", "country_code": "CH",
+     "registration_number": "CHE-105.838.574",
      "address": "Rue du Rhône 8", "postal_code": "1204", "city": "Genève", "country": "Suisse"},
 ]  # fmt: skip
 

@@ -59,3 +59,6 @@ def test_the_demos_numbers_follow_their_dates(settings, tmp_path):
         i.customer_country_code: {ln.vat_category for ln in i.lines.all()} for i in abroad
     }
     assert categories == {"DE": {"K"}, "CH": {"G"}}
+    # Its customers abroad are valid as the form would take them (issue #27 §2).
+    for customer in Customer.objects.exclude(country_code="FR"):
+        customer.full_clean()
