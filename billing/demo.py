@@ -10,10 +10,11 @@ import random
 from decimal import Decimal
 from types import SimpleNamespace
 
+from django.db.models import Max
 from django.utils import timezone
 
 from billing import exchange, facturx, invoicing, refunds, reminders, sending
-from billing.models import DocumentSend, Invoice, Reminder, Route
+from billing.models import CreditNote, DocumentSend, Invoice, Reminder, Route
 from billing.platform.local import LocalPlatform
 from ecoles.demo import DemoContext
 from ecoles.models import Policy, School, Workshop
@@ -157,6 +158,9 @@ def _refunds(ctx: DemoContext, office) -> None:
     accountant = ctx.users.get("accountant", office)
     for n, invoice in enumerate(paid):
         day = min(invoice.issue_date + dt.timedelta(days=30), ctx.today)
+        # Never before the latest credit note: the series follows the dates (CGI 242 nonies A).
+        latest = CreditNote.objects.filter(year=day.year).aggregate(m=Max("issue_date"))["m"]
+        day = max(day, latest or day)
         invoicing.issue_credit_note(
             invoice, accountant, reason="Pièce abîmée à la livraison, remise accordée",
             amount_excl_vat=(invoice.total_excl_vat / 5).quantize(D("0.01")), today=day,
@@ -185,6 +189,7 @@ FOREIGN = [
      "vat_number": "DE136695976", "address": "Kaiser-Joseph-Straße 12",
      "postal_code": "79098", "city": "Freiburg", "country": "Allemagne"},
     {"name": "Atelier du Léman SA", "tax_status": "non_eu", "country_code": "CH",
+     "registration_number": "CHE-105.838.574",
      "address": "Rue du Rhône 8", "postal_code": "1204", "city": "Genève", "country": "Suisse"},
 ]  # fmt: skip
 

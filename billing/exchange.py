@@ -15,6 +15,7 @@ from decimal import Decimal
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
+from django.utils import timezone
 from django_tasks import task
 from facturx import get_xml_from_pdf
 from lxml import etree
@@ -24,11 +25,14 @@ from billing.models import (
     CreditNote,
     Invoice,
     LifecycleEvent,
+    LifecycleStatus,
+    Payment,
     PlatformFlow,
     Route,
     SupplierInvoice,
 )
 from billing.platform import get_platform
+from orders.models import OperationCategory
 
 SENT = (Route.PLATFORM, Route.CHORUS)
 PROCESSING_RULE = {Route.PLATFORM: "B2B", Route.CHORUS: "B2G"}
@@ -72,6 +76,53 @@ def send(document: Invoice | CreditNote) -> PlatformFlow | None:
             reason="; ".join(answer.reasons)[:500],
         )  # fmt: skip
     return flow
+
+
+# Services whose VAT is due when paid (CGI art. 269-2-c, unless the option for debits):
+# the payment received is told to the platform as the status "Encaissée" (212), which
+# is how the administration learns it for an e-invoice (the e-reporting of payments is for
+# the documents not e-invoiced).
+CASHED_CATEGORIES = (OperationCategory.SERVICES, OperationCategory.MIXED)
+
+
+def must_report_cashed(invoice: Invoice) -> bool:
+    return (
+        invoice.route == Route.PLATFORM
+        and invoice.operation_category in CASHED_CATEGORIES
+        and not invoice.vat_on_debits
+        and not invoice.vat_mention
+    )
+
+
+def schedule_cashed(payment: Payment) -> None:
+    """Queue the "Encaissée" status of `payment` once it commits, when its invoice needs it."""
+    if payment.amount > 0 and must_report_cashed(payment.invoice):
+        transaction.on_commit(lambda: cashed_task.enqueue(payment.pk))
+
+
+@task()
+def cashed_task(pk: int) -> str:
+    event = report_cashed(Payment.objects.select_related("invoice").get(pk=pk))
+    return event.status if event else ""
+
+
+def report_cashed(payment: Payment) -> LifecycleEvent | None:
+    """Tell the platform the payment received on an e-invoiced service (status 212, the
+    amount in its reason), once; None when the invoice has no flow yet."""
+    invoice = payment.invoice
+    flow = PlatformFlow.objects.filter(invoice=invoice).first()
+    if flow is None or not must_report_cashed(invoice):
+        return None
+    at = timezone.now()
+    reason = f"Encaissement de {payment.amount:.2f} EUR le {payment.date:%d/%m/%Y}"
+    get_platform().report_status(flow.flow_id, LifecycleStatus.PAID, at, reason)
+    with transaction.atomic():
+        event = LifecycleEvent.objects.create(
+            flow=flow, status=LifecycleStatus.PAID, at=at, reason=reason
+        )
+        if at >= flow.status_at:
+            PlatformFlow.objects.filter(pk=flow.pk).update(status=event.status, status_at=at)
+    return event
 
 
 def sync() -> tuple[int, int]:

@@ -12,7 +12,6 @@ in billing/einvoicing/ and run by `broken_rules` (Saxon).
 
 from __future__ import annotations
 
-import re
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
@@ -21,8 +20,8 @@ from facturx import generate_from_binary, xml_check_xsd
 from lxml import etree
 from saxonche import PySaxonProcessor
 
-from billing.models import CreditNote, Invoice
-from orders.models import ZERO, Customer, OperationCategory
+from billing.models import VAT_ABROAD, CreditNote, Invoice, VatCategory
+from orders.models import ZERO, Customer, OperationCategory, split_address
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"
@@ -95,13 +94,21 @@ class _Builder:
 
 
 def _address_parts(text: str) -> tuple[str, str, str]:
-    """(street lines, postcode, city) from an address frozen as text on lines."""
-    lines = [ln.strip() for ln in (text or "").splitlines() if ln.strip()]
-    for i, line in enumerate(lines):
-        match = re.match(r"^(\d{4,5}|[A-Z0-9-]{3,10})\s+(.+)$", line)
-        if match and i > 0:
-            return "\n".join(lines[:i]), match.group(1), match.group(2)
-    return "\n".join(lines[:1]), "", " ".join(lines[1:2])
+    """(street lines, postcode, city) of an address written on lines (the delivery address,
+    typed as text)."""
+    address = split_address(text)
+    street = "\n".join(line for line in (address.line1, address.line2) if line)
+    return street, address.postcode, address.city
+
+
+def _buyer_address(document) -> tuple[str, str, str]:
+    """(street lines, postcode, city) of the buyer, as frozen in its parts at issue."""
+    if not hasattr(document, "customer_city"):  # a document built by hand (demo supplier)
+        return _address_parts(document.customer_address)
+    street = "\n".join(
+        line for line in (document.customer_address_line1, document.customer_address_line2) if line
+    )
+    return street, document.customer_postcode, document.customer_city
 
 
 def _postal(b: _Builder, parent, street: str, postcode: str, city: str, country: str):
@@ -123,11 +130,14 @@ def _electronic_address(b: _Builder, parent, address: str) -> None:
               schemeID=scheme)  # fmt: skip
 
 
-def tax_category(document, rate: Decimal) -> tuple[str, tuple[str, str] | None]:
-    """(VAT category code, exemption (VATEX code, text) or None) of a line at `rate`."""
+def tax_category(document, rate: Decimal, category: str = "") -> tuple[str, tuple[str, str] | None]:
+    """(VAT category code, exemption (VATEX code, text) or None) of a line at `rate` whose
+    own VAT category (set by where the customer is: K, G, AE, O) is `category`."""
     regime = document.issuer.get("vat_regime", "")
     if document.vat_mention:  # the school charged no VAT at all
         return "E", EXEMPTIONS.get(regime) or ("VATEX-FR-CGI261-7", document.vat_mention)
+    if category in VAT_ABROAD:
+        return category, VAT_ABROAD[category]
     if Decimal(rate) == 0:
         return "E", EXEMPT_LINE
     return "S", None
@@ -139,14 +149,27 @@ def lines_of(document) -> list:
 
 def breakdown(document, lines) -> list[tuple[str, Decimal, Decimal, Decimal, tuple | None]]:
     """[(category, rate, base, VAT, exemption)], one per category and rate: the frozen VAT
-    per rate as issued; exempt bases summed from the lines."""
+    per rate as issued; the bases of the categories the customer's place sets (K, G, AE,
+    O) summed from the lines, the rest of the 0 % base exempt (E)."""
     result = []
     if document.vat_mention:
         code, exemption = tax_category(document, ZERO)
         return [(code, ZERO, document.total_excl_vat, ZERO, exemption)]
+    abroad: dict[str, Decimal] = {}
+    for line in lines:
+        category = getattr(line, "vat_category", "")
+        if category in VAT_ABROAD:
+            abroad[category] = abroad.get(category, ZERO) + line.amount_excl_vat
     for rate, base, vat in document.by_rate:
+        if Decimal(rate) == 0:
+            base = Decimal(base) - sum(abroad.values(), ZERO)
+            if not base and abroad:
+                continue
         code, exemption = tax_category(document, rate)
         result.append((code, ZERO if code == "E" else rate, base, vat, exemption))
+    for category in VAT_ABROAD:
+        if category in abroad:
+            result.append((category, ZERO, abroad[category], ZERO, VAT_ABROAD[category]))
     return result
 
 
@@ -161,6 +184,7 @@ def build_xml(document) -> bytes:
         type_code = INVOICE
     issuer = document.issuer
     lines = lines_of(document)
+    categories = {getattr(line, "vat_category", "") for line in lines}
     b = _Builder()
     root = b.root
 
@@ -197,19 +221,22 @@ def build_xml(document) -> bytes:
         b.add(b.add(item, "ram:SpecifiedLineTradeDelivery"), "ram:BilledQuantity",
               _quantity(quantity), unitCode=UNIT_CODES.get(line.unit, "C62"))  # fmt: skip
         settlement = b.add(item, "ram:SpecifiedLineTradeSettlement")
-        code, _exemption = tax_category(document, line.vat_rate)
+        code, _exemption = tax_category(document, line.vat_rate, getattr(line, "vat_category", ""))
         tax = b.add(settlement, "ram:ApplicableTradeTax")
         b.add(tax, "ram:TypeCode", "VAT")
         b.add(tax, "ram:CategoryCode", code)
-        b.add(tax, "ram:RateApplicablePercent", _rate(ZERO if code == "E" else line.vat_rate))
+        if code != VatCategory.OUTSIDE_SCOPE:  # BR-O-05: no rate outside the scope of VAT
+            b.add(tax, "ram:RateApplicablePercent", _rate(line.vat_rate if code == "S" else ZERO))
         b.add(b.add(settlement, "ram:SpecifiedTradeSettlementLineMonetarySummation"),
               "ram:LineTotalAmount", _amount(line.amount_excl_vat))  # fmt: skip
 
     agreement = b.add(transaction, "ram:ApplicableHeaderTradeAgreement")
     if document.buyer_reference:
         b.add(agreement, "ram:BuyerReference", document.buyer_reference)
-    _seller(b, agreement, document)
-    _buyer(b, agreement, document)
+    # BR-O-02: outside the scope of VAT, neither party's VAT number is in the XML.
+    outside = VatCategory.OUTSIDE_SCOPE in categories
+    _seller(b, agreement, document, vat_id=not outside)
+    _buyer(b, agreement, document, vat_id=not outside)
     order_reference = getattr(document, "order_reference", "") or (
         document.invoice.order_reference if is_note else ""
     )
@@ -226,6 +253,12 @@ def build_xml(document) -> bytes:
         b.add(ship_to, "ram:Name", document.customer_name)
         street, postcode, city = _address_parts(document.delivery_address)
         _postal(b, ship_to, street, postcode, city, document.customer_country_code)
+    elif VatCategory.INTRA_EU in categories:
+        # BR-IC-12: an intra-EU supply names the country the goods go to (the buyer's).
+        ship_to = b.add(delivery, "ram:ShipToTradeParty")
+        b.add(ship_to, "ram:Name", document.customer_name)
+        b.add(b.add(ship_to, "ram:PostalTradeAddress"), "ram:CountryID",
+              document.customer_country_code)  # fmt: skip
     delivered = getattr(document, "delivery_date", None)
     if delivered:
         event = b.add(delivery, "ram:ActualDeliverySupplyChainEvent")
@@ -251,7 +284,13 @@ def build_xml(document) -> bytes:
             b.add(tax, "ram:ExemptionReasonCode", exemption[0])
         if document.vat_on_debits and code == "S":
             b.add(tax, "ram:DueDateTypeCode", "5")  # VAT due on the invoice's date
-        b.add(tax, "ram:RateApplicablePercent", _rate(rate))
+        if code != VatCategory.OUTSIDE_SCOPE:  # BR-48: every category but O has a rate
+            b.add(tax, "ram:RateApplicablePercent", _rate(rate))
+    if VatCategory.INTRA_EU in categories and not delivered:
+        # BR-IC-11: an intra-EU supply says when: a deposit, before delivery, its own date.
+        period = b.add(settlement, "ram:BillingSpecifiedPeriod")
+        b.date(period, "ram:StartDateTime", document.issue_date)
+        b.date(period, "ram:EndDateTime", document.issue_date)
     terms = b.add(settlement, "ram:SpecifiedTradePaymentTerms")
     if is_note:
         b.add(terms, "ram:Description",
@@ -297,7 +336,7 @@ def notes(document) -> list[tuple[str, str]]:
     return result
 
 
-def _seller(b: _Builder, agreement, document) -> None:
+def _seller(b: _Builder, agreement, document, vat_id: bool = True) -> None:
     issuer = document.issuer
     seller = b.add(agreement, "ram:SellerTradeParty")
     b.add(seller, "ram:Name", issuer.get("name", ""))
@@ -308,7 +347,7 @@ def _seller(b: _Builder, agreement, document) -> None:
     _postal(b, seller, issuer.get("address", ""), issuer.get("postal_code", ""),
             issuer.get("city", ""), "FR")  # fmt: skip
     _electronic_address(b, seller, issuer.get("electronic_address", ""))
-    if issuer.get("vat_number"):
+    if issuer.get("vat_number") and vat_id:
         b.add(b.add(seller, "ram:SpecifiedTaxRegistration"), "ram:ID", issuer["vat_number"],
               schemeID="VA")  # fmt: skip
     elif siret:
@@ -317,7 +356,7 @@ def _seller(b: _Builder, agreement, document) -> None:
               schemeID="FC")  # fmt: skip
 
 
-def _buyer(b: _Builder, agreement, document) -> None:
+def _buyer(b: _Builder, agreement, document, vat_id: bool = True) -> None:
     buyer = b.add(agreement, "ram:BuyerTradeParty")
     b.add(buyer, "ram:Name", document.customer_name)
     if document.customer_tax_status == Customer.TaxStatus.PUBLIC and document.customer_siret:
@@ -326,10 +365,10 @@ def _buyer(b: _Builder, agreement, document) -> None:
     elif document.customer_siren:
         org = b.add(buyer, "ram:SpecifiedLegalOrganization")
         b.add(org, "ram:ID", document.customer_siren, schemeID="0002")  # SIREN
-    street, postcode, city = _address_parts(document.customer_address)
+    street, postcode, city = _buyer_address(document)
     _postal(b, buyer, street, postcode, city, document.customer_country_code)
     _electronic_address(b, buyer, document.customer_electronic_address)
-    if document.customer_vat_number:
+    if document.customer_vat_number and vat_id:
         b.add(b.add(buyer, "ram:SpecifiedTaxRegistration"), "ram:ID",
               document.customer_vat_number, schemeID="VA")  # fmt: skip
 

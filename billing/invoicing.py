@@ -55,11 +55,34 @@ def format_number(prefix: str, year: int, sequence: int) -> str:
     return f"{prefix}-{year}-{sequence:04d}"
 
 
+def check_chronology(kind: str, today: dt.date) -> None:
+    """A series is chronological as well as continuous (CGI art. 242 nonies A, I 1° of annexe
+    II: "une numérotation unique basée sur une séquence chronologique et continue"): nothing
+    is issued dated before the latest document of its series. Called under the series'
+    lock by the issuer, and without it by the previews."""
+    model = Invoice if kind == NumberSeries.Kind.INVOICE else CreditNote
+    latest = (
+        model.objects.filter(year=today.year, issue_date__gt=today)
+        .order_by("-issue_date", "-sequence")
+        .only("number", "issue_date")
+        .first()
+    )
+    if latest is not None:
+        raise InvoicingError(
+            _(
+                "%(number)s was issued on %(date)s: a document of its series cannot be "
+                "dated before it (numbers follow the dates)."
+            )
+            % {"number": latest.number, "date": latest.issue_date.strftime("%d/%m/%Y")}
+        )
+
+
 def _issued(kind: str, school: School, today: dt.date, by, totals) -> dict:
     """What an invoice and a credit note both carry from the moment of issue: the next
     number of the year's series (taken here, inside the caller's transaction), who issued
     it and when, the school as it stands, and the totals."""
     sequence = take_number(kind, today.year)
+    check_chronology(kind, today)  # under the series' lock: no one issues meanwhile
     if kind == NumberSeries.Kind.INVOICE:
         prefix = school.invoice_prefix
     else:
@@ -84,7 +107,7 @@ def _line_fields(lines) -> list[dict]:
         {
             "position": position, "description": ln.description, "quantity": ln.quantity,
             "unit": ln.unit, "unit_price": ln.unit_price, "vat_rate": ln.vat_rate,
-            "amount_excl_vat": ln.amount,
+            "amount_excl_vat": ln.amount, "vat_category": getattr(ln, "vat_category", ""),
         }
         for position, ln in enumerate(lines, start=1)
     ]  # fmt: skip
@@ -108,6 +131,11 @@ def customer_identity(customer: Customer) -> dict:
         "customer_kind": customer.kind,
         "customer_name": customer.name,
         "customer_address": customer.billing_address,
+        "customer_address_line1": customer.address,
+        "customer_address_line2": customer.address_line2,
+        "customer_postcode": customer.postal_code,
+        "customer_city": customer.city,
+        "customer_country": customer.country,
         "customer_siren": customer.siren if company else "",
         "customer_vat_number": customer.vat_number if company else "",
         **reform.customer_fields(customer),
@@ -121,6 +149,7 @@ class Line:
     unit: str
     unit_price: Decimal
     vat_rate: Decimal
+    vat_category: str = ""  # set when the customer's place exempts it (reform.place_of_supply)
 
     @property
     def amount(self) -> Decimal:
@@ -129,10 +158,19 @@ class Line:
 
 def _deposit_lines(order: Order, percent: Decimal, charges_vat: bool) -> list[Line]:
     totals = order.totals(charges_vat)
+    abroad = charges_vat and reform.is_abroad(order.customer)
     if not charges_vat:
-        bases = [(ZERO, totals.excl_vat)]
+        bases = [(ZERO, totals.excl_vat, "")]
+    elif abroad:
+        # A business abroad: one deposit line per VAT category of the order's lines
+        # (goods exempt, services reverse-charged or outside scope), none charged.
+        by_category: dict[str, Decimal] = {}
+        for line in order.lines.all():
+            category = reform.line_category(order, line.unit)
+            by_category[category] = by_category.get(category, ZERO) + line.amount_excl_vat
+        bases = [(ZERO, base, category) for category, base in sorted(by_category.items())]
     else:
-        bases = [(rate, base) for rate, base, _vat in totals.by_rate]
+        bases = [(rate, base, "") for rate, base, _vat in totals.by_rate]
     text = _("Deposit of %(percent)s %% on quote %(ref)s")
     percent_text = f"{percent.normalize():f}".replace(".", ",")
     return [
@@ -142,8 +180,9 @@ def _deposit_lines(order: Order, percent: Decimal, charges_vat: bool) -> list[Li
             Unit.LUMP_SUM,
             cents(base * percent / 100),
             rate,
+            category,
         )
-        for rate, base in bases
+        for rate, base, category in bases
         if base
     ]
 
@@ -160,13 +199,17 @@ def _final_lines(order: Order) -> list[Line]:
         "lines", "credit_notes__lines"
     )
     for deposit in deposits:
-        kept: dict[Decimal, Decimal] = {}
+        # Per rate and VAT category: a deposit to a business abroad is deducted from the
+        # category it was invoiced in.
+        kept: dict[tuple[Decimal, str], Decimal] = {}
         for line in deposit.lines.all():
-            kept[line.vat_rate] = kept.get(line.vat_rate, ZERO) + line.amount_excl_vat
+            key = (line.vat_rate, line.vat_category)
+            kept[key] = kept.get(key, ZERO) + line.amount_excl_vat
         for note in deposit.credit_notes.all():
             for line in note.lines.all():
-                kept[line.vat_rate] = kept.get(line.vat_rate, ZERO) - line.amount_excl_vat
-        for rate, amount in kept.items():
+                key = (line.vat_rate, line.vat_category)
+                kept[key] = kept.get(key, ZERO) - line.amount_excl_vat
+        for (rate, category), amount in kept.items():
             if amount > 0:
                 lines.append(
                     Line(
@@ -175,6 +218,7 @@ def _final_lines(order: Order) -> list[Line]:
                         Unit.LUMP_SUM,
                         -amount,
                         rate,
+                        category,
                     )
                 )
     return lines
@@ -240,6 +284,8 @@ def draft_invoice(
             raise InvoicingError(_("A deposit is between 0 and 100 %."))
         kind = Invoice.Kind.DEPOSIT
         lines = _deposit_lines(order, deposit_percent, school.charges_vat)
+    # VAT follows where the customer is (R12): a business abroad is charged no French VAT.
+    lines = reform.place_of_supply(lines, order, school)
     if kind == Invoice.Kind.FINAL:
         totals = _final_totals(order, lines, school.charges_vat)
     else:
@@ -263,6 +309,7 @@ def draft_invoice(
     # The reform (R12): from the school's e-invoicing date, no domestic B2B invoice
     # without the customer's SIREN; the preview says so before the issue is asked.
     reform.check_can_issue(order.customer, school, today)
+    check_chronology(NumberSeries.Kind.INVOICE, today)
 
     return Draft(kind, lines, totals, today + dt.timedelta(days=school.payment_terms_days))
 
@@ -342,6 +389,7 @@ def issue_credit_note(
                 SimpleNamespace(
                     description=ln.description, quantity=ln.quantity, unit=ln.unit,
                     unit_price=ln.unit_price, vat_rate=ln.vat_rate, amount=ln.amount_excl_vat,
+                    vat_category=ln.vat_category,
                 )
                 for ln in invoice.lines.all()
             ]  # fmt: skip
@@ -357,6 +405,7 @@ def issue_credit_note(
                 SimpleNamespace(
                     description=reason, quantity=Decimal("1"), unit=Unit.LUMP_SUM,
                     unit_price=amount, vat_rate=rate, amount=amount,
+                    vat_category=reform.credited_category(invoice, rate),
                 )
             ]  # fmt: skip
         totals = compute_totals(((ln.amount, ln.vat_rate) for ln in lines), charges_vat)
@@ -374,6 +423,11 @@ def issue_credit_note(
             customer_kind=invoice.customer_kind,
             customer_name=invoice.customer_name,
             customer_address=invoice.customer_address,
+            customer_address_line1=invoice.customer_address_line1,
+            customer_address_line2=invoice.customer_address_line2,
+            customer_postcode=invoice.customer_postcode,
+            customer_city=invoice.customer_city,
+            customer_country=invoice.customer_country,
             customer_siren=invoice.customer_siren,
             customer_vat_number=invoice.customer_vat_number,
             vat_mention=invoice.vat_mention,
@@ -439,6 +493,7 @@ def record_payment(
         payment.full_clean(exclude=["recorded_by"])
         payment.save(force_insert=True)
         _settle(invoice, by)
+        exchange.schedule_cashed(payment)  # an e-invoiced service: "Encaissée" (212)
     return payment
 
 

@@ -54,6 +54,41 @@ class Issued(InsertOnly):
         abstract = True
 
 
+class VatCategory(models.TextChoices):
+    """A line's VAT category when the place of the customer sets it (SPEC.md R12; EN 16931
+    codes, UNCL 5305); a line without one is charged French VAT at its rate (S), or exempt
+    at 0 % (E). A school that charges no VAT at all never uses these."""
+
+    INTRA_EU = "K", _("Intra-EU supply of goods (exempt)")
+    EXPORT = "G", _("Export of goods (exempt)")
+    REVERSE_CHARGE = "AE", _("Reverse charge (services to an EU business)")
+    OUTSIDE_SCOPE = "O", _("Outside the scope of French VAT (services outside the EU)")
+
+
+# What the invoice says of each (the mention on the PDF, the exemption reason in the XML)
+# and its code (CEF VATEX list). Intra-EU goods to a business: CGI art. 262 ter I 1°;
+# exports of goods shipped outside the EU: art. 262 I; services to a business are supplied
+# where the buyer is established (art. 259-1°): in another member state its VAT is paid by
+# the buyer (art. 196 of directive 2006/112, the mirror of art. 283-2) and the invoice
+# says "Autoliquidation" (art. 242 nonies A I 13° of annexe II); outside the EU, no French
+# VAT at all.
+VAT_ABROAD = {
+    VatCategory.INTRA_EU: (
+        "VATEX-EU-IC",
+        "Exonération de TVA, article 262 ter I du CGI (livraison intracommunautaire)",
+    ),
+    VatCategory.EXPORT: ("VATEX-EU-G", "Exonération de TVA, article 262 I du CGI (exportation)"),
+    VatCategory.REVERSE_CHARGE: (
+        "VATEX-EU-AE",
+        "Autoliquidation (article 259-1° du CGI, TVA due par le preneur)",
+    ),
+    VatCategory.OUTSIDE_SCOPE: (
+        "VATEX-EU-O",
+        "TVA non applicable, article 259-1° du CGI (preneur établi hors de l'Union européenne)",
+    ),
+}
+
+
 class Route(models.TextChoices):
     """Where an issued document goes under the e-invoicing reform (billing.routes)."""
 
@@ -86,6 +121,13 @@ class IssuedDocument(Issued):
     customer_kind = models.CharField(_("customer kind"), max_length=20, choices=Customer.Kind)
     customer_name = models.CharField(_("customer name"), max_length=200)
     customer_address = models.TextField(_("customer address"), blank=True)
+    # The same address in its parts, frozen at issue (the XML's buyer address, R12): never
+    # read again from the printed text.
+    customer_address_line1 = models.CharField(_("address"), max_length=200, blank=True)
+    customer_address_line2 = models.CharField(_("address (continued)"), max_length=200, blank=True)
+    customer_postcode = models.CharField(_("postal code"), max_length=10, blank=True)
+    customer_city = models.CharField(_("city"), max_length=100, blank=True)
+    customer_country = models.CharField(_("country"), max_length=60, blank=True)
     customer_siren = models.CharField(_("customer SIREN"), max_length=9, blank=True)
     customer_vat_number = models.CharField(_("customer VAT number"), max_length=20, blank=True)
     issuer = models.JSONField(_("school identity at issue"), default=dict)
@@ -133,6 +175,21 @@ class IssuedDocument(Issued):
     @property
     def by_rate(self) -> list[tuple[Decimal, Decimal, Decimal]]:
         return [(Decimal(r), Decimal(b), Decimal(v)) for r, b, v in self.vat_breakdown]
+
+    @property
+    def vat_abroad(self) -> list[str]:
+        """The mentions the place of the customer puts on the document, one per category
+        its lines carry (exempt intra-EU supply, export, reverse charge, outside scope)."""
+        categories = {line.vat_category for line in self.lines.all()}
+        return [text for category, (_code, text) in VAT_ABROAD.items() if category in categories]
+
+    @property
+    def has_exempt_line(self) -> bool:
+        """A line at 0 % of a school that charges VAT, not placed abroad: exempt as a
+        teaching service (art. 261-7-1°)."""
+        if self.vat_mention:
+            return False
+        return any(ln.vat_rate == 0 and not ln.vat_category for ln in self.lines.all())
 
 
 class InvoiceQuerySet(IssuedQuerySet):
@@ -308,6 +365,10 @@ class DocumentLine(Issued):
     unit_price = models.DecimalField(_("unit price excl. VAT"), **MONEY)
     vat_rate = models.DecimalField(_("VAT rate (%)"), max_digits=4, decimal_places=2)
     amount_excl_vat = models.DecimalField(_("amount excl. VAT"), **MONEY)
+    # Set when the place of the customer exempts the line from French VAT (R12).
+    vat_category = models.CharField(
+        _("VAT category"), max_length=2, choices=VatCategory, blank=True, default=""
+    )
 
     class Meta:
         abstract = True

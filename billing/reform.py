@@ -13,14 +13,22 @@ Route, for each customer status and the school's VAT status:
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 from django.utils.translation import gettext as _
 
 from billing import invoicing  # which imports this module: read at call time
-from billing.models import Route
+from billing.models import Route, VatCategory
 from ecoles.models import School
-from orders.models import Customer, OperationCategory, Order, operation_category
+from orders.models import (
+    SERVICE_UNITS,
+    ZERO,
+    Customer,
+    OperationCategory,
+    Order,
+    operation_category,
+)
 
 Status = Customer.TaxStatus
 Regime = School.VatRegime
@@ -115,3 +123,126 @@ def check_can_issue(customer: Customer, school: School, today: dt.date) -> None:
             )
             % {"date": school.einvoicing_date.strftime("%d/%m/%Y"), "name": customer.name}
         )
+    # The platform delivers to electronic addresses (BT-34 for the seller, BT-49 for the
+    # buyer, from the directory of art. 289 bis), as it routes by the SIREN.
+    if (
+        route(customer.einvoicing_status, school.vat_regime) == Route.PLATFORM
+        and today >= school.einvoicing_date
+    ):
+        if not school.electronic_address:
+            raise invoicing.InvoicingError(
+                _(
+                    "Since %(date)s an e-invoice carries the school's electronic address: "
+                    "add it in the school's settings, then issue."
+                )
+                % {"date": school.einvoicing_date.strftime("%d/%m/%Y")}
+            )
+        if not customer.electronic_address:
+            raise invoicing.InvoicingError(
+                _(
+                    "Since %(date)s an e-invoice carries the customer's electronic address "
+                    "(from the directory of the approved platforms): add it to the customer "
+                    "%(name)s, then issue."
+                )
+                % {"date": school.einvoicing_date.strftime("%d/%m/%Y"), "name": customer.name}
+            )
+
+
+# --- VAT follows where the customer is (SPEC.md R12) ---------------------------------------
+
+FOREIGN = (Status.EU, Status.NON_EU)
+
+
+def is_abroad(customer: Customer) -> bool:
+    """A business established in another EU country or outside the EU (an individual is a
+    private person wherever he lives, and keeps French VAT: see vat_category)."""
+    return customer.einvoicing_status in FOREIGN
+
+
+def vat_category(customer_status: str, service: bool) -> str:
+    """The VAT category of a line sold by a school that charges VAT, from where its
+    customer is: empty for French VAT as the line says.
+
+    - goods to a business in another EU country: exempt, CGI art. 262 ter I 1° (K);
+    - goods to a business outside the EU: export, exempt, art. 262 I (G);
+    - services to a business: supplied where it is established (art. 259-1°): in another
+      EU country reverse-charged, the buyer pays its VAT (AE, "Autoliquidation",
+      art. 283-2 and directive 2006/112 art. 196); outside the EU, not subject to French
+      VAT (O).
+    A private person keeps French VAT: services to him are supplied where the school is
+    (art. 259, 2°), goods sold to him in the EU are taxed in France below the EU's
+    distance-selling threshold; an export of goods to a private person would be exempt
+    only on proof that they left the EU (262 I), which the software does not hold: it
+    charges French VAT (to be credited and invoiced again by hand if the proof comes).
+    """
+    if customer_status == Status.EU:
+        return VatCategory.REVERSE_CHARGE if service else VatCategory.INTRA_EU
+    if customer_status == Status.NON_EU:
+        return VatCategory.OUTSIDE_SCOPE if service else VatCategory.EXPORT
+    return ""
+
+
+def line_category(order: Order, unit: str) -> str:
+    """A line's VAT category: goods or services from the order's own category, else from
+    the line's unit (hours, days, persons are services: orders.operation_category)."""
+    chosen = order.operation_category
+    if chosen == OperationCategory.SERVICES:
+        service = True
+    elif chosen == OperationCategory.GOODS:
+        service = False
+    else:
+        service = unit in SERVICE_UNITS
+    return vat_category(order.customer.einvoicing_status, service)
+
+
+def place_of_supply(lines: list, order: Order, school: School) -> list:
+    """`lines` with the VAT category and rate the customer's place sets: a line to a
+    business abroad is charged no French VAT (rate 0, its category says why). A school
+    that charges no VAT at all keeps its own mention (art. 293 B or 261-7-1°)."""
+    if not school.charges_vat or not is_abroad(order.customer):
+        return lines
+    placed = [
+        dataclasses.replace(
+            line,
+            vat_category=line.vat_category or line_category(order, line.unit),
+            vat_rate=ZERO,
+        )
+        for line in lines
+    ]
+    categories = {line.vat_category for line in placed}
+    if {VatCategory.EXPORT, VatCategory.OUTSIDE_SCOPE} <= categories:
+        # EN 16931 BR-O-11: an invoice with services outside the scope of VAT carries no
+        # other VAT category; a platform would refuse it.
+        raise invoicing.InvoicingError(
+            _(
+                "To a business outside the EU, goods (exempt export) and services (outside "
+                "the scope of French VAT) cannot be on the same invoice: invoice them on "
+                "two orders."
+            )
+        )
+    needs_numbers = {VatCategory.INTRA_EU, VatCategory.EXPORT, VatCategory.REVERSE_CHARGE}
+    if categories & needs_numbers and not school.vat_number:
+        raise invoicing.InvoicingError(
+            _("An exempt or reverse-charged invoice carries the school's VAT number: add it.")
+        )
+    if categories & {VatCategory.INTRA_EU, VatCategory.REVERSE_CHARGE} and not (
+        order.customer.vat_number
+    ):
+        raise invoicing.InvoicingError(
+            _(
+                "An intra-EU supply or a reverse charge carries the customer's VAT number "
+                "(CGI art. 242 nonies A): add it to the customer %(name)s."
+            )
+            % {"name": order.customer.name}
+        )
+    return placed
+
+
+def credited_category(invoice, rate) -> str:
+    """The VAT category a credit note of an amount at `rate` takes on `invoice`: that of
+    its lines at that rate (the largest, if the invoice has two)."""
+    bases: dict[str, object] = {}
+    for line in invoice.lines.all():
+        if line.vat_rate == rate:
+            bases[line.vat_category] = bases.get(line.vat_category, ZERO) + line.amount_excl_vat
+    return max(bases, key=bases.get) if bases else ""

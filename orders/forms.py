@@ -45,9 +45,9 @@ class CustomerForm(forms.ModelForm):
     class Meta:
         model = Customer
         fields = [
-            "kind", "name", "siret", "vat_number", "email", "phone", "address", "postal_code",
-            "city", "country", "delivery_address", "notes", "tax_status", "country_code",
-            "electronic_address",
+            "kind", "name", "siret", "vat_number", "registration_number", "email", "phone",
+            "address", "address_line2", "postal_code", "city", "country", "delivery_address",
+            "notes", "tax_status", "country_code", "electronic_address",
         ]  # fmt: skip
         widgets = {
             "delivery_address": forms.Textarea(attrs={"rows": 2}),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
@@ -116,6 +117,38 @@ def operation_category(units: Iterable[str]) -> str:
 
 # --- Customers --------------------------------------------------------------------------
 
+# A postcode before its city: French (69007), most of Europe (10115, 1204, D-79098),
+# British or Dutch (SW1A 1AA, 1012 AB). It holds a digit: "ZAC des Pins" is no postcode.
+POSTCODE_CITY = re.compile(
+    r"^((?=[A-Z0-9 -]*\d)(?:[A-Z]{1,2}-)?[A-Z0-9]{2,5}(?: [A-Z0-9]{2,3})?)\s+(\D.*)$"
+)
+
+
+@dataclass
+class Address:
+    line1: str = ""
+    line2: str = ""
+    postcode: str = ""
+    city: str = ""
+    country: str = ""
+
+
+def split_address(text: str) -> Address:
+    """An address written as lines ("12 rue de la Paix / ZAC des Pins / 69007 Lyon /
+    France") read into its parts: the last line after the first that starts with a
+    postcode is the postcode and city, the lines before it the street, a line after it the
+    country. Without a postcode, the first line is the street and the second the city."""
+    lines = [" ".join(ln.split()) for ln in (text or "").splitlines() if ln.strip()]
+    for i in range(len(lines) - 1, 0, -1):
+        match = POSTCODE_CITY.match(lines[i])
+        if match:
+            street = lines[:i]
+            return Address(
+                street[0], ", ".join(street[1:]), match.group(1), match.group(2).strip(),
+                " ".join(lines[i + 1 :]),
+            )  # fmt: skip
+    return Address(lines[0] if lines else "", "", "", " ".join(lines[1:2]), "")
+
 
 def validate_siret_or_siren(value: str) -> None:
     compact = stdnum_siret.compact(value)
@@ -131,6 +164,16 @@ def validate_siret_or_siren(value: str) -> None:
 def validate_eu_vat(value: str) -> None:
     if not stdnum_vat.is_valid(value):
         raise ValidationError(_("This VAT number is not valid (e.g. FR44732829320)."))
+
+
+# The EU's member states by ISO 3166 code (stdnum's list of VAT prefixes: Greece's is EL,
+# Northern Ireland's XI is not a country).
+EU_COUNTRIES = frozenset(c.upper() for c in stdnum_vat.MEMBER_STATES if c != "xi") | {"GR"}
+VAT_PREFIX = {"GR": "EL"}
+
+
+def is_eu_country(code: str) -> bool:
+    return code.upper() in EU_COUNTRIES
 
 
 class CustomerQuerySet(models.QuerySet):
@@ -184,12 +227,22 @@ class Customer(models.Model):
         validators=[validate_siret_or_siren],
         help_text=_("Companies: 14-digit SIRET (or 9-digit SIREN)."),
     )
-    vat_number = models.CharField(
-        _("VAT number"), max_length=20, blank=True, validators=[validate_eu_vat]
+    # An EU VAT number is checked in clean() (python-stdnum); a business outside the EU
+    # may give its own country's tax number, or its national registration below.
+    vat_number = models.CharField(_("VAT number"), max_length=20, blank=True)
+    registration_number = models.CharField(
+        _("national registration number"),
+        max_length=40,
+        blank=True,
+        help_text=_("A company abroad: its registration in its country (e.g. CHE-123.456.789)."),
     )
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     address = models.CharField(_("billing address"), max_length=200, blank=True)
+    address_line2 = models.CharField(
+        _("address (continued)"), max_length=200, blank=True,
+        help_text=_("Building, industrial estate, post box..."),
+    )  # fmt: skip
     postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
     city = models.CharField(_("city"), max_length=100, blank=True)
     country = models.CharField(_("country"), max_length=60, blank=True, default="France")
@@ -217,27 +270,79 @@ class Customer(models.Model):
         return self.name
 
     def clean(self) -> None:
+        self.country_code = (self.country_code or "FR").upper()
         try:
             if self.siret:
                 self.siret = stdnum_siret.compact(self.siret)
             if self.vat_number:
-                self.vat_number = stdnum_vat.compact(self.vat_number)
+                self.vat_number = re.sub(r"[\s./-]", "", self.vat_number).upper()
         except StdnumError as exc:
             raise ValidationError(_("Only digits, letters and spaces, please.")) from exc
+        abroad = self.country_code != "FR"
         if self.kind == self.Kind.INDIVIDUAL:
             if self.siret:
                 raise ValidationError({"siret": _("An individual has no SIRET.")})
             self.tax_status = self.TaxStatus.PERSON
         elif self.tax_status == self.TaxStatus.PERSON:
             raise ValidationError({"tax_status": _("A company is not a private person.")})
-        elif not self.siret and not self.is_foreign:
-            raise ValidationError({"siret": _("A company needs its SIRET or SIREN.")})
-        if self.is_foreign == (self.country_code == "FR"):
+        elif abroad and self.tax_status in (self.TaxStatus.FR_VAT, self.TaxStatus.FR_NOT_SUBJECT):
+            # A company abroad: its status follows its country (R12: its VAT follows it).
+            eu = is_eu_country(self.country_code)
+            self.tax_status = self.TaxStatus.EU if eu else self.TaxStatus.NON_EU
+        if self.is_company and self.is_foreign == (self.country_code == "FR"):
             raise ValidationError(
                 {"country_code": _("The country does not match the customer's status.")}
             )
+        self._clean_identifiers()
         if self.tax_status == self.TaxStatus.PUBLIC and len(self.siret) != 14:
             raise ValidationError({"siret": _("Chorus Pro needs the public body's SIRET.")})
+
+    def _clean_identifiers(self) -> None:
+        """A French company has its SIRET or SIREN (never the school's own); a company in
+        another EU country its VAT number (checked, of that country: an intra-EU supply
+        is exempt only to a buyer identified there, CGI art. 262 ter I); a company outside
+        the EU its VAT number or its national registration."""
+        if not self.is_company:
+            return
+        school_siren = School.load().siren
+        if self.siret and school_siren and self.siret[:9] == school_siren:
+            raise ValidationError(
+                {"siret": _("This is the school's own SIREN: a customer is someone else.")}
+            )
+        if self.vat_number and (self.country_code == "FR" or is_eu_country(self.country_code)):
+            prefix = VAT_PREFIX.get(self.country_code, self.country_code)
+            if not stdnum_vat.is_valid(self.vat_number):
+                raise ValidationError(
+                    {"vat_number": _("This VAT number is not valid (e.g. FR44732829320).")}
+                )
+            if not self.vat_number.startswith(prefix):
+                raise ValidationError(
+                    {
+                        "vat_number": _("A VAT number of %(country)s starts with %(prefix)s.")
+                        % {"country": self.country_code, "prefix": prefix}
+                    }
+                )
+        if self.tax_status == self.TaxStatus.EU:
+            if self.siret:
+                raise ValidationError({"siret": _("A company abroad has no SIRET.")})
+            if not self.vat_number:
+                raise ValidationError(
+                    {"vat_number": _("A company in another EU country: give its VAT number.")}
+                )
+        elif self.tax_status == self.TaxStatus.NON_EU:
+            if self.siret:
+                raise ValidationError({"siret": _("A company abroad has no SIRET.")})
+            if not self.vat_number and not self.registration_number:
+                raise ValidationError(
+                    {
+                        "registration_number": _(
+                            "A company outside the EU: give its VAT number or its national "
+                            "registration."
+                        )
+                    }
+                )
+        elif not self.siret:
+            raise ValidationError({"siret": _("A company needs its SIRET or SIREN.")})
 
     @property
     def is_company(self) -> bool:
@@ -261,7 +366,7 @@ class Customer(models.Model):
 
     @property
     def billing_address(self) -> str:
-        parts = [self.address, f"{self.postal_code} {self.city}".strip()]
+        parts = [self.address, self.address_line2, f"{self.postal_code} {self.city}".strip()]
         if self.country and self.country != "France":
             parts.append(self.country)
         return "\n".join(p for p in parts if p)

@@ -72,6 +72,11 @@ class Platform(abc.ABC):
     def fetch(self, flow_id: str) -> bytes:
         """The document of a flow addressed to the school, as the supplier sent it."""
 
+    @abc.abstractmethod
+    def report_status(self, flow_id: str, status: str, at: dt.datetime, reason: str) -> None:
+        """The school's own status on one of its flows: "Encaissée" (212) with the amount
+        received, for services whose VAT is due when paid."""
+
 
 ADAPTERS = {"local": "billing.platform.local.LocalPlatform"}
 

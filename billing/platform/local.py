@@ -88,6 +88,17 @@ class LocalPlatform(Platform):
             ).payload
         )
 
+    def report_status(self, flow_id: str, status: str, at: dt.datetime, reason: str) -> None:
+        with transaction.atomic():
+            flow = LocalPlatformFlow.objects.select_for_update().get(
+                flow_id=flow_id, direction=LocalPlatformFlow.Direction.IN
+            )
+            flow.statuses.append([status, at.isoformat(), reason])
+            # The school recorded it as it sent it: the platform does not report it back.
+            if flow.reported == len(flow.statuses) - 1:
+                flow.reported += 1
+            flow.save(update_fields=["statuses", "reported"])
+
     # --- what the other side does (tests, demo) ------------------------------------------
 
     @staticmethod

@@ -12,7 +12,7 @@ from lxml import etree
 
 from billing import ereporting, invoicing
 from ecoles.models import School
-from orders.models import Order, OrderLine
+from orders.models import Customer, Order, OrderLine
 from tests.orders.conftest import walk_to
 
 pytestmark = pytest.mark.django_db
@@ -96,3 +96,45 @@ def test_the_page_and_the_file(sales, office, teacher, client_for, django_assert
     assert sorted(amounts) == ["10.00", "95.00"]
     assert tree.findtext("PaymentsReport/Payment/Amount") == "50.00"
     assert client.get(url, {"period": "pas-une-date"}).status_code == 200
+
+
+def test_a_mixed_sale_is_reported_as_goods_and_services_never_as_the_margin_scheme(
+    individual, woodwork, office, school
+):
+    """TMA1 is the margin scheme's (art. 297 A): a mixed invoice's goods are TLB1, its
+    services TPS1."""
+    day = dt.date(2026, 3, 5)
+    sale(individual, woodwork, office, [("1", "100", "20", "u"), ("2", "30", "20", "h")], day)
+    report = ereporting.build(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    rows = {(r.category, r.rate): (r.base, r.vat) for r in report.transactions}
+    assert rows == {("TLB1", D("20.00")): (D("100.00"), D("20.00")),
+                    ("TPS1", D("20.00")): (D("60.00"), D("12.00"))}  # fmt: skip
+
+
+def test_business_invoices_abroad_are_reported_one_by_one_not_in_the_totals(
+    sales, woodwork, office, school
+):
+    german = Customer.objects.create(
+        kind="company", tax_status="eu", country_code="DE", name="Holzbau GmbH",
+        vat_number="DE136695976", address="Hauptstraße 1", postal_code="10115", city="Berlin",
+    )  # fmt: skip
+    swiss = Customer.objects.create(
+        kind="company", tax_status="non_eu", country_code="CH", name="Atelier SA",
+        registration_number="CHE-123.456.789", address="Rue du Lac 4", postal_code="1201",
+        city="Genève",
+    )  # fmt: skip
+    day = dt.date(2026, 3, 6)
+    to_germany = sale(german, woodwork, office, [("1", "200", "20", "u")], day)
+    sale(swiss, woodwork, office, [("3", "40", "20", "h")], day)
+    invoicing.record_payment(to_germany, office, date=day, amount=D("200"), method="transfer")
+    report = ereporting.build(dt.date(2026, 3, 1), dt.date(2026, 3, 31))
+    assert {r.category for r in report.transactions} == {"TPS1"}  # the person's only
+    assert [(d.number, d.country, d.vat_number, d.parts) for d in report.international] == [
+        (to_germany.number, "DE", "DE136695976", [("TNT1", D("0"), D("200.00"), D("0"))]),
+        ("FA-2026-0004", "CH", "", [("TNT1", D("0"), D("120.00"), D("0"))]),
+    ]
+    assert report.payments == [(dt.date(2026, 3, 20), D("50.00"))]  # not the German's
+    tree = etree.fromstring(ereporting.to_xml(report, school))
+    ids = [e.text for e in tree.iterfind("InvoicesReport/Invoice/Id")]
+    assert ids == [to_germany.number, "FA-2026-0004"]
+    assert tree.findtext("InvoicesReport/Invoice/Buyer/VatId") == "DE136695976"

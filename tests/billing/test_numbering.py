@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 
 from billing import invoicing
 from billing.models import ImmutableError, Invoice, InvoiceLine, NumberSeries
+from ecoles.models import School
 from orders.models import Customer, Order
 
 pytestmark = pytest.mark.django_db
@@ -174,3 +175,26 @@ def test_twenty_people_issuing_at_once_get_1_to_20_without_gap(make_order, woodw
     assert sorted(Invoice.objects.values_list("number", flat=True)) == [
         f"FA-2026-{n:04d}" for n in range(1, 21)
     ]
+
+
+def test_nothing_is_issued_dated_before_the_latest_of_its_series(
+    make_order, woodwork, company, office
+):
+    """CGI art. 242 nonies A: the series is chronological as well as continuous."""
+    later = issue(make_order(woodwork, company, status="delivered"), office, dt.date(2026, 9, 1))
+    earlier = make_order(woodwork, company, status="delivered")
+    with pytest.raises(invoicing.InvoicingError, match="FA-2026-0001 a été émis le 01/09/2026"):
+        issue(earlier, office, dt.date(2026, 8, 30))
+    with pytest.raises(invoicing.InvoicingError, match="FA-2026-0001"):
+        invoicing.draft_invoice(earlier, School.load(), today=dt.date(2026, 8, 30))
+    note = invoicing.issue_credit_note(
+        later, office, reason="Geste", amount_excl_vat=Decimal("5"), today=dt.date(2026, 9, 1)
+    )
+    with pytest.raises(invoicing.InvoicingError, match=f"{note.number} a été émis le 01/09"):
+        invoicing.issue_credit_note(
+            later, office, reason="Geste", amount_excl_vat=Decimal("5"),
+            today=dt.date(2026, 8, 31),
+        )  # fmt: skip
+    # The same day, a later day and the next year's series are free; no number was lost.
+    assert issue(earlier, office, dt.date(2026, 9, 1)).number == "FA-2026-0002"
+    assert NumberSeries.objects.get(kind="credit_note", year=2026).last == 1

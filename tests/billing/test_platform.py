@@ -162,3 +162,32 @@ def test_supplier_pages_for_the_money_roles_only(invoice, accountant, woodwork_t
     assert received.number not in page
     # The accountant reads; reading the platform is the office's.
     assert "plateforme/relever" not in client_for(accountant).get(urls[0]).content.decode()
+
+
+def test_a_payment_on_an_e_invoiced_service_is_told_to_the_platform_as_cashed(
+    make_order, woodwork, company, office, school, settings, django_capture_on_commit_callbacks
+):
+    """VAT on services is due when paid: the platform receives "Encaissée" (212) with the
+    amount, once the payment commits; goods, or services under the debits option, not."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    hours = make_order(woodwork, company, status="delivered")
+    hours.lines.update(unit="h")
+    service = invoicing.issue_invoice(hours, office, today=dt.date(2026, 3, 2), render=False)
+    goods = invoicing.issue_invoice(
+        make_order(woodwork, company, status="delivered"), office, today=dt.date(2026, 3, 2),
+        render=False,
+    )  # fmt: skip
+    assert (service.operation_category, goods.operation_category) == ("services", "goods")
+    flows = [exchange.send(service), exchange.send(goods)]
+    with django_capture_on_commit_callbacks(execute=True):
+        invoicing.record_payment(service, office, date=dt.date(2026, 3, 20), amount=Decimal("50"),
+                                 method="transfer")  # fmt: skip
+        invoicing.record_payment(goods, office, date=dt.date(2026, 3, 20), amount=Decimal("50"),
+                                 method="transfer")  # fmt: skip
+    assert statuses(flows[0]) == ["200", "212"]
+    assert "50.00" in flows[0].events.get(status="212").reason
+    assert statuses(flows[1]) == ["200"]
+    exchange.sync()  # the platform does not send the school's own status back
+    assert list(flows[0].events.values_list("status", flat=True)).count("212") == 1
+    local = LocalPlatformFlow.objects.get(flow_id=flows[0].flow_id)
+    assert "212" in [code for code, _at, _reason in local.statuses]

@@ -96,4 +96,27 @@ def test_a_public_body_is_recorded_with_its_siret(db):
     with pytest.raises(Exception, match="pays"):
         foreign.full_clean()
     foreign.country_code = "DE"
-    foreign.full_clean()  # a foreign company needs no SIRET
+    # An EU company needs its VAT number (issue #27: its goods are exempt only so)...
+    with pytest.raises(Exception, match="numéro de TVA"):
+        foreign.full_clean()
+    foreign.vat_number = "DE136695976"
+    foreign.full_clean()  # ...and no SIRET
+
+
+def test_after_the_issuing_date_an_e_invoice_needs_both_electronic_addresses(
+    make_order, woodwork, company, office, school
+):
+    """BT-34 and BT-49: the platform delivers to the parties' electronic addresses."""
+    after = dt.date(2027, 9, 1)
+    order = make_order(woodwork, company, status="delivered")
+    with pytest.raises(InvoicingError, match="adresse électronique de l'école"):
+        invoicing.issue_invoice(order, office, today=after, render=False)
+    school.electronic_address = "732829320"
+    school.save()
+    with pytest.raises(InvoicingError, match="adresse électronique du client"):
+        invoicing.issue_invoice(order, office, today=after, render=False)
+    company.electronic_address = "552081317_FACTURES"
+    company.save()
+    invoice = invoicing.issue_invoice(order, office, today=after, render=False)
+    assert invoice.customer_electronic_address == "552081317_FACTURES"
+    assert invoice.route == "platform"
