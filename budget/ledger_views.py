@@ -339,7 +339,7 @@ def receipt_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*DONORS_READ)
 def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = get_object_or_404(TaxReceipt, pk=pk)
-    return _pdf(receipts.stored_pdf(receipt), f"{receipt.number}.pdf")
+    return _pdf(receipts.served_pdf(receipt), f"{receipt.number}.pdf")
 
 
 @role_required(*DONORS_READ)
