@@ -382,8 +382,11 @@ def journal_fec(request: HttpRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         return render(request, "billing/journal.html", {"form": form}, status=400)
     siren = School.load().siret[:9]
-    response = HttpResponse(journal.render(start, end), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, journal.filename(siren, end))
+    response = HttpResponse(
+        journal.extract(start, end), content_type=f"text/plain; charset={journal.ENCODING}"
+    )
+    name = journal.extract_filename(siren, start, end)
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

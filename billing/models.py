@@ -751,35 +751,57 @@ def _account(label, default: str, **kwargs) -> models.CharField:
     return models.CharField(label, max_length=12, default=default, validators=[ACCOUNT], **kwargs)
 
 
-class ChartOfAccounts(SingletonModel):
-    """The school's accounts for the sales and receipts journal (FEC, art. A47 A-1 du LPF):
-    what each invoice, credit note, payment and refund is written to (SPEC.md R11). A
-    workshop may have its own sales account (Workshop.sales_account)."""
+def validate_one_line(value: str) -> None:
+    """A journal's code or label is a cell of the FEC, whose fields are separated by tabs
+    and whose records by line breaks (LPF art. A47 A-1, I): neither may hide inside one."""
+    if any(c in value for c in "\t\r\n\x0b\x0c|"):
+        raise ValidationError(_("No tab, line break or vertical bar here: it would break the FEC."))
 
-    sales_journal_code = models.CharField(_("sales journal code"), max_length=6, default="VE")
-    sales_journal_label = models.CharField(
-        _("sales journal label"), max_length=60, default="Journal des ventes"
+
+def _text(label, default: str, max_length: int) -> models.CharField:
+    return models.CharField(
+        label, max_length=max_length, default=default, validators=[validate_one_line]
     )
-    bank_journal_code = models.CharField(_("bank journal code"), max_length=6, default="BQ")
-    bank_journal_label = models.CharField(
-        _("bank journal label"), max_length=60, default="Journal de banque"
-    )
-    cash_journal_code = models.CharField(_("cash journal code"), max_length=6, default="CA")
-    cash_journal_label = models.CharField(
-        _("cash journal label"), max_length=60, default="Journal de caisse"
-    )
-    sales_account = _account(_("sales account (default)"), "706000")
+
+
+class ChartOfAccounts(SingletonModel):
+    """The school's accounts for the Fichier des Écritures Comptables (FEC, art. A47 A-1 du
+    LPF; SPEC.md R11): what each invoice, credit note, payment, refund, supplier invoice,
+    donation, grant instalment, apprenticeship tax transfer and family payment is written
+    to. Goods are sold to 701, services to 706 (by the line's unit); a workshop may have
+    its own sales account of either kind (Workshop.sales_account)."""
+
+    sales_journal_code = _text(_("sales journal code"), "VE", 6)
+    sales_journal_label = _text(_("sales journal label"), "Journal des ventes", 60)
+    bank_journal_code = _text(_("bank journal code"), "BQ", 6)
+    bank_journal_label = _text(_("bank journal label"), "Journal de banque", 60)
+    cash_journal_code = _text(_("cash journal code"), "CA", 6)
+    cash_journal_label = _text(_("cash journal label"), "Journal de caisse", 60)
+    purchases_journal_code = _text(_("purchases journal code"), "HA", 6)
+    purchases_journal_label = _text(_("purchases journal label"), "Journal des achats", 60)
+    opening_journal_code = _text(_("opening journal code"), "AN", 6)
+    opening_journal_label = _text(_("opening journal label"), "Journal des à-nouveaux", 60)
+    goods_account = _account(_("sales of goods account"), "701000")
+    sales_account = _account(_("sales of services account"), "706000")
     deposits_account = _account(_("customers' deposits account"), "419100")
     customers_account = _account(_("customers account"), "411000")
-    customer_prefix = models.CharField(
-        _("customer auxiliary account prefix"), max_length=4, default="C"
-    )
+    customer_prefix = _text(_("customer auxiliary account prefix"), "C", 4)
     vat_account_20 = _account(_("VAT collected at 20 %"), "445712")
     vat_account_10 = _account(_("VAT collected at 10 %"), "445711")
     vat_account_5_5 = _account(_("VAT collected at 5.5 %"), "445715")
     vat_account_2_1 = _account(_("VAT collected at 2.1 %"), "445716")
     bank_account = _account(_("bank account"), "512000")
     cash_account = _account(_("cash account"), "530000")
+    purchases_account = _account(_("purchases account"), "601000")
+    deductible_vat_account = _account(_("deductible VAT account"), "445660")
+    suppliers_account = _account(_("suppliers account"), "401000")
+    supplier_prefix = _text(_("supplier auxiliary account prefix"), "F", 4)
+    donations_account = _account(_("individuals' donations account"), "754100")
+    patronage_account = _account(_("companies' patronage account"), "754300")
+    grants_account = _account(_("operating grants account"), "740000")
+    apprenticeship_tax_account = _account(_("apprenticeship tax account"), "748100")
+    families_account = _account(_("families' contributions account"), "706300")
+    opening_account = _account(_("opening balance account"), "890000")
     history = HistoricalRecords()
 
     class Meta:

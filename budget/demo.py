@@ -162,12 +162,13 @@ def _donations(ctx: DemoContext, years: list[BudgetYear]) -> None:
                     campaign="Campagne de fin d'année" if day.month in (11, 12) else "",
                 )
             )  # fmt: skip
-    # A sponsorship with a counterpart (no receipt), a gift in kind, one not received yet.
+    # A sponsorship whose counterpart (1 200 € of publicity) is beyond the quarter of the
+    # gift the BOFiP tolerates (no receipt), a gift in kind, one not received yet.
     gifts.append(
         Donation(
             donor=donors[-1], date=today - dt.timedelta(days=40), amount=D("3000"),
             method="transfer", received_on=today - dt.timedelta(days=35), counterpart=True,
-            campaign="Parrainage du trophée des métiers",
+            counterpart_value=D("1200"), campaign="Parrainage du trophée des métiers",
         )
     )  # fmt: skip
     gifts.append(

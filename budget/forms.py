@@ -37,7 +37,7 @@ class DonationForm(forms.ModelForm):
         model = Donation
         fields = [
             "date", "amount", "form", "nature", "method", "description", "campaign",
-            "received_on", "counterpart",
+            "received_on", "counterpart", "counterpart_value",
         ]  # fmt: skip
         widgets = {"date": DATE, "received_on": DATE}
 

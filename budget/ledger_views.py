@@ -316,8 +316,9 @@ def receipt_cancel(request: HttpRequest, pk: int) -> HttpResponse:
                 (_("Reason"), form.cleaned_data["reason"]),
             ],
             text=_(
-                "The receipt stays numbered and is marked cancelled; the donation can then "
-                "be corrected and a replacement issued under a new number."
+                "The receipt stays numbered and is marked cancelled (its PDF is stamped "
+                "ANNULÉ); the donor is told by mail if he has an address; the donation can "
+                "then be corrected and a replacement issued under a new number."
             ),
             button=_("Cancel the receipt"),
             cancel_url=reverse("budget:receipt_detail", args=[receipt.pk]),
@@ -339,7 +340,7 @@ def receipt_cancel(request: HttpRequest, pk: int) -> HttpResponse:
 @role_required(*DONORS_READ)
 def receipt_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     receipt = get_object_or_404(TaxReceipt, pk=pk)
-    return _pdf(receipts.stored_pdf(receipt), f"{receipt.number}.pdf")
+    return _pdf(receipts.served_pdf(receipt), f"{receipt.number}.pdf")
 
 
 @role_required(*DONORS_READ)

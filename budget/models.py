@@ -273,17 +273,47 @@ class Donor(models.Model):
             self.siren = ""
 
 
+# The counterparts the tax administration tolerates (a "disproportion marquée" between the
+# gift and what the donor receives): for an individual (CGI art. 200), goods or services
+# worth at most a quarter of the gift and 65 € in all (BOI-IR-RICI-250-10-20-10); for a
+# company (CGI art. 238 bis), counterparts worth at most a quarter of the gift
+# (BOI-BIC-RICI-20-30-10-20, the ratio of 1 to 4). Beyond it, no tax receipt.
+COUNTERPART_SHARE = Decimal("0.25")
+COUNTERPART_CAP_INDIVIDUAL = Decimal("65")
+
+
+def counterpart_tolerated(donor_kind: str, amount: Decimal, value: Decimal) -> bool:
+    if value <= 0:
+        return False  # a counterpart of unknown value cannot be weighed
+    if value * 4 > amount:
+        return False
+    return donor_kind == Donor.Kind.COMPANY or value <= COUNTERPART_CAP_INDIVIDUAL
+
+
+def _tolerated_q(prefix: str = "") -> models.Q:
+    """counterpart_tolerated in SQL."""
+    value, amount = f"{prefix}counterpart_value", f"{prefix}amount"
+    within = models.Q(**{f"{value}__gt": 0}) & models.Q(**{f"{amount}__gte": models.F(value) * 4})
+    return within & (
+        models.Q(**{f"{prefix}donor__kind": "company"})
+        | models.Q(**{f"{value}__lte": COUNTERPART_CAP_INDIVIDUAL})
+    )
+
+
 class DonationQuerySet(models.QuerySet):
     def received_between(self, start: dt.date, end: dt.date) -> DonationQuerySet:
         return self.filter(received_on__range=(start, end))
 
     def receiptable(self) -> DonationQuerySet:
-        """Money received without counterpart and on no receipt still valid."""
+        """Money received without counterpart (or one within the tolerance) and on no
+        receipt still valid."""
         live = ReceiptLine.objects.filter(
             donation=models.OuterRef("pk"), receipt__cancelled_at=None
         )
-        return self.filter(received_on__isnull=False, counterpart=False).exclude(
-            models.Exists(live)
+        return (
+            self.filter(received_on__isnull=False)
+            .filter(models.Q(counterpart=False) | _tolerated_q())
+            .exclude(models.Exists(live))
         )
 
 
@@ -327,7 +357,17 @@ class Donation(models.Model):
     counterpart = models.BooleanField(
         _("with a counterpart"),
         default=False,
-        help_text=_("The donor receives goods, services or publicity in return: no tax receipt."),
+        help_text=_(
+            "The donor receives goods, services or publicity in return: a tax receipt only "
+            "if their value stays within the tolerance (a quarter of the gift, and 65 € at "
+            "most for an individual)."
+        ),
+    )
+    counterpart_value = models.DecimalField(
+        _("value of the counterpart"),
+        **MONEY,
+        default=Decimal("0"),
+        validators=[MinValueValidator(Decimal("0"))],
     )
     history = HistoricalRecords()
 
@@ -359,6 +399,13 @@ class Donation(models.Model):
         return f"{self.donor} {self.date} {self.amount}"
 
     @property
+    def counterpart_tolerated(self) -> bool:
+        """No counterpart, or one the BOFiP tolerates (counterpart_tolerated above)."""
+        if not self.counterpart:
+            return True
+        return counterpart_tolerated(self.donor.kind, self.amount, self.counterpart_value)
+
+    @property
     def receipted(self) -> bool:
         return self.receipt_lines.filter(receipt__cancelled_at=None).exists()
 
@@ -370,6 +417,8 @@ class Donation(models.Model):
             self.method = ""
             if not self.description.strip():
                 errors["description"] = _("Describe the gift in kind.")
+        if self.counterpart_value and not self.counterpart:
+            errors["counterpart"] = _("A gift whose counterpart has a value has a counterpart.")
         if self.received_on and self.date and self.received_on < self.date:
             errors["received_on"] = _("The gift cannot be received before its date.")
         _not_in_future(self.date, "date", errors)

@@ -14,21 +14,27 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Q, Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_tasks import task
+from pypdf import PdfReader, PdfWriter
 
 from billing.invoicing import format_number, school_identity, take_number
 from budget.models import Donation, Donor, ReceiptLine, TaxReceipt
 from budget.words import amount_in_words
 from ecoles.db import Cents
+from ecoles.formats import money
+from ecoles.mail import deliver
 from ecoles.models import School
 from ecoles.pdf import render_pdf
 
@@ -66,8 +72,13 @@ def _issue(donor: Donor, donations: list[Donation], kind: str, by, today: dt.dat
     for donation in donations:
         if donation.received_on is None:
             raise ReceiptError(_("No tax receipt before the money is received."))
-        if donation.counterpart:
-            raise ReceiptError(_("No tax receipt for a gift with a counterpart."))
+        if not donation.counterpart_tolerated:
+            raise ReceiptError(
+                _(
+                    "No tax receipt for a gift with a counterpart worth more than a quarter "
+                    "of it (or more than 65 € for an individual), or of unknown value."
+                )
+            )
         if donation.receipt_lines.filter(receipt__cancelled_at=None).exists():
             raise ReceiptError(_("This donation already has its tax receipt."))
     # A donation whose receipt was cancelled gets the replacement.
@@ -151,7 +162,9 @@ def issue_annual_receipt(
 
 @transaction.atomic
 def cancel_receipt(receipt: TaxReceipt, by, *, reason: str) -> TaxReceipt:
-    """Cancel a wrong receipt; its donations may then be corrected and receipted again."""
+    """Cancel a wrong receipt; its donations may then be corrected and receipted again.
+    The donor is told by mail (after commit), since he may have sent it to the tax
+    office: he should not use it and will receive its replacement."""
     receipt = TaxReceipt.objects.select_for_update().get(pk=receipt.pk)
     if receipt.is_cancelled:
         raise ReceiptError(_("This receipt is already cancelled."))
@@ -161,7 +174,46 @@ def cancel_receipt(receipt: TaxReceipt, by, *, reason: str) -> TaxReceipt:
     receipt.cancelled_by = by
     receipt.cancel_reason = reason.strip()
     receipt.save(update_fields=["cancelled_at", "cancelled_by", "cancel_reason"])
+    tell_donor_of_cancellation(receipt)
     return receipt
+
+
+def tell_donor_of_cancellation(receipt: TaxReceipt) -> bool:
+    """Queue the mail to the donor once the transaction commits (the task takes the
+    receipt's id and writes the mail when it runs); False when he has no address."""
+    if not receipt.donor.email:
+        return False
+    transaction.on_commit(lambda: mail_cancellation.enqueue(receipt.pk))
+    return True
+
+
+def cancellation_mail(receipt: TaxReceipt) -> tuple[str, str]:
+    """(subject, body) of the mail telling the donor his receipt is cancelled."""
+    school = receipt.issuer.get("name", "")
+    subject = _("Tax receipt %(number)s cancelled") % {"number": receipt.number}
+    body = _(
+        "Hello,\n\nThe tax receipt %(number)s of %(amount)s that %(school)s issued to you on "
+        "%(day)s is cancelled (%(reason)s). Please do not use it for your tax return: a "
+        "replacement receipt will be sent to you.\n\n%(school)s"
+    ) % {
+        "number": receipt.number,
+        "amount": money(receipt.amount),
+        "school": school,
+        "day": receipt.issue_date.strftime("%d/%m/%Y"),
+        "reason": receipt.cancel_reason,
+    }
+    return subject, body
+
+
+@task()
+def mail_cancellation(receipt_id: int) -> int:
+    """Send the cancellation mail through the one mail path (ecoles.mail)."""
+    receipt = TaxReceipt.objects.select_related("donor").get(pk=receipt_id)
+    if not receipt.donor.email:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, body = cancellation_mail(receipt)
+    return deliver.call(subject, body, [receipt.donor.email])
 
 
 # --- The yearly statement ---------------------------------------------------------------------
@@ -178,8 +230,8 @@ class RegimeFigures:
 
 @dataclass
 class Statement:
-    """The amounts and number of receipts issued in a year, by regime, as the tax
-    administration asks for them (cancelled receipts left out, their replacements in)."""
+    """The gifts received in a year and the receipts for them, by regime, as the tax
+    administration asks for them (CGI art. 222 bis)."""
 
     year: int
     regimes: list[RegimeFigures]
@@ -195,13 +247,19 @@ class Statement:
 
 
 def statement(year: int) -> Statement:
-    """One query."""
-    row = TaxReceipt.objects.filter(year=year).aggregate(
-        persons=Count("pk", filter=Q(donor_kind="person", cancelled_at=None)),
-        persons_amount=Cents(Sum("amount", filter=Q(donor_kind="person", cancelled_at=None))),
-        companies=Count("pk", filter=Q(donor_kind="company", cancelled_at=None)),
-        companies_amount=Cents(Sum("amount", filter=Q(donor_kind="company", cancelled_at=None))),
-        cancelled=Count("pk", filter=~Q(cancelled_at=None)),
+    """The état récapitulatif of CGI art. 222 bis: the total of the gifts mentioned on the
+    receipts and received (perçus) in calendar `year`, whatever year the receipt was
+    issued in, and the number of receipts for them, by regime (cancelled receipts left
+    out, their replacements in). One query."""
+    valid = Q(receipt__cancelled_at=None)
+    persons = valid & Q(receipt__donor_kind=Donor.Kind.PERSON)
+    companies = valid & Q(receipt__donor_kind=Donor.Kind.COMPANY)
+    row = ReceiptLine.objects.filter(donation__received_on__year=year).aggregate(
+        persons=Count("receipt", filter=persons, distinct=True),
+        persons_amount=Cents(Sum("amount", filter=persons)),
+        companies=Count("receipt", filter=companies, distinct=True),
+        companies_amount=Cents(Sum("amount", filter=companies)),
+        cancelled=Count("receipt", filter=~valid, distinct=True),
     )
     return Statement(
         year=year,
@@ -257,6 +315,24 @@ def stored_pdf(receipt: TaxReceipt) -> bytes:
     if hashlib.sha256(data).hexdigest() != receipt.pdf_sha256:
         raise OSError(f"stored PDF of {receipt.number} does not match its SHA-256")
     return data
+
+
+def served_pdf(receipt: TaxReceipt) -> bytes:
+    """The receipt's PDF as it is handed out: the stored one, and for a cancelled receipt
+    that same PDF with an "ANNULÉ" stamp laid over each page. The stored file is never
+    changed (its SHA-256 still matches): the stamp is merged into a copy when served."""
+    data = stored_pdf(receipt)
+    if not receipt.is_cancelled:
+        return data
+    stamp = PdfReader(
+        io.BytesIO(render_pdf("pdf/tax_receipt_cancelled.html", {"receipt": receipt}))
+    )
+    writer = PdfWriter(clone_from=io.BytesIO(data))
+    for page in writer.pages:
+        page.merge_page(stamp.pages[0])
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def _store_quietly(receipt: TaxReceipt) -> None:

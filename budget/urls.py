@@ -11,6 +11,10 @@ urlpatterns = [
     path("mensuel.csv", views.budget_monthly_csv, name="monthly_csv"),
     path("matieres.csv", views.budget_materials_csv, name="materials_csv"),
     path("exercice/nouveau/", views.budget_year_add, name="year_add"),
+    # The FEC of each fiscal year and its description (LPF art. A47 A-1)
+    path("fec/", views.fec_page, name="fec"),
+    path("fec/<int:pk>/export/", views.fec_file, name="fec_file"),
+    path("fec/<int:pk>/export-description/", views.fec_notice, name="fec_notice"),
     path("<int:year>/lignes/nouvelle/", views.budget_line_edit, name="line_add"),
     path("<int:year>/lignes/<int:pk>/", views.budget_line_edit, name="line_edit"),
     # Donors, donations and tax receipts

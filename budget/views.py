@@ -15,6 +15,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from billing import journal
+from budget import fec
 from budget import figures as budget
 from budget.models import BudgetLine, BudgetYear
 from ecoles.access import role_required
@@ -273,3 +275,32 @@ def budget_monthly_csv(request: HttpRequest) -> HttpResponse:
 def _decimal(value: Decimal | None) -> str:
     """French spreadsheets expect a decimal comma and no thousands separator."""
     return "" if value is None else f"{value:.2f}".replace(".", ",")
+
+
+# --- The FEC of a fiscal year (budget/fec.py; LPF art. A47 A-1) ------------------------------
+
+
+@role_required(DIRECTOR, ACCOUNTANT)
+def fec_page(request: HttpRequest) -> HttpResponse:
+    """The fiscal years, each with its FEC and the FEC's description."""
+    siren = fec.siren()
+    years = [(year, journal.fec_filename(siren, year.end)) for year in BudgetYear.objects.all()]
+    return render(request, "budget/fec.html", {"years": years})
+
+
+def _text_file(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=f"text/plain; charset={journal.ENCODING}")
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+@role_required(DIRECTOR, ACCOUNTANT)
+def fec_file(request: HttpRequest, pk: int) -> HttpResponse:
+    year = get_object_or_404(BudgetYear, pk=pk)
+    return _text_file(fec.render(year), fec.filename(year))
+
+
+@role_required(DIRECTOR, ACCOUNTANT)
+def fec_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    year = get_object_or_404(BudgetYear, pk=pk)
+    return _text_file(fec.notice_bytes(year), fec.notice_filename(year))
