@@ -8,7 +8,7 @@ class SchoollifeConfig(AppConfig):
     verbose_name = _("School life")
 
     def ready(self) -> None:
-        from schoollife import indicators, listeners
+        from schoollife import families, indicators, listeners
         from students.indicators import add_section
 
         # A theory roll call's absences feed the same flow as the workshop's (R9).
@@ -25,3 +25,5 @@ class SchoollifeConfig(AppConfig):
         )
         # The indicators page (students) shows the year's attendance and leavers (R6, R9).
         add_section(indicators.compute)
+        # Family notices leave on the school's one mail path (ecoles.mail).
+        families.register_mails()
