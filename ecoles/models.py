@@ -43,6 +43,15 @@ class User(AbstractUser):
     def has_role(self, *names: str) -> bool:
         return bool(self.roles.intersection(names))
 
+    @cached_property
+    def reads_confidential(self) -> bool:
+        """Follow-up notes and health data (medical opinions, their doctor and scan) need
+        the Direction role itself: the technical superuser, who holds every other role,
+        reads them only if he also holds that one (SPEC.md §2, the Admin's row)."""
+        if not self.is_superuser:
+            return roles.DIRECTOR in self.roles
+        return self.groups.filter(name=roles.DIRECTOR).exists()
+
     @property
     def is_director(self) -> bool:
         return self.has_role(roles.DIRECTOR)
