@@ -9,7 +9,8 @@ class AccountsConfig(AppConfig):
     def ready(self) -> None:
         from django.contrib.auth.signals import user_logged_in
 
-        from accounts import audit, sessions
+        from accounts import audit, mails, sessions
 
         user_logged_in.connect(sessions.on_logged_in, dispatch_uid="accounts.session_start")
         audit.connect_read_audit()
+        mails.register_mails()

@@ -1,35 +1,33 @@
 """Documents mailed to customers (SPEC.md R11): quotes, invoices, credit notes, reminders
 and statements, with their PDF attached, sent through EMAIL_URL by the task worker
-(django-tasks), never inside the request. Each send is a DocumentSend row: queued by the
-page, then sent, or retried after a failure (a mail server down for the night), then
-marked failed after MAX_ATTEMPTS; the document's page shows the log."""
+(django-tasks), never inside the request, on the school's one mail path (ecoles.mail:
+the task carries an id, the worker builds the mail, one retry policy). Each send is a
+DocumentSend row, kept in step with its Mail: queued by the page, then sent, or retried
+after a failure (a mail server down for the night), then marked failed after
+MAX_ATTEMPTS; the document's page shows the log."""
 
 from __future__ import annotations
 
 import datetime as dt
-import logging
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
-from django_tasks import default_task_backend, task
 
 from billing import documents, invoicing, statement
 from billing.models import CreditNote, DocumentSend, Invoice, Reminder
-from ecoles.models import School
+from ecoles import mail as outgoing
+from ecoles.models import Mail, School
 from orders import documents as order_documents
 from orders.models import Customer, Order
 
-logger = logging.getLogger(__name__)
-
-MAX_ATTEMPTS = 4
-RETRY_AFTER = [dt.timedelta(minutes=5), dt.timedelta(minutes=30), dt.timedelta(hours=2)]
+MAX_ATTEMPTS = outgoing.MAX_ATTEMPTS
 K = DocumentSend.Kind
+MAIL_KIND = "billing.document"
 
 
 class SendingError(ValidationError):
@@ -72,7 +70,7 @@ def queue(
         reminder=reminder, statement_start=statement_start, statement_date=statement_date,
         recipients=",".join(to), subject=subject, created_by=by, batch=batch,
     )  # fmt: skip
-    transaction.on_commit(lambda: deliver_document.enqueue(send.pk))
+    outgoing.queue(MAIL_KIND, send.pk, to_kind="customer", to_id=customer.pk)
     return send
 
 
@@ -107,15 +105,18 @@ def send_statement(customer: Customer, by, start: dt.date, end: dt.date) -> Docu
 
 def retry(send: DocumentSend, by) -> DocumentSend:
     """Send again a mail that failed for good (the address was corrected since)."""
-    with transaction.atomic():
-        send = DocumentSend.objects.select_for_update().get(pk=send.pk)
-        if send.status != DocumentSend.Status.FAILED:
-            raise SendingError(_("Only a failed send can be tried again."))
-        send.status = DocumentSend.Status.QUEUED
-        send.attempts = 0
-        send.recipients = ",".join(recipients(send.customer)) or send.recipients
-        send.save(update_fields=["status", "attempts", "recipients"])
-        transaction.on_commit(lambda: deliver_document.enqueue(send.pk))
+    if send.status != DocumentSend.Status.FAILED:
+        raise SendingError(_("Only a failed send can be tried again."))
+    mail = Mail.objects.filter(kind=MAIL_KIND, about_id=send.pk).order_by("-pk").first()
+    if mail is None:  # a send logged before the one mail path
+        outgoing.queue(MAIL_KIND, send.pk, to_kind="customer", to_id=send.customer_id)
+    elif not outgoing.retry(mail):
+        raise SendingError(_("Only a failed send can be tried again."))
+    to = ",".join(recipients(send.customer)) or send.recipients
+    DocumentSend.objects.filter(pk=send.pk).update(
+        status=DocumentSend.Status.QUEUED, attempts=0, recipients=to
+    )
+    send.refresh_from_db()
     return send
 
 
@@ -158,43 +159,29 @@ def _body(send: DocumentSend) -> str:
         return render_to_string(f"billing/mail/{send.kind}.txt", context)
 
 
-@task()
-def deliver_document(send_id: int) -> str:
-    """Send one logged document; on failure, log why and try again later."""
+def build(mail: Mail) -> EmailMessage:
+    """The worker's part: the logged document's mail, its PDF attached."""
     send = DocumentSend.objects.select_related(
         "customer", "invoice", "credit_note__invoice", "reminder__invoice", "order"
-    ).get(pk=send_id)
-    if send.status != DocumentSend.Status.QUEUED:
-        return send.status
-    try:
-        filename, data = attachment(send)
-        message = EmailMessage(
-            send.subject, _body(send), settings.DEFAULT_FROM_EMAIL, send.recipient_list
-        )
-        message.attach(filename, data, "application/pdf")
-        message.send()
-    except Exception as exc:  # a mail server down, a PDF that failed: logged, retried
-        logger.warning("sending %s #%s failed: %s", send.kind, send.pk, exc)
-        attempts = send.attempts + 1
-        again = attempts < MAX_ATTEMPTS
-        DocumentSend.objects.filter(pk=send.pk).update(
-            attempts=attempts,
-            last_error=f"{type(exc).__name__}: {exc}"[:1000],
-            status=DocumentSend.Status.QUEUED if again else DocumentSend.Status.FAILED,
-        )
-        if again:
-            _enqueue_later(send.pk, RETRY_AFTER[min(attempts, len(RETRY_AFTER)) - 1])
-        return "retry" if again else DocumentSend.Status.FAILED
-    DocumentSend.objects.filter(pk=send.pk).update(
-        attempts=send.attempts + 1,
-        status=DocumentSend.Status.SENT,
-        sent_at=timezone.now(),
+    ).get(pk=mail.about_id)
+    filename, data = attachment(send)
+    message = EmailMessage(
+        send.subject, _body(send), settings.DEFAULT_FROM_EMAIL, send.recipient_list
     )
-    return DocumentSend.Status.SENT
+    message.attach(filename, data, "application/pdf")
+    return message
 
 
-def _enqueue_later(send_id: int, delay: dt.timedelta) -> None:
-    if default_task_backend.supports_defer:
-        deliver_document.using(run_after=timezone.now() + delay).enqueue(send_id)
-    else:  # a backend that runs at once (tests): the next attempt is made by hand
-        logger.info("send #%s will be retried by hand (backend cannot defer)", send_id)
+def follow(mail: Mail) -> None:
+    """The send's log follows its mail."""
+    status = {
+        Mail.Status.SENT: DocumentSend.Status.SENT,
+        Mail.Status.FAILED: DocumentSend.Status.FAILED,
+    }.get(mail.status, DocumentSend.Status.QUEUED)
+    DocumentSend.objects.filter(pk=mail.about_id).update(
+        status=status, attempts=mail.attempts, last_error=mail.last_error, sent_at=mail.sent_at
+    )
+
+
+def register_mails() -> None:
+    outgoing.register(MAIL_KIND, build=build, on_change=follow)

@@ -32,6 +32,26 @@ def dry_run(process, *args, **kwargs) -> None:
         pass
 
 
+class ConfidentialAdmin(admin.ModelAdmin):
+    """Follow-up notes and health data: hidden from, and refused to, a superuser without
+    the Direction role (SPEC.md §2: the Admin reads them only if he also holds it)."""
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.reads_confidential and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.reads_confidential and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request) -> bool:
+        return request.user.reads_confidential and super().has_add_permission(request)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.reads_confidential and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.reads_confidential and super().has_delete_permission(request, obj)
+
+
 class HistoryAdmin(SimpleHistoryAdmin):
     """History is readable; "Revert" is refused (simple_history saves the old version as
     it was, status and frozen fields included, past the model's transitions)."""

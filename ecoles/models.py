@@ -12,6 +12,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -41,6 +42,15 @@ class User(AbstractUser):
 
     def has_role(self, *names: str) -> bool:
         return bool(self.roles.intersection(names))
+
+    @cached_property
+    def reads_confidential(self) -> bool:
+        """Follow-up notes and health data (medical opinions, their doctor and scan) need
+        the Direction role itself: the technical superuser, who holds every other role,
+        reads them only if he also holds that one (SPEC.md §2, the Admin's row)."""
+        if not self.is_superuser:
+            return roles.DIRECTOR in self.roles
+        return self.groups.filter(name=roles.DIRECTOR).exists()
 
     @property
     def is_director(self) -> bool:
@@ -609,3 +619,42 @@ class OpenedDay(models.Model):
         if not (self.reason or "").strip():
             raise ValidationError({"reason": _("Say why the school opens that day.")})
         self.reason = self.reason.strip()
+
+
+class Mail(models.Model):
+    """One mail the school sends (a password reset, a document to a customer, an absence
+    to a family), on the one path of `ecoles.mail`: queued by a page with ids only, built
+    and sent by the task worker, retried on failure. To whom by a kind and an id (the
+    address is read in the worker and kept only once sent, as a proof, until the person's
+    data is anonymised); what by its kind and the id of the record it is about."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        CANCELLED = "cancelled", _("Not needed any more")
+
+    kind = models.CharField(_("kind"), max_length=40)
+    about_id = models.PositiveBigIntegerField(_("about record"), null=True, blank=True)
+    to_kind = models.CharField(_("recipient kind"), max_length=20, blank=True)
+    to_id = models.PositiveBigIntegerField(_("recipient"), null=True, blank=True)
+    address = models.TextField(_("sent to"), blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    last_error = models.TextField(_("last error"), blank=True)
+    created_at = models.DateTimeField(_("queued at"), default=timezone.now)
+    send_after = models.DateTimeField(_("to send after"), default=timezone.now)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mail")
+        verbose_name_plural = _("mails")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # Anonymisation finds a person's mails; a domain record finds its own.
+            models.Index(fields=["to_kind", "to_id"], name="mail_recipient"),
+            models.Index(fields=["kind", "about_id"], name="mail_about"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.about_id or self.pk} · {self.get_status_display()}"

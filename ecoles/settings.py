@@ -227,6 +227,9 @@ EINVOICING_PLATFORM = {
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
+# A mail server that does not answer frees the worker after this many seconds (the mail
+# is retried later) instead of holding it for ever.
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="ecoles@localhost")
 
 # Sessions: 12 hours at most, kept in the database (Django's default backend), so every

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from ecoles.admin import HistoryAdmin
+from ecoles.admin import ConfidentialAdmin, HistoryAdmin
 from safety.models import (
     Declaration,
     DeclarationSupervisor,
@@ -46,7 +46,9 @@ class DeclarationAdmin(HistoryAdmin):
 
 
 @admin.register(MedicalOpinion)
-class MedicalOpinionAdmin(HistoryAdmin):
+class MedicalOpinionAdmin(ConfidentialAdmin, HistoryAdmin):
+    """Health data (R13): the Direction role itself, not the technical superuser alone."""
+
     list_display = ["student", "date", "valid_until", "outcome", "doctor"]
     list_filter = ["outcome", "student__workshop"]
     search_fields = ["student__last_name", "student__first_name"]

@@ -313,8 +313,11 @@ class MedicalOpinionQuerySet(models.QuerySet):
 
 class MedicalOpinion(models.Model):
     """The doctor's opinion on a pupil's fitness for the regulated works (R4153-40 2°),
-    valid one year. Health data: the scan is for the director's eyes only; the outcome
-    and its validity are shown to the pupil's trainer."""
+    valid one year. Health data: the doctor and the scan are for the director's eyes only
+    (CONFIDENTIAL, `confidential_visible_to`: the pages and the pupil's data export
+    read it there); the outcome and its validity are shown to the pupil's trainer."""
+
+    CONFIDENTIAL = ("doctor", "scan")
 
     class Outcome(models.TextChoices):
         FIT = "fit", _("Fit")
@@ -368,6 +371,16 @@ class MedicalOpinion(models.Model):
     def save(self, *args, **kwargs) -> None:
         self.valid_until = last_valid_day(self.date, OPINION_MONTHS)
         super().save(*args, **kwargs)
+
+    @staticmethod
+    def confidential_visible_to(user) -> bool:
+        """Who reads the doctor and the scan: the Direction role itself (SPEC.md §2, R13)."""
+        return user.reads_confidential
+
+    @classmethod
+    def hidden_from(cls, user) -> tuple[str, ...]:
+        """The fields `user` may not read (the pupil's data export leaves them out)."""
+        return () if cls.confidential_visible_to(user) else cls.CONFIDENTIAL
 
     def valid_on(self, day: dt.date) -> bool:
         return self.date <= day <= self.valid_until

@@ -249,7 +249,7 @@ def _pupil_context(student: Student, user) -> dict:
             .filter(machines__workshop=student.workshop_id)
             .distinct()
         ),
-        "sees_scans": user.is_director,
+        "sees_scans": MedicalOpinion.confidential_visible_to(user),
         "can_record": user.has_role(DIRECTOR, TRAINER),
         "can_print": user.has_role(DIRECTOR, OFFICE),
     }
@@ -292,14 +292,16 @@ def _record_form(request, pk: int, form_class, title: str, **extra) -> HttpRespo
 
 @role_required(DIRECTOR)
 def opinion_add(request: HttpRequest, pk: int) -> HttpResponse:
+    if not MedicalOpinion.confidential_visible_to(request.user):  # health data (R13)
+        raise Http404
     return _record_form(request, pk, forms.OpinionForm, _("New medical fitness opinion"))
 
 
 @role_required(DIRECTOR)
 def opinion_scan(request: HttpRequest, pk: int) -> FileResponse:
-    """Health data: the director only (SPEC.md R13)."""
+    """Health data: the director only (SPEC.md R13), not the technical superuser."""
     opinion = get_object_or_404(MedicalOpinion, pk=pk)
-    if not opinion.scan:
+    if not opinion.scan or not MedicalOpinion.confidential_visible_to(request.user):
         raise Http404
     return FileResponse(opinion.scan.open("rb"), as_attachment=True)
 

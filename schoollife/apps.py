@@ -8,7 +8,7 @@ class SchoollifeConfig(AppConfig):
     verbose_name = _("School life")
 
     def ready(self) -> None:
-        from schoollife import indicators, listeners, reasons, register
+        from schoollife import families, indicators, listeners, reasons, register
         from students.indicators import add_section
         from training import recording
 
@@ -31,3 +31,5 @@ class SchoollifeConfig(AppConfig):
             recording.ABSENCE_SOURCES.append(register.absent_spans)
         # The indicators page (students) shows the year's attendance and leavers (R6, R9).
         add_section(indicators.compute)
+        # Family notices leave on the school's one mail path (ecoles.mail).
+        families.register_mails()

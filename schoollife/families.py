@@ -2,9 +2,11 @@
 is mailed to every guardian with parental authority who has an email, or called by the
 office for a guardian who asked to be called or has no email.
 
-The mail leaves through the task queue (django-tasks), outside the request; each notice
-keeps its result and is retried after a failure. Quiet hours: never between 20:00 and
-07:00 nor on a Sunday; a notice due then waits for the next allowed moment.
+The mail leaves on the school's one mail path (ecoles.mail: a task carrying the mail's
+id, built and sent by the worker outside any transaction or lock, one retry policy);
+each notice keeps its result, in step with its Mail. Quiet hours: never between 20:00
+and 07:00 nor on a Sunday; a notice due then waits for the next allowed moment, and so
+does a retry.
 """
 
 from __future__ import annotations
@@ -13,21 +15,19 @@ import datetime as dt
 
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_tasks import task
 
-from ecoles.models import School
+from ecoles import mail as outgoing
+from ecoles.models import Mail, School
 from schoollife.models import Absence, FamilyNotice
 from students.models import Guardian
 
 QUIET_FROM = dt.time(20)
 QUIET_UNTIL = dt.time(7)
 SUNDAY = 6
-MAX_ATTEMPTS = 5
-RETRY_AFTER = dt.timedelta(minutes=15)
+MAIL_KIND = "schoollife.notice"
 
 
 def next_allowed(moment: dt.datetime) -> dt.datetime:
@@ -64,7 +64,7 @@ def notify(absence: Absence) -> list[FamilyNotice]:
         if created:
             notices.append(notice)
             if notice.channel == Guardian.Channel.EMAIL:
-                _enqueue(notice.pk, when)
+                outgoing.queue(MAIL_KIND, notice.pk, to_kind="guardian", to_id=guardian.pk)
     return notices
 
 
@@ -115,15 +115,13 @@ def record_call(notice: FamilyNotice, user, result: str = "") -> bool:
 
 
 def cancel(absence: Absence) -> int:
-    """The family reported it, or the pupil was there after all: the waiting notices go."""
-    return absence.notices.filter(status=FamilyNotice.Status.QUEUED).update(
-        status=FamilyNotice.Status.CANCELLED, result=_("not needed any more")
-    )
-
-
-def _enqueue(pk: int, when: dt.datetime) -> None:
-    later = when if when > timezone.now() else None
-    transaction.on_commit(lambda: send_notice.using(run_after=later).enqueue(pk))
+    """The family reported it, or the pupil was there after all: the waiting notices go,
+    and their mails."""
+    waiting = absence.notices.filter(status=FamilyNotice.Status.QUEUED)
+    reason = _("not needed any more")
+    ids = waiting.values_list("pk", flat=True)
+    outgoing.cancel(Mail.objects.filter(kind=MAIL_KIND, about_id__in=ids), reason)
+    return waiting.update(status=FamilyNotice.Status.CANCELLED, result=reason)
 
 
 def _message(notice: FamilyNotice) -> EmailMessage:
@@ -138,43 +136,34 @@ def _message(notice: FamilyNotice) -> EmailMessage:
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [notice.email])
 
 
-@task()
-def send_notice(pk: int) -> str:
-    """Send one notice if it is still needed and the hour allows; keep the result."""
-    with transaction.atomic():
-        notice = (
-            FamilyNotice.objects.select_for_update()
-            .select_related("absence__student")
-            .filter(pk=pk, channel=Guardian.Channel.EMAIL, status=FamilyNotice.Status.QUEUED)
-            .first()
-        )
-        if notice is None:
-            return "nothing to do"
-        if notice.absence.reported_by_family:
-            notice.status = FamilyNotice.Status.CANCELLED
-            notice.result = _("the family reported the absence")
-            notice.save(update_fields=["status", "result"])
-            return notice.status
-        now = timezone.now()
-        allowed = next_allowed(now)
-        if allowed > now:  # a worker that ran late must not write at night
-            notice.send_after = allowed
-            notice.save(update_fields=["send_after"])
-            _enqueue(notice.pk, allowed)
-            return "waiting"
-        notice.attempts += 1
-        try:
-            _message(notice).send()
-        except Exception as exc:  # the server's answer is what the office needs to read
-            notice.result = f"{type(exc).__name__}: {exc}"[:300]
-            if notice.attempts >= MAX_ATTEMPTS:
-                notice.status = FamilyNotice.Status.FAILED
-            else:
-                notice.send_after = next_allowed(now + RETRY_AFTER * notice.attempts)
-                _enqueue(notice.pk, notice.send_after)
-        else:
-            notice.status = FamilyNotice.Status.SENT
-            notice.sent_at = now
-            notice.result = _("sent")
-        notice.save(update_fields=["attempts", "result", "status", "sent_at", "send_after"])
-        return notice.status
+def build(mail: Mail) -> EmailMessage:
+    """The worker's part: the notice's mail, if it is still needed."""
+    notice = (
+        FamilyNotice.objects.select_related("absence__student")
+        .filter(pk=mail.about_id, channel=Guardian.Channel.EMAIL)
+        .first()
+    )
+    if notice is None or notice.status != FamilyNotice.Status.QUEUED:
+        raise outgoing.NotNeeded(_("not needed any more"))
+    if notice.absence.reported_by_family:
+        raise outgoing.NotNeeded(_("the family reported the absence"))
+    return _message(notice)
+
+
+def follow(mail: Mail) -> None:
+    """The notice keeps its mail's result (the page of notices and the calls read it)."""
+    S = FamilyNotice.Status
+    status = {Mail.Status.SENT: S.SENT, Mail.Status.FAILED: S.FAILED}.get(mail.status)
+    status = status or (S.CANCELLED if mail.status == Mail.Status.CANCELLED else S.QUEUED)
+    result = _("sent") if status == S.SENT else mail.last_error
+    FamilyNotice.objects.filter(pk=mail.about_id).update(
+        status=status,
+        attempts=mail.attempts,
+        sent_at=mail.sent_at,
+        send_after=mail.send_after,
+        result=result[:300],
+    )
+
+
+def register_mails() -> None:
+    outgoing.register(MAIL_KIND, build=build, allowed_from=next_allowed, on_change=follow)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from ecoles import roles
-from ecoles.admin import HistoryAdmin, users_with_role
+from ecoles.admin import ConfidentialAdmin, HistoryAdmin, users_with_role
 from students.models import FollowUpNote, Guardian, Student
 
 
@@ -36,8 +36,9 @@ class StudentAdmin(HistoryAdmin):
 
 
 @admin.register(FollowUpNote)
-class FollowUpNoteAdmin(HistoryAdmin):
-    """Even in the admin, a note shows only to the pupil's tutor and the direction."""
+class FollowUpNoteAdmin(ConfidentialAdmin, HistoryAdmin):
+    """Even in the admin, a note shows only to the direction (the Direction role itself:
+    ConfidentialAdmin) and the pupil's tutor."""
 
     list_display = ("student", "date", "category", "author")
     list_filter = ("category",)

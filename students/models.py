@@ -505,8 +505,9 @@ class Student(models.Model):
         return Student.objects.records_visible_to(user).filter(pk=self.pk).exists()
 
     def notes_visible_to(self, user) -> bool:
-        """Follow-up notes: only the pupil's tutor and the direction (SPEC.md R6)."""
-        if user.has_role(roles.DIRECTOR):
+        """Follow-up notes: only the pupil's tutor and the direction (SPEC.md R6), the
+        Direction role itself (`User.reads_confidential`)."""
+        if user.reads_confidential:
             return True
         return self.tutor_id is not None and self.tutor_id == user.pk
 
@@ -582,8 +583,9 @@ class Guardian(models.Model):
 
 class FollowUpNoteQuerySet(models.QuerySet):
     def visible_to(self, user) -> FollowUpNoteQuerySet:
-        """Notes of the pupils `user` tutors; the direction reads them all (SPEC.md R6)."""
-        if user.has_role(roles.DIRECTOR):
+        """Notes of the pupils `user` tutors; the direction reads them all (SPEC.md R6),
+        not the technical superuser without the Direction role (`User.reads_confidential`)."""
+        if user.reads_confidential:
             return self
         if user.has_role(roles.TRAINER):
             return self.filter(student__tutor=user, student__workshop__trainers=user)

@@ -4,6 +4,11 @@ Everything the school keeps about him: the record and its history, the guardians
 what other apps hold about him (work logs, attendance... found through the reverse
 relations, so a later app is exported without a change here), and the follow-up notes
 only when the person exporting may read them (the read audit records it as a reading).
+
+The export holds only what its reader may see on the pages: a model whose fields are
+not for every reader says so with `hidden_from(user)` (the medical opinion's doctor and
+scan, for the Direction role only), and those fields are left out, by the same rule the
+pages apply.
 """
 
 from __future__ import annotations
@@ -38,14 +43,19 @@ def _fields(obj: models.Model, exclude: set[str] = frozenset()) -> dict:
     return data
 
 
-def _other_apps(student: Student) -> dict[str, list]:
+def _other_apps(student: Student, user) -> dict[str, list]:
     related = {}
     for rel in student._meta.related_objects:
         name = rel.get_accessor_name()
         if name in _OWN or rel.one_to_one:
             continue
+        model = rel.related_model
         rows = getattr(student, name).all()
-        related[rel.related_model._meta.label_lower] = serializers.serialize("python", rows)
+        hidden = set(model.hidden_from(user)) if hasattr(model, "hidden_from") else set()
+        serialized = serializers.serialize("python", rows)
+        for row in serialized:
+            row["fields"] = {k: v for k, v in row["fields"].items() if k not in hidden}
+        related[model._meta.label_lower] = serialized
     return related
 
 
@@ -65,7 +75,7 @@ def record(student: Student, user) -> dict:
             }
             for h in student.history.select_related("history_user")
         ],
-        "related": _other_apps(student),
+        "related": _other_apps(student, user),
     }
     if student.notes_visible_to(user):
         data["follow_up_notes"] = [

@@ -265,8 +265,11 @@ def test_mailing_a_statement_asks_first(client_for, office, invoice, company, ma
 
 def test_mailing_again_asks_first(client_for, office, invoice, mailed):  # noqa: F811
     from billing import sending
+    from ecoles.models import Mail
 
     send = sending.send_invoice(invoice, office)
+    # What the worker leaves after the last attempt: the mail and its log failed.
+    Mail.objects.filter(kind=sending.MAIL_KIND, about_id=send.pk).update(status="failed")
     DocumentSend.objects.filter(pk=send.pk).update(status="failed")
     asks_first(
         client_for(office), reverse("billing:send_retry", args=[send.pk]), {}, _queued,

@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from billing import invoicing, sending
-from billing.models import DocumentSend
+from ecoles import mail
+from ecoles.models import Mail
 from orders.models import Contact
 
 D = Decimal
@@ -45,8 +46,8 @@ def billed_contact(company):
 def run_worker() -> list[str]:
     """What `manage.py db_worker` does: run each queued send once."""
     return [
-        sending.deliver_document.call(pk)
-        for pk in DocumentSend.objects.filter(status="queued")
-        .order_by("pk")
+        mail.deliver.call(pk)
+        for pk in Mail.objects.filter(kind=sending.MAIL_KIND, status="queued")
+        .order_by("about_id")
         .values_list("pk", flat=True)
     ]

@@ -7,12 +7,14 @@ import datetime as dt
 import html
 
 import pytest
-from django.core import mail
+from django.core import mail as django_mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import reverse
 
 from billing import invoicing, sending
 from billing.models import CreditNote, DocumentSend
+from ecoles import mail
+from ecoles.models import Mail
 from orders.models import Contact, Order
 from tests.billing.money import run_worker
 
@@ -46,11 +48,11 @@ def test_the_invoice_is_sent_with_its_stored_pdf_outside_the_request(
             reverse("billing:invoice_send", args=[invoice.pk]), {"confirmed": "yes"}
         )
     assert response.status_code == 302
-    assert mail.outbox == []  # queued, not sent by the page
+    assert django_mail.outbox == []  # queued, not sent by the page
     send = DocumentSend.objects.get()
     assert send.status == "queued" and send.recipient_list == ["compta@menuiseries-rhone.fr"]
     assert run_worker() == ["sent"]
-    message = mail.outbox[0]
+    message = django_mail.outbox[0]
     assert message.subject == f"Facture {invoice.number}"
     name, data, _mime = message.attachments[0]
     invoice.refresh_from_db()
@@ -82,7 +84,7 @@ def test_a_failed_send_is_logged_retried_then_marked_failed(
     with django_capture_on_commit_callbacks(execute=True):
         client_for(office).post(reverse("billing:send_retry", args=[send.pk]), {"confirmed": "yes"})
     assert run_worker() == ["sent"]
-    assert len(mail.outbox) == 1
+    assert len(django_mail.outbox) == 1
 
 
 def test_the_retry_is_scheduled_later_on_the_database_queue(
@@ -94,7 +96,7 @@ def test_the_retry_is_scheduled_later_on_the_database_queue(
     with django_capture_on_commit_callbacks(execute=True):
         send = sending.send_invoice(invoice, office)
     assert DBTaskResult.objects.count() == 1
-    sending.deliver_document.call(send.pk)
+    mail.deliver.call(Mail.objects.get(about_id=send.pk).pk)
     later = DBTaskResult.objects.order_by("-enqueued_at").first()
     assert DBTaskResult.objects.count() == 2 and later.run_after is not None
 
@@ -117,11 +119,11 @@ def test_credit_notes_quotes_and_statements_are_sent_too(
         sending.send_quote(order, office)
         sending.send_statement(order.customer, office, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     assert run_worker() == ["sent", "sent", "sent"]
-    subjects = [m.subject for m in mail.outbox]
+    subjects = [m.subject for m in django_mail.outbox]
     assert subjects[0] == f"Avoir {note.number}"
     assert subjects[1].startswith(f"Devis {order.reference}")
     assert subjects[2] == "Relevé de compte au 31/03/2026"
-    assert all(m.attachments[0][2] == "application/pdf" for m in mail.outbox)
+    assert all(m.attachments[0][2] == "application/pdf" for m in django_mail.outbox)
     # The drawn PDFs are kept with the send: a retry attaches the same document.
     assert DocumentSend.objects.exclude(pdf="").count() == 2
 

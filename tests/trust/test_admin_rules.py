@@ -46,8 +46,9 @@ def frozen_time():
 
 @pytest.fixture
 def boss(db, school):
-    """The admin's superuser (holds every role, the director's included)."""
-    return make_user("root", None, is_staff=True, is_superuser=True)
+    """The admin's superuser who is also the director (the Direction role itself: without
+    it, the admin hides follow-up notes and health data from him, issue #28)."""
+    return make_user("root", roles.DIRECTOR, is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
