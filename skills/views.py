@@ -306,7 +306,8 @@ def evidence_correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(
         request.POST or None,
         request.FILES or None,
-        initial={"level": old.level, "autonomy": old.autonomy, "date": old.date},
+        # Opens with what it corrects: every field of the evidence (its comment too).
+        initial={name: getattr(old, name) for name in EvidenceForm._meta.fields},
     )
     if request.method == "POST" and form.is_valid():
         try:
