@@ -58,17 +58,9 @@ def _sums(**sums: tuple) -> dict[str, Decimal]:
 
 
 def money_in(start: dt.date, end: dt.date) -> tuple[Decimal, Decimal]:
-    """(production revenue, cash received) in [start, end], one query: invoices excluding
-    VAT net of the credit notes issued then; payments received (what reached the bank)."""
-    row = _sums(
-        invoiced=(
-            Invoice.objects.issued().filter(issue_date__range=(start, end)),
-            "total_excl_vat",
-        ),
-        credited=(CreditNote.objects.filter(issue_date__range=(start, end)), "total_excl_vat"),
-        cash=(Payment.objects.filter(date__range=(start, end)), "amount"),
-    )
-    return row["invoiced"] - row["credited"], row["cash"]
+    """(production revenue, cash received) in [start, end]: two of the ledgers' actuals."""
+    actuals = ledgers(start, end)
+    return actuals.production, actuals.cash
 
 
 @dataclass

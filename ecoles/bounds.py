@@ -16,6 +16,8 @@ form error, an ignored filter or a 404, never a server error.
   quantity at most MAX_QUANTITY; a line's quantity × unit price at most MAX_AMOUNT too, and
   an order's lines at most MAX_ORDER_TOTAL, so that an order's total, its VAT and its
   invoices fit the 12-digit money columns with room to spare.
+- No value holds a NUL character: PostgreSQL refuses one in a query's text (a search box
+  given %00 was a server error), and no person types it (RefuseNullCharacters).
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import re
 from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
+from django.core.exceptions import BadRequest, ValidationError
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
@@ -136,3 +138,19 @@ def validate_line_amount(quantity: Decimal, unit_price: Decimal) -> None:
         _refuse_above(
             quantity * unit_price, MAX_AMOUNT, _("Quantity × unit price is at most %(max)s.")
         )
+
+
+class RefuseNullCharacters:
+    """Answers 400 to a request whose URL parameters or form fields hold a NUL character,
+    before any view hands one to a query (see the module's docstring). Uploaded files are
+    not form fields: their bytes are the file's own."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        data = [request.GET, *([request.POST] if request.method == "POST" else [])]
+        for key, values in (item for query in data for item in query.lists()):
+            if any("\x00" in text for text in [key, *values]):
+                raise BadRequest("NUL character in a parameter")
+        return self.get_response(request)

@@ -45,6 +45,11 @@ MOVABLE_HOLIDAYS = {
 }
 
 
+def monday_of(day: dt.date) -> dt.date:
+    """The Monday of `day`'s week: weeks run Monday to Sunday (ISO 8601, as in France)."""
+    return day - dt.timedelta(days=day.weekday())
+
+
 def easter(year: int) -> dt.date:
     """Easter Sunday of a Gregorian year (the anonymous Gregorian computus, Meeus/Jones/
     Butcher): valid for every year from 1583."""

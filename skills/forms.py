@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from ecoles.bounds import SchoolDateField
+from ecoles.bounds import SchoolDateField, parse_id
 from ecoles.pickers import SearchSelect, offer
 from orders.models import Order
 from skills import photos
@@ -282,8 +282,8 @@ class RegistrationForm(forms.ModelForm):
         self.fields["student"].widget = pupil_picker("skills:pupil_choices")
         self.fields["version"].queryset = DiplomaVersion.objects.select_related("diploma")
         selected = [self.initial.get("student") or self.instance.student_id]
-        if self.data.get("student", "").isdigit():
-            selected.append(int(self.data["student"]))
+        if parse_id(self.data.get("student")):
+            selected.append(parse_id(self.data["student"]))
         offer(self, "student", students.search(student_search).order_by("last_name"), selected)
 
     def validate_unique(self) -> None:

@@ -144,10 +144,10 @@ def _check(number: int, row: dict[str, str], report: Report) -> None:
             % {"value": row["bloc_evalue_par"]}
         )
     session = row["premiere_session"]
-    if session and not (session.isdigit() and 1990 <= int(session) <= 2100):
+    if session and not (session.isascii() and session.isdigit() and 1990 <= int(session) <= 2100):
         error(_("First session %(value)s is not a year.") % {"value": session})
     years = row["duree_annees"] or "2"
-    if not years.isdigit() or not 1 <= int(years) <= 4:
+    if not (years.isascii() and years.isdigit()) or not 1 <= int(years) <= 4:
         error(_("Length %(value)s is not a number of years from 1 to 4.") % {"value": years})
 
 

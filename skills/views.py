@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from ecoles import pickers
 from ecoles.access import role_required
+from ecoles.bounds import parse_id, parse_year
 from ecoles.confirm import is_confirmed
 from ecoles.models import Policy, Workshop
 from ecoles.pdf import render_pdf
@@ -117,13 +118,15 @@ def evidence_entry(request: HttpRequest) -> HttpResponse:
     (its pupils): one competency, a level per pupil, saved at once."""
     user = request.user
     order = session = None
+    # An id that is not one (abc, 1.5, past 64 bits) is a 404, as an id of no order.
     if request.GET.get("order") and user.has_role(TRAINER, DIRECTOR):
-        order = get_object_or_404(Order.objects.visible_to(user), pk=request.GET["order"])
+        order_id = parse_id(request.GET["order"]) or 0
+        order = get_object_or_404(Order.objects.visible_to(user), pk=order_id)
     elif request.GET.get("session") and user.has_role(TEACHER, DIRECTOR):
         sessions = TheorySession.objects.all()
         if not user.has_role(DIRECTOR):
             sessions = sessions.filter(teacher=user)
-        session = get_object_or_404(sessions, pk=request.GET["session"])
+        session = get_object_or_404(sessions, pk=parse_id(request.GET["session"]) or 0)
     if order is None and session is None:
         return _choose_source(request)
     if order is not None:
@@ -303,7 +306,8 @@ def evidence_correct(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(
         request.POST or None,
         request.FILES or None,
-        initial={"level": old.level, "autonomy": old.autonomy, "date": old.date},
+        # Opens with what it corrects: every field of the evidence (its comment too).
+        initial={name: getattr(old, name) for name in EvidenceForm._meta.fields},
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -526,10 +530,7 @@ def exams(request: HttpRequest) -> HttpResponse:
     policy = Policy.load()
     today = timezone.localdate()
     current = policy.school_year_start(today).year + 1
-    try:
-        year = int(request.GET.get("session", current))
-    except ValueError:
-        year = current
+    year = parse_year(request.GET.get("session")) or current
     registrations = (
         ExamRegistration.objects.filter(session_year=year)
         .select_related("student__workshop", "version__diploma")
@@ -596,8 +597,8 @@ def registration_add(request: HttpRequest) -> HttpResponse:
     policy = Policy.load()
     session = policy.school_year_start(timezone.localdate()).year + 1
     initial = {"session_year": session}
-    if request.GET.get("eleve", "").isdigit():
-        initial["student"] = int(request.GET["eleve"])
+    if parse_id(request.GET.get("eleve")):  # "²" is a digit to isdigit(), not an id
+        initial["student"] = parse_id(request.GET["eleve"])
         programme = Programme.objects.filter(student=initial["student"]).first()
         if programme:
             initial["version"] = programme.version_id

@@ -79,6 +79,8 @@ class Controls(HTMLParser):
         if tag == "select":
             self._select = None
         elif tag == "textarea":
+            # A browser drops the newline that opens a textarea's text (Django writes one).
+            self.values[self._textarea] = self.values[self._textarea].removeprefix("\n")
             self._textarea = None
 
     def handle_data(self, data):
@@ -346,6 +348,39 @@ def page_roll_call(p):
     return p["teacher"], reverse("training:session", args=[session.pk]), {}, expected
 
 
+def page_verdict(p):
+    """The director's correction of a delivery's verdict opens on the verdict it corrects."""
+    order = _order(p["woodwork"], p["woodwork_trainer"], status="in_production")
+    order.deliver(
+        by=p["woodwork_trainer"], verdict="does_not_conform", rework="Reprendre les chants"
+    )
+    expected = {"verdict": {"does_not_conform"}, "rework": "Reprendre les chants"}
+    return p["director"], reverse("orders:verdict", args=[order.pk]), {}, expected
+
+
+def page_evidence_correction(p):
+    """A correction of validated evidence opens with what the evidence says."""
+    from skills.models import Bloc, Competency, Diploma, DiplomaVersion, Evidence
+
+    diploma = Diploma.objects.create(kind="cap", code="CAP-MF", name="Menuisier", years=2)
+    version = DiplomaVersion.objects.create(diploma=diploma, label="2016")
+    bloc = Bloc.objects.create(version=version, code="UP2", name="Fabrication")
+    usiner = Competency.objects.create(bloc=bloc, code="C3.3", wording="Usiner")
+    item = Evidence.objects.create(
+        student=_pupil(p["woodwork"], p["woodwork_trainer"]), competency=usiner,
+        source="observation", date=dt.date(2026, 11, 16), level=2, autonomy="partly",
+        comment="Chants repris deux fois", recorded_by=p["woodwork_trainer"],
+    )  # fmt: skip
+    item.validate(p["woodwork_trainer"])
+    expected = {
+        "date": "2026-11-16",
+        "level": {"2"},
+        "autonomy": {"partly"},
+        "comment": "Chants repris deux fois",
+    }
+    return p["woodwork_trainer"], reverse("skills:correct", args=[item.pk]), {}, expected
+
+
 # route name -> builders of its page (a route may need several object states)
 def page_closure(p):
     closure = Closure.objects.create(
@@ -475,6 +510,8 @@ EDIT_PAGES = {
     "training:worklog_edit": [page_worklog],
     "training:session": [page_roll_call],
     "safety:machine_edit": [page_machine],
+    "orders:verdict": [page_verdict],
+    "skills:correct": [page_evidence_correction],
 }
 
 
@@ -482,7 +519,9 @@ def test_every_edit_page_is_covered():
     editing = {
         r.name
         for r in walk()
-        if r.name.endswith(("edit", ":lines")) and not r.name.startswith("admin:")
+        # Pages that edit, and pages that correct what was recorded (a verdict, evidence).
+        if r.name.endswith(("edit", ":lines", "verdict", ":correct"))
+        and not r.name.startswith("admin:")
     }
     assert editing - set(EDIT_PAGES) == set()
 

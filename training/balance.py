@@ -20,6 +20,7 @@ from django.db.models.functions import TruncDate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from ecoles.calendar import monday_of
 from ecoles.db import Elapsed
 from ecoles.formats import hours as format_hours
 from ecoles.models import Policy
@@ -333,10 +334,6 @@ def total(values: Iterable[Balance], policy) -> Balance:
     return replace(result, allowance=allowance * max(len(values), 1))
 
 
-def monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def daily_hours(
     students, start: dt.date, end: dt.date
 ) -> tuple[dict[dt.date, Fraction], dict[dt.date, Fraction]]:
@@ -379,9 +376,9 @@ def weekly_series(
     theory: dict[dt.date, Fraction] = defaultdict(Fraction)
     for hours, weekly in zip(by_day, (production, theory), strict=True):
         for day, value in hours.items():
-            weekly[monday(day)] += value
+            weekly[monday_of(day)] += value
     weeks = []
-    week = monday(start)
+    week = monday_of(start)
     while week <= end:
         weeks.append((week, production[week], theory[week]))
         week += dt.timedelta(days=7)
@@ -391,7 +388,7 @@ def weekly_series(
 def periods(today: dt.date, policy) -> dict[str, tuple[dt.date, dt.date]]:
     """The week, the month and the school year to date that contain `today`."""
     return {
-        "week": (monday(today), monday(today) + dt.timedelta(days=6)),
+        "week": (monday_of(today), monday_of(today) + dt.timedelta(days=6)),
         "month": (today.replace(day=1), _month_end(today)),
         "year": year_window(today, today, policy),
     }
@@ -400,14 +397,6 @@ def periods(today: dt.date, policy) -> dict[str, tuple[dt.date, dt.date]]:
 def _month_end(day: dt.date) -> dt.date:
     nxt = (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
     return nxt - dt.timedelta(days=1)
-
-
-def group_balances(students, today: dt.date, policy) -> dict[str, dict[int, Balance]]:
-    """Per period (week, month, year), {student id: Balance}: nine queries in all."""
-    return {
-        name: balances(students, a, b, policy=policy)
-        for name, (a, b) in periods(today, policy).items()
-    }
 
 
 @dataclass
@@ -431,7 +420,7 @@ def statement(student, start: dt.date, end: dt.date, policy) -> Statement:
     target, band, allowance = policy_numbers(policy)
     weeks: dict[dt.date, dict] = {}
     for day in sorted(set(production) | set(theory)):
-        week = weeks.setdefault(monday(day), {"days": [], "p": Fraction(0), "t": Fraction(0)})
+        week = weeks.setdefault(monday_of(day), {"days": [], "p": Fraction(0), "t": Fraction(0)})
         p, t = production.get(day, Fraction(0)), theory.get(day, Fraction(0))
         week["days"].append({"day": day, "p": as_decimal(p), "t": as_decimal(t)})
         week["p"] += p

@@ -327,7 +327,9 @@ class TeamEntryForm(SlotMixin, forms.Form):
     def _untick(self, ids) -> None:
         name = self.add_prefix("students")
         data = self.data.copy()
-        data.setlist(name, [v for v in data.getlist(name) if v.isdigit() and int(v) not in ids])
+        data.setlist(
+            name, [v for v in data.getlist(name) if parse_id(v) and parse_id(v) not in ids]
+        )
         self.data = data
 
     def clean(self):

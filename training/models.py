@@ -12,7 +12,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -586,17 +585,6 @@ class Override(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} · {self.get_rule_display()} · {self.day:%d/%m/%Y}"
-
-
-def hours_by_local_day(queryset, field: str = "start") -> dict:
-    """{(student_id, local date): timedelta} for a WorkLog queryset, one query."""
-    rows = (
-        queryset.order_by()
-        .annotate(local=TruncDate(field))
-        .values("student", "local")
-        .annotate(total=Sum(DURATION))
-    )
-    return {(r["student"], r["local"]): r["total"] for r in rows}
 
 
 class Weekday(models.IntegerChoices):

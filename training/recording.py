@@ -162,19 +162,6 @@ def find_violations(entries: list[Entry], policy: Policy | None = None) -> list[
     return found
 
 
-def busy_in_slot(
-    student_ids: list[int], start: dt.datetime, end: dt.datetime
-) -> dict[int, list[timeguard.Interval]]:
-    """{student id: [his activities that day overlapping start-end]}: who cannot be
-    logged in the slot (the overlap rule of find_violations), in two queries."""
-    day = local_day(start)
-    found = {}
-    for pk, items in timeguard.activities(student_ids, day, day).items():
-        if others := timeguard.overlapping(start, end, items):
-            found[pk] = sorted(others, key=lambda i: i.start)
-    return found
-
-
 def _safety_violations(entries: list[Entry]) -> list[Violation]:
     """R13, one call of safety.rules per machine and day; never overridable."""
     groups: dict[tuple[int, dt.date], list[Entry]] = defaultdict(list)

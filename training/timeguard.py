@@ -24,7 +24,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext, pgett
 from django.utils.translation import gettext as _
 
 from ecoles import formats, law
-from ecoles.calendar import public_holiday
+from ecoles.calendar import monday_of, public_holiday
 from training.models import Attendance, WorkLog
 
 OVERLAP = "overlap"
@@ -210,10 +210,6 @@ def already_busy(pupil: str, sex: str, others: list[Interval]) -> str:
     return text % words
 
 
-def _monday(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
-
-
 def _night_overlap(start: dt.datetime, end: dt.datetime, limits: Limits) -> dt.timedelta:
     """Time of [start, end) (local, same day) before night_end or after night_start."""
     day = start.date()
@@ -270,8 +266,8 @@ def check(
             day_total - limits.max_daily,
         )
 
-    week = _monday(day)
-    week_total = busy_time([new] + [i for i in existing if _monday(i.day) == week])
+    week = monday_of(day)
+    week_total = busy_time([new] + [i for i in existing if monday_of(i.day) == week])
     if week_total > limits.max_weekly:
         refuse(
             WEEKLY,
@@ -422,7 +418,7 @@ def check(
 
 def window(day: dt.date) -> tuple[dt.date, dt.date]:
     """Days whose activities matter for an entry on `day`: its week and the days around."""
-    monday = _monday(day)
+    monday = monday_of(day)
     return min(monday, day - dt.timedelta(days=1)), max(
         monday + dt.timedelta(days=6), day + dt.timedelta(days=1)
     )

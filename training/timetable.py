@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from ecoles.calendar import Calendar
+from ecoles.calendar import Calendar, monday_of
 from ecoles.models import Policy, Workshop
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER
 from students.models import Student
@@ -127,7 +127,7 @@ def _overlaps(entries: list[recording.Entry]) -> list[timeguard.Violation]:
     found = []
     by_week: dict[dt.date, list] = defaultdict(list)
     for entry in entries:
-        by_week[entry.day - dt.timedelta(days=entry.day.weekday())].append(entry)
+        by_week[monday_of(entry.day)].append(entry)
     for group in by_week.values():
         found += [v for v in recording.find_violations(group) if v.rule == timeguard.OVERLAP]
     return found
@@ -340,10 +340,6 @@ def expected_place(student_ids: list[int], day: dt.date) -> dict[int, dict[str, 
         if current is None or current.kind == "workshop":
             result[student][half] = Place("theory", title, session_id=session)
     return result
-
-
-def monday_of(day: dt.date) -> dt.date:
-    return day - dt.timedelta(days=day.weekday())
 
 
 def week(

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from ecoles.access import role_required
-from ecoles.bounds import parse_school_date
+from ecoles.bounds import parse_id, parse_school_date
+from ecoles.calendar import monday_of
 from ecoles.confirm import ask, is_confirmed, would_pass
 from ecoles.models import User, Workshop
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
@@ -32,8 +33,8 @@ def _target(request: HttpRequest) -> tuple[str, str]:
     """What the timetable shows: ?voir=eleve-12 | promotion-2025 | atelier-3 | enseignant-7;
     by default the teacher's own week, the trainer's workshop, the first workshop."""
     kind, _sep, value = request.GET.get("voir", "").partition("-")
-    if kind in ("eleve", "promotion", "atelier", "enseignant") and value.isdigit():
-        return kind, value
+    if kind in ("eleve", "promotion", "atelier", "enseignant") and parse_id(value):
+        return kind, str(parse_id(value))  # not isdigit(): "²" is a digit to it
     user = request.user
     if user.has_role(TEACHER) and not user.has_role(DIRECTOR, OFFICE):
         return "enseignant", str(user.pk)
@@ -53,7 +54,7 @@ def _workshops_for(user):
 def week(request: HttpRequest) -> HttpResponse:
     """One week's timetable, on a phone: day cards, the week before and after."""
     day = parse_school_date(request.GET.get("semaine", "")) or timezone.localdate()
-    monday = timetable.monday_of(day)
+    monday = monday_of(day)
     kind, value = _target(request)
     pk = int(value)
     pupils = Student.objects.visible_to(request.user)

@@ -74,6 +74,24 @@ def test_an_invoice_settled_partly_by_a_credit_note_is_paid_and_its_order_too(
     assert invoice.customer_name not in owing
 
 
+def test_an_order_credited_in_full_is_settled_but_not_paid(
+    make_order, woodwork, company, office, client_for
+):
+    """Nothing is owed on it, yet no money came in: the order stays "invoiced" (a credit
+    note is no payment), and its page does not say paid."""
+    order = make_order(woodwork, company, status="delivered", lines=[("1", "100.00", "20")])
+    invoice = invoicing.issue_invoice(order, office, today=dt.date(2026, 3, 2), render=False)
+    invoicing.issue_credit_note(
+        invoice, office, reason="Commande annulée", today=dt.date(2026, 3, 5), render=False
+    )
+    invoice.refresh_from_db()
+    order.refresh_from_db()
+    assert invoice.settled and not Invoice.objects.owed().exists()
+    assert order.status == Order.Status.INVOICED
+    order_page = page(client_for(office), reverse("orders:detail", args=[order.pk]))
+    assert "Payée" not in order_page
+
+
 def test_money_sums_are_exact_cents_on_every_database(settled_by_a_credit_note, company):
     invoice = Invoice.objects.with_balance().get(pk=settled_by_a_credit_note.pk)
     assert (invoice.amount_paid, invoice.amount_credited) == (D("951.84"), D("54.00"))

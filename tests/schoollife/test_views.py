@@ -251,3 +251,16 @@ def test_the_accountant_sees_nothing_of_school_life(
         client.get(reverse("schoollife:absence", args=[Absence.objects.get().pk])).status_code
         == 403
     )
+
+
+def test_a_trainer_lists_only_his_workshops_pupils_absences(
+    client_for, woodwork_trainer, machining_trainer, woodwork, machining, tom, metal
+):
+    absent(woodwork, tom, [TODAY], woodwork_trainer)
+    absent(machining, metal, [TODAY], machining_trainer)
+    url = reverse("schoollife:absences") + "?show=all"
+    page = client_for(woodwork_trainer).get(url).content.decode()
+    assert "BERGER" in page
+    assert "HADDAD" not in page  # machining's pupil: not his to know
+    other = client_for(machining_trainer).get(url).content.decode()
+    assert "HADDAD" in other and "BERGER" not in other
