@@ -354,7 +354,7 @@ def check(
 
     # L3164-2: two consecutive days without any activity in the week (Monday to Sunday).
     # Only a day that adds activity is refused: correcting a day already worked is not.
-    busy_days = {i.day for i in existing if _monday(i.day) == week}
+    busy_days = {i.day for i in existing if monday_of(i.day) == week}
     if day not in busy_days:
         busy_days.add(day)
         if not any(

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("billing", "0006_guards_after_merge"),
+        ("billing", "0008_customer_address_in_parts"),
     ]
 
     operations = [

@@ -15,7 +15,7 @@ def drop_mayor_notices(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("schoollife", "0004_guardian_notice_channel"),
+        ("schoollife", "0005_absence_report"),
         ("students", "0006_guardian_called_has_a_phone"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -25,7 +25,7 @@ def called_before(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('schoollife', '0004_guardian_notice_channel'),
+        ('schoollife', '0005_l131_8_in_force_no_mayor'),
         ('students', '0006_guardian_called_has_a_phone'),
     ]
 
