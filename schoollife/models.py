@@ -145,7 +145,7 @@ class RollCallMark(models.Model):
             raise ValidationError({"activity": _("Say which school activity.")})
 
 
-# The list a school starts with (migration 0002 writes the same): the legal reasons first.
+# The list a school starts with (schoollife.reasons, after migrate): the legal reasons first.
 DEFAULT_REASONS = [
     ("Maladie de l'élève", True),
     ("Maladie contagieuse d'un membre de la famille", True),
