@@ -72,14 +72,17 @@ def describe(notice: FamilyNotice) -> str:
     return _("no notice sent")
 
 
-def _told(absence: Absence | None, guardian: Guardian) -> str:
+def _told(absence: Absence | None, guardian: Guardian, by_report: dict) -> str:
     if absence is None:
         return _("no absence recorded, no notice sent")
     if absence.reported_by_family:
         return _("absence reported by the family (%(how)s)") % {
             "how": absence.get_reported_how_display().lower()
         }
-    notices = [n for n in absence.notices.all() if _concerns(n, guardian)]
+    # A range's notices sit on its first half-day (Absence.family_notices): each of its
+    # half-days was told by them.
+    told = by_report.get(absence.report) if absence.report else absence.notices.all()
+    notices = [n for n in told or () if _concerns(n, guardian)]
     sent = [n for n in notices if n.status == FamilyNotice.Status.SENT]
     if sent or notices:
         return describe((sent or notices)[-1])
@@ -90,7 +93,7 @@ def _told(absence: Absence | None, guardian: Guardian) -> str:
 
 def how_told(student: Student, half_days: list[tuple[dt.date, str]]) -> list[GuardianTold]:
     """Each guardian with parental authority, and for each half-day how he was told.
-    Three queries, whatever the number of half-days."""
+    Four queries, whatever the number of half-days."""
     guardians = list(student.guardians.filter(legal_representative=True).order_by("pk"))
     days = {day for day, _half in half_days}
     absences = {
@@ -101,10 +104,21 @@ def how_told(student: Student, half_days: list[tuple[dt.date, str]]) -> list[Gua
             )
         )
     }
+    by_report: dict = {}
+    reports = {a.report for a in absences.values() if a.report}
+    for n in (
+        FamilyNotice.objects.filter(absence__report__in=reports)
+        .select_related("absence", "done_by")
+        .order_by("pk")
+    ):
+        by_report.setdefault(n.absence.report, []).append(n)
     return [
         GuardianTold(
             g,
-            [Told(day, half, _told(absences.get((day, half)), g)) for day, half in half_days],
+            [
+                Told(day, half, _told(absences.get((day, half)), g, by_report))
+                for day, half in half_days
+            ],
         )
         for g in guardians
     ]

@@ -7,6 +7,7 @@ half-day it counts, from what was recorded (issue #26)."""
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 
 from django.urls import reverse
 
@@ -200,3 +201,17 @@ def test_the_letter_says_when_the_family_reported_the_absence_itself(
     absent(woodwork, tom, NOV, woodwork_trainer, reported_how="phone")
     text = letter(client_for(director), tom)
     assert text.count("absence signalée par la famille") == 4
+
+
+def test_the_letter_reads_how_a_range_was_told_on_each_of_its_half_days(
+    client_for, director, office, tom, woodwork, woodwork_trainer
+):
+    # One form for four days: the notice is kept on the range's first half-day only.
+    report = uuid.uuid4()
+    absent(woodwork, tom, NOV, woodwork_trainer, report=report)
+    mother = tom.guardians.get(relationship="mother")
+    first = Absence.objects.order_by("day").first()
+    notice(first, mother, email=mother.email, status="sent", sent_at=at(NOV[0], 8, 12))
+    text = letter(client_for(director), tom)
+    assert text.count("courriel envoyé le 02/11/2026 à 08:12") == 4
+    assert "aucun avis envoyé" not in text
