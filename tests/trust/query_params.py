@@ -21,19 +21,9 @@ from functools import cache
 
 from django import forms
 
-OUR_PACKAGES = (
-    "ecoles",
-    "accounts",
-    "students",
-    "safety",
-    "orders",
-    "training",
-    "schoollife",
-    "skills",
-    "billing",
-    "budget",
-    "home",
-)
+from tests.test_layers import LAYERS
+
+OUR_PACKAGES = tuple(LAYERS)  # our apps, in the order of the house
 METHODS = ("GET", "POST")
 
 
