@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
-from ecoles import roles
+from ecoles import law, roles
 from ecoles.uploads import validate_logo
 
 
@@ -267,15 +267,36 @@ def _time(h: int, m: int = 0) -> dt.time:
     return dt.time(h, m)
 
 
+NOON = dt.time(12)
+# Why a looser number is refused: the article that sets it (ecoles/law.py).
+_LAW_DAILY = _("The law allows a minor at most 8 hours a day (Code du travail L3162-1).")
+_LAW_WEEKLY = _("The law allows a minor at most 35 hours a week (Code du travail L3162-1).")
+_LAW_BREAK_AFTER = _(
+    "The law allows a minor at most 4 h 30 of work without a break (Code du travail L3162-3)."
+)
+_LAW_BREAK = _("The law gives a minor a break of at least 30 minutes (Code du travail L3162-3).")
+_LAW_NIGHT = _(
+    "The law forbids a minor's work between 22:00 (20:00 under 16) and 06:00 (Code du "
+    "travail L3163-1): the night may be longer, not shorter."
+)
+_LAW_REST = _(
+    "The law gives a minor at least 12 hours of rest between two days, 14 under 16 (Code du "
+    "travail L3164-1)."
+)
+_EVENING = _("The night starts in the evening: a time after noon.")
+_MORNING = _("The night ends in the morning: a time before noon.")
+
+
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour as #rrggbb."))
 
 
 class Policy(SingletonModel):
     """The numbers behind SPEC.md R1 (2/3-1/3 balance), R2 (minors' working time) and R5.
 
-    Defaults are the French rules for workers under 18 (Code du travail L3162-1 to
-    L3164-2): 8 h a day, 35 h a week, 30 min break after 4 h 30, no night work, 12 h rest
-    (14 h under 16). The director edits them; every change is kept in the history.
+    R2's defaults are the French rules for workers under 18 (Code du travail L3162-1 to
+    L3164-2, ecoles/law.py): 8 h a day, 35 h a week, 30 min break after 4 h 30, no night
+    work, 12 h rest (14 h under 16). The director may make them stricter, never looser
+    (validators, and a CheckConstraint each). Every change is kept in the history.
     """
 
     # R1: target production : theory ratio, exact (2:1 is two thirds production).
@@ -310,25 +331,78 @@ class Policy(SingletonModel):
         default=1,
         validators=[MinValueValidator(1), MaxValueValidator(28)],
     )
-    # R2: minors' working time.
+    # R2: minors' working time. The law's numbers (ecoles/law.py) are the defaults and the
+    # bounds: the school may be stricter, never looser (a CheckConstraint each, below).
     max_daily_hours = models.DecimalField(
-        _("max hours a day"), max_digits=4, decimal_places=2, default=Decimal("8")
+        _("max hours a day"),
+        max_digits=4,
+        decimal_places=2,
+        default=law.MAX_DAILY_HOURS,
+        validators=[
+            MinValueValidator(Decimal("1")),
+            MaxValueValidator(law.MAX_DAILY_HOURS, _LAW_DAILY),
+        ],
     )
     max_weekly_hours = models.DecimalField(
-        _("max hours a week"), max_digits=4, decimal_places=2, default=Decimal("35")
+        _("max hours a week"),
+        max_digits=4,
+        decimal_places=2,
+        default=law.MAX_WEEKLY_HOURS,
+        validators=[
+            MinValueValidator(Decimal("1")),
+            MaxValueValidator(law.MAX_WEEKLY_HOURS, _LAW_WEEKLY),
+        ],
     )
     break_after_minutes = models.PositiveSmallIntegerField(
-        _("break required after (minutes of continuous work)"), default=270
+        _("break required after (minutes of continuous work)"),
+        default=law.BREAK_AFTER_MINUTES,
+        validators=[
+            MinValueValidator(30),
+            MaxValueValidator(law.BREAK_AFTER_MINUTES, _LAW_BREAK_AFTER),
+        ],
     )
-    break_minutes = models.PositiveSmallIntegerField(_("break length (minutes)"), default=30)
-    night_start = models.TimeField(_("night starts (16-17 years)"), default=_time(22))
-    night_start_under_16 = models.TimeField(_("night starts (under 16)"), default=_time(20))
-    night_end = models.TimeField(_("night ends"), default=_time(6))
+    break_minutes = models.PositiveSmallIntegerField(
+        _("break length (minutes)"),
+        default=law.BREAK_MINUTES,
+        validators=[MinValueValidator(law.BREAK_MINUTES, _LAW_BREAK), MaxValueValidator(240)],
+    )
+    # An evening time (after noon) and a morning time (before noon): the night between.
+    night_start = models.TimeField(
+        _("night starts (16-17 years)"),
+        default=law.NIGHT_START,
+        validators=[
+            MinValueValidator(NOON, _EVENING),
+            MaxValueValidator(law.NIGHT_START, _LAW_NIGHT),
+        ],
+    )
+    night_start_under_16 = models.TimeField(
+        _("night starts (under 16)"),
+        default=law.NIGHT_START_UNDER_16,
+        validators=[
+            MinValueValidator(NOON, _EVENING),
+            MaxValueValidator(law.NIGHT_START_UNDER_16, _LAW_NIGHT),
+        ],
+    )
+    night_end = models.TimeField(
+        _("night ends"),
+        default=law.NIGHT_END,
+        validators=[
+            MinValueValidator(law.NIGHT_END, _LAW_NIGHT),
+            MaxValueValidator(NOON, _MORNING),
+        ],
+    )
     daily_rest_hours = models.PositiveSmallIntegerField(
-        _("rest between two days (hours, 16-17 years)"), default=12
+        _("rest between two days (hours, 16-17 years)"),
+        default=law.DAILY_REST_HOURS,
+        validators=[MinValueValidator(law.DAILY_REST_HOURS, _LAW_REST), MaxValueValidator(24)],
     )
     daily_rest_hours_under_16 = models.PositiveSmallIntegerField(
-        _("rest between two days (hours, under 16)"), default=14
+        _("rest between two days (hours, under 16)"),
+        default=law.DAILY_REST_HOURS_UNDER_16,
+        validators=[
+            MinValueValidator(law.DAILY_REST_HOURS_UNDER_16, _LAW_REST),
+            MaxValueValidator(24),
+        ],
     )
     # Team entry slots.
     morning_start = models.TimeField(_("morning starts"), default=_time(8, 30))
@@ -452,6 +526,50 @@ class Policy(SingletonModel):
             models.CheckConstraint(
                 condition=models.Q(production_share_min__lte=models.F("production_share_max")),
                 name="policy_share_band_ordered",
+            ),
+            # R2: stricter than the law, never looser (Code du travail L3162-1 to L3164-1).
+            models.CheckConstraint(
+                condition=models.Q(max_daily_hours__gt=0, max_daily_hours__lte=law.MAX_DAILY_HOURS),
+                name="policy_daily_hours_within_the_law",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    max_weekly_hours__gt=0, max_weekly_hours__lte=law.MAX_WEEKLY_HOURS
+                ),
+                name="policy_weekly_hours_within_the_law",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    break_after_minutes__gt=0, break_after_minutes__lte=law.BREAK_AFTER_MINUTES
+                ),
+                name="policy_break_after_within_the_law",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(break_minutes__gte=law.BREAK_MINUTES),
+                name="policy_break_within_the_law",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(night_start__gte=NOON, night_start__lte=law.NIGHT_START),
+                name="policy_night_start_within_the_law",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    night_start_under_16__gte=NOON,
+                    night_start_under_16__lte=law.NIGHT_START_UNDER_16,
+                ),
+                name="policy_night_start_under_16_within_the_law",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(night_end__gte=law.NIGHT_END, night_end__lte=NOON),
+                name="policy_night_end_within_the_law",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(daily_rest_hours__gte=law.DAILY_REST_HOURS),
+                name="policy_rest_within_the_law",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(daily_rest_hours_under_16__gte=law.DAILY_REST_HOURS_UNDER_16),
+                name="policy_rest_under_16_within_the_law",
             ),
         ]
 

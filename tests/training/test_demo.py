@@ -67,3 +67,50 @@ def test_the_demo_has_a_calendar_and_nothing_happens_on_a_closed_day(demo):
     closed = sorted(day for day in days if not school_days.is_open(day))
     assert closed == []
     assert dt.date(2025, 11, 11) not in days and dt.date(2026, 11, 11) not in days
+
+
+def test_no_minors_activity_in_the_demo_breaks_a_legal_limit(demo):
+    """R2 (issue #27): every minor's log, checked against his other activities of the
+    week by the rule the pages use, breaks none of the law's limits."""
+    from collections import defaultdict
+
+    from ecoles.models import Policy
+    from students.models import Student
+    from training import timeguard
+
+    legal = {
+        timeguard.DAILY, timeguard.WEEKLY, timeguard.BREAK, timeguard.NIGHT, timeguard.REST,
+        timeguard.WEEKLY_REST, timeguard.SUNDAY, timeguard.PUBLIC_HOLIDAY,
+    }  # fmt: skip
+    policy = Policy.load()
+    pupils = {s.pk: s for s in Student.objects.all()}
+    logs = list(WorkLog.objects.values_list("pk", "student", "start", "end"))
+    first = min(timezone.localtime(s).date() for _pk, _st, s, _e in logs)
+    last = max(timezone.localtime(e).date() for _pk, _st, _s, e in logs)
+    busy = timeguard.activities(list(pupils), first - dt.timedelta(days=7), last)
+    by_week = defaultdict(list)
+    for pk, items in busy.items():
+        for item in items:
+            monday = item.day - dt.timedelta(days=item.day.weekday())
+            by_week[(pk, monday)].append(item)
+    broken = []
+    for pk, student, start, end in logs:
+        day = timezone.localtime(start).date()
+        age = pupils[student].age_on(day)
+        if age >= 18:
+            continue
+        monday = day - dt.timedelta(days=day.weekday())
+        around = [
+            i
+            for week in (monday - dt.timedelta(days=7), monday, monday + dt.timedelta(days=7))
+            for i in by_week[(student, week)]
+            if i.ref != ("log", pk) and abs((i.day - day).days) <= 7
+        ]
+        found = timeguard.check(
+            timeguard.Interval(start, end, "", ("log", pk)),
+            around,
+            limits=timeguard.Limits.for_age(policy, age),
+            pupil=str(pupils[student]),
+        )
+        broken += [(pk, v.message) for v in found if v.rule in legal]
+    assert broken == []
