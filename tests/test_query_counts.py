@@ -158,7 +158,7 @@ BOUNDS = {
     ("director", "orders:edit"): 7,
     ("director", "billing:invoice_detail"): 12,  # R11: refunds, reminders, mails sent
     ("director", "billing:invoices"): 6,
-    ("director", "billing:ereporting"): 7,
+    ("director", "billing:ereporting"): 9,  # + the lines of its invoices and credit notes
     ("director", "billing:supplier_invoices"): 5,
     ("director", "billing:supplier_invoice"): 4,
     ("director", "billing:invoices?overdue"): 6,
@@ -209,7 +209,7 @@ BOUNDS = {
     ("office", "orders:edit"): 7,
     ("office", "billing:invoice_detail"): 11,
     ("office", "billing:invoices"): 6,
-    ("office", "billing:ereporting"): 7,
+    ("office", "billing:ereporting"): 9,
     ("office", "billing:supplier_invoices"): 5,
     ("office", "billing:supplier_invoice"): 4,
     ("office", "billing:invoices?overdue"): 6,
@@ -267,7 +267,7 @@ BOUNDS = {
     ("accountant", "orders:detail"): 13,
     ("accountant", "billing:invoice_detail"): 11,
     ("accountant", "billing:invoices"): 6,
-    ("accountant", "billing:ereporting"): 7,
+    ("accountant", "billing:ereporting"): 9,
     ("accountant", "billing:supplier_invoices"): 5,
     ("accountant", "billing:supplier_invoice"): 4,
     ("accountant", "billing:invoices?overdue"): 6,
