@@ -89,8 +89,9 @@ BOUNDS = {
     ("director", "budget:overview?year"): 12,
     ("director", "budget:line_add"): 4,
     ("director", "budget:line_edit"): 5,
-    # + safety.home.expiries: 4, + the year's declaration: 1; + skills.home: 3
-    ("director", "home"): 39,
+    # + safety.home.expiries: 5 (the declarations to update, R4153-42), + the year's
+    # declaration: 1; + skills.home: 3
+    ("director", "home"): 40,
     # The funding ledgers (issue #19): each page a fixed number of queries.
     ("director", "budget:campaign"): 9,
     ("director", "budget:campaign?year"): 9,
@@ -273,19 +274,19 @@ BOUNDS = {
     ("accountant", "billing:invoices?overdue"): 6,
     ("accountant", "orders:list"): 7,
     # Regulated work for minors (safety, issue #21)
-    ("director", "safety:declaration"): 6,
+    ("director", "safety:declaration"): 7,  # + its changes and updates (R4153-42)
     ("director", "safety:declaration_add"): 9,
-    ("director", "safety:index"): 8,
+    ("director", "safety:index"): 9,  # + the declarations' updates due (R4153-42)
     ("director", "safety:machine_add"): 4,
     ("director", "safety:machine_edit"): 5,
     ("director", "safety:opinion_add"): 5,
     ("director", "safety:pupil"): 9,
     ("director", "safety:supervision_add"): 5,
     ("director", "safety:training_add"): 6,
-    ("office", "safety:declaration"): 6,
-    ("office", "safety:index"): 8,
+    ("office", "safety:declaration"): 7,
+    ("office", "safety:index"): 9,
     ("office", "safety:pupil"): 9,
-    ("trainer", "safety:index"): 8,
+    ("trainer", "safety:index"): 9,
     ("trainer", "safety:machine_add"): 4,
     ("trainer", "safety:machine_edit"): 5,
     ("trainer", "safety:pupil"): 9,
@@ -348,7 +349,7 @@ BOUNDS = {
     ("director", "schoollife:absences"): 5,
     ("director", "schoollife:calls"): 4,  # R9: the calls to the families to make
     ("director", "schoollife:alerts"): 13,
-    ("director", "schoollife:declarations"): 7,
+    ("director", "schoollife:declarations"): 8,  # + the guardians (R131-3), one query
     ("director", "schoollife:dropout"): 16,
     ("director", "schoollife:register"): 24,
     ("director", "schoollife:register?workshop"): 23,
@@ -358,7 +359,7 @@ BOUNDS = {
     ("office", "schoollife:absences"): 5,
     ("office", "schoollife:calls"): 4,
     ("office", "schoollife:alerts"): 13,
-    ("office", "schoollife:declarations"): 7,
+    ("office", "schoollife:declarations"): 8,
     ("office", "schoollife:register"): 24,
     ("trainer", "schoollife:dropout"): 16,
     ("trainer", "schoollife:register?workshop"): 23,
