@@ -14,6 +14,7 @@ from django.template import loader
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from ecoles.mail import NotNeeded, register
 from ecoles.models import Mail, School, User
@@ -24,7 +25,7 @@ PASSWORD_RESET = "accounts.password_reset"  # noqa: S105 - a kind of mail
 def build_password_reset(mail: Mail) -> EmailMessage:
     user = User.objects.filter(pk=mail.about_id).first()
     if user is None or not user.is_active or not user.has_usable_password() or not user.email:
-        raise NotNeeded("the account cannot be reset any more")
+        raise NotNeeded(_("the account cannot be reset any more"))
     site = urlsplit(settings.SITE_URL)
     context = {
         "email": user.email,

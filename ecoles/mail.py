@@ -28,6 +28,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django_tasks import default_task_backend, task
+from django_tasks_db.models import DBTaskResult
 
 from ecoles.models import Mail
 
@@ -89,6 +90,26 @@ def retry(mail: Mail) -> bool:
 def cancel(mails, reason: str = "") -> int:
     """The waiting `mails` (a queryset) are not needed any more."""
     return mails.filter(status=S.QUEUED).update(status=S.CANCELLED, last_error=reason)
+
+
+def forget(mails) -> int:
+    """A person's data is anonymised: his mails (a queryset) keep what happened, not to
+    which address nor the server's words (which may quote it); those still waiting are
+    cancelled, and their task rows, finished or not, leave the queue's table."""
+    ids = set(mails.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    Mail.objects.filter(pk__in=ids, status=S.QUEUED).update(status=S.CANCELLED)
+    Mail.objects.filter(pk__in=ids).update(address="", last_error="")
+    rows = DBTaskResult.objects.filter(task_path=deliver.module_path)
+    doomed = [pk for pk, stored in rows.values_list("pk", "args_kwargs") if _mail_id(stored) in ids]
+    DBTaskResult.objects.filter(pk__in=doomed).delete()
+    return len(ids)
+
+
+def _mail_id(stored: dict) -> int | None:
+    args = (stored or {}).get("args") or [(stored or {}).get("kwargs", {}).get("mail_id")]
+    return args[0] if args else None
 
 
 def _enqueue(pk: int, when: dt.datetime | None, *, at_commit: bool = True) -> None:

@@ -25,7 +25,8 @@ from django.db.models import CharField, F, Value
 from django.db.models.functions import Cast, Concat, TruncYear
 from django.utils import timezone
 
-from ecoles.models import Policy
+from ecoles import mail
+from ecoles.models import Mail, Policy
 from students.models import FollowUpNote, Guardian, Student, fold
 
 ANONYMOUS_FIRST_NAME = "Élève"
@@ -52,6 +53,7 @@ def anonymise(students, by=None) -> int:
     _rewrite_free_text(ids)
     _drop_files(ids)
     _forget_admin_log(ids)
+    _forget_mails(ids)
     # The related rows go first, then their history, which would otherwise keep a copy.
     FollowUpNote.objects.filter(student_id__in=ids).delete()
     FollowUpNote.history.filter(student_id__in=ids).delete()
@@ -187,6 +189,17 @@ def _forget_admin_log(ids: list[int]) -> None:
         pks = model.objects.filter(student_id__in=ids).values_list("pk", flat=True)
         related = [str(pk) for pk in pks]
         log(content_type=ContentType.objects.get_for_model(model), object_id__in=related).delete()
+
+
+def _forget_mails(ids: list[int]) -> None:
+    """The mails sent to his family or about him (ecoles.mail) lose their addresses and
+    their task rows (SPEC.md R6, issue #28); the apps' own mail logs that point at him
+    (schoollife's family notices) had their text rewritten above."""
+    guardians = Guardian.objects.filter(student_id__in=ids).values_list("pk", flat=True)
+    mail.forget(
+        Mail.objects.filter(to_kind="guardian", to_id__in=list(guardians))
+        | Mail.objects.filter(to_kind="student", to_id__in=ids)
+    )
 
 
 def anonymise_former_pupils(today: dt.date | None = None, by=None) -> int:
