@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from ecoles import roles
 from ecoles.models import Workshop
+from ecoles.shapes import validate_french_postal_code, validate_phone
 from students.ine import normalise as normalise_ine
 from students.ine import validate_ine
 
@@ -217,10 +218,12 @@ class Student(models.Model):
     last_name = models.CharField(_("last name"), max_length=100)
     birth_date = models.DateField(_("birth date"))
     # Contact of the pupil himself; the family's is on each Guardian.
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[validate_french_postal_code]
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     workshop = models.ForeignKey(
         "ecoles.Workshop",
@@ -504,11 +507,15 @@ class Guardian(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    phone_other = models.CharField(_("other phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    phone_other = models.CharField(
+        _("other phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[validate_french_postal_code]
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     legal_representative = models.BooleanField(_("legal representative"), default=True)
     receives_mail = models.BooleanField(_("receives the mail"), default=True)
