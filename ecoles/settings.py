@@ -288,6 +288,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # The largest file a user may attach (ecoles.uploads); the proxy's body limit must allow it.
 UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_MB", default=10) * 1024 * 1024
+# The largest image a user may upload, in pixels (a phone's photo is 12 to 50 million): a
+# few kilobytes of PNG can claim 15 000 x 15 000 pixels, gigabytes once decoded.
+UPLOAD_MAX_PIXELS = env.int("UPLOAD_MAX_MEGAPIXELS", default=60) * 1_000_000
 
 LOGGING = {
     "version": 1,

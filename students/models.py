@@ -21,6 +21,7 @@ from simple_history.models import HistoricalRecords
 
 from ecoles import roles
 from ecoles.models import Workshop
+from ecoles.shapes import validate_french_postal_code, validate_phone
 from students.ine import normalise as normalise_ine
 from students.ine import validate_ine
 
@@ -221,10 +222,12 @@ class Student(models.Model):
         _("place of birth"), max_length=120, blank=True, help_text=_("Town (and country).")
     )
     # Contact of the pupil himself; the family's is on each Guardian.
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[validate_french_postal_code]
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     workshop = models.ForeignKey(
         "ecoles.Workshop",
@@ -538,11 +541,15 @@ class Guardian(models.Model):
     )
     first_name = models.CharField(_("first name"), max_length=100, blank=True)
     last_name = models.CharField(_("last name"), max_length=100)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
-    phone_other = models.CharField(_("other phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
+    phone_other = models.CharField(
+        _("other phone"), max_length=30, blank=True, validators=[validate_phone]
+    )
     email = models.EmailField(_("email"), blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[validate_french_postal_code]
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     # Code de l'éducation R131-3 I 2°: the declarations give the guardians' profession.
     profession = models.CharField(_("profession"), max_length=120, blank=True)

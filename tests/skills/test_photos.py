@@ -51,6 +51,20 @@ def test_a_file_that_is_not_a_photo_is_refused_by_name(client_for, woodwork_trai
     assert not EvidencePhoto.objects.exists()
 
 
+def test_a_photo_claiming_billions_of_pixels_is_refused_by_name(
+    client_for, woodwork_trainer, pending
+):
+    from tests.trust.test_uploads import png_bomb
+
+    url = reverse("skills:evidence", args=[pending.pk])
+    bomb = SimpleUploadedFile("bombe.png", png_bomb(), content_type="image/png")
+    response = client_for(woodwork_trainer).post(url, {"action": "photos", "photos": [bomb]})
+    assert response.status_code == 200
+    errors = response.context["photos_form"].errors["photos"]
+    assert any("bombe.png" in e and "millions de pixels" in e for e in errors)
+    assert not EvidencePhoto.objects.exists()
+
+
 def test_the_trainer_adds_several_photos_to_pending_evidence(client_for, woodwork_trainer, pending):
     url = reverse("skills:evidence", args=[pending.pk])
     client = client_for(woodwork_trainer)

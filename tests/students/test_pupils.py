@@ -93,6 +93,31 @@ class TestCreateAndEdit:
         assert student.birth_place == "Vénissieux"
         assert student.guardians.get().profession == "Cariste"
 
+    @pytest.mark.parametrize(
+        ("field", "value", "message"),
+        [
+            ("postal_code", "ABCDE", "Un code postal français a cinq chiffres"),
+            ("postal_code", "6900", "Un code postal français a cinq chiffres"),
+            ("phone", "0612", "Un numéro de téléphone français a dix chiffres"),
+            ("guardians-0-phone", "06 12 34", "Un numéro de téléphone français a dix chiffres"),
+            ("guardians-0-postal_code", "99999", "Un code postal français a cinq chiffres"),
+        ],
+    )
+    def test_a_postal_code_or_a_phone_of_the_wrong_shape_is_a_form_error(
+        self, client_for, office, woodwork, field, value, message
+    ):
+        data = pupil_data(woodwork, **{field: value})
+        response = client_for(office).post(reverse("students:add"), data)
+        assert response.status_code == 200
+        assert message in text(response)
+        assert not Student.objects.exists()
+
+    @pytest.mark.parametrize("phone", ["06.12.34.56.78", "+33 6 12 34 56 78", "+44 20 7946 0958"])
+    def test_french_and_international_phones_are_taken(self, client_for, office, woodwork, phone):
+        data = pupil_data(woodwork, phone=phone, **{"guardians-0-phone": phone})
+        assert client_for(office).post(reverse("students:add"), data).status_code == 302
+        assert Student.objects.get().phone == phone
+
     def test_the_workshops_only_trainer_becomes_the_tutor_when_none_is_chosen(
         self, client_for, office, woodwork, woodwork_trainer
     ):
