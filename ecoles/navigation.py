@@ -39,6 +39,7 @@ NAV = [
     ),
     Entry(_("Budget"), "budget:overview", frozenset({DIRECTOR, ACCOUNTANT})),
     Entry(_("Journal"), "billing:journal", frozenset({DIRECTOR, ACCOUNTANT})),
+    Entry(_("FEC"), "budget:fec", frozenset({DIRECTOR, ACCOUNTANT})),
     Entry(_("Donors"), "budget:donors", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Indicators"), "students:indicators", frozenset({DIRECTOR, OFFICE})),
     Entry(_("Calendar"), "calendar", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('ecoles', '0013_merge_0008_einvoicing_0012_merge_20261204_0323'),
+        ('ecoles', '0014_mail_one_path_ids_only'),
     ]
 
     operations = [

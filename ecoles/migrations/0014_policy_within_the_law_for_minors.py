@@ -43,7 +43,7 @@ def bring_policy_within_the_law(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("ecoles", "0013_merge_0008_einvoicing_0012_merge_20261204_0323"),
+        ("ecoles", "0014_phone_and_postal_code_shapes"),
     ]
 
     operations = [

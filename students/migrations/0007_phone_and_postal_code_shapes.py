@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('students', '0006_guardian_called_has_a_phone'),
+        ('students', '0007_r131_3_birth_place_guardian_profession'),
     ]
 
     operations = [
