@@ -22,20 +22,20 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django_tasks import task
 from pypdf import PdfReader, PdfWriter
 
 from billing.invoicing import format_number, school_identity, take_number
 from budget.models import Donation, Donor, ReceiptLine, TaxReceipt
 from budget.words import amount_in_words
+from ecoles import mail as outgoing
 from ecoles.db import Cents
 from ecoles.formats import money
-from ecoles.mail import deliver
-from ecoles.models import School
+from ecoles.models import Mail, School
 from ecoles.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
@@ -178,12 +178,15 @@ def cancel_receipt(receipt: TaxReceipt, by, *, reason: str) -> TaxReceipt:
     return receipt
 
 
+MAIL_KIND = "budget.receipt_cancelled"
+
+
 def tell_donor_of_cancellation(receipt: TaxReceipt) -> bool:
-    """Queue the mail to the donor once the transaction commits (the task takes the
-    receipt's id and writes the mail when it runs); False when he has no address."""
+    """Queue the mail to the donor on the school's one mail path (sent after commit, built
+    by the worker from the receipt's id); False when he has no address."""
     if not receipt.donor.email:
         return False
-    transaction.on_commit(lambda: mail_cancellation.enqueue(receipt.pk))
+    outgoing.queue(MAIL_KIND, receipt.pk, to_kind="donor", to_id=receipt.donor_id)
     return True
 
 
@@ -205,15 +208,16 @@ def cancellation_mail(receipt: TaxReceipt) -> tuple[str, str]:
     return subject, body
 
 
-@task()
-def mail_cancellation(receipt_id: int) -> int:
-    """Send the cancellation mail through the one mail path (ecoles.mail)."""
-    receipt = TaxReceipt.objects.select_related("donor").get(pk=receipt_id)
-    if not receipt.donor.email:
-        return 0
+def build_cancellation_mail(mail: Mail) -> EmailMessage:
+    """The worker's part: the mail telling the donor, written when it leaves."""
+    receipt = TaxReceipt.objects.select_related("donor").get(pk=mail.about_id)
     with translation.override(settings.LANGUAGE_CODE):
         subject, body = cancellation_mail(receipt)
-    return deliver.call(subject, body, [receipt.donor.email])
+    return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [receipt.donor.email])
+
+
+def register_mails() -> None:
+    outgoing.register(MAIL_KIND, build=build_cancellation_mail)
 
 
 # --- The yearly statement ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ any transaction."""
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal as D
 
 import pytest
 import time_machine
@@ -15,8 +16,10 @@ from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
 from billing import sending
+from budget import receipts
+from budget.models import Donation, Donor
 from ecoles import mail as outgoing
-from ecoles.models import Mail
+from ecoles.models import Mail, School
 from schoollife import families
 from schoollife.models import Absence
 from students.models import Guardian
@@ -58,9 +61,18 @@ def exercise_every_mail(scenario, client, office) -> list[str]:
         email="nadia.benali@exemple.fr", legal_representative=True,
     )  # fmt: skip
     families.notify(Absence.objects.create(student=pupil, day=WEDNESDAY, half="am"))
+    school = School.load()
+    school.receipt_signatory, school.receipt_signatory_title = "Claire Vasseur", "Directrice"
+    school.save()
+    donor = Donor.objects.create(name="Jean Dupuis", email="jean.dupuis@exemple.fr")
+    gift = Donation.objects.create(
+        donor=donor, date=WEDNESDAY, received_on=WEDNESDAY, amount=D("100"), method="cheque"
+    )
+    receipt = receipts.issue_receipt(gift, office, today=WEDNESDAY, render=False)
+    receipts.cancel_receipt(receipt, office, reason="Montant erroné")
     return [
         office.first_name, office.last_name, office.username, pupil.first_name,
-        pupil.last_name, "Nadia", "Benali", customer.name,
+        pupil.last_name, "Nadia", "Benali", customer.name, "Dupuis",
     ]  # fmt: skip
 
 
