@@ -189,7 +189,8 @@ BOUNDS = {
     ("director", "training:session_add"): 7,
     ("director", "training:sessions"): 6,
     ("director", "training:student_time"): 14,
-    ("director", "training:team_entry"): 9,  # + machines, + who is busy that day (2)
+    # + machines, + who is busy that day (2), + who is recorded absent (R9, issue #26)
+    ("director", "training:team_entry"): 10,
     ("director", "training:worklog_add"): 6,
     ("director", "training:worklog_edit"): 8,  # + machines
     ("director", "training:worklogs"): 10,
@@ -245,7 +246,7 @@ BOUNDS = {
     ("trainer", "training:cohort_balance"): 11,
     ("trainer", "training:order_hours"): 5,
     ("trainer", "training:student_time"): 14,
-    ("trainer", "training:team_entry"): 9,  # + machines, + who is busy that day (2)
+    ("trainer", "training:team_entry"): 10,  # as the director's
     ("trainer", "training:worklog_add"): 6,
     ("trainer", "training:worklog_edit"): 8,  # + machines
     ("trainer", "training:worklogs"): 10,
@@ -343,7 +344,8 @@ BOUNDS = {
     ("teacher", "skills:pending"): 6,
     # School life: the register is built in a fixed number of queries (schoollife/register.py);
     # the day's page and the roll call add where each pupil is expected
-    # (timetable.expected_place: 5), the declarations page what was sent (2).
+    # (timetable.expected_place: 5), the roll call its recorded absences (1, issue #26),
+    # the declarations page what was sent (2).
     ("director", "schoollife:absence"): 7,
     ("director", "schoollife:absence_add"): 5,
     ("director", "schoollife:absences"): 5,
@@ -353,7 +355,7 @@ BOUNDS = {
     ("director", "schoollife:dropout"): 16,
     ("director", "schoollife:register"): 24,
     ("director", "schoollife:register?workshop"): 23,
-    ("director", "schoollife:roll_call"): 14,
+    ("director", "schoollife:roll_call"): 15,
     ("office", "schoollife:absence"): 7,
     ("office", "schoollife:absence_add"): 5,
     ("office", "schoollife:absences"): 5,
@@ -363,8 +365,8 @@ BOUNDS = {
     ("office", "schoollife:register"): 24,
     ("trainer", "schoollife:dropout"): 16,
     ("trainer", "schoollife:register?workshop"): 23,
-    ("trainer", "schoollife:roll_call"): 14,
-    ("trainer", "schoollife:roll_call?workshop"): 14,
+    ("trainer", "schoollife:roll_call"): 15,
+    ("trainer", "schoollife:roll_call?workshop"): 15,
     ("teacher", "schoollife:register"): 24,
 }
 
