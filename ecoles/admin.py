@@ -32,24 +32,29 @@ def dry_run(process, *args, **kwargs) -> None:
         pass
 
 
+def _reads_confidential(request) -> bool:
+    """The login page asks the admin's permissions of a visitor not yet logged in."""
+    return getattr(request.user, "reads_confidential", False)
+
+
 class ConfidentialAdmin(admin.ModelAdmin):
     """Follow-up notes and health data: hidden from, and refused to, a superuser without
     the Direction role (SPEC.md §2: the Admin reads them only if he also holds it)."""
 
     def has_module_permission(self, request) -> bool:
-        return request.user.reads_confidential and super().has_module_permission(request)
+        return _reads_confidential(request) and super().has_module_permission(request)
 
     def has_view_permission(self, request, obj=None) -> bool:
-        return request.user.reads_confidential and super().has_view_permission(request, obj)
+        return _reads_confidential(request) and super().has_view_permission(request, obj)
 
     def has_add_permission(self, request) -> bool:
-        return request.user.reads_confidential and super().has_add_permission(request)
+        return _reads_confidential(request) and super().has_add_permission(request)
 
     def has_change_permission(self, request, obj=None) -> bool:
-        return request.user.reads_confidential and super().has_change_permission(request, obj)
+        return _reads_confidential(request) and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request, obj=None) -> bool:
-        return request.user.reads_confidential and super().has_delete_permission(request, obj)
+        return _reads_confidential(request) and super().has_delete_permission(request, obj)
 
 
 class HistoryAdmin(SimpleHistoryAdmin):

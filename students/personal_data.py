@@ -47,7 +47,9 @@ def _other_apps(student: Student, user) -> dict[str, list]:
     related = {}
     for rel in student._meta.related_objects:
         name = rel.get_accessor_name()
-        if name in _OWN or rel.one_to_one:
+        # A relation with no way back from the pupil (related_name "+": the pupils a roll
+        # call called) is exported from its own side, where the pupil's rows are.
+        if name in _OWN or rel.one_to_one or rel.hidden:
             continue
         model = rel.related_model
         rows = getattr(student, name).all()

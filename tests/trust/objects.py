@@ -107,6 +107,7 @@ RULES: list[tuple[str, str, str]] = [
     (r"^budget:instalment_add$", "grant", "grant"),
     (r"^budget:instalment_edit$", "pk", "instalment"),
     (r"^budget:families_call$", "year", "budget_year"),
+    (r"^budget:fec_(file|notice)$", "pk", "budget_year_row"),
     (r"^budget:(contribution_edit|family_payment)$", "pk", "contribution"),
 ]
 
@@ -146,6 +147,11 @@ class Scenario:
         year = BudgetYear.objects.create(start=dt.date(2025, 9, 1), end=dt.date(2026, 8, 31))
         self._budget_year = year
         return year.start.year, None
+
+    def _build_budget_year_row(self):
+        """The budget year itself, by its key (the FEC of a fiscal year)."""
+        self.get("budget_year")
+        return self._budget_year, None
 
     def _build_budget_line(self):
         self.get("budget_year")
