@@ -2,7 +2,7 @@
 SPEC.md R12): the XML no longer reads a text block again ("12 rue de la Paix / ZAC des Pins
 / 69007 Lyon" came out with postcode "ZAC"). Documents already issued get their parts read
 from the address they printed, which stays as it is: their meaning does not change, only
-the parts are written beside it, once, here, before the guards are made again over the new
+the parts are written beside it, once, here, before ecoles.guards remakes the guards over the new
 columns (on SQLite the new columns rebuilt the tables without their triggers; on
 PostgreSQL the triggers name the columns they guard, and these were not among them)."""
 
@@ -10,7 +10,6 @@ import re
 
 from django.db import migrations, models
 
-from billing.migrations._guards import remake
 
 # A copy of orders.models.split_address as it stood (a migration does not follow later
 # changes of the code): postcode and city on the last line after the first that starts
@@ -152,5 +151,4 @@ class Migration(migrations.Migration):
             field=models.CharField(blank=True, max_length=10, verbose_name="postal code"),
         ),
         migrations.RunPython(split_issued, migrations.RunPython.noop),
-        migrations.RunPython(remake, migrations.RunPython.noop, elidable=False),
     ]
