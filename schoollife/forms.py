@@ -215,10 +215,15 @@ class ReportForm(forms.Form):
     def clean(self):
         data = super().clean()
         kind = data.get("kind")
-        if kind == AuthorityReport.Kind.DASEN and not data.get("method"):
-            self.add_error("method", _("Say how the referral was sent."))
-        if kind == AuthorityReport.Kind.MEETING and not data.get("referent"):
-            self.add_error("referent", _("Name the referent designated at the meeting."))
+        # The record's own rule (AuthorityReport.clean), said on the form's fields.
+        report = AuthorityReport(
+            kind=kind, method=data.get("method", ""), referent=data.get("referent", "")
+        )
+        try:
+            report.clean()
+        except forms.ValidationError as refused:
+            for field, errors in refused.message_dict.items():
+                self.add_error(field, errors)
         if kind != AuthorityReport.Kind.DASEN:
             data["method"] = ""
         if kind != AuthorityReport.Kind.MEETING:

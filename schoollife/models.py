@@ -457,6 +457,17 @@ class AuthorityReport(models.Model):
     def __str__(self) -> str:
         return f"{self.student} · {self.month:%m/%Y} · {self.get_kind_display()}"
 
+    def clean(self) -> None:
+        """A referral to the DASEN says how it left, a meeting on persistence names its
+        referent (L131-8); referrals recorded before the method was asked keep none."""
+        errors = {}
+        if self.kind == self.Kind.DASEN and not self.method and self._state.adding:
+            errors["method"] = _("Say how the referral was sent.")
+        if self.kind == self.Kind.MEETING and not self.referent.strip():
+            errors["referent"] = _("Name the referent designated at the meeting.")
+        if errors:
+            raise ValidationError(errors)
+
 
 class DeclarationSent(models.Model):
     """A hors-contrat school's declaration sent to the academic authority and the mayor

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from schoollife import threshold
@@ -215,3 +217,19 @@ def test_the_letter_reads_how_a_range_was_told_on_each_of_its_half_days(
     text = letter(client_for(director), tom)
     assert text.count("courriel envoyé le 02/11/2026 à 08:12") == 4
     assert "aucun avis envoyé" not in text
+
+
+def test_the_record_itself_refuses_a_referral_without_its_method_whatever_the_path(director, tom):
+    """The admin and any other path run the model's own rule, not the alerts form's."""
+    report = AuthorityReport(
+        student=tom, month=NOV[0].replace(day=1), kind="dasen", half_days=4, sent_by=director
+    )
+    with pytest.raises(ValidationError) as refused:
+        report.full_clean()
+    assert "method" in refused.value.message_dict
+    meeting = AuthorityReport(
+        student=tom, month=NOV[0].replace(day=1), kind="meeting", half_days=4, sent_by=director
+    )
+    with pytest.raises(ValidationError) as refused:
+        meeting.full_clean()
+    assert "referent" in refused.value.message_dict
