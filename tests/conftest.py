@@ -6,11 +6,19 @@ everywhere. App-specific fixtures (pupils, orders...) live in tests/<app>/confte
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
+import io
 import tempfile
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import transaction
+from django.test import override_settings
 
 from ecoles import roles
 from ecoles.models import Policy, School, User, Workshop
@@ -31,9 +39,36 @@ def pytest_configure(config) -> None:
     settings.MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="ecoles-media-"))
 
 
+# The modules that take longest, started first: xdist hands each core whole modules in
+# the order collected (`--dist loadfile`), so one of these left for last would keep one
+# core busy alone at the end (`pytest --durations=30` tells which they are).
+SLOW_FIRST = [
+    "tests/test_migrations_upgrade.py",
+    "tests/test_migrations.py",
+    "tests/hosting/",
+    "tests/e2e/test_phone_width.py",
+    "tests/trust/test_hostile_forms.py",
+    "tests/trust/test_hostile_input.py",
+    "tests/test_query_counts.py",
+    "tests/trust/test_query_params.py",
+    "tests/e2e/",
+]
+
+
+def _slowness(item) -> int:
+    path = item.nodeid.split("::")[0]
+    for rank, prefix in enumerate(SLOW_FIRST):
+        if path.startswith(prefix):
+            return rank
+    return len(SLOW_FIRST)
+
+
 def pytest_collection_modifyitems(config, items) -> None:
-    """Tests marked `postgres` run only in the PostgreSQL pass of .ci/run."""
+    """The slowest modules first (SLOW_FIRST); tests marked `postgres` run only in the
+    PostgreSQL pass of .ci/run."""
     from django.conf import settings
+
+    items.sort(key=_slowness)  # stable: the order inside each group is kept
 
     if settings.DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         return
@@ -155,3 +190,28 @@ def worker_keeps_the_test_connection(monkeypatch):
     monkeypatch.setattr(
         "django_tasks_db.management.commands.db_worker.close_old_connections", lambda: None
     )
+
+
+@pytest.fixture(scope="module")
+def demo_school(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The demo school (`seed_demo`), seeded once for all the tests of a module and rolled
+    back after them: each test runs in a savepoint inside it, so what a test writes is gone
+    for the next one. Seeding costs seconds; the demo modules used to seed it per test.
+
+    A module that needs the demo seeded on a given day sets `DEMO_TODAY` (a date): the
+    seed and the module's tests then run at 10:00 that day (Paris)."""
+    today = getattr(request.module, "DEMO_TODAY", None)
+    media = tmp_path_factory.mktemp("demo-media")
+    with contextlib.ExitStack() as stack:
+        if today is not None:
+            moment = dt.datetime.combine(today, dt.time(10), tzinfo=ZoneInfo("Europe/Paris"))
+            stack.enter_context(time_machine.travel(moment, tick=False))
+        stack.enter_context(override_settings(DEBUG=True, MEDIA_ROOT=media))
+        stack.enter_context(django_db_blocker.unblock())
+        block = transaction.atomic()
+        block._from_testcase = True  # as Django's TestCase marks its own: durable blocks nest
+        stack.enter_context(block)
+        out = io.StringIO()
+        call_command("seed_demo", stdout=out)
+        yield out.getvalue()
+        transaction.set_rollback(True)

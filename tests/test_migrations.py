@@ -74,12 +74,3 @@ def test_a_new_schools_database_migrates_to_the_schema_the_suite_tests(tmp_path)
     with empty_database(tmp_path) as url:
         run_check(url, "--fresh", "--schema-out", str(out))
     assert json.loads(out.read_text()) == the_suites_schema()
-
-
-@pytest.mark.django_db
-def test_a_database_of_the_last_release_upgrades_with_its_data(tmp_path):
-    out = tmp_path / "schema.json"
-    with empty_database(tmp_path) as url:
-        printed = run_check(url, "--schema-out", str(out))
-    assert "OK: the release's database upgraded with its data" in printed
-    assert json.loads(out.read_text()) == the_suites_schema()

@@ -4,12 +4,10 @@ ISO-8859-15, and its tax receipts as the law has them."""
 
 from __future__ import annotations
 
-import io
 from collections import defaultdict
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
 
 from budget import fec, receipts
 from budget.models import BudgetYear, Donation, TaxReceipt
@@ -18,10 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
+def seeded(demo_school):
+    return demo_school
 
 
 def money(text: str) -> Decimal:

@@ -27,13 +27,12 @@ pytestmark = pytest.mark.django_db
 TODAY = dt.date(2026, 11, 18)  # a Wednesday, in the middle of a month
 
 
+DEMO_TODAY = TODAY  # the module's demo school is seeded, and its tests run, that day
+
+
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    with time_machine.travel(at(TODAY, 10), tick=False):
-        call_command("seed_demo", stdout=io.StringIO())
-        yield
+def demo(demo_school):
+    return demo_school
 
 
 def test_the_demo_school_life_is_what_the_issue_asks_for(demo):

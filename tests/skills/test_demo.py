@@ -4,10 +4,7 @@ evidence carried into the booklet by the mapping; seeding again adds nothing."""
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 
 from ecoles.demo import DemoContext
 from skills import booklet
@@ -20,10 +17,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def seeded(settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    call_command("seed_demo", stdout=io.StringIO())
+def seeded(demo_school):
+    return demo_school
 
 
 def test_the_demo_programmes_mapping_and_idempotence(seeded):

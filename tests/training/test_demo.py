@@ -4,10 +4,8 @@ and a progress bar while ten years are built."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 
 from ecoles.calendar import Calendar
@@ -18,12 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.DEBUG = True
-    settings.MEDIA_ROOT = tmp_path
-    out = io.StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def demo(demo_school):
+    return demo_school
 
 
 def test_work_is_logged_on_orders_already_started(demo):
