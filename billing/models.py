@@ -640,6 +640,9 @@ class Reminder(models.Model):
     )
     pdf = models.FileField(_("PDF"), upload_to=reminder_upload, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    # Prepared to leave as a registered letter with acknowledgement of receipt (issue #29):
+    # only then does the letter say so. Chosen before the letter is first drawn, kept.
+    registered = models.BooleanField(_("registered letter"), default=False)
 
     class Meta:
         verbose_name = _("reminder")
@@ -684,7 +687,19 @@ class DocumentSend(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
+    class Channel(models.TextChoices):
+        """How the document left (issue #29): by mail from the application, or on paper,
+        recorded by the office once posted or handed over."""
+
+        EMAIL = "email", _("By email")
+        POST = "post", _("By post")
+        REGISTERED = "registered", _("Registered letter with acknowledgement of receipt")
+        HAND = "hand", _("Handed over")
+
     kind = models.CharField(_("document"), max_length=20, choices=Kind)
+    channel = models.CharField(_("how"), max_length=12, choices=Channel, default=Channel.EMAIL)
+    posted_on = models.DateField(_("posted or handed over on"), null=True, blank=True)
+    tracking_number = models.CharField(_("registered letter number"), max_length=40, blank=True)
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="sends"
     )
@@ -730,10 +745,28 @@ class DocumentSend(models.Model):
             models.CheckConstraint(
                 condition=Q(sent_at__isnull=True) | Q(status="sent"), name="send_sent_has_status"
             ),
+            models.CheckConstraint(
+                condition=Q(channel="email", posted_on__isnull=True)
+                | (
+                    Q(channel__in=["post", "registered", "hand"], status="sent")
+                    & Q(posted_on__isnull=False)
+                ),
+                name="send_paper_has_date",
+                violation_error_message=_("A document posted or handed over has its date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="registered") | ~Q(tracking_number=""),
+                name="send_registered_has_number",
+                violation_error_message=_("A registered letter is recorded with its number."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipients}"
+
+    @property
+    def on_paper(self) -> bool:
+        return self.channel != self.Channel.EMAIL
 
     @property
     def recipient_list(self) -> list[str]:

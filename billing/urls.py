@@ -21,6 +21,8 @@ urlpatterns = [
     # R11: reminders, mails, statements, refunds, the accountant's books.
     path("relances/", money.reminder_list, name="reminders"),
     path("relances/<int:pk>/pdf/", money.reminder_pdf, name="reminder_pdf"),
+    path("courriers/", money.letters, name="letters"),
+    path("courriers/pdf/", money.letters_pdf, name="letters_pdf"),
     path("envois/lot/<uuid:batch>/", money.send_batch, name="send_batch"),
     path("envois/<int:pk>/renvoyer/", money.send_retry, name="send_retry"),
     path("factures/<int:pk>/envoyer/", money.invoice_send, name="invoice_send"),
