@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from billing import documents, journal, refunds, reminders, sending, statement
+from billing import documents, journal, paper, refunds, reminders, sending, statement
 from billing.forms import (
     ChartOfAccountsForm,
     LettersPostedForm,
@@ -28,6 +28,7 @@ from billing.forms import (
     ReminderBatchForm,
     SendForm,
     StatementSendForm,
+    StatementsPostedForm,
 )
 from billing.models import (
     ChartOfAccounts,
@@ -218,7 +219,84 @@ def letters(request: HttpRequest) -> HttpResponse:
             return redirect("billing:letters")
     for reminder in waiting:
         reminder.number_field = form[f"number_{reminder.pk}"] if reminder.registered else None
-    return render(request, "billing/letters.html", {"letters": waiting, "form": form})
+    customers = list(paper.customers_without_email())
+    start, end = statement.default_period(timezone.localdate())
+    return render(
+        request,
+        "billing/letters.html",
+        {
+            "letters": waiting,
+            "form": form,
+            "customers": customers,
+            "statements_form": StatementsPostedForm(
+                customers=customers, initial={"start": start, "end": end}
+            ),
+        },
+    )
+
+
+@role_required(*MONEY)
+def statements_pdf(request: HttpRequest) -> HttpResponse:
+    """The statements of every customer who owes and has no email address, in one PDF."""
+    form, (start, end) = _period(request, statement.default_period(timezone.localdate()))
+    customers = list(paper.customers_without_email())
+    if not customers:
+        messages.info(request, _("No statement waits to be posted."))
+        return redirect("billing:letters")
+    response = HttpResponse(
+        paper.statements_pdf(customers, start, end), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = content_disposition_header(False, f"releves-{end:%Y%m%d}.pdf")
+    return response
+
+
+@require_POST
+@role_required(*MONEY)
+def statements_posted(request: HttpRequest) -> HttpResponse:
+    customers = list(paper.customers_without_email())
+    form = StatementsPostedForm(request.POST, customers=customers)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("billing:letters")
+    data, chosen = form.cleaned_data, form.chosen()
+    if not is_confirmed(request):
+        return ask(
+            request,
+            title=ngettext(
+                "Record %(count)s statement as posted?",
+                "Record %(count)s statements as posted?",
+                len(chosen),
+            )
+            % {"count": len(chosen)},
+            facts=[
+                (_("Posted on"), date_format(data["on"], "SHORT_DATE_FORMAT")),
+                (
+                    _("Period"),
+                    f"{date_format(data['start'], 'SHORT_DATE_FORMAT')} – "
+                    f"{date_format(data['end'], 'SHORT_DATE_FORMAT')}",
+                ),
+            ]
+            + [(c.name, money(c.owed)) for c in chosen],
+            text=_("Each statement goes into the customer's history as posted on that day."),
+            warning=_("A document recorded as sent stays so."),
+            button=_("Record as posted"),
+            cancel_url=reverse("billing:letters"),
+            form=form,
+            danger=False,
+        )
+    sends = paper.record_statements_posted(
+        chosen, request.user, on=data["on"], start=data["start"], end=data["end"]
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s statement recorded as posted.", "%(n)s statements recorded as posted.",
+            len(sends),
+        )
+        % {"n": len(sends)},
+    )  # fmt: skip
+    return redirect("billing:letters")
 
 
 @role_required(*MONEY)
@@ -226,7 +304,8 @@ def letters_pdf(request: HttpRequest) -> HttpResponse:
     """Every letter waiting to be posted, in one PDF to print in one go."""
     waiting = list(reminders.waiting_letters())
     if not waiting:
-        raise Http404
+        messages.info(request, _("No letter waits to be posted."))
+        return redirect("billing:letters")
     response = HttpResponse(reminders.letters_pdf(waiting), content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         False, f"courriers-{timezone.localdate():%Y%m%d}.pdf"

@@ -238,3 +238,26 @@ class LettersPostedForm(forms.Form):
 
     def chosen(self) -> list:
         return [self.letters[pk] for pk in self.cleaned_data["letters"]]
+
+
+class StatementsPostedForm(PeriodForm):
+    """The statements of a period put in the post, on which day."""
+
+    customers = forms.TypedMultipleChoiceField(label=_("customers"), coerce=int)
+    on = SchoolDateField(label=_("posted on"), widget=DATE)
+
+    def __init__(self, *args, customers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.customers = {c.pk: c for c in customers}
+        self.fields["customers"].choices = [(pk, pk) for pk in self.customers]
+        self.fields["customers"].error_messages["required"] = _("Tick at least one customer.")
+        self.fields["on"].initial = timezone.localdate
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("on") and data["on"] > timezone.localdate():
+            self.add_error("on", _("A letter cannot have been posted in the future."))
+        return data
+
+    def chosen(self) -> list:
+        return [self.customers[pk] for pk in self.cleaned_data["customers"]]

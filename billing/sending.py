@@ -166,7 +166,8 @@ def dispatch(document, by, *, channel: str, on: dt.date | None = None, number: s
             )  # fmt: skip
         return record_paper(
             K.STATEMENT, document, by, subject=_subject_statement(extra["end"]),
-            statement_start=extra["start"], statement_date=extra["end"], **paper,
+            statement_start=extra["start"], statement_date=extra["end"],
+            batch=extra.get("batch"), **paper,
         )  # fmt: skip
 
 

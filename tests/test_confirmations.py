@@ -343,6 +343,7 @@ TESTED_ELSEWHERE = {
     "billing:invoice_issue": "tests/billing/test_confirmations.py",
     "billing:credit_note_add": "tests/billing/test_confirmations.py",
     "billing:letters": "tests/billing/test_paper.py (letters recorded as posted)",
+    "billing:statements_posted": "tests/billing/test_paper.py (statements recorded as posted)",
     "training:worklog_delete": "tests/training/test_delete_confirmation.py",
     "skills:evidence": "tests/skills/test_views.py (validation)",
     "skills:registration": "tests/skills/test_chef_and_exams_pages.py (the outcome)",

@@ -13,7 +13,7 @@ import pytest
 from django.urls import reverse
 from pypdf import PdfReader
 
-from billing import documents, invoicing, reminders, sending
+from billing import documents, invoicing, paper, reminders, sending
 from billing.models import DocumentSend, Reminder
 from orders.models import Order
 from tests.billing.money import ISSUED, D
@@ -112,7 +112,7 @@ def test_the_letters_are_recorded_as_posted_with_the_registered_number(
     assert all(s.posted_on == dt.date(2026, 5, 20) and s.status == "sent" for s in sends)
     assert not reminders.waiting_letters().exists()
     assert "Aucun courrier" in page(client.get(url))
-    assert client.get(reverse("billing:letters_pdf")).status_code == 404
+    assert client.get(reverse("billing:letters_pdf")).url == url  # nothing left to print
     detail = page(client.get(reverse("billing:invoice_detail", args=[first.invoice_id])))
     assert "Lettre recommandée avec accusé de réception" in detail
     assert "1A 234 567 8901 2" in detail and "20/05/2026" in detail
@@ -135,8 +135,46 @@ def test_a_plain_letter_needs_no_number_and_the_date_cannot_be_ahead(
     assert "69007" in send.recipients or send.recipients  # the address it went to
 
 
+def test_the_statements_of_customers_without_email_print_in_one_pdf_and_are_recorded(
+    two_invoices, company, individual, billed_contact, office, client_for, time_machine
+):
+    time_machine.move_to(FORMAL_DAY)
+    second = two_invoices[1]
+    invoicing.record_payment(
+        second, office, date=dt.date(2026, 5, 1), amount=D("100.00"), method="cheque"
+    )
+    assert list(paper.customers_without_email()) == [individual]  # the company has a contact
+    company.contacts.update(receives_documents=False)
+    assert set(paper.customers_without_email()) == {individual, company}
+    client = client_for(office)
+    url = reverse("billing:letters")
+    listing = page(client.get(url))
+    assert individual.name in listing and company.name in listing
+    pdf = client.get(reverse("billing:statements_pdf") + "?start=2026-01-01&end=2026-05-20")
+    pages = text_of(pdf.content)
+    whole = "\n".join(pages)
+    assert len(pages) >= 2 and whole.count("Relevé de\ncompte") >= 2
+    assert two_invoices[0].number in whole and second.number in whole
+    assert "100,00" in whole  # the cheque on the second one
+    data = {
+        "customers": [individual.pk], "on": "2026-05-20", "start": "2026-01-01",
+        "end": "2026-05-20",
+    }  # fmt: skip
+    asked = client.post(reverse("billing:statements_posted"), data)
+    assert "Enregistrer 1 relevé comme posté" in page(asked)
+    assert not DocumentSend.objects.exists()
+    client.post(reverse("billing:statements_posted"), data | {"confirmed": "yes"})
+    send = DocumentSend.objects.get()
+    assert (send.kind, send.customer, send.channel) == ("statement", individual, "post")
+    assert send.posted_on == dt.date(2026, 5, 20) and send.pdf
+    statement_page = page(client.get(reverse("billing:statement", args=[individual.pk])))
+    assert "Par la poste" in statement_page and "20/05/2026" in statement_page
+
+
 def test_letters_pages_access(client, client_for, woodwork_trainer, office):
-    urls = [reverse("billing:letters"), reverse("billing:letters_pdf")]
+    urls = [
+        reverse(n) for n in ("billing:letters", "billing:letters_pdf", "billing:statements_pdf")
+    ]
     assert all(client.get(url).status_code == 302 for url in urls)
     trainer = client_for(woodwork_trainer)
     assert all(trainer.get(url).status_code == 403 for url in urls)
