@@ -19,9 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from billing import documents, journal, paper, refunds, reminders, sending, statement
+from billing import credit, documents, journal, paper, refunds, reminders, sending, statement
 from billing.forms import (
     ChartOfAccountsForm,
+    CreditUseForm,
     LettersPostedForm,
     PeriodForm,
     RefundForm,
@@ -600,6 +601,74 @@ def refund_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("billing:invoice_detail", invoice.pk)
     return render(
         request, "billing/refund_form.html", {"invoice": invoice, "form": form, "due": due}
+    )
+
+
+@role_required(*MONEY)
+def credit_use(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer's credit on this invoice pays another of his invoices (issue #29 §3)."""
+    invoice = get_object_or_404(Invoice.objects.with_balance().select_related("order"), pk=pk)
+    left = credit.available(invoice)
+    if not left and request.method != "POST":
+        messages.error(request, _("The customer has no credit on this invoice."))
+        return redirect("billing:invoice_detail", invoice.pk)
+    targets = credit.targets(invoice)
+    form = CreditUseForm(posted(request), targets=targets, credit=left)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not is_confirmed(request)
+        and would_pass(
+            form,
+            credit.use_credit,
+            invoice,
+            form.cleaned_data["target"],
+            request.user,
+            amount=form.cleaned_data["amount"],
+            date=form.cleaned_data["date"],
+        )  # fmt: skip
+    ):
+        data = form.cleaned_data
+        return ask(
+            request,
+            title=_("Use %(amount)s of the customer's credit on invoice %(number)s?")
+            % {"amount": money(data["amount"]), "number": data["target"].number},
+            facts=[
+                (_("Customer"), invoice.customer_name),
+                (_("Credit on invoice %(number)s") % {"number": invoice.number}, money(left)),
+                (_("Invoice paid"), f"{data['target'].number} · {money(data['target'].balance)}"),
+                (_("Date"), date_format(data["date"], "SHORT_DATE_FORMAT")),
+                (_("Amount"), money(data["amount"])),
+            ],
+            text=_(
+                "The money stays on the customer's account: it leaves this invoice's credit "
+                "and pays the other one, in the books too."
+            ),
+            warning=_("A use of credit is never changed afterwards."),
+            button=_("Use the credit"),
+            cancel_url=reverse("billing:invoice_detail", args=[invoice.pk]),
+            form=form,
+            danger=False,
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            credit.use_credit(
+                invoice, data["target"], request.user, amount=data["amount"], date=data["date"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(amount)s of the credit paid invoice %(number)s.")
+                % {"amount": money(data["amount"]), "number": data["target"].number},
+            )
+            return redirect("billing:invoice_detail", invoice.pk)
+    return render(
+        request,
+        "billing/credit_use_form.html",
+        {"invoice": invoice, "form": form, "credit": left, "has_targets": targets.exists()},
     )
 
 

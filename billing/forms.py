@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from billing.models import ChartOfAccounts, DocumentSend, Payment, Refund
 from ecoles.bounds import SchoolDateField
+from ecoles.formats import money
 from orders.models import VAT_RATE_CHOICES, Customer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -261,3 +262,20 @@ class StatementsPostedForm(PeriodForm):
 
     def chosen(self) -> list:
         return [self.customers[pk] for pk in self.cleaned_data["customers"]]
+
+
+class CreditUseForm(forms.Form):
+    """Which of the customer's invoices his credit pays, how much, on which day."""
+
+    target = forms.ModelChoiceField(label=_("invoice to pay"), queryset=None)
+    amount = forms.DecimalField(label=_("amount"), min_value=Decimal("0.01"), decimal_places=2)
+    date = SchoolDateField(label=_("date"), widget=DATE)
+
+    def __init__(self, *args, targets, credit: Decimal, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets
+        self.fields["target"].label_from_instance = lambda i: (
+            f"{i.number} · {i.issue_date:%d/%m/%Y} · {money(i.balance_due)}"
+        )
+        self.fields["amount"].initial = credit
+        self.fields["date"].initial = timezone.localdate

@@ -225,6 +225,23 @@ class InvoiceQuerySet(IssuedQuerySet):
             .annotate(s=Sum("amount"))
             .values("s")
         )
+        # A customer's credit on one invoice (an overpayment, a credit note on a paid
+        # invoice) used to pay another of his invoices (issue #29 §3): out of the first,
+        # into the second.
+        used = (
+            CreditUse.objects.filter(source=OuterRef("pk"))
+            .order_by()
+            .values("source")
+            .annotate(s=Sum("amount"))
+            .values("s")
+        )
+        received = (
+            CreditUse.objects.filter(target=OuterRef("pk"))
+            .order_by()
+            .values("target")
+            .annotate(s=Sum("amount"))
+            .values("s")
+        )
         # Each sum rounded to the cent in SQL (ecoles.db.Cents): "settled" is the balance
         # at or below zero, the same comparison here, in owed() and paid(), in _settle and
         # on the pages, never disturbed by SQLite's floating point.
@@ -238,13 +255,21 @@ class InvoiceQuerySet(IssuedQuerySet):
             amount_refunded=Cents(
                 Coalesce(Subquery(refunded, output_field=money), Value(ZERO), output_field=money)
             ),
+            credit_used=Cents(
+                Coalesce(Subquery(used, output_field=money), Value(ZERO), output_field=money)
+            ),
+            credit_received=Cents(
+                Coalesce(Subquery(received, output_field=money), Value(ZERO), output_field=money)
+            ),
         ).annotate(
             balance_due=Cents(
                 ExpressionWrapper(
                     F("total_incl_vat")
                     - F("amount_credited")
                     - F("amount_paid")
-                    + F("amount_refunded"),
+                    + F("amount_refunded")
+                    + F("credit_used")
+                    - F("credit_received"),
                     output_field=money,
                 )
             )
@@ -337,12 +362,33 @@ class Invoice(IssuedDocument):
         return self.refunds.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
 
     @property
+    def credit_used_amount(self) -> Decimal:
+        """This invoice's credit used to pay other invoices of the customer."""
+        if hasattr(self, "credit_used"):
+            return self.credit_used
+        return self.credit_uses.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+
+    @property
+    def credit_received_amount(self) -> Decimal:
+        """What the customer's credit on other invoices paid of this one."""
+        if hasattr(self, "credit_received"):
+            return self.credit_received
+        return self.paid_by_credit.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+
+    @property
     def balance(self) -> Decimal:
         """What the customer still owes; negative when the school owes the customer (a
-        credit note on a paid invoice, not yet refunded)."""
+        credit note on a paid invoice, or a payment of more than was due, not yet refunded
+        nor used on another invoice)."""
         if hasattr(self, "balance_due"):
             return self.balance_due
-        return self.net_incl_vat - self.paid_amount + self.refunded_amount
+        return (
+            self.net_incl_vat
+            - self.paid_amount
+            + self.refunded_amount
+            + self.credit_used_amount
+            - self.credit_received_amount
+        )
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.balance > 0 and self.due_date < (today or timezone.localdate())
@@ -613,6 +659,61 @@ class Refund(InsertOnly):
             raise ValidationError({"amount": _("A refund's amount must be positive.")})
 
 
+class CreditUseQuerySet(InsertOnlyQuerySet):
+    pass
+
+
+class CreditUse(InsertOnly):
+    """A customer's credit on one invoice (paid more than was due, or credited after it was
+    paid: its balance below zero) used to pay another invoice of the same customer (issue
+    #29 §3). The money stays on the customer's account (411): the journal moves it from
+    the one invoice to the other, so that each is lettered once it is settled. Like a
+    payment, never changed nor deleted."""
+
+    source = models.ForeignKey(
+        Invoice, verbose_name=_("credit of invoice"), on_delete=models.PROTECT,
+        related_name="credit_uses",
+    )  # fmt: skip
+    target = models.ForeignKey(
+        Invoice, verbose_name=_("used on invoice"), on_delete=models.PROTECT,
+        related_name="paid_by_credit",
+    )  # fmt: skip
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = CreditUseQuerySet.as_manager()
+
+    immutable_error = ImmutableError
+    refused_change = refused_deletion = _("A use of credit is never changed nor deleted.")
+
+    class Meta:
+        verbose_name = _("use of a customer's credit")
+        verbose_name_plural = _("uses of customers' credit")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="credit_use_amount_positive",
+                violation_error_message=_("The amount used must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")),
+                name="credit_use_other_invoice",
+                violation_error_message=_("A credit is used on another invoice."),
+            ),
+        ]
+        # The journal reads a period's uses by date.
+        indexes = [models.Index(fields=["date"], name="credit_use_date")]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target} {self.amount}"
+
+
 def reminder_upload(instance: Reminder, filename: str) -> str:
     return f"reminders/{instance.invoice.year}/{instance.invoice.number}-{instance.level}.pdf"
 
@@ -814,6 +915,11 @@ class ChartOfAccounts(SingletonModel):
     purchases_journal_label = _text(_("purchases journal label"), "Journal des achats", 60)
     opening_journal_code = _text(_("opening journal code"), "AN", 6)
     opening_journal_label = _text(_("opening journal label"), "Journal des à-nouveaux", 60)
+    # A customer's credit moved from one of his invoices to another (billing.credit).
+    misc_journal_code = _text(_("miscellaneous operations journal code"), "OD", 6)
+    misc_journal_label = _text(
+        _("miscellaneous operations journal label"), "Journal des opérations diverses", 60
+    )
     goods_account = _account(_("sales of goods account"), "701000")
     sales_account = _account(_("sales of services account"), "706000")
     deposits_account = _account(_("customers' deposits account"), "419100")

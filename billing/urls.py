@@ -34,6 +34,7 @@ urlpatterns = [
     path("clients/<int:pk>/releve/pdf/", money.statement_pdf, name="statement_pdf"),
     path("clients/<int:pk>/releve/envoyer/", money.statement_send, name="statement_send"),
     path("factures/<int:pk>/remboursement/", money.refund_add, name="refund_add"),
+    path("factures/<int:pk>/avoir-client/", money.credit_use, name="credit_use"),
     path("paiements/export/", money.payment_export, name="payment_export"),
     path("journal/", money.journal_page, name="journal"),
     path("journal/export-fec/", money.journal_fec, name="journal_fec"),
