@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 import ecoles.immutable
@@ -985,7 +986,7 @@ class LifecycleStatus(models.TextChoices):
     DISPUTED = "207", _("Disputed")
     REFUSED = "210", _("Refused by the buyer")
     PAYMENT_SENT = "211", _("Payment sent")
-    PAID = "212", _("Paid")
+    PAID = "212", pgettext_lazy("e-invoice status", "Paid")
     REJECTED = "213", _("Rejected by the platform")
 
 

@@ -595,7 +595,7 @@ class Pledge(models.Model):
         APPROACHED = "approached", _("Approached")
         PROMISED = "promised", pgettext_lazy("a promise", "Promised")
         DECLINED = "declined", _("Declined")
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("money", "Received")
 
     campaign = models.ForeignKey(
         TaxCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="pledges"
