@@ -345,6 +345,7 @@ TESTED_ELSEWHERE = {
     "billing:letters": "tests/billing/test_paper.py (letters recorded as posted)",
     "billing:statements_posted": "tests/billing/test_paper.py (statements recorded as posted)",
     "billing:credit_use": "tests/billing/test_credit.py (the credit used from the pages)",
+    "budget:receipt_send": "tests/budget/test_receipt_sending.py (mailed or recorded)",
     "training:worklog_delete": "tests/training/test_delete_confirmation.py",
     "skills:evidence": "tests/skills/test_views.py (validation)",
     "skills:registration": "tests/skills/test_chef_and_exams_pages.py (the outcome)",
