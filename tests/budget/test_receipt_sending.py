@@ -31,10 +31,10 @@ def receipt(signed_school, person, office):  # noqa: F811
 
 def test_a_receipt_is_mailed_with_its_pdf(
     receipt,
-    person,
+    person,  # noqa: F811
     office,
     client_for,
-    django_capture_on_commit_callbacks,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     person.email = "jean.dupuis@example.fr"
     person.save()
