@@ -8,7 +8,7 @@ import datetime as dt
 import uuid
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,8 +19,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from billing import documents, journal, refunds, reminders, sending, statement
-from billing.forms import ChartOfAccountsForm, PeriodForm, RefundForm, ReminderBatchForm
+from billing import credit, documents, journal, paper, refunds, reminders, sending, statement
+from billing.forms import (
+    ChartOfAccountsForm,
+    CreditUseForm,
+    LettersPostedForm,
+    PeriodForm,
+    RefundForm,
+    ReminderBatchForm,
+    SendForm,
+    StatementSendForm,
+    StatementsPostedForm,
+)
 from billing.models import (
     ChartOfAccounts,
     CreditNote,
@@ -36,7 +46,7 @@ from ecoles.exports import csv_response
 from ecoles.formats import money
 from ecoles.models import School
 from ecoles.roles import ACCOUNTANT, DIRECTOR
-from orders.models import Customer
+from orders.models import TRANSITIONS, Customer, Order
 from orders.views import MONEY, order_for, posted
 
 BOOKS = (DIRECTOR, ACCOUNTANT)  # the accountant's journal and chart of accounts
@@ -61,18 +71,47 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     items = reminders.pending(today)
     form = ReminderBatchForm(posted(request), choices=[i.invoice.pk for i in items])
+    on_paper = request.POST.get("action") == "print"
     if request.method == "POST" and form.is_valid() and not is_confirmed(request):
         chosen = [i for i in items if i.invoice.pk in set(form.cleaned_data["invoices"])]
+        facts = [
+            (i.invoice.number, f"{i.invoice.customer_name} · {money(i.invoice.balance_due)}")
+            for i in chosen
+        ]
+        if on_paper:
+            registered = form.cleaned_data["registered"]
+            return ask(
+                request,
+                title=ngettext(
+                    "Prepare %(count)s letter to post?",
+                    "Prepare %(count)s letters to post?",
+                    len(chosen),
+                )
+                % {"count": len(chosen)},
+                facts=facts,
+                text=_(
+                    "Each reminder is recorded on its invoice and waits on the letters' "
+                    "page, to be printed in one go and recorded as posted."
+                )
+                + (
+                    " " + _("The letters say they are registered with acknowledgement of receipt.")
+                    if registered
+                    else ""
+                ),
+                warning=_("A reminder once prepared is not prepared again."),
+                button=_("Prepare the letters"),
+                cancel_url=reverse("billing:reminders"),
+                form=form,
+                extra={"action": "print"},
+                danger=False,
+            )
         return ask(
             request,
             title=ngettext(
                 "Send %(count)s reminder by mail?", "Send %(count)s reminders by mail?", len(chosen)
             )
             % {"count": len(chosen)},
-            facts=[
-                (i.invoice.number, f"{i.invoice.customer_name} · {money(i.invoice.balance_due)}")
-                for i in chosen
-            ],
+            facts=facts,
             text=_("Each mail leaves with its reminder letter attached."),
             warning=_("A mail once sent cannot be called back."),
             button=_("Send the mail"),
@@ -80,6 +119,21 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
             form=form,
             danger=False,
         )
+    if request.method == "POST" and form.is_valid() and on_paper:
+        letters = reminders.prepare_letters(
+            today,
+            request.user,
+            set(form.cleaned_data["invoices"]),
+            registered=form.cleaned_data["registered"],
+        )
+        messages.success(
+            request,
+            ngettext(
+                "%(n)s letter is ready to print.", "%(n)s letters are ready to print.", len(letters)
+            )
+            % {"n": len(letters)},
+        )
+        return redirect("billing:letters")
     if request.method == "POST" and form.is_valid():
         batch, queued, skipped = reminders.send_all(
             today, request.user, only=set(form.cleaned_data["invoices"])
@@ -88,8 +142,10 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
             messages.warning(
                 request,
                 ngettext(
-                    "%(n)s reminder was not sent: the customer has no email address.",
-                    "%(n)s reminders were not sent: the customer has no email address.",
+                    "%(n)s reminder was not sent: the customer has no email address. "
+                    "Prepare it as a letter to post.",
+                    "%(n)s reminders were not sent: the customer has no email address. "
+                    "Prepare them as letters to post.",
                     skipped,
                 )
                 % {"n": skipped},
@@ -104,7 +160,158 @@ def reminder_list(request: HttpRequest) -> HttpResponse:
         return redirect("billing:send_batch", batch)
     for item in items:
         item.recipients = sending.recipients(item.invoice.order.customer)
-    return render(request, "billing/reminder_list.html", {"items": items, "form": form})
+    return render(
+        request,
+        "billing/reminder_list.html",
+        {"items": items, "form": form, "waiting": reminders.waiting_letters().count()},
+    )
+
+
+@role_required(*MONEY)
+def letters(request: HttpRequest) -> HttpResponse:
+    """The reminders prepared on paper: printed in one PDF, then recorded as posted, a
+    registered letter with its number (issue #29)."""
+    waiting = list(reminders.waiting_letters())
+    form = LettersPostedForm(posted(request), letters=waiting)
+    if request.method == "POST" and form.is_valid():
+        chosen, on = form.chosen(), form.cleaned_data["on"]
+        if not is_confirmed(request):
+            return ask(
+                request,
+                title=ngettext(
+                    "Record %(count)s letter as posted?",
+                    "Record %(count)s letters as posted?",
+                    len(chosen),
+                )
+                % {"count": len(chosen)},
+                facts=[(_("Posted on"), date_format(on, "SHORT_DATE_FORMAT"))]
+                + [
+                    (
+                        f"{r.invoice.number} · {r.get_level_display()}",
+                        f"{r.invoice.customer_name}"
+                        + (
+                            " · " + _("registered letter no. %(number)s") % {"number": n}
+                            if (n := form.numbers()[r.pk]) and r.registered
+                            else ""
+                        ),
+                    )
+                    for r in chosen
+                ],
+                text=_("Each letter goes into its invoice's history as posted on that day."),
+                warning=_("A letter recorded as posted leaves this list."),
+                button=_("Record as posted"),
+                cancel_url=reverse("billing:letters"),
+                form=form,
+                danger=False,
+            )
+        try:
+            sends = reminders.record_posted(chosen, request.user, on=on, numbers=form.numbers())
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(n)s letter recorded as posted.", "%(n)s letters recorded as posted.",
+                    len(sends),
+                )
+                % {"n": len(sends)},
+            )  # fmt: skip
+            return redirect("billing:letters")
+    for reminder in waiting:
+        reminder.number_field = form[f"number_{reminder.pk}"] if reminder.registered else None
+    customers = list(paper.customers_without_email())
+    start, end = statement.default_period(timezone.localdate())
+    return render(
+        request,
+        "billing/letters.html",
+        {
+            "letters": waiting,
+            "form": form,
+            "customers": customers,
+            "statements_form": StatementsPostedForm(
+                customers=customers, initial={"start": start, "end": end}
+            ),
+        },
+    )
+
+
+@role_required(*MONEY)
+def statements_pdf(request: HttpRequest) -> HttpResponse:
+    """The statements of every customer who owes and has no email address, in one PDF."""
+    form, (start, end) = _period(request, statement.default_period(timezone.localdate()))
+    customers = list(paper.customers_without_email())
+    if not customers:
+        messages.info(request, _("No statement waits to be posted."))
+        return redirect("billing:letters")
+    response = HttpResponse(
+        paper.statements_pdf(customers, start, end), content_type="application/pdf"
+    )
+    response["Content-Disposition"] = content_disposition_header(False, f"releves-{end:%Y%m%d}.pdf")
+    return response
+
+
+@require_POST
+@role_required(*MONEY)
+def statements_posted(request: HttpRequest) -> HttpResponse:
+    customers = list(paper.customers_without_email())
+    form = StatementsPostedForm(request.POST, customers=customers)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("billing:letters")
+    data, chosen = form.cleaned_data, form.chosen()
+    if not is_confirmed(request):
+        return ask(
+            request,
+            title=ngettext(
+                "Record %(count)s statement as posted?",
+                "Record %(count)s statements as posted?",
+                len(chosen),
+            )
+            % {"count": len(chosen)},
+            facts=[
+                (_("Posted on"), date_format(data["on"], "SHORT_DATE_FORMAT")),
+                (
+                    _("Period"),
+                    f"{date_format(data['start'], 'SHORT_DATE_FORMAT')} – "
+                    f"{date_format(data['end'], 'SHORT_DATE_FORMAT')}",
+                ),
+            ]
+            + [(c.name, money(c.owed)) for c in chosen],
+            text=_("Each statement goes into the customer's history as posted on that day."),
+            warning=_("A document recorded as sent stays so."),
+            button=_("Record as posted"),
+            cancel_url=reverse("billing:letters"),
+            form=form,
+            danger=False,
+        )
+    sends = paper.record_statements_posted(
+        chosen, request.user, on=data["on"], start=data["start"], end=data["end"]
+    )
+    messages.success(
+        request,
+        ngettext(
+            "%(n)s statement recorded as posted.", "%(n)s statements recorded as posted.",
+            len(sends),
+        )
+        % {"n": len(sends)},
+    )  # fmt: skip
+    return redirect("billing:letters")
+
+
+@role_required(*MONEY)
+def letters_pdf(request: HttpRequest) -> HttpResponse:
+    """Every letter waiting to be posted, in one PDF to print in one go."""
+    waiting = list(reminders.waiting_letters())
+    if not waiting:
+        messages.info(request, _("No letter waits to be posted."))
+        return redirect("billing:letters")
+    response = HttpResponse(reminders.letters_pdf(waiting), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"courriers-{timezone.localdate():%Y%m%d}.pdf"
+    )
+    return response
 
 
 @role_required(*MONEY)
@@ -143,70 +350,111 @@ def reminder_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 # --- documents sent by mail ------------------------------------------------------------------
 
 
-def _sent(request: HttpRequest, action, document, *args) -> bool:
-    """Queue `document` by `action(document, user, *args)`; say so, or why not."""
-    try:
-        send = action(document, request.user, *args)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    messages.success(
-        request, _("Queued for sending to %(to)s.") % {"to": ", ".join(send.recipient_list)}
-    )
-    return True
-
-
 def _send_after_asking(
-    request: HttpRequest, action, document, *args, to: list[str], what: str, back: str, form=None
-) -> HttpResponse:
-    """A mail to a customer cannot be called back: say what goes to whom, then send."""
-    if to and not is_confirmed(request):
-        return ask(
-            request,
-            title=_("Send %(what)s by mail?") % {"what": what},
-            facts=[(_("To"), ", ".join(to))],
-            text=_("The mail leaves with the document attached."),
-            warning=_("A mail once sent cannot be called back."),
-            button=_("Send the mail"),
-            cancel_url=back,
-            form=form,
-            danger=False,
-        )
-    _sent(request, action, document, *args)
-    return redirect(back)
+    request: HttpRequest, document, *, customer: Customer, what: str, back: str,
+    form_class=SendForm, period: dict | None = None,
+) -> HttpResponse:  # fmt: skip
+    """Sending is one step (issue #29): the form says how the document leaves, mailed
+    (a mail cannot be called back: say what goes to whom first) or recorded as posted, as
+    a registered letter or handed over; then it is done and in the document's history."""
+    to = sending.recipients(customer)
+    form = form_class(posted(request), can_mail=bool(to), initial=period)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        how = data["how"]
+        span = {"start": data["start"], "end": data["end"]} if "start" in data else {}
+        if not is_confirmed(request):
+            if how == DocumentSend.Channel.EMAIL:
+                return ask(
+                    request,
+                    title=_("Send %(what)s by mail?") % {"what": what},
+                    facts=[(_("To"), ", ".join(to))],
+                    text=_("The mail leaves with the document attached."),
+                    warning=_("A mail once sent cannot be called back."),
+                    button=_("Send the mail"),
+                    cancel_url=back,
+                    form=form,
+                    danger=False,
+                )
+            facts = [
+                (_("How"), DocumentSend.Channel(how).label),
+                (_("On"), date_format(data["on"], "SHORT_DATE_FORMAT")),
+            ]
+            if how == DocumentSend.Channel.REGISTERED:
+                facts.append((_("Registered letter number"), data["number"]))
+            if how != DocumentSend.Channel.HAND:
+                facts.append((_("Address"), customer.billing_address or "—"))
+            return ask(
+                request,
+                title=_("Record that %(what)s left on paper?") % {"what": what},
+                facts=facts,
+                text=_("It goes into the document's history with its date."),
+                warning=_("A document recorded as sent stays so."),
+                button=_("Record"),
+                cancel_url=back,
+                form=form,
+                danger=False,
+            )
+        try:
+            send = sending.dispatch(
+                document, request.user, channel=how, on=data["on"], number=data["number"], **span
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            if send.on_paper:
+                messages.success(
+                    request,
+                    _("Recorded: %(how)s on %(on)s.")
+                    % {
+                        "how": send.get_channel_display(),
+                        "on": date_format(send.posted_on, "SHORT_DATE_FORMAT"),
+                    },
+                )
+            else:
+                messages.success(
+                    request,
+                    _("Queued for sending to %(to)s.") % {"to": ", ".join(send.recipient_list)},
+                )
+            return redirect(back)
+    return render(
+        request,
+        "billing/send_form.html",
+        {"form": form, "what": what, "to": to, "customer": customer, "back": back},
+    )
 
 
-@require_POST
 @role_required(*MONEY)
 def invoice_send(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = get_object_or_404(Invoice.objects.select_related("order__customer"), pk=pk)
     return _send_after_asking(
-        request, sending.send_invoice, invoice,
-        to=sending.recipients(invoice.order.customer),
+        request, invoice, customer=invoice.order.customer,
         what=_("invoice %(number)s") % {"number": invoice.number},
         back=reverse("billing:invoice_detail", args=[invoice.pk]),
     )  # fmt: skip
 
 
-@require_POST
 @role_required(*MONEY)
 def credit_note_send(request: HttpRequest, pk: int) -> HttpResponse:
     note = get_object_or_404(CreditNote.objects.select_related("invoice__order__customer"), pk=pk)
     return _send_after_asking(
-        request, sending.send_credit_note, note,
-        to=sending.recipients(note.invoice.order.customer),
+        request, note, customer=note.invoice.order.customer,
         what=_("credit note %(number)s") % {"number": note.number},
         back=reverse("billing:invoice_detail", args=[note.invoice_id]),
     )  # fmt: skip
 
 
-@require_POST
 @role_required(*MONEY)
 def quote_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """ "Send the quote": a draft is marked sent and leaves in the same step."""
     order = order_for(request.user, pk)
+    if order.status != Order.Status.DRAFT and not order.quote_date:
+        messages.error(request, _("Only a quote in draft or already sent can be sent."))
+        return redirect("orders:detail", order.pk)
+    if order.status == Order.Status.DRAFT and not request.user.has_role(*TRANSITIONS["send"].roles):
+        raise PermissionDenied
     return _send_after_asking(
-        request, sending.send_quote, order,
-        to=sending.recipients(order.customer),
+        request, order, customer=order.customer,
         what=_("the quote of order %(reference)s") % {"reference": order.reference},
         back=reverse("orders:detail", args=[order.pk]),
     )  # fmt: skip
@@ -283,27 +531,24 @@ def statement_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-@require_POST
 @role_required(*MONEY)
 def statement_send(request: HttpRequest, pk: int) -> HttpResponse:
     customer = get_object_or_404(Customer, pk=pk)
-    form = PeriodForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose a valid period first."))
+    period = PeriodForm(request.POST if request.method == "POST" else request.GET)
+    if period.is_valid():
+        start, end = period.cleaned_data["start"], period.cleaned_data["end"]
     else:
-        data = form.cleaned_data
-        return _send_after_asking(
-            request, sending.send_statement, customer, data["start"], data["end"],
-            to=sending.recipients(customer),
-            what=_("the statement of %(customer)s from %(start)s to %(end)s") % {
-                "customer": customer.name,
-                "start": date_format(data["start"], "SHORT_DATE_FORMAT"),
-                "end": date_format(data["end"], "SHORT_DATE_FORMAT"),
-            },
-            back=reverse("billing:statement", args=[customer.pk]),
-            form=form,
-        )  # fmt: skip
-    return redirect("billing:statement", customer.pk)
+        start, end = statement.default_period(timezone.localdate())
+    return _send_after_asking(
+        request, customer, customer=customer, form_class=StatementSendForm,
+        period={"start": start, "end": end},
+        what=_("the statement of %(customer)s from %(start)s to %(end)s") % {
+            "customer": customer.name,
+            "start": date_format(start, "SHORT_DATE_FORMAT"),
+            "end": date_format(end, "SHORT_DATE_FORMAT"),
+        },
+        back=reverse("billing:statement", args=[customer.pk]),
+    )  # fmt: skip
 
 
 # --- refunds ---------------------------------------------------------------------------------
@@ -356,6 +601,74 @@ def refund_add(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("billing:invoice_detail", invoice.pk)
     return render(
         request, "billing/refund_form.html", {"invoice": invoice, "form": form, "due": due}
+    )
+
+
+@role_required(*MONEY)
+def credit_use(request: HttpRequest, pk: int) -> HttpResponse:
+    """The customer's credit on this invoice pays another of his invoices (issue #29 §3)."""
+    invoice = get_object_or_404(Invoice.objects.with_balance().select_related("order"), pk=pk)
+    left = credit.available(invoice)
+    if not left and request.method != "POST":
+        messages.error(request, _("The customer has no credit on this invoice."))
+        return redirect("billing:invoice_detail", invoice.pk)
+    targets = credit.targets(invoice)
+    form = CreditUseForm(posted(request), targets=targets, credit=left)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and not is_confirmed(request)
+        and would_pass(
+            form,
+            credit.use_credit,
+            invoice,
+            form.cleaned_data["target"],
+            request.user,
+            amount=form.cleaned_data["amount"],
+            date=form.cleaned_data["date"],
+        )  # fmt: skip
+    ):
+        data = form.cleaned_data
+        return ask(
+            request,
+            title=_("Use %(amount)s of the customer's credit on invoice %(number)s?")
+            % {"amount": money(data["amount"]), "number": data["target"].number},
+            facts=[
+                (_("Customer"), invoice.customer_name),
+                (_("Credit on invoice %(number)s") % {"number": invoice.number}, money(left)),
+                (_("Invoice paid"), f"{data['target'].number} · {money(data['target'].balance)}"),
+                (_("Date"), date_format(data["date"], "SHORT_DATE_FORMAT")),
+                (_("Amount"), money(data["amount"])),
+            ],
+            text=_(
+                "The money stays on the customer's account: it leaves this invoice's credit "
+                "and pays the other one, in the books too."
+            ),
+            warning=_("A use of credit is never changed afterwards."),
+            button=_("Use the credit"),
+            cancel_url=reverse("billing:invoice_detail", args=[invoice.pk]),
+            form=form,
+            danger=False,
+        )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            credit.use_credit(
+                invoice, data["target"], request.user, amount=data["amount"], date=data["date"]
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(amount)s of the credit paid invoice %(number)s.")
+                % {"amount": money(data["amount"]), "number": data["target"].number},
+            )
+            return redirect("billing:invoice_detail", invoice.pk)
+    return render(
+        request,
+        "billing/credit_use_form.html",
+        {"invoice": invoice, "form": form, "credit": left, "has_targets": targets.exists()},
     )
 
 

@@ -57,5 +57,7 @@ def stored_pdf(reminder: Reminder) -> bytes:
         return fh.read()
 
 
-def render_statement(statement: Statement) -> bytes:
-    return pdf.render_pdf("pdf/customer_statement.html", {"statement": statement})
+def render_statement(statement: Statement, *, registered: bool = False) -> bytes:
+    return pdf.render_pdf(
+        "pdf/customer_statement.html", {"statement": statement, "registered": registered}
+    )

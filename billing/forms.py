@@ -8,8 +8,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from billing.models import ChartOfAccounts, Payment, Refund
+from billing.models import ChartOfAccounts, DocumentSend, Payment, Refund
 from ecoles.bounds import SchoolDateField
+from ecoles.formats import money
 from orders.models import VAT_RATE_CHOICES, Customer
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -141,3 +142,140 @@ class ReminderBatchForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["invoices"].choices = [(pk, pk) for pk in choices]
         self.fields["invoices"].error_messages["required"] = _("Tick at least one reminder.")
+
+    registered = forms.BooleanField(
+        label=_("as registered letters with acknowledgement of receipt"), required=False
+    )
+
+
+class SendForm(forms.Form):
+    """How a document leaves, in one step (issue #29): mailed from the application, or
+    recorded as posted, sent as a registered letter (with its number) or handed over."""
+
+    how = forms.ChoiceField(
+        label=_("how"), choices=DocumentSend.Channel.choices, widget=forms.RadioSelect,
+        required=False,
+    )  # fmt: skip
+    on = SchoolDateField(label=_("posted or handed over on"), widget=DATE, required=False)
+    number = forms.CharField(label=_("registered letter number"), max_length=40, required=False)
+
+    def __init__(self, *args, can_mail: bool = True, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        choices = DocumentSend.Channel.choices
+        if not can_mail:
+            choices = [c for c in choices if c[0] != DocumentSend.Channel.EMAIL]
+        self.fields["how"].choices = choices
+        self.fields["how"].initial = choices[0][0]
+        self.fields["on"].initial = timezone.localdate
+        self.can_mail = can_mail
+
+    def clean_how(self) -> str:
+        # A plain "Send by mail" button posts no choice: by mail, when there is an address.
+        how = self.cleaned_data["how"] or (DocumentSend.Channel.EMAIL if self.can_mail else "")
+        if not how:
+            raise forms.ValidationError(
+                _(
+                    "This customer has no email address: record how the document left, or "
+                    "add an address first."
+                )
+            )
+        return how
+
+    def clean(self) -> dict:
+        data = super().clean()
+        how = data.get("how")
+        if how and how != DocumentSend.Channel.EMAIL:
+            if not data.get("on"):
+                self.add_error("on", _("Say when the document left."))
+            elif data["on"] > timezone.localdate():
+                self.add_error("on", _("A document cannot have left in the future."))
+        if how == DocumentSend.Channel.REGISTERED and not data.get("number", "").strip():
+            self.add_error("number", _("A registered letter is recorded with its number."))
+        return data
+
+
+class StatementSendForm(PeriodForm, SendForm):
+    """The statement of a period, sent or posted in one step."""
+
+
+class LettersPostedForm(forms.Form):
+    """The letters put in the post, on which day; a registered letter's number beside it
+    (fields `number_<reminder id>`)."""
+
+    letters = forms.TypedMultipleChoiceField(label=_("letters"), coerce=int)
+    on = SchoolDateField(label=_("posted on"), widget=DATE)
+
+    def __init__(self, *args, letters, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.letters = {r.pk: r for r in letters}
+        self.fields["letters"].choices = [(pk, pk) for pk in self.letters]
+        self.fields["letters"].error_messages["required"] = _("Tick at least one letter.")
+        self.fields["on"].initial = timezone.localdate
+        for reminder in letters:
+            if reminder.registered:
+                self.fields[f"number_{reminder.pk}"] = forms.CharField(
+                    label=_("registered letter number"), max_length=40, required=False
+                )
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("on") and data["on"] > timezone.localdate():
+            self.add_error("on", _("A letter cannot have been posted in the future."))
+        for pk in data.get("letters", []):
+            name = f"number_{pk}"
+            if name in self.fields and not (data.get(name) or "").strip():
+                self.add_error(
+                    name,
+                    _("Letter %(number)s is registered: give its number.")
+                    % {"number": self.letters[pk].invoice.number},
+                )
+        return data
+
+    def numbers(self) -> dict[int, str]:
+        return {
+            pk: (self.cleaned_data.get(f"number_{pk}") or "").strip()
+            for pk in self.cleaned_data["letters"]
+        }
+
+    def chosen(self) -> list:
+        return [self.letters[pk] for pk in self.cleaned_data["letters"]]
+
+
+class StatementsPostedForm(PeriodForm):
+    """The statements of a period put in the post, on which day."""
+
+    customers = forms.TypedMultipleChoiceField(label=_("customers"), coerce=int)
+    on = SchoolDateField(label=_("posted on"), widget=DATE)
+
+    def __init__(self, *args, customers, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.customers = {c.pk: c for c in customers}
+        self.fields["customers"].choices = [(pk, pk) for pk in self.customers]
+        self.fields["customers"].error_messages["required"] = _("Tick at least one customer.")
+        self.fields["on"].initial = timezone.localdate
+
+    def clean(self) -> dict:
+        data = super().clean()
+        if data.get("on") and data["on"] > timezone.localdate():
+            self.add_error("on", _("A letter cannot have been posted in the future."))
+        return data
+
+    def chosen(self) -> list:
+        return [self.customers[pk] for pk in self.cleaned_data["customers"]]
+
+
+class CreditUseForm(forms.Form):
+    """Which of the customer's invoices his credit pays, how much, on which day."""
+
+    target = forms.ModelChoiceField(label=_("invoice to pay"), queryset=None)
+    amount = forms.DecimalField(label=_("amount"), min_value=Decimal("0.01"), decimal_places=2)
+    date = SchoolDateField(label=_("date"), widget=DATE)
+
+    def __init__(self, *args, targets, credit: Decimal, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["target"].queryset = targets
+        self.fields["target"].label_from_instance = lambda i: (
+            f"{i.number} · {i.issue_date:%d/%m/%Y} · {money(i.balance_due)}"
+        )
+        self.fields["amount"].initial = credit
+        self.fields["date"].initial = timezone.localdate

@@ -474,16 +474,14 @@ def record_payment(
     method: str,
     reference: str = "",
 ) -> Payment:
-    """Record money received; the order is paid when its invoice is covered."""
+    """Record money received; the order is paid when its invoice is covered. More than
+    the balance is the customer's credit, to refund or use on another invoice."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if amount <= 0:
             raise InvoicingError(_("A payment's amount must be positive."))
-        if amount > invoice.balance:
-            raise InvoicingError(
-                _("This is more than the balance due (%(balance)s).")
-                % {"balance": money(invoice.balance)}
-            )
+        # More than is due is recorded as it came (issue #29 §3): the bank and the books
+        # agree, the invoice is paid and the excess is the customer's credit (billing.credit).
         if date < invoice.issue_date:
             raise InvoicingError(_("A payment cannot be dated before its invoice."))
         payment = Payment(
@@ -538,7 +536,8 @@ def _settle(invoice: Invoice, by, reason: str = "") -> None:
     if order.status not in (Order.Status.INVOICED, Order.Status.PAID):
         return
     invoices = list(Invoice.objects.filter(order=order).with_balance())
-    paid = all(i.is_paid for i in invoices) and sum(i.amount_paid for i in invoices) > 0
+    received = sum(i.amount_paid + i.credit_received for i in invoices)
+    paid = all(i.is_paid for i in invoices) and received > 0
     if order.status == Order.Status.INVOICED and paid:
         order._mark_paid(by)
     elif order.status == Order.Status.PAID and not paid:

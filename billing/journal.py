@@ -19,6 +19,8 @@ The accounts come from the school's chart of accounts (billing.ChartOfAccounts):
 - a payment (bank or cash journal, by method): 512 or 530 at debit, 411 at credit; its
   cancellation the other way round.
 - a refund: 411 at debit, 512 or 530 at credit.
+- a customer's credit used on another of his invoices (miscellaneous operations journal):
+  411 at debit against the invoice in credit, 411 at credit against the one it pays.
 - a supplier invoice received (purchases journal): purchases (60x) and deductible VAT
   (44566) at debit, the supplier's 401 at credit; a supplier credit note the other way.
 - the opening entries (à-nouveaux) of a fiscal year: what each customer still owed on
@@ -45,6 +47,7 @@ from django.db.models.functions import Coalesce
 from billing.models import (
     ChartOfAccounts,
     CreditNote,
+    CreditUse,
     Invoice,
     Payment,
     Refund,
@@ -303,17 +306,42 @@ def entries(start: dt.date, end: dt.date, chart: ChartOfAccounts | None = None) 
         for r in Refund.objects.filter(date__range=(start, end)).select_related("invoice__order")
     ]
     found += [
+        _credit_use_entry(u, chart)
+        for u in CreditUse.objects.filter(date__range=(start, end)).select_related(
+            "source__order", "target"
+        )
+    ]
+    found += [
         _supplier_entry(s, chart)
         for s in SupplierInvoice.objects.filter(issue_date__range=(start, end))
     ]
     return found
 
 
-def _sum_before(model, start: dt.date, date_field: str, amount_field: str):
+def _credit_use_entry(use: CreditUse, chart: ChartOfAccounts) -> Entry:
+    """A customer's credit on one invoice used to pay another (billing.credit): 411 at
+    debit against the first, at credit against the second, on the same auxiliary account;
+    the money stays on 411 and each invoice is lettered once settled."""
+    source, target = use.source, use.target
+    entry = Entry(
+        chart.misc_journal_code, chart.misc_journal_label, use.date, source.number, use.date,
+        f"Imputation avoir/trop-perçu {source.number} sur {target.number} "
+        f"{source.customer_name}",
+        order=(_stamp(use.recorded_at), 3, use.pk),
+    )  # fmt: skip
+    aux = chart.customer_aux(source.order.customer_id)
+    entry.add(chart.customers_account, LABELS["customers"], use.amount, aux,
+              source.customer_name, match=source.pk)  # fmt: skip
+    entry.add(chart.customers_account, LABELS["customers"], -use.amount, aux,
+              target.customer_name, match=target.pk)  # fmt: skip
+    return entry
+
+
+def _sum_before(model, start: dt.date, date_field: str, amount_field: str, key: str = "invoice"):
     rows = (
-        model.objects.filter(invoice=OuterRef("pk"), **{f"{date_field}__lt": start})
+        model.objects.filter(**{key: OuterRef("pk"), f"{date_field}__lt": start})
         .order_by()
-        .values("invoice")
+        .values(key)
         .annotate(s=Sum(amount_field))
         .values("s")
     )
@@ -332,6 +360,8 @@ def opening_entries(start: dt.date, chart: ChartOfAccounts | None = None) -> lis
             | Q(payments__date__gte=start)
             | Q(credit_notes__issue_date__gte=start)
             | Q(refunds__date__gte=start)
+            | Q(credit_uses__date__gte=start)
+            | Q(paid_by_credit__date__gte=start)
         )
         .distinct()
         .select_related("order")
@@ -339,6 +369,8 @@ def opening_entries(start: dt.date, chart: ChartOfAccounts | None = None) -> lis
             paid_before=_sum_before(Payment, start, "date", "amount"),
             credited_before=_sum_before(CreditNote, start, "issue_date", "total_incl_vat"),
             refunded_before=_sum_before(Refund, start, "date", "amount"),
+            used_before=_sum_before(CreditUse, start, "date", "amount", key="source"),
+            received_before=_sum_before(CreditUse, start, "date", "amount", key="target"),
         )
         .order_by("issue_date", "year", "sequence")
     )
@@ -349,6 +381,8 @@ def opening_entries(start: dt.date, chart: ChartOfAccounts | None = None) -> lis
             - invoice.credited_before
             - invoice.paid_before
             + invoice.refunded_before
+            + invoice.used_before
+            - invoice.received_before
         )
         if not owed:
             continue

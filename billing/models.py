@@ -24,6 +24,7 @@ from django.db.models import (
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 import ecoles.immutable
@@ -225,6 +226,23 @@ class InvoiceQuerySet(IssuedQuerySet):
             .annotate(s=Sum("amount"))
             .values("s")
         )
+        # A customer's credit on one invoice (an overpayment, a credit note on a paid
+        # invoice) used to pay another of his invoices (issue #29 §3): out of the first,
+        # into the second.
+        used = (
+            CreditUse.objects.filter(source=OuterRef("pk"))
+            .order_by()
+            .values("source")
+            .annotate(s=Sum("amount"))
+            .values("s")
+        )
+        received = (
+            CreditUse.objects.filter(target=OuterRef("pk"))
+            .order_by()
+            .values("target")
+            .annotate(s=Sum("amount"))
+            .values("s")
+        )
         # Each sum rounded to the cent in SQL (ecoles.db.Cents): "settled" is the balance
         # at or below zero, the same comparison here, in owed() and paid(), in _settle and
         # on the pages, never disturbed by SQLite's floating point.
@@ -238,13 +256,21 @@ class InvoiceQuerySet(IssuedQuerySet):
             amount_refunded=Cents(
                 Coalesce(Subquery(refunded, output_field=money), Value(ZERO), output_field=money)
             ),
+            credit_used=Cents(
+                Coalesce(Subquery(used, output_field=money), Value(ZERO), output_field=money)
+            ),
+            credit_received=Cents(
+                Coalesce(Subquery(received, output_field=money), Value(ZERO), output_field=money)
+            ),
         ).annotate(
             balance_due=Cents(
                 ExpressionWrapper(
                     F("total_incl_vat")
                     - F("amount_credited")
                     - F("amount_paid")
-                    + F("amount_refunded"),
+                    + F("amount_refunded")
+                    + F("credit_used")
+                    - F("credit_received"),
                     output_field=money,
                 )
             )
@@ -337,12 +363,33 @@ class Invoice(IssuedDocument):
         return self.refunds.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
 
     @property
+    def credit_used_amount(self) -> Decimal:
+        """This invoice's credit used to pay other invoices of the customer."""
+        if hasattr(self, "credit_used"):
+            return self.credit_used
+        return self.credit_uses.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+
+    @property
+    def credit_received_amount(self) -> Decimal:
+        """What the customer's credit on other invoices paid of this one."""
+        if hasattr(self, "credit_received"):
+            return self.credit_received
+        return self.paid_by_credit.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+
+    @property
     def balance(self) -> Decimal:
         """What the customer still owes; negative when the school owes the customer (a
-        credit note on a paid invoice, not yet refunded)."""
+        credit note on a paid invoice, or a payment of more than was due, not yet refunded
+        nor used on another invoice)."""
         if hasattr(self, "balance_due"):
             return self.balance_due
-        return self.net_incl_vat - self.paid_amount + self.refunded_amount
+        return (
+            self.net_incl_vat
+            - self.paid_amount
+            + self.refunded_amount
+            + self.credit_used_amount
+            - self.credit_received_amount
+        )
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.balance > 0 and self.due_date < (today or timezone.localdate())
@@ -613,6 +660,61 @@ class Refund(InsertOnly):
             raise ValidationError({"amount": _("A refund's amount must be positive.")})
 
 
+class CreditUseQuerySet(InsertOnlyQuerySet):
+    pass
+
+
+class CreditUse(InsertOnly):
+    """A customer's credit on one invoice (paid more than was due, or credited after it was
+    paid: its balance below zero) used to pay another invoice of the same customer (issue
+    #29 §3). The money stays on the customer's account (411): the journal moves it from
+    the one invoice to the other, so that each is lettered once it is settled. Like a
+    payment, never changed nor deleted."""
+
+    source = models.ForeignKey(
+        Invoice, verbose_name=_("credit of invoice"), on_delete=models.PROTECT,
+        related_name="credit_uses",
+    )  # fmt: skip
+    target = models.ForeignKey(
+        Invoice, verbose_name=_("used on invoice"), on_delete=models.PROTECT,
+        related_name="paid_by_credit",
+    )  # fmt: skip
+    date = models.DateField(_("date"))
+    amount = models.DecimalField(_("amount"), **MONEY)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = CreditUseQuerySet.as_manager()
+
+    immutable_error = ImmutableError
+    refused_change = refused_deletion = _("A use of credit is never changed nor deleted.")
+
+    class Meta:
+        verbose_name = _("use of a customer's credit")
+        verbose_name_plural = _("uses of customers' credit")
+        ordering = ["date", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="credit_use_amount_positive",
+                violation_error_message=_("The amount used must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(source=F("target")),
+                name="credit_use_other_invoice",
+                violation_error_message=_("A credit is used on another invoice."),
+            ),
+        ]
+        # The journal reads a period's uses by date.
+        indexes = [models.Index(fields=["date"], name="credit_use_date")]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target} {self.amount}"
+
+
 def reminder_upload(instance: Reminder, filename: str) -> str:
     return f"reminders/{instance.invoice.year}/{instance.invoice.number}-{instance.level}.pdf"
 
@@ -640,6 +742,9 @@ class Reminder(models.Model):
     )
     pdf = models.FileField(_("PDF"), upload_to=reminder_upload, blank=True)
     pdf_sha256 = models.CharField(_("PDF SHA-256"), max_length=64, blank=True)
+    # Prepared to leave as a registered letter with acknowledgement of receipt (issue #29):
+    # only then does the letter say so. Chosen before the letter is first drawn, kept.
+    registered = models.BooleanField(_("registered letter"), default=False)
 
     class Meta:
         verbose_name = _("reminder")
@@ -684,7 +789,19 @@ class DocumentSend(models.Model):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
+    class Channel(models.TextChoices):
+        """How the document left (issue #29): by mail from the application, or on paper,
+        recorded by the office once posted or handed over."""
+
+        EMAIL = "email", _("By email")
+        POST = "post", _("By post")
+        REGISTERED = "registered", _("Registered letter with acknowledgement of receipt")
+        HAND = "hand", _("Handed over")
+
     kind = models.CharField(_("document"), max_length=20, choices=Kind)
+    channel = models.CharField(_("how"), max_length=12, choices=Channel, default=Channel.EMAIL)
+    posted_on = models.DateField(_("posted or handed over on"), null=True, blank=True)
+    tracking_number = models.CharField(_("registered letter number"), max_length=40, blank=True)
     customer = models.ForeignKey(
         Customer, verbose_name=_("customer"), on_delete=models.PROTECT, related_name="sends"
     )
@@ -730,10 +847,28 @@ class DocumentSend(models.Model):
             models.CheckConstraint(
                 condition=Q(sent_at__isnull=True) | Q(status="sent"), name="send_sent_has_status"
             ),
+            models.CheckConstraint(
+                condition=Q(channel="email", posted_on__isnull=True)
+                | (
+                    Q(channel__in=["post", "registered", "hand"], status="sent")
+                    & Q(posted_on__isnull=False)
+                ),
+                name="send_paper_has_date",
+                violation_error_message=_("A document posted or handed over has its date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="registered") | ~Q(tracking_number=""),
+                name="send_registered_has_number",
+                violation_error_message=_("A registered letter is recorded with its number."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} → {self.recipients}"
+
+    @property
+    def on_paper(self) -> bool:
+        return self.channel != self.Channel.EMAIL
 
     @property
     def recipient_list(self) -> list[str]:
@@ -781,6 +916,11 @@ class ChartOfAccounts(SingletonModel):
     purchases_journal_label = _text(_("purchases journal label"), "Journal des achats", 60)
     opening_journal_code = _text(_("opening journal code"), "AN", 6)
     opening_journal_label = _text(_("opening journal label"), "Journal des à-nouveaux", 60)
+    # A customer's credit moved from one of his invoices to another (billing.credit).
+    misc_journal_code = _text(_("miscellaneous operations journal code"), "OD", 6)
+    misc_journal_label = _text(
+        _("miscellaneous operations journal label"), "Journal des opérations diverses", 60
+    )
     goods_account = _account(_("sales of goods account"), "701000")
     sales_account = _account(_("sales of services account"), "706000")
     deposits_account = _account(_("customers' deposits account"), "419100")
@@ -846,7 +986,7 @@ class LifecycleStatus(models.TextChoices):
     DISPUTED = "207", _("Disputed")
     REFUSED = "210", _("Refused by the buyer")
     PAYMENT_SENT = "211", _("Payment sent")
-    PAID = "212", _("Paid")
+    PAID = "212", pgettext_lazy("e-invoice status", "Paid")
     REJECTED = "213", _("Rejected by the platform")
 
 

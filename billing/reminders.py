@@ -12,14 +12,16 @@ off the list (the ladder looks at unsettled invoices with a balance due only).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import uuid
 from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import Max, OuterRef, Subquery
 from django.utils.translation import gettext as _
+from pypdf import PdfReader, PdfWriter
 
-from billing import sending
+from billing import documents, sending
 from billing.models import DocumentSend, Invoice, Reminder
 from ecoles.models import Policy
 
@@ -101,20 +103,10 @@ def send_one(invoice: Invoice, level: int, by, *, today: dt.date, batch=None) ->
     """Record the reminder of `level` and queue its mail, if the invoice still owes and
     the level was not sent meanwhile (another clerk, a payment typed a minute ago)."""
     with transaction.atomic():
-        Invoice.objects.select_for_update().only("pk").get(pk=invoice.pk)
-        invoice = (
-            Invoice.objects.with_balance().select_related("order__customer").get(pk=invoice.pk)
-        )
-        if invoice.balance_due <= 0 or invoice.reminders.filter(level__gte=level).exists():
+        reminder = _record(invoice, level, by, today=today)
+        if reminder is None:
             return None
-        reminder = Reminder.objects.create(
-            invoice=invoice,
-            level=level,
-            balance_due=invoice.balance_due,
-            days_late=(today - invoice.due_date).days,
-            created_by=by,
-        )
-        number = invoice.number
+        number = reminder.invoice.number
         subject = {
             L.FRIENDLY: _("Reminder: invoice %(number)s"),
             L.FIRM: _("Second reminder: invoice %(number)s is unpaid"),
@@ -122,7 +114,7 @@ def send_one(invoice: Invoice, level: int, by, *, today: dt.date, batch=None) ->
         }[level] % {"number": number}
         sending.queue(
             DocumentSend.Kind.REMINDER,
-            invoice.order.customer,
+            reminder.invoice.order.customer,
             by,
             subject=subject,
             invoice=None,
@@ -130,3 +122,90 @@ def send_one(invoice: Invoice, level: int, by, *, today: dt.date, batch=None) ->
             batch=batch,
         )
     return reminder
+
+
+def _record(
+    invoice: Invoice, level: int, by, *, today: dt.date, registered: bool = False
+) -> Reminder | None:
+    """The reminder of `level`, as the invoice stands now, unless it was paid or that
+    level recorded meanwhile (the invoice is locked while it is looked at)."""
+    with transaction.atomic():
+        Invoice.objects.select_for_update().only("pk").get(pk=invoice.pk)
+        invoice = (
+            Invoice.objects.with_balance().select_related("order__customer").get(pk=invoice.pk)
+        )
+        if invoice.balance_due <= 0 or invoice.reminders.filter(level__gte=level).exists():
+            return None
+        return Reminder.objects.create(
+            invoice=invoice,
+            level=level,
+            balance_due=invoice.balance_due,
+            days_late=(today - invoice.due_date).days,
+            created_by=by,
+            registered=registered,
+        )
+
+
+# --- letters that go by post (issue #29) -------------------------------------------------
+
+
+def prepare_letters(today: dt.date, by, only: set[int], *, registered: bool) -> list[Reminder]:
+    """Record the pending reminders of the invoices in `only` as letters to print and
+    post (a customer without email, a formal notice sent as a registered letter). They
+    wait on the letters' page until recorded as posted."""
+    prepared = []
+    with transaction.atomic():
+        for item in pending(today):
+            if item.invoice.pk in only:
+                reminder = _record(item.invoice, item.level, by, today=today, registered=registered)
+                if reminder is not None:
+                    prepared.append(reminder)
+    return prepared
+
+
+def waiting_letters():
+    """The reminders prepared on paper and not yet recorded as posted, oldest first."""
+    return (
+        Reminder.objects.filter(sends__isnull=True)
+        .select_related("invoice__order__customer")
+        .order_by("created_at", "pk")
+    )
+
+
+def letters_pdf(letters: list[Reminder]) -> bytes:
+    """One PDF of every letter, each as stored (what is posted is what was kept), to
+    print in one go."""
+    writer = PdfWriter()
+    for reminder in letters:
+        writer.append(PdfReader(io.BytesIO(documents.stored_pdf(reminder))))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def record_posted(
+    letters: list[Reminder], by, *, on: dt.date, numbers: dict[int, str]
+) -> list[DocumentSend]:
+    """Record the letters as posted on `on`; a registered letter with its number (from
+    `numbers`, by reminder id). All or nothing."""
+    batch = DocumentSend.new_batch()
+    sends = []
+    with transaction.atomic():
+        for reminder in letters:
+            registered = reminder.registered
+            sends.append(
+                sending.record_paper(
+                    DocumentSend.Kind.REMINDER,
+                    reminder.invoice.order.customer,
+                    by,
+                    channel=DocumentSend.Channel.REGISTERED
+                    if registered
+                    else DocumentSend.Channel.POST,
+                    on=on,
+                    number=numbers.get(reminder.pk, "") if registered else "",
+                    subject=f"{reminder.get_level_display()} {reminder.invoice.number}",
+                    reminder=reminder,
+                    batch=batch,
+                )
+            )
+    return sends

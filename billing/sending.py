@@ -14,8 +14,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from billing import documents, invoicing, statement
@@ -27,6 +28,7 @@ from orders.models import Customer, Order
 
 MAX_ATTEMPTS = outgoing.MAX_ATTEMPTS
 K = DocumentSend.Kind
+C = DocumentSend.Channel
 MAIL_KIND = "billing.document"
 
 
@@ -74,10 +76,104 @@ def queue(
     return send
 
 
+def record_paper(
+    kind: str,
+    customer: Customer,
+    by,
+    *,
+    channel: str,
+    on: dt.date,
+    number: str = "",
+    subject: str,
+    order: Order | None = None,
+    invoice: Invoice | None = None,
+    credit_note: CreditNote | None = None,
+    reminder: Reminder | None = None,
+    statement_start: dt.date | None = None,
+    statement_date: dt.date | None = None,
+    batch=None,
+) -> DocumentSend:
+    """Record that a document left on paper (issue #29): posted, as a registered letter
+    with its number, or handed over, on `on`. It is in the document's history beside the
+    mails; a drawn document (a quote, a statement) keeps the PDF that was printed."""
+    if channel not in (C.POST, C.REGISTERED, C.HAND):
+        raise SendingError(_("Choose how the document left."))
+    number = number.strip()
+    if channel == C.REGISTERED and not number:
+        raise SendingError(_("A registered letter is recorded with its number."))
+    if on > timezone.localdate():
+        raise SendingError(_("A document cannot have left in the future."))
+    send = DocumentSend.objects.create(
+        kind=kind, customer=customer, order=order, invoice=invoice, credit_note=credit_note,
+        reminder=reminder, statement_start=statement_start, statement_date=statement_date,
+        recipients=customer.billing_address.replace("\n", ", ") if channel != C.HAND else "",
+        subject=subject, created_by=by, batch=batch, channel=channel, posted_on=on,
+        tracking_number=number if channel == C.REGISTERED else "",
+        status=DocumentSend.Status.SENT, sent_at=timezone.now(),
+    )  # fmt: skip
+    if kind in (K.QUOTE, K.STATEMENT):
+        attachment(send)  # draws and keeps what was printed
+    return send
+
+
+def _subject_invoice(invoice: Invoice) -> str:
+    return _("Invoice %(number)s") % {"number": invoice.number}
+
+
+def _subject_quote(order: Order) -> str:
+    return _("Quote %(reference)s: %(title)s") % {
+        "reference": order.reference,
+        "title": order.title,
+    }
+
+
+def _subject_statement(end: dt.date) -> str:
+    return _("Statement of account at %(date)s") % {"date": end.strftime("%d/%m/%Y")}
+
+
+def dispatch(document, by, *, channel: str, on: dt.date | None = None, number: str = "", **extra):
+    """One step (issue #29): mail `document` (an invoice, a credit note, an order's quote,
+    a customer's statement with `start` and `end`), or record that it left on paper. A
+    draft quote is marked sent first, in the same transaction."""
+    with transaction.atomic():
+        if isinstance(document, Order) and document.status == Order.Status.DRAFT:
+            document.send(by)
+        if channel == C.EMAIL:
+            if isinstance(document, Invoice):
+                return send_invoice(document, by)
+            if isinstance(document, CreditNote):
+                return send_credit_note(document, by)
+            if isinstance(document, Order):
+                return send_quote(document, by)
+            return send_statement(document, by, extra["start"], extra["end"])
+        paper = {"channel": channel, "on": on or timezone.localdate(), "number": number}
+        if isinstance(document, Invoice):
+            customer = Customer.objects.get(pk=document.order.customer_id)
+            return record_paper(
+                K.INVOICE, customer, by, subject=_subject_invoice(document), invoice=document,
+                **paper,
+            )  # fmt: skip
+        if isinstance(document, CreditNote):
+            customer = Customer.objects.get(pk=document.invoice.order.customer_id)
+            subject = _("Credit note %(number)s") % {"number": document.number}
+            return record_paper(
+                K.CREDIT_NOTE, customer, by, subject=subject, credit_note=document, **paper
+            )
+        if isinstance(document, Order):
+            return record_paper(
+                K.QUOTE, document.customer, by, subject=_subject_quote(document),
+                order=document, **paper,
+            )  # fmt: skip
+        return record_paper(
+            K.STATEMENT, document, by, subject=_subject_statement(extra["end"]),
+            statement_start=extra["start"], statement_date=extra["end"],
+            batch=extra.get("batch"), **paper,
+        )  # fmt: skip
+
+
 def send_invoice(invoice: Invoice, by) -> DocumentSend:
     customer = Customer.objects.get(pk=invoice.order.customer_id)
-    subject = _("Invoice %(number)s") % {"number": invoice.number}
-    return queue(K.INVOICE, customer, by, subject=subject, invoice=invoice)
+    return queue(K.INVOICE, customer, by, subject=_subject_invoice(invoice), invoice=invoice)
 
 
 def send_credit_note(note: CreditNote, by) -> DocumentSend:
@@ -89,18 +185,14 @@ def send_credit_note(note: CreditNote, by) -> DocumentSend:
 def send_quote(order: Order, by) -> DocumentSend:
     if not order.quote_date:
         raise SendingError(_("Mark the quote as sent first: it then has its number and date."))
-    subject = _("Quote %(reference)s: %(title)s") % {
-        "reference": order.reference,
-        "title": order.title,
-    }
-    return queue(K.QUOTE, order.customer, by, subject=subject, order=order)
+    return queue(K.QUOTE, order.customer, by, subject=_subject_quote(order), order=order)
 
 
 def send_statement(customer: Customer, by, start: dt.date, end: dt.date) -> DocumentSend:
-    subject = _("Statement of account at %(date)s") % {"date": end.strftime("%d/%m/%Y")}
     return queue(
-        K.STATEMENT, customer, by, subject=subject, statement_start=start, statement_date=end
-    )
+        K.STATEMENT, customer, by, subject=_subject_statement(end), statement_start=start,
+        statement_date=end,
+    )  # fmt: skip
 
 
 def retry(send: DocumentSend, by) -> DocumentSend:
@@ -149,7 +241,8 @@ def attachment(send: DocumentSend) -> tuple[str, bytes]:
         data = data or _keep(send, order_documents.render_quote(order))
         return f"devis-{order.reference}.pdf", data
     drawn = statement.build(send.customer, send.statement_start, send.statement_date)
-    data = data or _keep(send, documents.render_statement(drawn))
+    registered = send.channel == C.REGISTERED
+    data = data or _keep(send, documents.render_statement(drawn, registered=registered))
     return f"releve-{send.statement_date:%Y%m%d}.pdf", data
 
 

@@ -11,7 +11,7 @@ from decimal import Decimal
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from billing.models import CreditNote, Invoice, Payment, Refund
+from billing.models import CreditNote, CreditUse, Invoice, Payment, Refund
 from ecoles.db import Cents
 from orders.models import Customer
 
@@ -66,7 +66,8 @@ def _sum(queryset, name: str) -> Decimal:
 
 
 def build(customer: Customer, start: dt.date, end: dt.date) -> Statement:
-    """Eight queries whatever the customer's history: four sums before `start`, four lists."""
+    """Nine queries whatever the customer's history: four sums before `start`, five lists
+    (a credit used on another invoice nets to nothing before `start`)."""
     invoices = Invoice.objects.filter(order__customer=customer)
     notes = CreditNote.objects.filter(invoice__order__customer=customer)
     payments = Payment.objects.filter(invoice__order__customer=customer)
@@ -104,6 +105,17 @@ def build(customer: Customer, start: dt.date, end: dt.date) -> Statement:
         }
         row = Row(ref.date, "refund", ref.reference, label, ref.amount, ZERO, ref.invoice_id)
         rows.append(((ref.date, 3, ref.pk), row))
+    # A credit used on another invoice moves nothing on the account: shown on both sides.
+    uses = CreditUse.objects.filter(source__order__customer=customer, date__range=(start, end))
+    for use in uses.select_related("source", "target"):
+        label = _("Credit of %(source)s used on %(target)s") % {
+            "source": use.source.number,
+            "target": use.target.number,
+        }
+        rows.append(((use.date, 4, use.pk, 0), Row(use.date, "credit_use", use.source.number,
+                     label, use.amount, ZERO, use.source_id)))  # fmt: skip
+        rows.append(((use.date, 4, use.pk, 1), Row(use.date, "credit_use", use.target.number,
+                     label, ZERO, use.amount, use.target_id)))  # fmt: skip
     rows.sort(key=lambda item: item[0])
     statement = Statement(customer, start, end, opening)
     balance = opening

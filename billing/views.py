@@ -30,7 +30,7 @@ from billing.forms import (
     PaymentForm,
     PaymentReversalForm,
 )
-from billing.models import CreditNote, Invoice, LifecycleEvent, Payment, with_money
+from billing.models import CreditNote, CreditUse, Invoice, LifecycleEvent, Payment, with_money
 from ecoles.access import role_required
 from ecoles.bounds import parse_id
 from ecoles.confirm import ask, is_confirmed, would_pass
@@ -265,6 +265,9 @@ def _invoice_context(request: HttpRequest, invoice: Invoice, **forms) -> dict:
         "payment_form": forms.get("payment_form") or PaymentForm(),
         # R11: refunds, the reminder ladder, the mails sent about the invoice.
         "refunds": invoice.refunds.select_related("recorded_by"),
+        "credit_uses": CreditUse.objects.filter(Q(source=invoice) | Q(target=invoice))
+        .select_related("source", "target", "recorded_by")
+        .order_by("date", "pk"),
         "reminders": invoice.reminders.all(),
         "sends": account_views.sends_for_invoice(invoice),
         "today": timezone.localdate(),
@@ -310,17 +313,29 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
         and would_pass(form, invoicing.record_payment, invoice, request.user, **form.cleaned_data)
     ):
         data = form.cleaned_data
+        facts = [
+            (_("Invoice"), f"{invoice.number} · {invoice.customer_name}"),
+            (_("Date"), date_format(data["date"], "SHORT_DATE_FORMAT")),
+            (_("Method"), Payment.Method(data["method"]).label),
+            (_("Reference"), data["reference"] or "—"),
+            (_("Amount"), money(data["amount"])),
+        ]
+        text = [_("The payment goes into the books; the invoice's balance goes down by it.")]
+        excess = data["amount"] - max(invoice.balance_due, Decimal("0.00"))
+        if excess > 0:
+            facts.append((_("Balance due"), money(max(invoice.balance_due, Decimal("0.00")))))
+            facts.append((_("More than due: the customer's credit"), money(excess)))
+            text.append(
+                _(
+                    "The invoice is paid and the excess is the customer's credit, shown on "
+                    "his statement: refund it, or use it on another of his invoices."
+                )
+            )
         return ask(
             request,
             title=_("Record a payment of %(amount)s?") % {"amount": money(data["amount"])},
-            facts=[
-                (_("Invoice"), f"{invoice.number} · {invoice.customer_name}"),
-                (_("Date"), date_format(data["date"], "SHORT_DATE_FORMAT")),
-                (_("Method"), Payment.Method(data["method"]).label),
-                (_("Reference"), data["reference"] or "—"),
-                (_("Amount"), money(data["amount"])),
-            ],
-            text=_("The payment goes into the books; the invoice's balance goes down by it."),
+            facts=facts,
+            text=text,
             warning=_("A payment is never deleted: a mistake is corrected by cancelling it."),
             button=_("Record the payment"),
             cancel_url=reverse("billing:invoice_detail", args=[invoice.pk]),

@@ -159,6 +159,7 @@ def notice(year: BudgetYear) -> str:
         (chart.purchases_journal_code, chart.purchases_journal_label),
         (chart.bank_journal_code, chart.bank_journal_label),
         (chart.cash_journal_code, chart.cash_journal_label),
+        (chart.misc_journal_code, chart.misc_journal_label),  # a customer's credit moved
     ]
     accounts = [
         (chart.goods_account, journal.LABELS["goods"]),

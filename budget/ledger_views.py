@@ -25,11 +25,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from billing.forms import SendForm
 from budget import receipts
 from budget.forms import (
     AnnualReceiptForm,
@@ -55,6 +57,7 @@ from budget.models import (
     Grant,
     Instalment,
     Pledge,
+    ReceiptSend,
     TaxCampaign,
     TaxReceipt,
     Transfer,
@@ -292,6 +295,7 @@ def receipt_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "receipt": receipt,
             "lines": list(receipt.lines.all()),
             "replacement": TaxReceipt.objects.filter(replaces=receipt).first(),
+            "sends": receipt.sends.select_related("mail", "created_by"),
             "cancel_form": CancelReceiptForm(),
             "can_edit": request.user.has_role(*DONORS_WRITE),
         },
@@ -335,6 +339,57 @@ def receipt_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         % {"number": receipt},
     )
     return redirect("budget:donor_detail", receipt.donor_id)
+
+
+@role_required(*DONORS_WRITE)
+def receipt_send(request: HttpRequest, pk: int) -> HttpResponse:
+    """The receipt leaves in one step (issue #29 §2): mailed to the donor with its PDF, or
+    recorded as posted, registered (with its number) or handed over."""
+    receipt = get_object_or_404(TaxReceipt.objects.select_related("donor"), pk=pk)
+    back = reverse("budget:receipt_detail", args=[receipt.pk])
+    if receipt.is_cancelled:
+        messages.error(request, _("A cancelled receipt is not sent."))
+        return redirect(back)
+    email = receipt.donor.email
+    form = SendForm(request.POST if request.method == "POST" else None, can_mail=bool(email))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        how = ReceiptSend.Channel(data["how"])
+        if not is_confirmed(request):
+            facts = [(_("Donor"), receipt.donor_name), (_("How"), how.label)]
+            if how == ReceiptSend.Channel.EMAIL:
+                facts.append((_("To"), email))
+            else:
+                facts.append((_("On"), date_format(data["on"], "SHORT_DATE_FORMAT")))
+            if how == ReceiptSend.Channel.REGISTERED:
+                facts.append((_("Registered letter number"), data["number"]))
+            return ask(
+                request,
+                title=_("Send tax receipt %(number)s?") % {"number": receipt.number},
+                facts=facts,
+                text=_("It goes into the receipt's history with its date."),
+                warning=_("A mail once sent cannot be called back.")
+                if how == ReceiptSend.Channel.EMAIL
+                else _("A document recorded as sent stays so."),
+                button=_("Send the mail") if how == ReceiptSend.Channel.EMAIL else _("Record"),
+                cancel_url=back,
+                form=form,
+                danger=False,
+            )
+        try:
+            receipts.send_receipt(
+                receipt, request.user, channel=how, on=data["on"], number=data["number"]
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("The receipt's sending was recorded."))
+            return redirect(back)
+    return render(
+        request,
+        "budget/receipt_send.html",
+        {"receipt": receipt, "form": form, "email": email, "back": back},
+    )
 
 
 @role_required(*DONORS_READ)

@@ -11,12 +11,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from stdnum.fr import siren as stdnum_siren
 
+from billing.models import DocumentSend
 from ecoles.immutable import ImmutableError, InsertOnly, InsertOnlyQuerySet
 from ecoles.models import School
 
@@ -572,6 +574,55 @@ class ReceiptLine(IssuedReceipt):
 # --- The apprenticeship tax -----------------------------------------------------------------
 
 
+class ReceiptSend(models.Model):
+    """A tax receipt given to its donor, in one step (issue #29 §2): mailed with its PDF
+    on the school's one mail path (its Mail says how that went), or recorded as posted,
+    sent as a registered letter (with its number) or handed over, with the day."""
+
+    Channel = DocumentSend.Channel
+
+    receipt = models.ForeignKey(
+        TaxReceipt, verbose_name=_("tax receipt"), on_delete=models.PROTECT,
+        related_name="sends",
+    )  # fmt: skip
+    channel = models.CharField(_("how"), max_length=12, choices=Channel)
+    posted_on = models.DateField(_("posted or handed over on"), null=True, blank=True)
+    tracking_number = models.CharField(_("registered letter number"), max_length=40, blank=True)
+    recipients = models.TextField(_("sent to"), blank=True)
+    mail = models.ForeignKey(
+        "ecoles.Mail", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+
+    class Meta:
+        verbose_name = _("tax receipt sent")
+        verbose_name_plural = _("tax receipts sent")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(channel="email", posted_on__isnull=True)
+                | Q(channel__in=["post", "registered", "hand"], posted_on__isnull=False),
+                name="receipt_send_paper_has_date",
+                violation_error_message=_("A document posted or handed over has its date."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(channel="registered") | ~Q(tracking_number=""),
+                name="receipt_send_registered_number",
+                violation_error_message=_("A registered letter is recorded with its number."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.receipt} {self.get_channel_display()}"
+
+    @property
+    def on_paper(self) -> bool:
+        return self.channel != self.Channel.EMAIL
+
+
 class TaxCampaign(models.Model):
     """A year's apprenticeship tax campaign (the balance companies allocate via SOLTéA)."""
 
@@ -595,7 +646,7 @@ class Pledge(models.Model):
         APPROACHED = "approached", _("Approached")
         PROMISED = "promised", pgettext_lazy("a promise", "Promised")
         DECLINED = "declined", _("Declined")
-        RECEIVED = "received", _("Received")
+        RECEIVED = "received", pgettext_lazy("money", "Received")
 
     campaign = models.ForeignKey(
         TaxCampaign, verbose_name=_("campaign"), on_delete=models.CASCADE, related_name="pledges"

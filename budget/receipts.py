@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
 from billing.invoicing import format_number, school_identity, take_number
-from budget.models import Donation, Donor, ReceiptLine, TaxReceipt
+from budget.models import Donation, Donor, ReceiptLine, ReceiptSend, TaxReceipt
 from budget.words import amount_in_words
 from ecoles import mail as outgoing
 from ecoles.db import Cents
@@ -216,8 +216,70 @@ def build_cancellation_mail(mail: Mail) -> EmailMessage:
     return EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [receipt.donor.email])
 
 
+SEND_KIND = "budget.receipt"
+
+
+def send_receipt(
+    receipt: TaxReceipt, by, *, channel: str, on: dt.date | None = None, number: str = ""
+) -> ReceiptSend:
+    """Give the receipt to its donor in one step (issue #29 §2): mail it with its stored
+    PDF (queued after commit, built by the worker), or record that it was posted, sent as
+    a registered letter with its number, or handed over on `on`."""
+    C = ReceiptSend.Channel
+    on = on or timezone.localdate()
+    number = number.strip()
+    with transaction.atomic():
+        receipt = TaxReceipt.objects.select_related("donor").get(pk=receipt.pk)
+        if receipt.is_cancelled:
+            raise ReceiptError(_("A cancelled receipt is not sent."))
+        if channel == C.EMAIL:
+            if not receipt.donor.email:
+                raise ReceiptError(
+                    _("This donor has no email address: record how the receipt left.")
+                )
+            send = ReceiptSend.objects.create(
+                receipt=receipt, channel=channel, recipients=receipt.donor.email,
+                created_by=by,
+            )  # fmt: skip
+            send.mail = outgoing.queue(SEND_KIND, send.pk, to_kind="donor", to_id=receipt.donor_id)
+            send.save(update_fields=["mail"])
+            return send
+        if channel not in (C.POST, C.REGISTERED, C.HAND):
+            raise ReceiptError(_("Choose how the document left."))
+        if channel == C.REGISTERED and not number:
+            raise ReceiptError(_("A registered letter is recorded with its number."))
+        if on > timezone.localdate():
+            raise ReceiptError(_("A document cannot have left in the future."))
+        return ReceiptSend.objects.create(
+            receipt=receipt, channel=channel, posted_on=on,
+            tracking_number=number if channel == C.REGISTERED else "",
+            recipients="" if channel == C.HAND else receipt.donor_address.replace("\n", ", "),
+            created_by=by,
+        )  # fmt: skip
+
+
+def build_receipt_mail(mail: Mail) -> EmailMessage:
+    """The worker's part: the receipt's stored PDF, attached to a short mail."""
+    send = ReceiptSend.objects.select_related("receipt").get(pk=mail.about_id)
+    receipt = send.receipt
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("Tax receipt %(number)s") % {"number": receipt.number}
+        body = _(
+            "Hello,\n\nPlease find attached the tax receipt %(number)s for your gift of "
+            "%(amount)s. Thank you for your support.\n\n%(school)s"
+        ) % {
+            "number": receipt.number,
+            "amount": money(receipt.amount),
+            "school": receipt.issuer.get("name", ""),
+        }
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [send.recipients])
+    message.attach(f"{receipt.number}.pdf", stored_pdf(receipt), "application/pdf")
+    return message
+
+
 def register_mails() -> None:
     outgoing.register(MAIL_KIND, build=build_cancellation_mail)
+    outgoing.register(SEND_KIND, build=build_receipt_mail)
 
 
 # --- The yearly statement ---------------------------------------------------------------------

@@ -35,6 +35,7 @@ urlpatterns = [
     path("recus/<int:pk>/", ledgers.receipt_detail, name="receipt_detail"),
     path("recus/<int:pk>/pdf/", ledgers.receipt_pdf, name="receipt_pdf"),
     path("recus/<int:pk>/annuler/", ledgers.receipt_cancel, name="receipt_cancel"),
+    path("recus/<int:pk>/envoyer/", ledgers.receipt_send, name="receipt_send"),
     # The apprenticeship tax
     path("taxe-apprentissage/", ledgers.campaign, name="campaign"),
     path("taxe-apprentissage/ouvrir/", ledgers.campaign_open, name="campaign_open"),

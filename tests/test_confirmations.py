@@ -194,9 +194,9 @@ def test_recording_a_payment_asks_first(client_for, office, invoice):  # noqa: F
 def test_a_payment_the_books_refuse_says_why_without_asking(client_for, office, invoice):  # noqa: F811
     response = client_for(office).post(
         reverse("billing:payment_add", args=[invoice.pk]),
-        {"date": ISSUED.isoformat(), "amount": "9999", "method": "cheque"},
+        {"date": (ISSUED - dt.timedelta(days=1)).isoformat(), "amount": "360", "method": "cheque"},
     )
-    assert "C'est plus que le solde dû (360,00 €)." in text(response)
+    assert "Un paiement ne peut pas être daté d'avant sa facture." in text(response)
     assert 'name="confirmed"' not in text(response) and not Payment.objects.exists()
 
 
@@ -342,6 +342,10 @@ IRREVERSIBLE = re.compile(
 TESTED_ELSEWHERE = {
     "billing:invoice_issue": "tests/billing/test_confirmations.py",
     "billing:credit_note_add": "tests/billing/test_confirmations.py",
+    "billing:letters": "tests/billing/test_paper.py (letters recorded as posted)",
+    "billing:statements_posted": "tests/billing/test_paper.py (statements recorded as posted)",
+    "billing:credit_use": "tests/billing/test_credit.py (the credit used from the pages)",
+    "budget:receipt_send": "tests/budget/test_receipt_sending.py (mailed or recorded)",
     "training:worklog_delete": "tests/training/test_delete_confirmation.py",
     "skills:evidence": "tests/skills/test_views.py (validation)",
     "skills:registration": "tests/skills/test_chef_and_exams_pages.py (the outcome)",

@@ -120,16 +120,19 @@ def test_a_credit_note_with_errors_shows_them_not_the_confirmation(client_for, o
     assert not CreditNote.objects.exists()
 
 
-def test_a_payment_above_the_balance_says_the_amount_the_french_way(
+def test_a_payment_above_the_balance_says_the_customers_credit_the_french_way(
     client_for, office, make_order, woodwork, company
 ):
+    # Recorded as it came (issue #29 §3): the confirmation says what becomes his credit.
     order = make_order(woodwork, company, status="delivered", lines=[("1", "1254.87", "20")])
     invoice = invoicing.issue_invoice(order, office, render=False)
     response = client_for(office).post(
         reverse("billing:payment_add", args=[invoice.pk]),
         {"date": invoice.issue_date.isoformat(), "amount": "9999", "method": "cheque"},
     )
-    assert "C'est plus que le solde dû (1 505,84 €)." in text(response)
+    body = text(response)
+    assert "1 505,84 €" in body and "8 493,16 €" in body  # due, and the customer's credit
+    assert 'name="confirmed"' in body
 
 
 def test_a_credit_note_beyond_the_total_says_what_is_left_the_french_way(

@@ -101,12 +101,20 @@ def test_the_retry_is_scheduled_later_on_the_database_queue(
     assert DBTaskResult.objects.count() == 2 and later.run_after is not None
 
 
-def test_a_customer_without_an_address_cannot_be_sent_anything(invoice, office, client_for):
-    response = client_for(office).post(reverse("billing:invoice_send", args=[invoice.pk]))
-    assert response.status_code == 302
+def test_a_customer_without_an_address_cannot_be_mailed_but_the_page_offers_paper(
+    invoice, office, client_for
+):
+    client = client_for(office)
+    url = reverse("billing:invoice_send", args=[invoice.pk])
+    response = client.post(url)
+    assert response.status_code == 200
     assert not DocumentSend.objects.exists()
-    page = html.unescape(client_for(office).get(response.url).content.decode())
+    page = html.unescape(response.content.decode())
     assert "pas d'adresse" in page
+    response = client.post(url, {"how": "email", "confirmed": "yes"})
+    assert not DocumentSend.objects.exists()
+    page = html.unescape(client.get(url).content.decode())
+    assert 'value="email"' not in page and 'value="registered"' in page
 
 
 def test_credit_notes_quotes_and_statements_are_sent_too(
@@ -132,5 +140,5 @@ def test_sending_pages_access(invoice, client, client_for, woodwork_trainer, off
     url = reverse("billing:invoice_send", args=[invoice.pk])
     assert client.post(url).status_code == 302 and "login" in client.post(url).url
     assert client_for(woodwork_trainer).post(url).status_code == 403
-    assert client_for(office).get(url).status_code == 405  # a POST only
+    assert client_for(office).get(url).status_code == 200  # the one-step form
     assert client_for(office).post(reverse("billing:invoice_send", args=[9999])).status_code == 404

@@ -104,6 +104,7 @@ def test_a_statement_sent_for_a_wrong_period_is_refused(
     company, billed_contact, office, client_for
 ):
     url = reverse("billing:statement_send", args=[company.pk])
-    response = client_for(office).post(url, {"start": "2026-05-01", "end": "x"})
-    assert response.status_code == 302
+    response = client_for(office).post(url, {"start": "2026-05-01", "end": "x", "how": "email"})
+    assert response.status_code == 200  # the one-step form, with the error
+    assert 'class="error"' in response.content.decode()
     assert not DocumentSend.objects.exists()
