@@ -182,6 +182,16 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"))
 
 
+class RncpImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("France compétences export"),
+        help_text=_(
+            "The CSV ZIP (export-fiches-csv-…), the XML ZIP (export-fiches-rncp-v4-1-…) "
+            "or its XML file, from data.gouv.fr."
+        ),
+    )
+
+
 class ChefDoeuvreForm(forms.ModelForm):
     class Meta:
         model = ChefDoeuvre
