@@ -17,6 +17,7 @@ from django.urls import reverse
 
 from skills import rncp
 from skills.acquisition import by_competency, mapped_to
+from skills.forms import RncpImportForm
 from skills.models import Bloc, Competency, DiplomaVersion, Evidence, RncpFiche
 from skills.rncp_samples import build
 from tests.skills.test_referentiels import import_shipped
@@ -245,3 +246,15 @@ def test_a_malformed_upload_shows_the_error_and_imports_nothing(shipped, client_
 def test_only_the_director_imports(client_for, office, woodwork_trainer):
     assert client_for(office).get(reverse("skills:rncp")).status_code == 403
     assert client_for(woodwork_trainer).get(reverse("skills:rncp")).status_code == 403
+
+
+def test_a_file_too_big_for_the_page_points_to_the_command(
+    shipped, client_for, director, monkeypatch
+):
+    monkeypatch.setattr(RncpImportForm, "MAX_BYTES", 100)
+    upload = io.BytesIO(build.csv_zip(build.SAMPLE, DAY))
+    upload.name = "export-fiches-csv-2026-12-01.zip"
+    response = client_for(director).post(reverse("skills:rncp"), {"file": upload})
+    assert response.status_code == 200
+    assert "import_rncp" in response.content.decode()
+    assert not RncpFiche.objects.exists()
