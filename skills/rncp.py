@@ -421,7 +421,7 @@ def _import_fiche(fiche: Fiche, exported_on: dt.date, report: Report) -> None:
         report.unchanged.append(fiche.number)
     else:
         _attach(version, fiche)
-        report.checked.append(f"{fiche.number} → {version}")
+        report.checked.append(f"{fiche.number} → {version} ({len(fiche.blocs)} blocs)")
     if version.rncp != fiche.number:
         version.rncp = fiche.number
         version.save(update_fields=["rncp"])
