@@ -14,6 +14,7 @@ from skills.models import (
     ExamRegistration,
     KnowledgeItem,
     Programme,
+    RncpFiche,
     UnitResult,
 )
 
@@ -39,9 +40,24 @@ class BlocInline(admin.TabularInline):
 
 @admin.register(DiplomaVersion)
 class DiplomaVersionAdmin(admin.ModelAdmin):
-    list_display = ("__str__", "valid_from", "previous")
+    list_display = ("__str__", "rncp", "valid_from", "previous")
     list_select_related = ("diploma", "previous__diploma")
     inlines = [BlocInline]
+
+
+@admin.register(RncpFiche)
+class RncpFicheAdmin(admin.ModelAdmin):
+    """Written by the import (skills/rncp.py) from France compétences' data: read only."""
+
+    list_display = ("number", "title", "active", "registration_ends", "version", "exported_on")
+    list_select_related = ("version__diploma",)
+    search_fields = ("number", "title")
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
 
 
 class CompetencyInline(admin.TabularInline):

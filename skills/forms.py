@@ -182,6 +182,27 @@ class ImportForm(forms.Form):
     file = forms.FileField(label=_("CSV file"))
 
 
+class RncpImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("France compétences export"),
+        help_text=_(
+            "The CSV ZIP (export-fiches-csv-…), the XML ZIP (export-fiches-rncp-v4-1-…) "
+            "or its XML file, from data.gouv.fr."
+        ),
+    )
+
+    # The whole RNCP is about 570 MB of XML: a web request is not the way for it.
+    MAX_BYTES = 100 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                _("This file is over 100 MB: import it on the server with manage.py import_rncp.")
+            )
+        return upload
+
+
 class ChefDoeuvreForm(forms.ModelForm):
     class Meta:
         model = ChefDoeuvre

@@ -221,6 +221,8 @@ def _save(rows, report: Report) -> None:
                     )
                     continue
             defaults = {"previous": previous}
+            if row["diplome_rncp"]:
+                defaults["rncp"] = row["diplome_rncp"]
             if row["premiere_session"]:
                 defaults["valid_from"] = dt.date(int(row["premiere_session"]), 6, 1)
             if row["source"]:

@@ -72,6 +72,9 @@ class DiplomaVersion(models.Model):
         related_name="next_versions",
     )
     source = models.TextField(_("source"), blank=True)
+    # The RNCP fiche of this version: a renewed diploma has a new fiche, so the number
+    # belongs to the version (Diploma.rncp keeps the latest one imported).
+    rncp = models.CharField(_("RNCP fiche"), max_length=12, blank=True)
 
     class Meta:
         verbose_name = _("référentiel version")
@@ -89,6 +92,49 @@ class DiplomaVersion(models.Model):
             raise ValidationError({"previous": _("A version cannot replace itself.")})
         if self.previous_id and self.diploma_id and self.previous.diploma_id != self.diploma_id:
             raise ValidationError({"previous": _("It must be a version of the same diploma.")})
+
+
+class RncpFiche(models.Model):
+    """A fiche of the Répertoire national des certifications professionnelles as France
+    compétences publishes it in its open data (skills/rncp.py): status, validity and the
+    fiches it replaces or that replace it, with its blocs as published. `version` is
+    the school's référentiel whose blocs were checked against it; fiches kept only
+    because one of the school's fiches names them (its replacement) have none."""
+
+    number = models.CharField(_("RNCP fiche"), max_length=12, unique=True)
+    title = models.CharField(_("title"), max_length=400)
+    active = models.BooleanField(_("active"), default=True)
+    registration_ends = models.DateField(_("registration ends"), null=True, blank=True)
+    replaces = models.CharField(_("replaces"), max_length=200, blank=True)
+    replaced_by = models.CharField(_("replaced by"), max_length=200, blank=True)
+    # [{"code": "RNCP38430BC01", "wording": "..."}], in the published order.
+    blocs = models.JSONField(_("blocs"), default=list, blank=True)
+    exported_on = models.DateField(_("export of"))
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    version = models.ForeignKey(
+        "DiplomaVersion",
+        verbose_name=_("référentiel"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rncp_fiches",
+    )
+
+    class Meta:
+        verbose_name = _("RNCP fiche")
+        verbose_name_plural = _("RNCP fiches")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def replaced_by_numbers(self) -> list[str]:
+        return self.replaced_by.split()
+
+    @property
+    def url(self) -> str:
+        return f"https://www.francecompetences.fr/recherche/rncp/{self.number.removeprefix('RNCP')}/"
 
 
 class Bloc(models.Model):

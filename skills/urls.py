@@ -22,4 +22,5 @@ urlpatterns = [
     path("examens/<int:pk>/", views.registration, name="registration"),
     path("examens/eleves/choix/", views.pupil_choices, name="pupil_choices"),
     path("import/", views.import_referentiel, name="import"),
+    path("rncp/", views.rncp_fiches, name="rncp"),
 ]

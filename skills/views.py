@@ -26,7 +26,7 @@ from ecoles.pdf import render_pdf
 from ecoles.roles import DIRECTOR, OFFICE, TEACHER, TRAINER
 from orders.models import Order
 from skills import booklet as booklets
-from skills import evidencing, importing
+from skills import evidencing, importing, rncp
 from skills import photos as photo_files
 from skills.forms import (
     AddOrderForm,
@@ -38,6 +38,7 @@ from skills.forms import (
     OutcomeForm,
     PhotosForm,
     RegistrationForm,
+    RncpImportForm,
     StepFormSet,
     TeamEvidenceForm,
     UnitResultFormSet,
@@ -48,10 +49,12 @@ from skills.models import (
     Appraisal,
     ChefDoeuvre,
     Competency,
+    DiplomaVersion,
     Evidence,
     EvidencePhoto,
     ExamRegistration,
     Programme,
+    RncpFiche,
     UnitResult,
     teacher_subjects,
 )
@@ -579,6 +582,64 @@ def import_referentiel(request: HttpRequest) -> HttpResponse:
             )
             return redirect("skills:import")
     return render(request, "skills/import.html", {"form": form, "report": report})
+
+
+@role_required(DIRECTOR)
+def rncp_fiches(request: HttpRequest) -> HttpResponse:
+    """Each référentiel with the RNCP fiche its blocs were checked against (or none:
+    "not checked"), the fiche's status, end and replacement; and the import."""
+    form = RncpImportForm(request.POST or None, request.FILES or None)
+    error = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = rncp.import_export(upload.name, upload)
+        except rncp.RncpFileError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                _(
+                    "Export of %(date)s imported: %(checked)s fiches checked, "
+                    "%(renewed)s référentiels renewed, %(unchanged)s unchanged."
+                )
+                % {
+                    "date": report.exported_on.strftime("%d/%m/%Y"),
+                    "checked": len(report.checked),
+                    "renewed": len(report.renewed),
+                    "unchanged": len(report.unchanged),
+                },
+            )
+            for number in report.older:
+                messages.warning(
+                    request,
+                    _("%(number)s: a later export is already imported; left as is.")
+                    % {"number": number},
+                )
+            return redirect("skills:rncp")
+    fiches = {f.number: f for f in RncpFiche.objects.all()}
+    versions = list(
+        DiplomaVersion.objects.select_related("diploma")
+        .prefetch_related("blocs")
+        .order_by("diploma__name", "-pk")
+    )
+    rows = []
+    for version in versions:
+        fiche = next((f for f in fiches.values() if f.version_id == version.pk), None)
+        published = {b["code"] for b in fiche.blocs} if fiche else set()
+        blocs = list(version.blocs.all())
+        rows.append(
+            {
+                "version": version,
+                "fiche": fiche,
+                "blocs": blocs,
+                "checked": [b for b in blocs if b.rncp_code and b.rncp_code in published],
+                "replacements": [
+                    fiches.get(n) or n for n in (fiche.replaced_by_numbers if fiche else [])
+                ],
+            }
+        )
+    return render(request, "skills/rncp.html", {"form": form, "error": error, "rows": rows})
 
 
 def _registration_for(user, pk: int) -> ExamRegistration:

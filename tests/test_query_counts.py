@@ -336,6 +336,7 @@ BOUNDS = {
     ("director", "skills:evidence"): 6,
     ("director", "skills:exams"): 9,
     ("director", "skills:import"): 3,
+    ("director", "skills:rncp"): 6,
     ("director", "skills:index"): 8,
     ("director", "skills:order"): 7,
     ("director", "skills:pending"): 6,
