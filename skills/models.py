@@ -134,7 +134,9 @@ class RncpFiche(models.Model):
 
     @property
     def url(self) -> str:
-        return f"https://www.francecompetences.fr/recherche/rncp/{self.number.removeprefix('RNCP')}/"
+        return (
+            f"https://www.francecompetences.fr/recherche/rncp/{self.number.removeprefix('RNCP')}/"
+        )
 
 
 class Bloc(models.Model):
