@@ -46,7 +46,7 @@ def granted(young, older, table_order, director):
 def test_the_director_sees_each_legal_override_until_he_acknowledges_it(client, director, granted):
     client.force_login(director)
     page = text(client.get("/"))
-    assert "Dérogations aux limites légales accordées avant le correctif" in page
+    assert "Dérogations aux limites légales accordées avant leur interdiction" in page
     assert "Léa Martin" in page and "Hugo Bernard" in page
     assert "06/10/2026" in page
     assert "Travail de nuit" in page or "Heures de nuit" in page
