@@ -20,8 +20,8 @@ from facturx import generate_from_binary, xml_check_xsd
 from lxml import etree
 from saxonche import PySaxonProcessor
 
-from billing.models import VAT_ABROAD, CreditNote, Invoice, VatCategory
-from orders.models import ZERO, Customer, OperationCategory, split_address
+from billing.models import CreditNote, Invoice, VatCategory
+from orders.models import VAT_ABROAD, ZERO, Customer, OperationCategory, split_address
 
 RSM = "urn:un:unece:uncefact:data:standard:CrossIndustryInvoice:100"
 RAM = "urn:un:unece:uncefact:data:standard:ReusableAggregateBusinessInformationEntity:100"

@@ -166,7 +166,7 @@ def _deposit_lines(order: Order, percent: Decimal, charges_vat: bool) -> list[Li
         # (goods exempt, services reverse-charged or outside scope), none charged.
         by_category: dict[str, Decimal] = {}
         for line in order.lines.all():
-            category = reform.line_category(order, line.unit)
+            category = order.line_category(line.unit)
             by_category[category] = by_category.get(category, ZERO) + line.amount_excl_vat
         bases = [(ZERO, base, category) for category, base in sorted(by_category.items())]
     else:

@@ -31,7 +31,17 @@ import ecoles.immutable
 from ecoles.db import Cents
 from ecoles.immutable import InsertOnly, InsertOnlyQuerySet
 from ecoles.models import SingletonModel
-from orders.models import CENT, MONEY, ZERO, Customer, OperationCategory, Order, Unit
+from orders.models import (  # VatCategory: the quote's rule is the invoice's
+    CENT,
+    MONEY,
+    ZERO,
+    Customer,
+    OperationCategory,
+    Order,
+    Unit,
+    VatCategory,
+    vat_mentions,
+)
 
 
 class ImmutableError(ecoles.immutable.ImmutableError):
@@ -53,41 +63,6 @@ class Issued(InsertOnly):
 
     class Meta:
         abstract = True
-
-
-class VatCategory(models.TextChoices):
-    """A line's VAT category when the place of the customer sets it (SPEC.md R12; EN 16931
-    codes, UNCL 5305); a line without one is charged French VAT at its rate (S), or exempt
-    at 0 % (E). A school that charges no VAT at all never uses these."""
-
-    INTRA_EU = "K", _("Intra-EU supply of goods (exempt)")
-    EXPORT = "G", _("Export of goods (exempt)")
-    REVERSE_CHARGE = "AE", _("Reverse charge (services to an EU business)")
-    OUTSIDE_SCOPE = "O", _("Outside the scope of French VAT (services outside the EU)")
-
-
-# What the invoice says of each (the mention on the PDF, the exemption reason in the XML)
-# and its code (CEF VATEX list). Intra-EU goods to a business: CGI art. 262 ter I 1°;
-# exports of goods shipped outside the EU: art. 262 I; services to a business are supplied
-# where the buyer is established (art. 259-1°): in another member state its VAT is paid by
-# the buyer (art. 196 of directive 2006/112, the mirror of art. 283-2) and the invoice
-# says "Autoliquidation" (art. 242 nonies A I 13° of annexe II); outside the EU, no French
-# VAT at all.
-VAT_ABROAD = {
-    VatCategory.INTRA_EU: (
-        "VATEX-EU-IC",
-        "Exonération de TVA, article 262 ter I du CGI (livraison intracommunautaire)",
-    ),
-    VatCategory.EXPORT: ("VATEX-EU-G", "Exonération de TVA, article 262 I du CGI (exportation)"),
-    VatCategory.REVERSE_CHARGE: (
-        "VATEX-EU-AE",
-        "Autoliquidation (article 259-1° du CGI, TVA due par le preneur)",
-    ),
-    VatCategory.OUTSIDE_SCOPE: (
-        "VATEX-EU-O",
-        "TVA non applicable, article 259-1° du CGI (preneur établi hors de l'Union européenne)",
-    ),
-}
 
 
 class Route(models.TextChoices):
@@ -181,8 +156,7 @@ class IssuedDocument(Issued):
     def vat_abroad(self) -> list[str]:
         """The mentions the place of the customer puts on the document, one per category
         its lines carry (exempt intra-EU supply, export, reverse charge, outside scope)."""
-        categories = {line.vat_category for line in self.lines.all()}
-        return [text for category, (_code, text) in VAT_ABROAD.items() if category in categories]
+        return vat_mentions(line.vat_category for line in self.lines.all())
 
     @property
     def has_exempt_line(self) -> bool:

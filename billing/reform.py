@@ -22,7 +22,6 @@ from billing import invoicing  # which imports this module: read at call time
 from billing.models import Route, VatCategory
 from ecoles.models import School
 from orders.models import (
-    SERVICE_UNITS,
     ZERO,
     Customer,
     OperationCategory,
@@ -155,44 +154,9 @@ FOREIGN = (Status.EU, Status.NON_EU)
 
 def is_abroad(customer: Customer) -> bool:
     """A business established in another EU country or outside the EU (an individual is a
-    private person wherever he lives, and keeps French VAT: see vat_category)."""
+    private person wherever he lives, and keeps French VAT: see
+    orders.models.vat_category)."""
     return customer.einvoicing_status in FOREIGN
-
-
-def vat_category(customer_status: str, service: bool) -> str:
-    """The VAT category of a line sold by a school that charges VAT, from where its
-    customer is: empty for French VAT as the line says.
-
-    - goods to a business in another EU country: exempt, CGI art. 262 ter I 1° (K);
-    - goods to a business outside the EU: export, exempt, art. 262 I (G);
-    - services to a business: supplied where it is established (art. 259-1°): in another
-      EU country reverse-charged, the buyer pays its VAT (AE, "Autoliquidation",
-      art. 283-2 and directive 2006/112 art. 196); outside the EU, not subject to French
-      VAT (O).
-    A private person keeps French VAT: services to him are supplied where the school is
-    (art. 259, 2°), goods sold to him in the EU are taxed in France below the EU's
-    distance-selling threshold; an export of goods to a private person would be exempt
-    only on proof that they left the EU (262 I), which the software does not hold: it
-    charges French VAT (to be credited and invoiced again by hand if the proof comes).
-    """
-    if customer_status == Status.EU:
-        return VatCategory.REVERSE_CHARGE if service else VatCategory.INTRA_EU
-    if customer_status == Status.NON_EU:
-        return VatCategory.OUTSIDE_SCOPE if service else VatCategory.EXPORT
-    return ""
-
-
-def line_category(order: Order, unit: str) -> str:
-    """A line's VAT category: goods or services from the order's own category, else from
-    the line's unit (hours, days, persons are services: orders.operation_category)."""
-    chosen = order.operation_category
-    if chosen == OperationCategory.SERVICES:
-        service = True
-    elif chosen == OperationCategory.GOODS:
-        service = False
-    else:
-        service = unit in SERVICE_UNITS
-    return vat_category(order.customer.einvoicing_status, service)
 
 
 def place_of_supply(lines: list, order: Order, school: School) -> list:
@@ -201,14 +165,12 @@ def place_of_supply(lines: list, order: Order, school: School) -> list:
     that charges no VAT at all keeps its own mention (art. 293 B or 261-7-1°)."""
     if not school.charges_vat or not is_abroad(order.customer):
         return lines
-    placed = [
-        dataclasses.replace(
-            line,
-            vat_category=line.vat_category or line_category(order, line.unit),
-            vat_rate=ZERO,
+    placed = []
+    for line in lines:
+        rate, category = order.line_vat(line.unit, line.vat_rate, school.charges_vat)
+        placed.append(
+            dataclasses.replace(line, vat_category=line.vat_category or category, vat_rate=rate)
         )
-        for line in lines
-    ]
     categories = {line.vat_category for line in placed}
     if {VatCategory.EXPORT, VatCategory.OUTSIDE_SCOPE} <= categories:
         # EN 16931 BR-O-11: an invoice with services outside the scope of VAT carries no

@@ -276,30 +276,55 @@ class Donor(models.Model):
 
 
 # The counterparts the tax administration tolerates (a "disproportion marquée" between the
-# gift and what the donor receives): for an individual (CGI art. 200), goods or services
-# worth at most a quarter of the gift and 65 € in all (BOI-IR-RICI-250-10-20-10); for a
-# company (CGI art. 238 bis), counterparts worth at most a quarter of the gift
-# (BOI-BIC-RICI-20-30-10-20, the ratio of 1 to 4). Beyond it, no tax receipt.
+# gift and what the donor receives), read in the stored copies on 07/12/2026:
+# - an individual (CGI art. 200): goods or services worth at most a quarter of the gift
+#   ("rapport de 1 à 4") and at most the flat limit of the "cadeaux de faible valeur", the
+#   figure of CGI annexe IV art. 23 N (« fixée à 73 € toutes taxes comprises »), revalued
+#   every five years with consumer prices (arrêté BUDF0500039A du 12 octobre 2005, art. 3):
+#   65 € until 2015, 69 € from 1 January 2016 (arrêté du 10 juin 2016), 73 € from
+#   1 January 2021 (BOFiP update of 17 May 2021, BOI-IR-RICI-390 § 220). The BOFiP page
+#   for donors (BOI-IR-RICI-250-20, the tolerance on counterparts) was not among the
+#   stored copies; the admical notice of 17 May 2021 states the rule with the 73 €.
+#   A revaluation from 1 January 2026 was not found in the stored copies: add its row
+#   to COUNTERPART_CAPS when published.
+# - a company (CGI art. 238 bis): counterparts worth at most a quarter of the gift
+#   (BOI-BIC-RICI-20-30-10-20, the ratio of 1 to 4), no flat limit.
+# Beyond it, no tax receipt. Each gift is weighed alone, by the limit of its own day (the
+# BOFiP's limit is on the counterparts of a calendar year: docs/compliance.d/50-*).
 COUNTERPART_SHARE = Decimal("0.25")
-COUNTERPART_CAP_INDIVIDUAL = Decimal("65")
+COUNTERPART_CAPS = (  # (from, limit for an individual), latest first
+    (dt.date(2021, 1, 1), Decimal("73")),
+    (dt.date(2016, 1, 1), Decimal("69")),
+    (dt.date.min, Decimal("65")),
+)
 
 
-def counterpart_tolerated(donor_kind: str, amount: Decimal, value: Decimal) -> bool:
+def counterpart_cap(day: dt.date) -> Decimal:
+    """The flat limit of an individual's counterparts for a gift made on `day`."""
+    return next(cap for start, cap in COUNTERPART_CAPS if day >= start)
+
+
+def counterpart_tolerated(donor_kind: str, amount: Decimal, value: Decimal, day: dt.date) -> bool:
     if value <= 0:
         return False  # a counterpart of unknown value cannot be weighed
-    if value * 4 > amount:
+    if value > amount * COUNTERPART_SHARE:
         return False
-    return donor_kind == Donor.Kind.COMPANY or value <= COUNTERPART_CAP_INDIVIDUAL
+    return donor_kind == Donor.Kind.COMPANY or value <= counterpart_cap(day)
 
 
 def _tolerated_q(prefix: str = "") -> models.Q:
     """counterpart_tolerated in SQL."""
-    value, amount = f"{prefix}counterpart_value", f"{prefix}amount"
+    value, amount, day = f"{prefix}counterpart_value", f"{prefix}amount", f"{prefix}date"
     within = models.Q(**{f"{value}__gt": 0}) & models.Q(**{f"{amount}__gte": models.F(value) * 4})
-    return within & (
-        models.Q(**{f"{prefix}donor__kind": "company"})
-        | models.Q(**{f"{value}__lte": COUNTERPART_CAP_INDIVIDUAL})
-    )
+    capped = models.Q()
+    end = None
+    for start, cap in COUNTERPART_CAPS:  # latest first: each row until the next one
+        period = models.Q(**{f"{day}__gte": start}) if start > dt.date.min else models.Q()
+        if end is not None:
+            period &= models.Q(**{f"{day}__lt": end})
+        capped |= period & models.Q(**{f"{value}__lte": cap})
+        end = start
+    return within & (models.Q(**{f"{prefix}donor__kind": "company"}) | capped)
 
 
 class DonationQuerySet(models.QuerySet):
@@ -361,7 +386,7 @@ class Donation(models.Model):
         default=False,
         help_text=_(
             "The donor receives goods, services or publicity in return: a tax receipt only "
-            "if their value stays within the tolerance (a quarter of the gift, and 65 € at "
+            "if their value stays within the tolerance (a quarter of the gift, and 73 € at "
             "most for an individual)."
         ),
     )
@@ -405,7 +430,9 @@ class Donation(models.Model):
         """No counterpart, or one the BOFiP tolerates (counterpart_tolerated above)."""
         if not self.counterpart:
             return True
-        return counterpart_tolerated(self.donor.kind, self.amount, self.counterpart_value)
+        return counterpart_tolerated(
+            self.donor.kind, self.amount, self.counterpart_value, self.date
+        )
 
     @property
     def receipted(self) -> bool:

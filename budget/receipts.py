@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
 from billing.invoicing import format_number, school_identity, take_number
-from budget.models import Donation, Donor, ReceiptLine, ReceiptSend, TaxReceipt
+from budget.models import Donation, Donor, ReceiptLine, ReceiptSend, TaxReceipt, counterpart_cap
 from budget.words import amount_in_words
 from ecoles import mail as outgoing
 from ecoles.db import Cents
@@ -76,8 +76,9 @@ def _issue(donor: Donor, donations: list[Donation], kind: str, by, today: dt.dat
             raise ReceiptError(
                 _(
                     "No tax receipt for a gift with a counterpart worth more than a quarter "
-                    "of it (or more than 65 € for an individual), or of unknown value."
+                    "of it (or more than %(cap)s € for an individual), or of unknown value."
                 )
+                % {"cap": counterpart_cap(donation.date)}
             )
         if donation.receipt_lines.filter(receipt__cancelled_at=None).exists():
             raise ReceiptError(_("This donation already has its tax receipt."))

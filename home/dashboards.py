@@ -27,6 +27,7 @@ from skills import home as skills_home
 from students import indicators
 from students.models import Guardian, Student
 from training import balance
+from training import home as training_home
 from training.models import Attendance, TheorySession
 
 SHOWN = 6  # rows of each list on a home page
@@ -70,6 +71,7 @@ def director(user, today: dt.date) -> dict:
         **_overdue(today),
         **safety_home.expiries(user, today),
         **budget_home.grant_reports(today),
+        **training_home.legal_overrides(user),  # issue #27: shown once, then acknowledged
     }
 
 

@@ -18,7 +18,7 @@ def render_quote(order: Order) -> bytes:
         "pdf/quote.html",
         {
             "order": order,
-            "lines": list(order.lines.all()),
+            "lines": order.placed_lines(school.charges_vat),
             "totals": order.totals(school.charges_vat),
             "school": school,
             "quote_date": order.quote_date or timezone.localdate(),

@@ -71,6 +71,11 @@ class Totals:
     incl_vat: Decimal = ZERO
     # [(rate, base excl. VAT, VAT)], highest rate first
     by_rate: list[tuple[Decimal, Decimal, Decimal]] = field(default_factory=list)
+    # The VAT categories the customer's place sets on the lines (VatCategory, sorted) and
+    # the mentions they put on the document (Order.totals: the quote says what the
+    # invoice will).
+    categories: list[str] = field(default_factory=list)
+    mentions: list[str] = field(default_factory=list)
 
 
 def compute_totals(lines: Iterable[tuple[Decimal, Decimal]], charges_vat: bool = True) -> Totals:
@@ -113,6 +118,73 @@ def operation_category(units: Iterable[str]) -> str:
     if kinds == {False, True}:
         return OperationCategory.MIXED
     return OperationCategory.GOODS
+
+
+# --- VAT follows where the customer is (SPEC.md R12) ------------------------------------
+
+
+class VatCategory(models.TextChoices):
+    """A line's VAT category when the place of the customer sets it (SPEC.md R12; EN 16931
+    codes, UNCL 5305); a line without one is charged French VAT at its rate (S), or exempt
+    at 0 % (E). A school that charges no VAT at all never uses these."""
+
+    INTRA_EU = "K", _("Intra-EU supply of goods (exempt)")
+    EXPORT = "G", _("Export of goods (exempt)")
+    REVERSE_CHARGE = "AE", _("Reverse charge (services to an EU business)")
+    OUTSIDE_SCOPE = "O", _("Outside the scope of French VAT (services outside the EU)")
+
+
+# What the invoice says of each (the mention on the PDF, the exemption reason in the XML)
+# and its code (CEF VATEX list). Intra-EU goods to a business: CGI art. 262 ter I 1°;
+# exports of goods shipped outside the EU: art. 262 I; services to a business are supplied
+# where the buyer is established (art. 259-1°): in another member state its VAT is paid by
+# the buyer (art. 196 of directive 2006/112, the mirror of art. 283-2) and the invoice
+# says "Autoliquidation" (art. 242 nonies A I 13° of annexe II); outside the EU, no French
+# VAT at all.
+VAT_ABROAD = {
+    VatCategory.INTRA_EU: (
+        "VATEX-EU-IC",
+        "Exonération de TVA, article 262 ter I du CGI (livraison intracommunautaire)",
+    ),
+    VatCategory.EXPORT: ("VATEX-EU-G", "Exonération de TVA, article 262 I du CGI (exportation)"),
+    VatCategory.REVERSE_CHARGE: (
+        "VATEX-EU-AE",
+        "Autoliquidation (article 259-1° du CGI, TVA due par le preneur)",
+    ),
+    VatCategory.OUTSIDE_SCOPE: (
+        "VATEX-EU-O",
+        "TVA non applicable, article 259-1° du CGI (preneur établi hors de l'Union européenne)",
+    ),
+}
+
+
+def vat_category(customer_status: str, service: bool) -> str:
+    """The VAT category of a line sold by a school that charges VAT, from where its
+    customer is: empty for French VAT as the line says.
+
+    - goods to a business in another EU country: exempt, CGI art. 262 ter I 1° (K);
+    - goods to a business outside the EU: export, exempt, art. 262 I (G);
+    - services to a business: supplied where it is established (art. 259-1°): in another
+      EU country reverse-charged, the buyer pays its VAT (AE, "Autoliquidation",
+      art. 283-2 and directive 2006/112 art. 196); outside the EU, not subject to French
+      VAT (O).
+    A private person keeps French VAT: services to him are supplied where the school is
+    (art. 259, 2°), goods sold to him in the EU are taxed in France below the EU's
+    distance-selling threshold; an export of goods to a private person would be exempt
+    only on proof that they left the EU (262 I), which the software does not hold: it
+    charges French VAT (to be credited and invoiced again by hand if the proof comes).
+    """
+    if customer_status == Customer.TaxStatus.EU:
+        return VatCategory.REVERSE_CHARGE if service else VatCategory.INTRA_EU
+    if customer_status == Customer.TaxStatus.NON_EU:
+        return VatCategory.OUTSIDE_SCOPE if service else VatCategory.EXPORT
+    return ""
+
+
+def vat_mentions(categories: Iterable[str]) -> list[str]:
+    """The mentions a document carries for the categories of its lines, in one order."""
+    found = set(categories)
+    return [text for category, (_code, text) in VAT_ABROAD.items() if category in found]
 
 
 # --- Customers --------------------------------------------------------------------------
@@ -687,12 +759,49 @@ class Order(models.Model):
             return None
         return deliveries[0].verdict == self.Verdict.CONFORMS
 
+    def line_category(self, unit: str) -> str:
+        """The VAT category of a line of `unit` on this order (empty: French VAT at the
+        line's rate), from where its customer is (vat_category): goods or services by the
+        order's own operation category, else by the unit (hours, days, persons are
+        services). The quote, the order page and the invoice all ask here."""
+        chosen = self.operation_category
+        if chosen == OperationCategory.SERVICES:
+            service = True
+        elif chosen == OperationCategory.GOODS:
+            service = False
+        else:
+            service = unit in SERVICE_UNITS
+        return vat_category(self.customer.einvoicing_status, service)
+
+    def line_vat(self, unit: str, rate: Decimal, charges_vat: bool) -> tuple[Decimal, str]:
+        """The rate a line is charged and its VAT category: a line to a business abroad is
+        charged no French VAT (0 %, its category says why); a school that charges no VAT
+        keeps its own mention (School.vat_mention), not these."""
+        category = self.line_category(unit) if charges_vat else ""
+        return (ZERO, category) if category else (rate, "")
+
+    def placed_lines(self, charges_vat: bool) -> list[OrderLine]:
+        """The lines, each with the rate it is charged (`charged_rate`) and its VAT
+        category (`vat_category`), as the quote and the order page show them."""
+        lines = list(self.lines.all())
+        for line in lines:
+            line.charged_rate, line.vat_category = self.line_vat(
+                line.unit, line.vat_rate, charges_vat
+            )
+        return lines
+
     def totals(self, charges_vat: bool | None = None) -> Totals:
+        """What the order totals, as its invoice will: VAT per rate charged, with the
+        categories and mentions the customer's place sets (SPEC.md R4, R12)."""
         if charges_vat is None:
             charges_vat = School.load().charges_vat
-        return compute_totals(
-            ((line.amount_excl_vat, line.vat_rate) for line in self.lines.all()), charges_vat
+        lines = self.placed_lines(charges_vat)
+        totals = compute_totals(
+            ((line.amount_excl_vat, line.charged_rate) for line in lines), charges_vat
         )
+        totals.categories = sorted({line.vat_category for line in lines} - {""})
+        totals.mentions = vat_mentions(totals.categories)
+        return totals
 
     # --- transitions (SPEC.md R3)
 

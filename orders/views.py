@@ -181,6 +181,7 @@ def _detail_context(request: HttpRequest, order: Order, **forms) -> dict:
         "hours_rows": hours_rows,
         "hours_total": order.time_worked,
         "totals": order.totals(school.charges_vat),
+        "lines": order.placed_lines(school.charges_vat),  # each at the rate it is charged
         "actions": [(a, TRANSITIONS[a].label) for a in actions],
         "can_edit": can_work and order.status not in ("invoiced", "paid", "cancelled"),
         "can_open_hours": can_work,  # the hours page is the workshop's (training:order_hours)

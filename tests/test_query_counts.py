@@ -105,8 +105,9 @@ BOUNDS = {
     ("director", "budget:line_add"): 4,
     ("director", "budget:line_edit"): 5,
     # + safety.home.expiries: 5 (the declarations to update, R4153-42), + the year's
-    # declaration: 1; + skills.home: 3
-    ("director", "home"): 40,
+    # declaration: 1; + skills.home: 3; + training.home: the legal overrides to
+    # acknowledge, 1 (issue #27)
+    ("director", "home"): 41,
     # The funding ledgers (issue #19): each page a fixed number of queries.
     ("director", "budget:campaign"): 9,
     ("director", "budget:campaign?year"): 9,

@@ -517,6 +517,15 @@ class OverrideQuerySet(models.QuerySet):
             return self.filter(student__workshop__trainers=user)
         return self.none()
 
+    def of_legal_limits(self) -> OverrideQuerySet:
+        """Overrides of a limit of the law (R2): granted before issue #27 made them
+        impossible for everyone; kept as history (training.timeguard.OVERRIDABLE)."""
+        return self.filter(rule__in=Override.LEGAL_RULES)
+
+    def to_acknowledge(self) -> OverrideQuerySet:
+        """The legal overrides the director has not yet been shown and acknowledged."""
+        return self.of_legal_limits().filter(acknowledged_at__isnull=True)
+
 
 class Override(models.Model):
     """A director's written decision to let a refused time entry through (R1, R2).
@@ -531,6 +540,10 @@ class Override(models.Model):
         NIGHT = "night", _("Night hours")
         REST = "rest", _("Rest between two days")
         FROZEN = "frozen", _("Log of an invoiced, paid or cancelled order")
+
+    # The limits of the law (Code du travail L3162-1 to L3164-2, ecoles.law): no override
+    # has been possible since issue #27; rows of these rules are history.
+    LEGAL_RULES = (Rule.DAILY, Rule.WEEKLY, Rule.BREAK, Rule.NIGHT, Rule.REST)
 
     student = models.ForeignKey(
         "students.Student",
@@ -565,6 +578,19 @@ class Override(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("granted at"), auto_now_add=True)
+    # An override of a legal limit is shown once to the director, who acknowledges it.
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("acknowledged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    acknowledged_at = models.DateTimeField(
+        _("acknowledged at"), null=True, blank=True, editable=False
+    )
     history = HistoricalRecords()
 
     objects = OverrideQuerySet.as_manager()

@@ -357,10 +357,10 @@ def check(
     busy_days = {i.day for i in existing if monday_of(i.day) == week}
     if day not in busy_days:
         busy_days.add(day)
+        run = law.WEEKLY_REST_DAYS
         if not any(
-            week + dt.timedelta(days=n) not in busy_days
-            and week + dt.timedelta(days=n + 1) not in busy_days
-            for n in range(6)
+            all(week + dt.timedelta(days=n + k) not in busy_days for k in range(run))
+            for n in range(7 - run + 1)
         ):
             refuse(
                 WEEKLY_REST,

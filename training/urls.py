@@ -38,6 +38,11 @@ urlpatterns = [
     path("equilibre/promotions/<int:year>/", views.cohort_balance, name="cohort_balance"),
     path("equilibre/hors-equilibre/", views.out_of_balance, name="out_of_balance"),
     path("derogations/", views.overrides, name="overrides"),
+    path(
+        "derogations/limites-legales/prendre-acte/",
+        views.legal_overrides_acknowledge,
+        name="legal_overrides_acknowledge",
+    ),
     path("periodes-cloturees/", views.closed_periods, name="closed_periods"),
     path("commandes/<int:pk>/heures/", views.order_hours, name="order_hours"),
 ]

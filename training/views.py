@@ -16,6 +16,7 @@ from django.utils.formats import date_format
 from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from ecoles import charts, pickers
 from ecoles.access import role_required
@@ -567,6 +568,40 @@ def overrides(request: HttpRequest) -> HttpResponse:
             "query_string": f"rule={rule}" if rule else "",
         },
     )
+
+
+@require_POST
+@role_required(DIRECTOR)
+def legal_overrides_acknowledge(request: HttpRequest) -> HttpResponse:
+    """The director acknowledges the overrides of legal limits listed on his home page
+    (training.home): each keeps who acknowledged it and when, and the notice is gone."""
+    pending = Override.objects.to_acknowledge()
+    if not is_confirmed(request):
+        count = pending.count()
+        return ask(
+            request,
+            title=_("Acknowledge the overrides of legal limits?"),
+            text=ngettext(
+                "%(count)d override of a legal limit, granted before such overrides were "
+                "refused, will no longer be shown on your home page. It stays in the "
+                "pupil's record and on the overrides page.",
+                "%(count)d overrides of legal limits, granted before such overrides were "
+                "refused, will no longer be shown on your home page. They stay in the "
+                "pupils' records and on the overrides page.",
+                count,
+            )
+            % {"count": count},
+            button=_("Acknowledge"),
+            cancel_url=reverse("home"),
+            danger=False,
+        )
+    done = pending.update(acknowledged_by=request.user, acknowledged_at=timezone.now())
+    messages.success(
+        request,
+        ngettext("%(count)d override acknowledged.", "%(count)d overrides acknowledged.", done)
+        % {"count": done},
+    )
+    return redirect("home")
 
 
 @role_required(DIRECTOR)

@@ -137,25 +137,45 @@ def test_no_receipt_for_a_gift_with_a_counterpart(signed_school, person, office)
 def test_a_counterpart_within_the_tolerance_does_not_block_the_receipt(
     signed_school, person, company, office
 ):
-    """BOI-IR-RICI-250-10-20-10: an individual's counterparts up to a quarter of the gift
-    and 65 €; BOI-BIC-RICI-20-30-10-20: a company's up to a quarter of the gift."""
-    dinner = gift(person, "200", counterpart=True, counterpart_value=D("50"))
-    assert issue(dinner, office).amount == D("200.00")  # the whole gift is receipted
-    over_cap = gift(person, "400", counterpart=True, counterpart_value=D("66"))
-    over_share = gift(person, "100", counterpart=True, counterpart_value=D("26"))
+    """BOI-IR-RICI-250-20 (an individual's counterparts up to a quarter of the gift and
+    the "cadeaux de faible valeur" limit, CGI annexe IV art. 23 N: 73 € since 2021);
+    BOI-BIC-RICI-20-30-10-20: a company's up to a quarter of the gift, no cap."""
+    dinner = gift(person, "400", counterpart=True, counterpart_value=D("73"))
+    assert issue(dinner, office).amount == D("400.00")  # the whole gift is receipted
+    over_cap = gift(person, "400", counterpart=True, counterpart_value=D("73.01"))
+    over_share = gift(person, "100", counterpart=True, counterpart_value=D("25.01"))
     unknown = gift(person, "100", counterpart=True)
     for refused in (over_cap, over_share, unknown):
         with pytest.raises(receipts.ReceiptError):
             issue(refused, office)
     sponsor = gift(company, "10000", counterpart=True, counterpart_value=D("2500"))
-    assert issue(sponsor, office).amount == D("10000.00")  # no 65 € cap for a company
+    assert issue(sponsor, office).amount == D("10000.00")  # no cap for a company
     too_much = gift(company, "10000", counterpart=True, counterpart_value=D("2500.01"))
     with pytest.raises(receipts.ReceiptError):
         issue(too_much, office)
     # The same rule in SQL picks what the annual summary may take.
     assert not Donation.objects.receiptable().exists()  # the refused ones wait for nothing
-    tolerated = gift(person, "300", counterpart=True, counterpart_value=D("65"))
+    tolerated = gift(person, "300", counterpart=True, counterpart_value=D("73"))
     assert set(Donation.objects.receiptable()) == {tolerated}
+
+
+@pytest.mark.parametrize(
+    ("day", "cap"),
+    [
+        (dt.date(2015, 12, 31), "65"),
+        (dt.date(2016, 1, 1), "69"),
+        (dt.date(2020, 12, 31), "69"),
+        (dt.date(2021, 1, 1), "73"),
+    ],
+)
+def test_an_individuals_cap_is_the_one_in_force_on_the_gifts_day(person, day, cap):
+    """The limit is revalued every five years (arrêté du 12 octobre 2005, art. 3): 65 €
+    until 2015, 69 € from 2016, 73 € from 2021; a gift is weighed by its own day's."""
+    cap = D(cap)
+    within = gift(person, "1000", day, counterpart=True, counterpart_value=cap)
+    over = gift(person, "1000", day, counterpart=True, counterpart_value=cap + D("0.01"))
+    assert within.counterpart_tolerated and not over.counterpart_tolerated
+    assert set(Donation.objects.receiptable()) == {within}
 
 
 def test_a_donation_gets_one_receipt_only(signed_school, person, office):

@@ -89,6 +89,20 @@ def test_work_on_a_sunday_the_director_opened_is_accepted_for_adults_only(
     assert [v.rule for v in refused.value.violations] == [timeguard.SUNDAY]
 
 
+def test_a_public_holiday_the_director_opened_is_opened_for_adults_only(
+    young, woodwork, table_order, woodwork_trainer, director, policy
+):
+    """An opened day never opens a public holiday to a minor (L3164-6), as for Sundays."""
+    adult = make_pupil(woodwork, "Marc", "Petit", dt.date(2007, 1, 5))
+    OpenedDay.objects.create(day=ARMISTICE, reason="Salon du bois", opened_by=director)
+    team(table_order, [adult], woodwork_trainer, ARMISTICE)
+    assert WorkLog.objects.get().day == ARMISTICE
+    with pytest.raises(recording.Refused) as refused:
+        team(table_order, [young], director, ARMISTICE, reason="Salon du bois")
+    assert [v.rule for v in refused.value.violations] == [timeguard.PUBLIC_HOLIDAY]
+    assert not refused.value.overridable
+
+
 def test_a_single_log_moved_onto_a_closed_day_is_refused(
     young, table_order, woodwork_trainer, policy
 ):
