@@ -44,7 +44,6 @@ from budget.models import (
 from orders.models import MONEY, ZERO
 
 # Words of a label that say what the money is when no number does (normalised).
-GIFT_WORDS = (" DON ", " DONS ", " MECENAT ")
 TAX_WORDS = (" TAXE D APPRENTISSAGE ", " TAXE APPRENTISSAGE ", " SOLTEA ", " CAISSE DES DEPOTS ")
 # A debit is looked for among the refunds and supplier invoices of the last year and a half.
 DEBITS_BACK = dt.timedelta(days=550)
