@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -92,8 +92,10 @@ def index(request: HttpRequest) -> HttpResponse:
                 % {"added": result.added, "read": result.read},
             )
             return redirect("banking:statement", pk=result.statement.pk)
-    statements = StatementImport.objects.select_related("account", "imported_by").annotate(
-        open_lines=Count("lines", filter=Q(lines__status=StatementLine.Status.OPEN))
+    statements = (
+        StatementImport.objects.select_related("account", "imported_by")
+        .annotate(open_lines=Count("lines", filter=Q(lines__status=StatementLine.Status.OPEN)))
+        .order_by("-imported_at", "-pk")
     )
     return render(
         request,
@@ -222,7 +224,8 @@ def demo_file(request: HttpRequest, fmt: str) -> HttpResponse:
     name = demo.FILES[fmt]
     path = demo.STORED + name
     if not default_storage.exists(path):
-        raise Http404
+        messages.info(request, _("No demo statement here: seed the demo to have one."))
+        return redirect("banking:index")
     with default_storage.open(path, "rb") as fh:
         response = HttpResponse(fh.read(), content_type="application/octet-stream")
     response["Content-Disposition"] = content_disposition_header(True, name)
