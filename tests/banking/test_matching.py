@@ -31,8 +31,8 @@ def test_the_invoice_number_in_the_label_pays_it_and_says_so():
     pool = [invoice(1, "FA-2026-0012", "120.00"), invoice(2, "FA-2026-0013", "120.00")]
     best = suggest(line("120.00", "VIR SEPA FA-2026-0012 MERCI"), pool)[0]
     assert keys([best]) == [[("invoice", 1, D("120.00"))]]
-    assert "“FA-2026-0012” in the label" in best.reasons
-    assert "exact amount" in best.reasons
+    assert "« FA-2026-0012 » dans le libellé" in best.reasons
+    assert "montant exact" in best.reasons
 
 
 def test_the_number_is_found_as_banks_rewrite_it_but_not_inside_a_longer_one():
@@ -40,23 +40,23 @@ def test_the_number_is_found_as_banks_rewrite_it_but_not_inside_a_longer_one():
     for text in ["FA 2026 0012", "fa20260012", "REF:FA/2026/0012."]:
         assert keys(suggest(line("80.00", text), pool)[:1]) == [[("invoice", 1, D("80.00"))]]
     found = suggest(line("80.00", "FA-2026-00123"), pool)
-    assert all("in the label" not in r for s in found for r in s.reasons)
+    assert all("dans le libellé" not in r for s in found for r in s.reasons)
 
 
 def test_two_invoices_paid_by_one_transfer():
     pool = [invoice(1, "FA-2026-0012", "100.00"), invoice(2, "FA-2026-0014", "50.00", day=6)]
     best = suggest(line("150.00", "FACTURES FA-2026-0012 ET FA-2026-0014"), pool)[0]
     assert keys([best]) == [[("invoice", 1, D("100.00")), ("invoice", 2, D("50.00"))]]
-    assert "exact amount" in best.reasons
+    assert "montant exact" in best.reasons
 
 
 def test_part_of_an_invoice_then_the_rest():
     pool = [invoice(1, "FA-2026-0012", "300.00")]
     best = suggest(line("100.00", "ACOMPTE FA-2026-0012"), pool)[0]
     assert keys([best]) == [[("invoice", 1, D("100.00"))]]
-    assert any(r.startswith("part payment") for r in best.reasons)
+    assert any(r.startswith("paiement partiel") for r in best.reasons)
     rest = [invoice(1, "FA-2026-0012", "200.00")]
-    assert "exact amount" in suggest(line("200.00", "SOLDE FA-2026-0012"), rest)[0].reasons
+    assert "montant exact" in suggest(line("200.00", "SOLDE FA-2026-0012"), rest)[0].reasons
 
 
 def test_more_than_what_the_numbered_invoices_owe_is_not_suggested_as_paying_them():
@@ -69,7 +69,7 @@ def test_a_known_iban_finds_the_customer_and_its_invoice_of_that_amount():
     pool = [invoice(1, "FA-2026-0012", "90.00", ibans=[iban]), invoice(2, "FA-2026-0020", "75.00")]
     best = suggest(line("90.00", "VIREMENT", "M DUPONT", iban), pool)[0]
     assert keys([best]) == [[("invoice", 1, D("90.00"))]]
-    assert "known IBAN of Menuiserie Dupont" in best.reasons
+    assert "IBAN connu de Menuiserie Dupont" in best.reasons
 
 
 def test_a_customers_name_and_two_of_its_invoices_summing_to_the_transfer():
@@ -81,7 +81,7 @@ def test_a_customers_name_and_two_of_its_invoices_summing_to_the_transfer():
     ]
     found = suggest(line("150.00", "VIR RECU", "GARAGE MARTIN"), pool)
     assert keys(found[:1]) == [[("invoice", 1, D("90.00")), ("invoice", 2, D("60.00"))]]
-    assert "name Garage Martin SAS" in found[0].reasons
+    assert "nom Garage Martin SAS" in found[0].reasons
     # The other customer's invoice of that amount is offered too, below.
     assert [("invoice", 4, D("150.00"))] in keys(found)
 
@@ -89,7 +89,7 @@ def test_a_customers_name_and_two_of_its_invoices_summing_to_the_transfer():
 def test_the_exact_amount_alone_is_a_weak_suggestion():
     pool = [invoice(1, "FA-2026-0012", "42.00")]
     (only,) = suggest(line("42.00", "VIREMENT DIVERS", "X"), pool)
-    assert only.reasons == ("exact amount",)
+    assert only.reasons == ("montant exact",)
     assert only.score < suggest(line("42.00", "FA-2026-0012"), pool)[0].score
 
 
@@ -108,7 +108,7 @@ def test_a_donor_known_by_name_gives_a_new_gift_of_any_amount():
                       party_key="donor:7")  # fmt: skip
     (best,) = suggest(line("50.00", "DON ECOLE", "MME ELISE FABRE"), [donor])
     assert keys([best]) == [[("gift", 7, D("50.00"))]]
-    assert best.reasons == ("name Élise Fabre",)
+    assert best.reasons == ("nom Élise Fabre",)
 
 
 def test_apprenticeship_tax_is_known_by_its_words():

@@ -105,11 +105,11 @@ def test_two_identical_csv_rows_stay_two_lines():
 def test_a_csv_row_that_cannot_be_read_says_which():
     mapping = CsvMapping(**CSV_MAPPING)
     data = csv_export(MOVEMENTS).decode("cp1252").replace("04/11/2026", "4 nov", 1)
-    with pytest.raises(parsers.StatementError, match="Row 3"):
+    with pytest.raises(parsers.StatementError, match="Ligne 3"):
         parsers.parse(data.encode("cp1252"), "csv", mapping)
 
 
 def test_a_latin1_file_read_as_utf8_is_refused():
     mapping = CsvMapping(**{**CSV_MAPPING, "encoding": "utf-8-sig"})
-    with pytest.raises(parsers.StatementError, match="encoding"):
+    with pytest.raises(parsers.StatementError, match="encodage"):
         parsers.parse(csv_export(MOVEMENTS, encoding="cp1252"), "csv", mapping)

@@ -57,7 +57,7 @@ def test_importing_the_same_statement_twice_adds_nothing(account, office, invoic
 
 def test_a_statement_of_another_account_is_refused(account, office):
     data = camt053("FR7610107001011234567890129", [Movement(PAID_ON, D("1"), "X", "Y", "B")])
-    with pytest.raises(parsers.StatementError, match="account"):
+    with pytest.raises(parsers.StatementError, match="compte"):
         reconcile.import_statement(
             account, data, filename="x.xml", fmt="camt053", mapping=None, by=office
         )
@@ -71,7 +71,7 @@ def test_confirming_records_the_payment_with_the_bank_reference_and_settles(
                                "BQ-77", iban=CUSTOMER_IBAN)], office)  # fmt: skip
     line = _line("BQ-77")
     (suggestion, *_) = reconcile.suggestions_for([line])[line.pk]
-    assert f"“{invoice.number}” in the label" in suggestion.reasons
+    assert f"« {invoice.number} » dans le libellé" in suggestion.reasons
     (match,) = reconcile.confirm(line, suggestion.key, office)
     payment = Payment.objects.get()
     assert (payment.amount, payment.date, payment.reference) == (D("360.00"), PAID_ON, "BQ-77")
@@ -96,7 +96,7 @@ def test_two_invoices_in_one_transfer_and_one_invoice_in_two(account, office, in
     ], office)  # fmt: skip
     part = _line("P1")
     (suggestion, *_) = reconcile.suggestions_for([part])[part.pk]
-    assert any(r.startswith("part payment") for r in suggestion.reasons)
+    assert any(r.startswith("paiement partiel") for r in suggestion.reasons)
     reconcile.confirm(part, suggestion.key, office)
     assert not Invoice.objects.get(pk=invoice.pk).settled
     both = _line("P2")
@@ -114,7 +114,7 @@ def test_a_suggestion_that_no_longer_holds_is_refused_and_nothing_is_recorded(
     line = _line("Q1")
     (suggestion, *_) = reconcile.suggestions_for([line])[line.pk]
     invoicing.record_payment(invoice, office, date=PAID_ON, amount=D("10.00"), method="cheque")
-    with pytest.raises(reconcile.ReconcileError, match="no longer"):
+    with pytest.raises(reconcile.ReconcileError, match="ne tient plus"):
         reconcile.confirm(line, suggestion.key, office)
     assert Payment.objects.count() == 1
     assert StatementLine.objects.get(pk=line.pk).status == StatementLine.Status.OPEN

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from xml.etree import ElementTree as ET
 
 import pytest
+from defusedxml.ElementTree import fromstring
 from stdnum import iban as stdnum_iban
 
 from banking import reconcile, sepa
@@ -19,9 +19,10 @@ from tests.banking.conftest import CUSTOMER_IBAN, SCHOOL_IBAN
 pytestmark = pytest.mark.django_db
 D = Decimal
 NS = {"p": sepa.PAIN}
+SIXTY = D("60.00")
 
 
-def _batch(account, office, invoice, amount=D("60.00")):
+def _batch(account, office, invoice, amount=SIXTY):
     return sepa.create_batch(
         account, [sepa.RefundOrder(invoice=invoice, iban=CUSTOMER_IBAN, amount=amount)], office,
         execution=dt.date(2026, 3, 20), debtor="École de Production de Lyon",
@@ -30,7 +31,7 @@ def _batch(account, office, invoice, amount=D("60.00")):
 
 def test_the_file_says_what_it_pays_and_sums_up(account, office, credited_after_payment):
     batch = _batch(account, office, credited_after_payment)
-    root = ET.fromstring(batch.xml)
+    root = fromstring(batch.xml)
     assert root.tag == f"{{{sepa.PAIN}}}Document"
     header = root.find("p:CstmrCdtTrfInitn/p:GrpHdr", NS)
     info = root.find("p:CstmrCdtTrfInitn/p:PmtInf", NS)
