@@ -10,6 +10,7 @@ fit the demo of any day; banking/demo/ in the repository holds those of a demo s
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from decimal import Decimal
 from pathlib import Path
 
@@ -43,8 +44,11 @@ def rib_iban(bank: str, branch: str, account: str) -> str:
     return f"FR{98 - number % 97:02d}{bban}"
 
 
-def customer_iban(customer_id: int) -> str:
-    return rib_iban("10107", "00101", f"{customer_id:011d}")
+def customer_iban(name: str) -> str:
+    """A customer's IBAN made from its name, so that the files do not depend on the
+    database's keys (the same on SQLite and PostgreSQL, whatever ran before)."""
+    number = int(hashlib.sha256(name.encode()).hexdigest()[:12], 16) % 10**11
+    return rib_iban("10107", "00101", f"{number:011d}")
 
 
 def seed(ctx: DemoContext) -> None:
@@ -86,12 +90,12 @@ def month_movements(today: dt.date) -> list[Movement]:
     pair = next((items[:2] for items in by_customer.values() if len(items) >= 2), None)
     if pair:
         customer = pair[0].order.customer
-        iban = customer_iban(customer.pk)
+        iban = customer_iban(customer.name)
         KnownIban.objects.get_or_create(iban=iban, customer=customer)
         movements.append(Movement(
             day_after(*pair, back=18), pair[0].balance_due + pair[1].balance_due,
             customer.name.upper(), f"VIR SEPA FACTURES {pair[0].number} {pair[1].number}",
-            ref(1), iban=iban, end_to_end=f"E2E{pair[0].pk}X{pair[1].pk}",
+            ref(1), iban=iban, end_to_end=f"E2E-{pair[0].number}",
         ))  # fmt: skip
         used |= {pair[0].pk, pair[1].pk}
     rest = [i for i in owed if i.pk not in used]
@@ -101,7 +105,7 @@ def month_movements(today: dt.date) -> list[Movement]:
         movements.append(Movement(
             day_after(one, back=14), one.balance_due, one.order.customer.name.upper(),
             f"VIREMENT {one.number.replace('-', ' ')}", ref(2),
-            iban=customer_iban(one.order.customer_id),
+            iban=customer_iban(one.order.customer.name),
         ))  # fmt: skip
     # Part of one: a first instalment on a larger invoice.
     if rest:
@@ -110,7 +114,7 @@ def month_movements(today: dt.date) -> list[Movement]:
         share = (part.balance_due * D("0.4")).quantize(D("1"))
         movements.append(Movement(
             day_after(part, back=10), share, part.order.customer.name.upper(),
-            f"ACOMPTE {part.number}", ref(3), iban=customer_iban(part.order.customer_id),
+            f"ACOMPTE {part.number}", ref(3), iban=customer_iban(part.order.customer.name),
         ))  # fmt: skip
     # A donor's gift, by name.
     donor = Donor.objects.filter(kind=Donor.Kind.PERSON).order_by("pk").first()
