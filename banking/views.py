@@ -105,6 +105,7 @@ def index(request: HttpRequest) -> HttpResponse:
             "page": paginate(request, statements),
             "query_string": query_string(request),
             "has_account": BankAccount.objects.exists(),
+            "can_edit": request.user.has_role(DIRECTOR, OFFICE),
             "open_count": StatementLine.objects.open().count(),
             "demo_files": default_storage.exists(demo.STORED + demo.FILES["camt053"]),
         },
@@ -238,7 +239,8 @@ def demo_file(request: HttpRequest, fmt: str) -> HttpResponse:
 @role_required(*MONEY)
 def accounts(request: HttpRequest) -> HttpResponse:
     rows = BankAccount.objects.prefetch_related("mappings")
-    return render(request, "banking/accounts.html", {"accounts": rows})
+    can_edit = request.user.has_role(DIRECTOR, OFFICE)
+    return render(request, "banking/accounts.html", {"accounts": rows, "can_edit": can_edit})
 
 
 @role_required(DIRECTOR, OFFICE)

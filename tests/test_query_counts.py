@@ -31,6 +31,37 @@ SKIP = re.compile(
 # page showing follow-up notes also records who read them (ReadLog: a select of the
 # readers, one insert for all the notes, and on SQLite the transaction's BEGIN).
 BOUNDS = {
+    # The bank (issue 29 §1): a page of lines reads what is open once (banking.reconcile.
+    # candidates: nine queries), whatever the number of lines and of invoices.
+    ('director', 'banking:index'): 11,
+    ('director', 'banking:unmatched'): 14,
+    ('director', 'banking:statement'): 15,
+    ('director', 'banking:transfers'): 7,
+    ('director', 'banking:accounts'): 5,
+    ('director', 'banking:demo_camt053'): 3,
+    ('director', 'banking:demo_ofx'): 3,
+    ('director', 'banking:account_add'): 4,
+    ('director', 'banking:account_edit'): 4,
+    ('director', 'banking:mapping_add'): 4,
+    ('director', 'banking:mapping_edit'): 5,
+    ('office', 'banking:index'): 11,
+    ('office', 'banking:unmatched'): 14,
+    ('office', 'banking:statement'): 15,
+    ('office', 'banking:transfers'): 7,
+    ('office', 'banking:accounts'): 5,
+    ('office', 'banking:demo_camt053'): 3,
+    ('office', 'banking:demo_ofx'): 3,
+    ('office', 'banking:account_add'): 4,
+    ('office', 'banking:account_edit'): 4,
+    ('office', 'banking:mapping_add'): 4,
+    ('office', 'banking:mapping_edit'): 5,
+    ('accountant', 'banking:index'): 11,
+    ('accountant', 'banking:unmatched'): 14,
+    ('accountant', 'banking:statement'): 15,
+    ('accountant', 'banking:transfers'): 7,
+    ('accountant', 'banking:accounts'): 5,
+    ('accountant', 'banking:demo_camt053'): 3,
+    ('accountant', 'banking:demo_ofx'): 3,
     # The timetable (training): a week, the weekly sessions, moving and cancelling.
     ("director", "training:timetable"): 13,
     ("director", "training:timetable?voir"): 12,
