@@ -12,8 +12,18 @@ from banking.models import KnownIban, Match, StatementImport, StatementLine
 from banking.samples import Movement, camt053
 from billing import invoicing
 from billing.models import Invoice, Payment
-from budget.models import Donation, Donor
+from budget.models import (
+    BudgetYear,
+    Donation,
+    Donor,
+    FamilyContribution,
+    FamilyPayment,
+    Grant,
+    Instalment,
+    Transfer,
+)
 from orders.models import Order
+from students.models import Student
 from tests.banking.conftest import CUSTOMER_IBAN, SCHOOL_IBAN
 from tests.billing.money import ISSUED
 
@@ -146,3 +156,45 @@ def test_a_line_that_pays_nothing_is_explained_and_leaves_the_list(account, offi
     assert not StatementLine.objects.open().exists()
     reconcile.reopen(line, office)
     assert StatementLine.objects.open().get().explanation == ""
+
+
+def test_a_grant_instalment_a_familys_part_and_the_apprenticeship_tax(account, office, woodwork):
+    year = BudgetYear.objects.create(start=dt.date(2025, 9, 1), end=dt.date(2026, 8, 31))
+    grant = Grant.objects.create(
+        funder="Région Auvergne-Rhône-Alpes", programme="Écoles de production",
+        amount_granted=D("20000"), agreement_start=dt.date(2025, 9, 1),
+        agreement_end=dt.date(2026, 8, 31),
+    )  # fmt: skip
+    instalment = Instalment.objects.create(
+        grant=grant, expected_on=dt.date(2026, 3, 1), expected_amount=D("5000.00")
+    )
+    pupil = Student.objects.create(
+        first_name="Léa", last_name="Morel", birth_date=dt.date(2009, 3, 1), workshop=woodwork,
+        entry_date=dt.date(2025, 9, 1), cohort=2025, status="enrolled",
+    )  # fmt: skip
+    contribution = FamilyContribution.objects.create(
+        student=pupil, year=year, amount_due=D("300.00")
+    )
+    _import(account, [
+        Movement(PAID_ON, D("5000.00"), "REGION AUVERGNE RHONE ALPES", "SUBVENTION", "S1"),
+        Movement(PAID_ON, D("100.00"), "M OU MME MOREL", "CONTRIBUTION LEA", "S2",
+                 iban=CUSTOMER_IBAN),
+        Movement(PAID_ON, D("1234.56"), "CAISSE DES DEPOTS", "SOLTEA TAXE D'APPRENTISSAGE", "S3"),
+    ], office)  # fmt: skip
+    pool = reconcile.candidates(PAID_ON)
+    for ref in ("S1", "S2", "S3"):
+        line = _line(ref)
+        (best, *_) = reconcile.suggestions_for([line], pool)[line.pk]
+        reconcile.confirm(line, best.key, office, today=PAID_ON)
+    instalment.refresh_from_db()
+    assert (instalment.received_on, instalment.received_amount) == (PAID_ON, D("5000.00"))
+    payment = FamilyPayment.objects.get()
+    assert (payment.contribution, payment.amount) == (contribution, D("100.00"))
+    assert KnownIban.objects.filter(student=pupil, iban=CUSTOMER_IBAN).exists()
+    transfer = Transfer.objects.get()
+    assert (transfer.amount, transfer.reference, transfer.campaign.year) == (
+        D("1234.56"),
+        "S3",
+        2026,
+    )
+    assert not StatementLine.objects.open().exists()
