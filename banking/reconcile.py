@@ -41,6 +41,7 @@ from budget.models import (
     TaxCampaign,
     Transfer,
 )
+from ecoles.formats import money
 from orders.models import MONEY, ZERO
 
 # Words of a label that say what the money is when no number does (normalised).
@@ -429,6 +430,37 @@ def _record(line: StatementLine, target: Target, by) -> Match:
         raise ReconcileError(_("Unknown kind of match."))
     match.save()
     return match
+
+
+def match_invoice(line: StatementLine, number: str, by) -> list[Match]:
+    """What no suggestion found, the office names: the invoice this credit pays (all of
+    it, or part of what it still owes), recorded as a confirmed suggestion would be."""
+    number = " ".join(number.split()).upper()
+    with transaction.atomic():
+        line = StatementLine.objects.select_for_update().get(pk=line.pk)
+        if line.status != StatementLine.Status.OPEN:
+            raise ReconcileError(_("This line is already reconciled."))
+        if line.amount <= 0:
+            raise ReconcileError(_("Only a credit pays an invoice."))
+        invoice = (
+            Invoice.objects.with_balance().select_related("order__customer")
+            .filter(number__iexact=number).first()
+        )  # fmt: skip
+        if invoice is None:
+            raise ReconcileError(_("No invoice has the number %(number)s.") % {"number": number})
+        if invoice.balance_due < line.amount:
+            raise ReconcileError(
+                _("%(number)s owes %(due)s, less than this line.")
+                % {"number": invoice.number, "due": money(max(invoice.balance_due, ZERO))}
+            )
+        target = Target(
+            "invoice", invoice.pk, f"{invoice.number} · {invoice.order.customer.name}", line.amount
+        )
+        made = [_record(line, target, by)]
+        line.status = StatementLine.Status.MATCHED
+        line.done_by, line.done_at = by, timezone.now()
+        line.save(update_fields=["status", "done_by", "done_at"])
+    return made
 
 
 def explain(line: StatementLine, explanation: str, by) -> StatementLine:

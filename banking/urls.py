@@ -12,6 +12,7 @@ urlpatterns = [
     path("demo/releve.csv", views.demo_file, {"fmt": "csv"}, name="demo_csv"),
     path("a-rapprocher/", views.unmatched, name="unmatched"),
     path("lignes/<int:pk>/confirmer/", views.line_confirm, name="line_confirm"),
+    path("lignes/<int:pk>/facture/", views.line_match, name="line_match"),
     path("lignes/<int:pk>/expliquer/", views.line_explain, name="line_explain"),
     path("lignes/<int:pk>/rouvrir/", views.line_reopen, name="line_reopen"),
     path("comptes/", views.accounts, name="accounts"),

@@ -190,6 +190,22 @@ def line_confirm(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @role_required(*MONEY)
+def line_match(request: HttpRequest, pk: int) -> HttpResponse:
+    line = get_object_or_404(StatementLine, pk=pk)
+    try:
+        made = reconcile.match_invoice(line, request.POST.get("number", "")[:30], request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request, _("Recorded: %(what)s.") % {"what": ", ".join(m.label for m in made)}
+        )
+    return redirect(_back(request, line))
+
+
+@require_POST
+@role_required(*MONEY)
 def line_explain(request: HttpRequest, pk: int) -> HttpResponse:
     line = get_object_or_404(StatementLine, pk=pk)
     form = ExplainForm(request.POST)

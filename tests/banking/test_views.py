@@ -152,3 +152,23 @@ def test_trainers_and_teachers_get_403(client_for, woodwork_trainer, teacher, na
 def test_anonymous_goes_to_login(client):
     response = client.get(reverse("banking:index"))
     assert response.status_code == 302 and "login" in response.url or "connexion" in response.url
+
+
+def test_a_line_no_suggestion_found_is_matched_by_the_invoices_number(
+    client_for, office, account, invoice
+):
+    client = client_for(office)
+    unknown = [Movement(DAY, D("100.00"), "M DURAND", "CHEQUES REMIS", "M1")]
+    _upload(client, account, camt053(SCHOOL_IBAN, unknown), "camt053", "r.xml")
+    line = StatementLine.objects.get()
+    url = reverse("banking:line_match", args=[line.pk])
+    client.post(url, {"number": "FA-2099-0001"})
+    assert not Payment.objects.exists()
+    client.post(url, {"number": invoice.number.lower()})
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.invoice_id, payment.reference) == (
+        D("100.00"),
+        invoice.pk,
+        "M1",
+    )
+    assert StatementLine.objects.get().status == "matched"
