@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
@@ -56,7 +55,7 @@ class ImportForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        limit = min(MAX_STATEMENT_BYTES, settings.FILE_UPLOAD_MAX_MEMORY_SIZE * 10)
+        limit = MAX_STATEMENT_BYTES
         if upload.size > limit:
             raise forms.ValidationError(
                 _("This file is larger than %(limit)s.") % {"limit": filesizeformat(limit)}

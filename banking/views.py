@@ -13,7 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
+from django.utils.http import content_disposition_header, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -164,8 +164,8 @@ def unmatched(request: HttpRequest) -> HttpResponse:
 
 def _back(request: HttpRequest, line: StatementLine) -> str:
     """Back to the page the tap came from (only our own paths), else the statement."""
-    back = request.POST.get("back", "")
-    if back.startswith("/") and not back.startswith("//"):
+    back = request.POST.get("back", "")[:500]
+    if back.startswith("/") and url_has_allowed_host_and_scheme(back, allowed_hosts=None):
         return back
     return reverse("banking:statement", args=[line.statement_id])
 

@@ -172,3 +172,13 @@ def test_a_line_no_suggestion_found_is_matched_by_the_invoices_number(
         "M1",
     )
     assert StatementLine.objects.get().status == "matched"
+
+
+def test_the_way_back_after_a_tap_stays_on_the_site(client_for, office, account):
+    client = client_for(office)
+    fees = [Movement(DAY, D("-8.40"), "BANQUE", "FRAIS", "W1")]
+    _upload(client, account, camt053(SCHOOL_IBAN, fees), "camt053", "r.xml")
+    line = StatementLine.objects.get()
+    for back in ["//evil.example/", "/\\evil.example/", "https://evil.example/"]:
+        response = client.post(reverse("banking:line_reopen", args=[line.pk]), {"back": back})
+        assert response.url == reverse("banking:statement", args=[line.statement_id])
