@@ -17,6 +17,7 @@ from django.db.models import DecimalField, Exists, OuterRef, Subquery, Sum, Valu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from banking import matching, parsers
 from banking.matching import Candidate, LineFacts, Suggestion, Target
@@ -105,15 +106,17 @@ def import_statement(
         )  # fmt: skip
         statement.file.save(filename, ContentFile(data), save=False)
         statement.save()
-        StatementLine.objects.bulk_create(
-            StatementLine(
+        # Each line's creation is in the audit trail, with who imported it.
+        bulk_create_with_history(
+            [StatementLine(
                 account=account, statement=statement, booking_date=p.booking_date,
                 value_date=p.value_date, amount=p.amount, currency=p.currency,
                 counterparty_name=p.counterparty_name, counterparty_iban=p.counterparty_iban,
                 remittance=p.remittance, structured_reference=p.structured_reference,
                 bank_reference=p.bank_reference,
             )
-            for p in new
+            for p in new],
+            StatementLine, default_user=by,
         )  # fmt: skip
     return ImportResult(statement, len(parsed.lines), len(new))
 
@@ -407,7 +410,8 @@ def _record(line: StatementLine, target: Target, by) -> Match:
         transfer.full_clean()
         transfer.save()
         if pledge:  # a promise matched is a promise kept (as budget's transfer page does)
-            Pledge.objects.filter(pk=pledge.pk).update(status=Pledge.Status.RECEIVED)
+            pledge.status = Pledge.Status.RECEIVED
+            pledge.save(update_fields=["status"])
             _remember(line, customer_id=pledge.customer_id)
         match.kind, match.transfer = Match.Kind.TAX, transfer
     elif target.kind == "family":
