@@ -37,6 +37,7 @@ NAV = [
         "billing:supplier_invoices",
         frozenset({DIRECTOR, OFFICE, ACCOUNTANT}),
     ),
+    Entry(_("Bank"), "banking:index", frozenset({DIRECTOR, OFFICE, ACCOUNTANT})),
     Entry(_("Budget"), "budget:overview", frozenset({DIRECTOR, ACCOUNTANT})),
     Entry(_("Journal"), "billing:journal", frozenset({DIRECTOR, ACCOUNTANT})),
     Entry(_("FEC"), "budget:fec", frozenset({DIRECTOR, ACCOUNTANT})),

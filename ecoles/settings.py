@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "skills",
     "billing",
     "budget",
+    "banking",
     "home",
     "accounts",
     "django.contrib.admin",

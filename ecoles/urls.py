@@ -38,6 +38,7 @@ urlpatterns = [
     path("ateliers/nouveau/", views.workshop_edit, name="workshop_add"),
     path("ateliers/<int:pk>/", views.workshop_edit, name="workshop_edit"),
     path("budget/", include("budget.urls")),
+    path("banque/", include("banking.urls")),
     path("eleves/", include("students.urls")),
     path("securite/", include("safety.urls")),
     path("commandes/", include("orders.urls")),

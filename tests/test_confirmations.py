@@ -351,6 +351,7 @@ TESTED_ELSEWHERE = {
     "skills:registration": "tests/skills/test_chef_and_exams_pages.py (the outcome)",
     "schoollife:roll_call": "tests/schoollife/test_one_truth.py (all present over absences)",
     "training:legal_overrides_acknowledge": "tests/training/test_legal_overrides_notice.py",
+    "banking:batch_sent": "tests/banking/test_views.py (refunds recorded when sent)",
 }
 TESTED_HERE = {
     "closure_delete", "opened_day_delete", "students:anonymise", "orders:action",
@@ -386,7 +387,7 @@ def _source(callback) -> str:
 def _ours(route) -> bool:
     return not route.name.startswith(("admin:",)) and route.callback.__module__.split(".")[0] in {
         "ecoles", "accounts", "students", "safety", "orders", "training", "schoollife",
-        "skills", "billing", "budget", "home",
+        "skills", "billing", "budget", "banking", "home",
     }  # fmt: skip
 
 

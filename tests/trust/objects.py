@@ -18,6 +18,13 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
+from banking.models import (
+    BankAccount,
+    CsvMapping,
+    StatementImport,
+    StatementLine,
+    TransferBatch,
+)
 from billing.invoicing import issue_credit_note, issue_invoice, record_payment
 from billing.models import DocumentSend, Reminder, SupplierInvoice
 from budget.models import (
@@ -109,6 +116,12 @@ RULES: list[tuple[str, str, str]] = [
     (r"^budget:families_call$", "year", "budget_year"),
     (r"^budget:fec_(file|notice)$", "pk", "budget_year_row"),
     (r"^budget:(contribution_edit|family_payment)$", "pk", "contribution"),
+    (r"^banking:mapping_add$", "account", "bank_account"),
+    (r"^banking:account_edit$", "pk", "bank_account"),
+    (r"^banking:mapping_edit$", "pk", "csv_mapping"),
+    (r"^banking:statement$", "pk", "statement_import"),
+    (r"^banking:line_", "pk", "statement_line"),
+    (r"^banking:batch", "pk", "transfer_batch"),
 ]
 
 
@@ -231,6 +244,34 @@ class Scenario:
         return FamilyContribution.objects.create(
             student=pupil, year=self._budget_year, amount_due=Decimal("330")
         ), None
+
+    # The bank: the school's own, nobody scoped out of a row, only out of the pages.
+    def _build_bank_account(self):
+        return BankAccount.objects.create(name="Compte", iban="FR7630006000011234567890189"), None
+
+    def _build_csv_mapping(self):
+        account = self.get("bank_account")[0]
+        return CsvMapping.objects.create(account=account, name="CSV", amount_column=3), None
+
+    def _build_statement_import(self):
+        account = self.get("bank_account")[0]
+        return StatementImport.objects.create(
+            account=account, filename="releve.xml", format="camt053", sha256="0" * 64,
+        ), None  # fmt: skip
+
+    def _build_statement_line(self):
+        statement = self.get("statement_import")[0]
+        return StatementLine.objects.create(
+            account=statement.account, statement=statement, booking_date=dt.date(2026, 1, 5),
+            amount=Decimal("-8.40"), remittance="FRAIS", bank_reference="B-1",
+        ), None  # fmt: skip
+
+    def _build_transfer_batch(self):
+        account = self.get("bank_account")[0]
+        return TransferBatch.objects.create(
+            account=account, message_id="MSG-1", execution_date=dt.date(2026, 1, 5),
+            total=Decimal("10.00"), count=1, xml="<Document/>",
+        ), None  # fmt: skip
 
     def _build_cohort(self):
         self.get("student")

@@ -29,6 +29,9 @@ AUDITED = [
     "safety.MedicalOpinion",
     "safety.SafetyTraining",
     "safety.Supervision",
+    "banking.BankAccount",
+    "banking.StatementLine",
+    "banking.Match",
 ]
 
 
