@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
@@ -406,8 +407,8 @@ class TransferItem(models.Model):
     )
 
     class Meta:
-        verbose_name = _("transfer")
-        verbose_name_plural = _("transfers")
+        verbose_name = pgettext_lazy("bank", "transfer")
+        verbose_name_plural = pgettext_lazy("bank", "transfers")
         ordering = ["batch", "pk"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="transferitem_amount_positive"),

@@ -21,6 +21,7 @@ from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
@@ -103,14 +104,14 @@ class RncpFiche(models.Model):
 
     number = models.CharField(_("RNCP fiche"), max_length=12, unique=True)
     title = models.CharField(_("title"), max_length=400)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(pgettext_lazy("feminine", "active"), default=True)
     registration_ends = models.DateField(_("registration ends"), null=True, blank=True)
     replaces = models.CharField(_("replaces"), max_length=200, blank=True)
     replaced_by = models.CharField(_("replaced by"), max_length=200, blank=True)
     # [{"code": "RNCP38430BC01", "wording": "..."}], in the published order.
     blocs = models.JSONField(_("blocs"), default=list, blank=True)
     exported_on = models.DateField(_("export of"))
-    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_at = models.DateTimeField(pgettext_lazy("feminine", "imported at"), default=timezone.now)
     version = models.ForeignKey(
         "DiplomaVersion",
         verbose_name=_("référentiel"),

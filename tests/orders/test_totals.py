@@ -7,7 +7,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from billing import invoicing
+from billing import credit, invoicing
 from billing.models import Invoice, Payment
 from orders.models import Material, Order, cents, compute_totals
 
@@ -128,15 +128,18 @@ def test_payments_make_the_order_paid_only_when_they_cover_the_invoice(delivered
     )
     delivered.refresh_from_db()
     assert delivered.status == "invoiced"
-    with pytest.raises(invoicing.InvoicingError):
-        invoicing.record_payment(
-            invoice, office, date=invoice.issue_date, amount=D("260.01"), method="cash"
-        )
     invoicing.record_payment(
-        invoice, office, date=invoice.issue_date, amount=D("260"), method="transfer"
+        invoice, office, date=invoice.issue_date, amount=D("259.99"), method="transfer"
+    )
+    delivered.refresh_from_db()
+    assert delivered.status == "invoiced"  # a cent short
+    # More than is due is recorded as it came (issue #29): paid, the cent over is credit.
+    invoicing.record_payment(
+        invoice, office, date=invoice.issue_date, amount=D("0.02"), method="cash"
     )
     delivered.refresh_from_db()
     assert delivered.status == "paid"
+    assert credit.available(invoice) == D("0.01")
 
 
 def test_an_invoice_is_overdue_after_its_due_date_while_not_covered(delivered, office):

@@ -99,7 +99,8 @@ def test_every_forbidden_transition_is_refused_through_the_page(
 
 def test_the_page_shows_only_the_buttons_allowed_now(wood_order, office, client_for):
     body = client_for(office).get(reverse("orders:detail", args=[wood_order.pk])).content.decode()
-    assert reverse("orders:action", args=[wood_order.pk, "send"]) in body
+    # Sending is one step, on its own page: mailed, posted or handed over (issue #29).
+    assert reverse("billing:quote_send", args=[wood_order.pk]) in body
     assert reverse("orders:action", args=[wood_order.pk, "accept"]) not in body
     assert reverse("orders:action", args=[wood_order.pk, "start_production"]) not in body
 

@@ -178,15 +178,19 @@ def test_the_new_order_form_offers_the_customers_of_the_last_two_years(
     assert f'<option value="{company.pk}" selected>' in editing
 
 
-def test_a_payment_beyond_the_balance_is_refused_and_not_saved(world, accountant, client_for):
+def test_a_payment_beyond_the_balance_says_so_before_it_is_saved(world, accountant, client_for):
+    """More than is due is recorded as the bank shows it (issue #29), but the page says what
+    becomes of the excess first: nothing is saved until then."""
     invoice = world["invoice"]
-    response = client_for(accountant).post(
-        reverse("billing:payment_add", args=[invoice.pk]),
-        {"date": "2026-12-01", "amount": "9999", "method": "cheque"},
-    )
-    assert response.status_code == 200
-    assert "plus que le solde dû" in html.unescape(response.content.decode())
+    client = client_for(accountant)
+    url = reverse("billing:payment_add", args=[invoice.pk])
+    data = {"date": invoice.issue_date.isoformat(), "amount": "9999", "method": "cheque"}
+    asked = html.unescape(client.post(url, data).content.decode())
+    assert "le crédit du client" in asked.lower() or "crédit du client" in asked
     assert list(Payment.objects.all()) == [world["payment"]]
+    done = client.post(url, {**data, "confirmed": "yes"})
+    assert done.status_code == 302
+    assert Payment.objects.count() == 2
 
 
 def test_the_office_cancels_a_returned_cheque_and_the_invoice_is_due_again(
