@@ -111,7 +111,9 @@ class RncpFiche(models.Model):
     # [{"code": "RNCP38430BC01", "wording": "..."}], in the published order.
     blocs = models.JSONField(_("blocs"), default=list, blank=True)
     exported_on = models.DateField(_("export of"))
-    imported_at = models.DateTimeField(pgettext_lazy("feminine", "imported at"), default=timezone.now)
+    imported_at = models.DateTimeField(
+        pgettext_lazy("feminine", "imported at"), default=timezone.now
+    )
     version = models.ForeignKey(
         "DiplomaVersion",
         verbose_name=_("référentiel"),
