@@ -346,6 +346,8 @@ TESTED_ELSEWHERE = {
     "skills:evidence": "tests/skills/test_views.py (validation)",
     "skills:registration": "tests/skills/test_chef_and_exams_pages.py (the outcome)",
     "schoollife:roll_call": "tests/schoollife/test_one_truth.py (all present over absences)",
+    "staff:suspend": "tests/accounts/test_staff.py",
+    "staff:withdraw": "tests/accounts/test_staff.py",
 }
 TESTED_HERE = {
     "closure_delete", "opened_day_delete", "students:anonymise", "orders:action",

@@ -109,6 +109,7 @@ RULES: list[tuple[str, str, str]] = [
     (r"^budget:families_call$", "year", "budget_year"),
     (r"^budget:fec_(file|notice)$", "pk", "budget_year_row"),
     (r"^budget:(contribution_edit|family_payment)$", "pk", "contribution"),
+    (r"^staff:", "pk", "member"),
 ]
 
 
@@ -142,6 +143,10 @@ class Scenario:
 
     def _build_workshop(self):
         return self.woodwork, self.machining
+
+    def _build_member(self):
+        """A member of staff (the director's staff pages; nobody else opens them)."""
+        return self.wood_trainer, None
 
     def _build_budget_year(self):
         year = BudgetYear.objects.create(start=dt.date(2025, 9, 1), end=dt.date(2026, 8, 31))
