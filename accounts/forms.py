@@ -90,6 +90,7 @@ class StaffForm(forms.Form):
             )
         super().__init__(*args, **kwargs)
         if member is not None:
+            self.fields["email"].help_text = ""
             # A workshop closed since keeps its trainer until the director unticks it.
             self.fields["workshops"].queryset = Workshop.objects.filter(
                 Q(active=True) | Q(trainers=member)
