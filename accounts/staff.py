@@ -89,6 +89,9 @@ def invite(
 ) -> User:
     """Create the account (login: the e-mail address), without a usable password, and
     queue the mail whose link lets the member choose one."""
+    role_names = [name for name in STAFF_ROLES if name in set(role_names)]
+    if not role_names:
+        raise ValidationError(_("A member of staff holds at least one role."))
     email = email.strip()
     member = User(
         username=email.casefold(), first_name=first_name, last_name=last_name, email=email
