@@ -54,3 +54,48 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.path} {self.created_at:%d/%m/%Y %H:%M}"
+
+
+class StaffChange(models.Model):
+    """What the director did to a member of staff's account (issue 29 §4): who, when,
+    what. Kept when an invitation never used is withdrawn (the name stays; the link to the
+    account goes), so the trail of who was given which access never loses a line."""
+
+    class What(models.TextChoices):
+        INVITED = "invited", _("Invited")
+        INVITATION_SENT_AGAIN = "invitation_sent_again", _("Invitation sent again")
+        ROLES = "roles", _("Roles changed")
+        WORKSHOPS = "workshops", _("Workshops changed")
+        DETAILS = "details", _("Name or e-mail changed")
+        SUSPENDED = "suspended", _("Suspended")
+        RESTORED = "restored", _("Restored")
+        WITHDRAWN = "withdrawn", _("Invitation withdrawn")
+
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("member of staff"),
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="staff_changes",
+    )
+    member_name = models.CharField(_("name"), max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    what = models.CharField(_("change"), max_length=30, choices=What)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("staff account change")
+        verbose_name_plural = _("staff account changes")
+        ordering = ["-at", "-pk"]
+        # A member's page lists his account's changes, newest first.
+        indexes = [models.Index(fields=["member", "-at"], name="staffchange_member")]
+
+    def __str__(self) -> str:
+        return f"{self.member_name}: {self.get_what_display()} {self.at:%d/%m/%Y %H:%M}"

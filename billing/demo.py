@@ -116,15 +116,20 @@ def seed_money_in(ctx: DemoContext) -> None:
                 invoice=invoice, level=level, balance_due=invoice.balance_due, days_late=days,
                 created_at=at, created_by=office,
             )  # fmt: skip
+            reminders_made += 1
+            if not _to(invoice):
+                continue  # no address: prepared, to be printed and posted, never mailed
             DocumentSend.objects.create(
                 kind=DocumentSend.Kind.REMINDER, customer=invoice.order.customer,
                 reminder=reminder, recipients=_to(invoice), subject=f"Relance : facture "
                 f"{invoice.number}", status=DocumentSend.Status.SENT, attempts=1,
                 created_at=at, created_by=office, sent_at=at + dt.timedelta(minutes=1),
             )  # fmt: skip
-            reminders_made += 1
-    # The latest invoices went by mail; one address bounced.
-    recent = Invoice.objects.select_related("order__customer").order_by("-issue_date", "-pk")[:8]
+    # The latest invoices of customers with an address went by mail; one address bounced.
+    latest = Invoice.objects.select_related("order__customer").prefetch_related(
+        "order__customer__contacts"
+    )
+    recent = [i for i in latest.order_by("-issue_date", "-pk")[:40] if _to(i)][:8]
     for n, invoice in enumerate(recent):
         at = timezone.make_aware(dt.datetime.combine(invoice.issue_date, dt.time(16, 40)))
         failed = n == 3
@@ -142,7 +147,9 @@ def seed_money_in(ctx: DemoContext) -> None:
 
 
 def _to(invoice: Invoice) -> str:
-    return ",".join(sending.recipients(invoice.order.customer)) or "contact@example.fr"
+    """Where the invoice's documents are mailed; empty for a customer without an address
+    (issue 29 §5: the demo mailed reminders to customers shown as having none)."""
+    return ",".join(sending.recipients(invoice.order.customer))
 
 
 def _refunds(ctx: DemoContext, office) -> None:
@@ -157,8 +164,11 @@ def _refunds(ctx: DemoContext, office) -> None:
     )
     accountant = ctx.users.get("accountant", office)
     for n, invoice in enumerate(paid):
-        day = min(invoice.issue_date + dt.timedelta(days=30), ctx.today)
-        # Never before the latest credit note: the series follows the dates (CGI 242 nonies A).
+        # Credited once paid (issue 29 §5: the demo refunded before the money came in)...
+        paid_on = invoice.payments.aggregate(m=Max("date"))["m"] or invoice.issue_date
+        day = min(max(invoice.issue_date + dt.timedelta(days=30), paid_on), ctx.today)
+        # ... and never before the latest credit note: the series follows the dates
+        # (CGI 242 nonies A).
         latest = CreditNote.objects.filter(year=day.year).aggregate(m=Max("issue_date"))["m"]
         day = max(day, latest or day)
         invoicing.issue_credit_note(

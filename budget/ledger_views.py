@@ -76,7 +76,11 @@ from students.models import Student
 
 DONORS_READ = (DIRECTOR, OFFICE, ACCOUNTANT)  # SPEC.md §2: office manages donors
 DONORS_WRITE = (DIRECTOR, OFFICE)
-FUNDING = (DIRECTOR, ACCOUNTANT)  # the funding ledgers
+# The funding ledgers (apprenticeship tax, grants, families' contributions): the office
+# runs them as it runs donations (SPEC.md §2, issue 29 §4); the journal and the FEC stay
+# with the accountant and the director (budget.views, billing).
+FUNDING = (DIRECTOR, OFFICE, ACCOUNTANT)
+BOOKS = (DIRECTOR, ACCOUNTANT)  # the budget page the ledgers link back to
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=14, decimal_places=2)
 
@@ -147,6 +151,7 @@ def donor_list(request: HttpRequest) -> HttpResponse:
             "donors": page.object_list,
             "query_string": query_string(request),
             "can_edit": request.user.has_role(*DONORS_WRITE),
+            "runs_funding": request.user.has_role(*FUNDING),
         },
     )
 
@@ -443,6 +448,7 @@ def campaign(request: HttpRequest) -> HttpResponse:
             "pledges": pledges,
             "transfers": transfers,
             "totals": totals,
+            "sees_budget": request.user.has_role(*BOOKS),
         },
     )
 
@@ -545,6 +551,7 @@ def grant_list(request: HttpRequest) -> HttpResponse:
             "grants": page.object_list,
             "query_string": query_string(request),
             "today": timezone.localdate(),
+            "sees_budget": request.user.has_role(*BOOKS),
         },
     )
 
@@ -649,6 +656,7 @@ def families(request: HttpRequest) -> HttpResponse:
             "query_string": query_string(request),
             "totals": totals,
             "payment_form": FamilyPaymentForm(initial={"date": timezone.localdate()}),
+            "sees_budget": request.user.has_role(*BOOKS),
         },
     )
 

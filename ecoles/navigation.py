@@ -45,6 +45,7 @@ NAV = [
     Entry(_("Indicators"), "students:indicators", frozenset({DIRECTOR, OFFICE})),
     Entry(_("Calendar"), "calendar", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("School"), "school", frozenset({DIRECTOR})),
+    Entry(_("Staff"), "staff:list", frozenset({DIRECTOR})),
 ]
 
 

@@ -47,6 +47,7 @@ urlpatterns = [
     path("vie-scolaire/", include("schoollife.urls")),
     path("competences/", include("skills.urls")),
     path("compte/", include("accounts.urls")),
+    path("comptes/personnel/", include("accounts.staff_urls")),
     path("compte/", include("django.contrib.auth.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),

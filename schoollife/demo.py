@@ -152,6 +152,19 @@ def _notices(ctx, absences, last_days, policy) -> int:
     return len(notices)
 
 
+def _in_class(policy) -> set:
+    """(pupil, day, half) he spent in a theory class: not absent from his workshop's roll
+    call then (issue 29 §5: the demo had pupils absent while marked present in class)."""
+    seen = set()
+    for a in Attendance.objects.attended().values("student_id", "session__start", "session__end"):
+        day = timezone.localtime(a["session__start"]).date()
+        for half in HALVES:
+            low, high = half_span(day, half, policy)
+            if a["session__start"] < high and a["session__end"] > low:
+                seen.add((a["student_id"], day, half))
+    return seen
+
+
 def seed(ctx) -> None:
     if RollCall.objects.exists():
         ctx.progress("schoollife: roll calls already seeded, nothing added")
@@ -188,6 +201,7 @@ def seed(ctx) -> None:
     for p in pupils:
         by_workshop[p.workshop_id].append(p)
     worked = _worked_days(list(by_workshop), policy)
+    in_class = _in_class(policy)
     trainers = {w.pk: ctx.trainer_of(w) for w in ctx.workshops.values()}
     calls, pending = [], []
     for (workshop_id, day, half), present in sorted(worked.items(), key=lambda kv: kv[0][1:]):
@@ -203,7 +217,7 @@ def seed(ctx) -> None:
         for p in by_workshop[workshop_id]:
             if not expected(p, day):
                 continue
-            if p.pk not in present:
+            if p.pk not in present and (p.pk, day, half) not in in_class:
                 pending.append((call, p.pk, "absent", 0))
             elif rng.random() < 0.03:
                 pending.append((call, p.pk, "late", rng.choice([5, 10, 15, 20, 30])))

@@ -29,10 +29,13 @@ PROGRAMMES = {
     ),
     "Restauration": ("CAP Cuisine", "Bac Pro Cuisine"),
 }
-ADULT_FIRST_NAMES = [
+ADULT_WOMEN = [
     "Nathalie", "Sandrine", "Karima", "Isabelle", "Valérie", "Fatima", "Stéphanie", "Céline",
+]  # fmt: skip
+ADULT_MEN = [
     "Christophe", "Karim", "Stéphane", "Laurent", "David", "Mehdi", "Frédéric", "Olivier",
 ]  # fmt: skip
+ADULT_FIRST_NAMES = ADULT_WOMEN + ADULT_MEN
 STREETS = [
     "rue de Gerland", "avenue Jean Jaurès", "rue Marietton", "cours Émile Zola",
     "rue Paul Bert", "boulevard des États-Unis", "rue de la Part-Dieu", "avenue Berthelot",
@@ -100,6 +103,18 @@ def _contract(rng, destination: str) -> str:
         return ""
     C = Student.Contract
     return _pick(rng, [(C.CDI, 40), (C.CDD, 30), (C.TEMPORARY, 20), (C.PROFESSIONALISATION, 10)])
+
+
+def _adult_first_name(drawn: str, relationship: str) -> str:
+    """A mother has a woman's name, a father a man's (issue 29 §5: the demo showed a
+    mother called Christophe): the drawn name's place in its list, in the right list, so
+    that the generator draws as many numbers as before and the rest of the demo stays."""
+    index = ADULT_FIRST_NAMES.index(drawn) % len(ADULT_WOMEN)
+    if relationship == Guardian.Relationship.MOTHER:
+        return ADULT_WOMEN[index]
+    if relationship == Guardian.Relationship.FATHER:
+        return ADULT_MEN[index]
+    return drawn
 
 
 def _phone(rng) -> str:
@@ -236,7 +251,7 @@ class _Seeder:
             people = [(rng.choice([R.MOTHER, R.MOTHER, R.FATHER, R.LEGAL_GUARDIAN]), None)]
         result = []
         for index, (relationship, last_name) in enumerate(people):
-            first = rng.choice(ADULT_FIRST_NAMES)
+            first = _adult_first_name(rng.choice(ADULT_FIRST_NAMES), relationship)
             last = last_name or (
                 student.last_name if rng.random() < 0.6 else rng.choice(LAST_NAMES)
             )

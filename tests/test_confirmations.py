@@ -352,6 +352,8 @@ TESTED_ELSEWHERE = {
     "schoollife:roll_call": "tests/schoollife/test_one_truth.py (all present over absences)",
     "training:legal_overrides_acknowledge": "tests/training/test_legal_overrides_notice.py",
     "banking:batch_sent": "tests/banking/test_views.py (refunds recorded when sent)",
+    "staff:suspend": "tests/accounts/test_staff.py",
+    "staff:withdraw": "tests/accounts/test_staff.py",
 }
 TESTED_HERE = {
     "closure_delete", "opened_day_delete", "students:anonymise", "orders:action",

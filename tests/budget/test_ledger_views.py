@@ -5,6 +5,7 @@ and save nothing, the acts they call."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from io import BytesIO
 
@@ -104,7 +105,16 @@ def funding_pages(w):
         reverse("budget:families"),
         reverse("budget:contribution_edit", args=[w["contribution"].pk]),
         reverse("budget:family_payment", args=[w["contribution"].pk]),
+    ]
+
+
+def books_pages(w):
+    """The budget, the journal and the FEC: the accountant's and the director's."""
+    return [
+        reverse("budget:overview"),
         reverse("budget:materials_csv"),
+        reverse("budget:fec"),
+        reverse("billing:journal"),
     ]
 
 
@@ -122,22 +132,48 @@ def test_the_office_and_the_direction_manage_donors_the_accountant_reads(
         assert client.get(url).status_code == 403, url
 
 
-def test_the_funding_ledgers_are_the_direction_and_the_accountant(
+def test_the_office_runs_the_funding_ledgers_as_it_runs_donations(
+    client_for, world, director, accountant, office
+):
+    # Issue 29 §4: the apprenticeship tax, grants' instalments and families'
+    # contributions are the office's daily work, as donations are.
+    for user in (director, accountant, office):
+        client = client_for(user)
+        for url in funding_pages(world):
+            assert client.get(url).status_code == 200, url
+    # ... and is not sent from them to the budget it may not open.
+    client = client_for(office)
+    for url in funding_pages(world):
+        response = client.get(url)
+        if not response["Content-Type"].startswith("text/html"):
+            continue  # the thank-you letter
+        body = response.content.decode()
+        assert not re.search(rf'href="{reverse("budget:overview")}["?]', body), url
+
+
+def test_the_books_stay_with_the_accountant_and_the_director(
     client_for, world, director, accountant, office
 ):
     for user in (director, accountant):
         client = client_for(user)
-        for url in funding_pages(world):
+        for url in books_pages(world):
             assert client.get(url).status_code == 200, url
     client = client_for(office)
-    for url in funding_pages(world):
+    for url in books_pages(world):
         assert client.get(url).status_code == 403, url
+
+
+def test_the_office_finds_the_funding_ledgers_from_the_donors_page(client_for, office, world):
+    body = client_for(office).get(reverse("budget:donors")).content.decode()
+    for name in ("budget:campaign", "budget:grants", "budget:families"):
+        assert f'href="{reverse(name)}' in body, name
 
 
 @pytest.mark.parametrize("persona", ["woodwork_trainer", "teacher"])
 def test_others_get_403(client_for, personas, persona, world):
     client = client_for(personas[persona])
-    for url in donor_pages(world) + donor_forms(world) + funding_pages(world):
+    pages = donor_pages(world) + donor_forms(world) + funding_pages(world) + books_pages(world)
+    for url in pages:
         assert client.get(url).status_code == 403, url
 
 

@@ -22,6 +22,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "invitation",  # a new member of staff chooses his password (accounts.staff)
+    "invitation_done",
     "set_language",
     "admin:login",
 }

@@ -122,6 +122,7 @@ RULES: list[tuple[str, str, str]] = [
     (r"^banking:statement$", "pk", "statement_import"),
     (r"^banking:line_", "pk", "statement_line"),
     (r"^banking:batch", "pk", "transfer_batch"),
+    (r"^staff:", "pk", "member"),
 ]
 
 
@@ -155,6 +156,10 @@ class Scenario:
 
     def _build_workshop(self):
         return self.woodwork, self.machining
+
+    def _build_member(self):
+        """A member of staff (the director's staff pages; nobody else opens them)."""
+        return self.wood_trainer, None
 
     def _build_budget_year(self):
         year = BudgetYear.objects.create(start=dt.date(2025, 9, 1), end=dt.date(2026, 8, 31))

@@ -24,6 +24,8 @@ PUBLIC = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "invitation",  # a staff member's first password, by the director's link (accounts.staff)
+    "invitation_done",
     "set_language",  # changes only the visitor's own language cookie
     "admin:login",
 }

@@ -15,11 +15,13 @@ from django.db import connection
 from django.urls import reverse
 from django_tasks_db.models import DBTaskResult
 
+from accounts import staff
 from billing import sending
 from budget import receipts
 from budget.models import Donation, Donor
 from ecoles import mail as outgoing
-from ecoles.models import Mail, School
+from ecoles import roles
+from ecoles.models import Mail, School, User
 from schoollife import families
 from schoollife.models import Absence
 from students.models import Guardian
@@ -70,7 +72,13 @@ def exercise_every_mail(scenario, client, office) -> list[str]:
     )
     receipt = receipts.issue_receipt(gift, office, today=WEDNESDAY, render=False)
     receipts.cancel_receipt(receipt, office, reason="Montant erroné")
+    director = User.objects.filter(groups__name=roles.DIRECTOR).first() or office
+    staff.invite(
+        by=director, first_name="Karim", last_name="Haddad", email="karim.haddad@ecole.fr",
+        role_names=[roles.TEACHER],
+    )  # fmt: skip
     return [
+        "Karim", "Haddad", "karim.haddad@ecole.fr",
         office.first_name, office.last_name, office.username, pupil.first_name,
         pupil.last_name, "Nadia", "Benali", customer.name, "Dupuis",
     ]  # fmt: skip
