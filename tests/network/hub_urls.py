@@ -1,0 +1,8 @@
+"""The URL conf of a hub (settings.NETWORK_HUB on), for the tests: ecoles.urls adds the
+hub's patterns only when the setting is on at start."""
+
+from django.urls import include, path
+
+from ecoles.urls import urlpatterns as school_patterns
+
+urlpatterns = [*school_patterns, path("reseau/", include("network.hub_urls"))]

@@ -1,0 +1,51 @@
+"""What a school sends the network: aggregates only, the figures of its indicators page."""
+
+from __future__ import annotations
+
+import json
+
+from network import payload
+from network.validation import validate
+
+
+def test_the_payload_holds_the_years_aggregates_and_nothing_else(known_school, member):
+    data = payload.build(2025)
+    assert set(data) == {
+        "format", "school", "year", "period", "built_at", "pupils", "exams", "outcomes",
+        "attendance", "budget", "hours",
+    }  # fmt: skip
+    assert set(data["school"]) == {"uai", "siret", "name"}
+    assert data["year"] == "2025-2026"
+    assert data["pupils"] == {
+        "enrolled": 8, "entered": 3, "leavers": 6, "dropped_out": 2,
+        "left_without_qualification": 3,
+    }  # fmt: skip
+    assert data["exams"]["by_programme"]["cap"] == {"sat": 3, "passed": 2}
+    assert data["exams"]["total"] == {"sat": 4, "passed": 3}
+    assert data["outcomes"]["6_months"] == {
+        "leavers": 6,
+        "known": 4,
+        "placed": 2,
+        "further_study": 1,
+    }
+    assert data["outcomes"]["12_months"] == {"leavers": 6, "known": 3, "placed": 3}
+    assert validate(data) == 2025
+
+
+def test_no_pupils_name_or_birth_date_is_in_what_is_sent(known_school, member):
+    body = payload.dumps(payload.build(2025)).decode()
+    pupil = known_school["A"]
+    for word in (pupil.last_name, pupil.first_name + " " + pupil.last_name, pupil.email,
+                 pupil.phone, pupil.address, pupil.birth_date.isoformat()):  # fmt: skip
+        assert word not in body
+
+    def leaves(value):
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from leaves(item)
+        elif isinstance(value, list):  # no list at all: a list would be rows
+            raise AssertionError("a list in the payload")
+        else:
+            yield value
+
+    assert all(isinstance(v, (int, str)) for v in leaves(json.loads(body)))
