@@ -20,14 +20,15 @@ API = "/reseau/api/v1/indicateurs/"
 
 @pytest.fixture
 def hub(settings):
-    settings.NETWORK_HUB = True
+    """The hub's URLs. settings.NETWORK_HUB is read once, when ecoles.urls and the
+    navigation are imported: setting it here would leave the hub in every later test."""
     settings.ROOT_URLCONF = "tests.network.hub_urls"
 
 
 @pytest.fixture
 def network_staff(db):
     """The network's staff: the hub's pages, no school's pupils."""
-    return make_user("reseau", roles.NETWORK_STAFF, first_name="Nadia", last_name="Réseau")
+    return make_user("nadia", roles.NETWORK_STAFF, first_name="Nadia", last_name="Réseau")
 
 
 @pytest.fixture

@@ -5,4 +5,7 @@ from django.urls import include, path
 
 from ecoles.urls import urlpatterns as school_patterns
 
-urlpatterns = [*school_patterns, path("reseau/", include("network.hub_urls"))]
+urlpatterns = [
+    *(p for p in school_patterns if getattr(p, "namespace", None) != "hub"),
+    path("reseau/", include("network.hub_urls")),
+]
