@@ -32,8 +32,9 @@ PAGES = ["hub:overview", "hub:schools", "hub:school_add", "hub:upload", "hub:ref
 
 
 @pytest.mark.parametrize("name", PAGES)
-def test_only_the_networks_staff_opens_the_hubs_pages(client_for, client, demo_hub, network_staff,
-                                                      director, name):  # fmt: skip
+def test_only_the_networks_staff_opens_the_hubs_pages(
+    client_for, client, demo_hub, network_staff, director, name
+):
     url = reverse(name)
     assert client_for(network_staff).get(url).status_code == 200
     assert client_for(director).get(url).status_code == 403
@@ -41,8 +42,9 @@ def test_only_the_networks_staff_opens_the_hubs_pages(client_for, client, demo_h
     assert client.get(url).status_code == 302
 
 
-def test_the_schools_page_and_a_report_are_for_the_networks_staff(client_for, demo_hub,
-                                                                  network_staff, director):  # fmt: skip
+def test_the_schools_page_and_a_report_are_for_the_networks_staff(
+    client_for, demo_hub, network_staff, director
+):
     school = demo_hub[0]
     report = school.reports.first()
     for url in (reverse("hub:school", args=[school.pk]), reverse("hub:report", args=[report.pk])):
@@ -51,8 +53,9 @@ def test_the_schools_page_and_a_report_are_for_the_networks_staff(client_for, de
     assert client_for(network_staff).get(reverse("hub:school", args=[99999])).status_code == 404
 
 
-def test_the_overview_shows_each_school_the_totals_and_who_is_late(client_for, demo_hub,
-                                                                   network_staff):  # fmt: skip
+def test_the_overview_shows_each_school_the_totals_and_who_is_late(
+    client_for, demo_hub, network_staff
+):
     body = text(client_for(network_staff).get(reverse("hub:overview"), {"year": LATEST}))
     assert "2025-2026" in body
     lyon, toulouse, nord = demo_hub
@@ -63,8 +66,9 @@ def test_the_overview_shows_each_school_the_totals_and_who_is_late(client_for, d
     assert toulouse.name in late
 
 
-def test_a_small_schools_figures_are_hidden_and_counted_in_the_totals(client_for, demo_hub,
-                                                                      network_staff):  # fmt: skip
+def test_a_small_schools_figures_are_hidden_and_counted_in_the_totals(
+    client_for, demo_hub, network_staff
+):
     lyon, _toulouse, nord = demo_hub
     small = Report.objects.current().get(school=nord, year=LATEST).figures
     large = Report.objects.current().get(school=lyon, year=LATEST).figures
@@ -134,8 +138,9 @@ def test_the_staff_uploads_a_schools_file(client_for, known_school, hub, network
     )  # fmt: skip
 
 
-def test_an_uploaded_file_that_breaks_a_rule_is_a_form_error(client_for, known_school, hub,
-                                                             network_staff, member):  # fmt: skip
+def test_an_uploaded_file_that_breaks_a_rule_is_a_form_error(
+    client_for, known_school, hub, network_staff, member
+):
     data = payload.build(2025)
     data["pupils"]["entered"] = -2
     upload = SimpleUploadedFile("x.json", json.dumps(data).encode())
@@ -144,8 +149,9 @@ def test_an_uploaded_file_that_breaks_a_rule_is_a_form_error(client_for, known_s
     assert not Report.objects.exists()
 
 
-def test_a_file_of_an_unknown_school_is_refused(client_for, known_school, hub, network_staff,
-                                                school):  # fmt: skip
+def test_a_file_of_an_unknown_school_is_refused(
+    client_for, known_school, hub, network_staff, school
+):
     school.uai = "0750002B"
     school.save()
     upload = SimpleUploadedFile("x.json", payload.dumps(payload.build(2025)))
