@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -23,12 +23,16 @@ from students import indicators
 
 
 def _year(value) -> int:
-    """A school year the indicators page offers, else 404."""
+    """A school year the indicators page offers; else the one it opens on (the last
+    complete year), as the page itself does."""
+    policy = Policy.load()
+    today = timezone.localdate()
+    years = indicators.available_years(today, policy)
+    current = indicators.current_school_year(today, policy)
     year = parse_year(value)
-    years = indicators.available_years(timezone.localdate(), Policy.load())
-    if year not in years:
-        raise Http404
-    return year
+    if year in years:
+        return year
+    return current - 1 if current - 1 in years else current
 
 
 @role_required(DIRECTOR)
@@ -102,7 +106,8 @@ def referentiel_list(request: HttpRequest) -> HttpResponse:
 def referentiel_import(request: HttpRequest) -> HttpResponse:
     pk = parse_id(request.POST.get("id"))
     if pk is None or not settings.NETWORK_URL:
-        raise Http404
+        messages.error(request, _("Choose a référentiel of the list."))
+        return redirect("network:referentiels")
     try:
         content = referentiels.fetch(pk)
     except (OSError, ValueError) as exc:
