@@ -134,7 +134,7 @@ class Column:
 COLUMNS = [
     Column("enrolled", _("Pupils"), "count"),
     Column("entered", _("Entered"), "count"),
-    Column("leavers", _("Left"), "count"),
+    Column("leavers", _("Leavers"), "count"),
     Column("exam", _("Exam success"), "rate"),
     Column("placement_6m", _("Placed at 6 months"), "rate"),
     Column("placement_12m", _("Placed at 12 months"), "rate"),

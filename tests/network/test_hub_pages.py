@@ -59,10 +59,11 @@ def test_the_overview_shows_each_school_the_totals_and_who_is_late(
     body = text(client_for(network_staff).get(reverse("hub:overview"), {"year": LATEST}))
     assert "2025-2026" in body
     lyon, toulouse, nord = demo_hub
-    late = body.split("Who is late")[1].split("<h2")[0] if "Who is late" in body else body
+    late = body.split("Qui est en retard")[1].split("<h2")[0]
     assert toulouse.name in body and lyon.name in body and nord.name in body
-    assert "Tous les établissements (2)" in body or "All schools (2)" in body
+    assert "Toutes les écoles (2)" in body
     assert "<svg" in body
+    assert lyon.name not in late and nord.name not in late
     assert toulouse.name in late
 
 

@@ -87,7 +87,8 @@ def test_the_school_is_told_when_a_newer_version_is_published(
     assert offers["2030"].newer and not offers["2030"].imported
     assert not offers[item.version].newer
     body = text(client.get(reverse("network:referentiels")))
-    assert "nouvelle version" in body.lower() or "newer version" in body.lower()
+    assert "Une version plus récente d'un diplôme que vous préparez est publiée." in body
+    assert "plus récent que le vôtre" in body
 
 
 def test_a_hub_that_does_not_answer_is_said_on_the_page(client_for, director, settings):
