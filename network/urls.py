@@ -8,7 +8,7 @@ from network import views
 app_name = "network"
 urlpatterns = [
     path("envoi/", views.send, name="send"),
-    path("fichier/", views.download, name="download"),
+    path("export.json", views.download, name="download"),
     path("referentiels/", views.referentiel_list, name="referentiels"),
     path("referentiels/importer/", views.referentiel_import, name="referentiel_import"),
 ]

@@ -176,8 +176,6 @@ BOUNDS = {
     # + school life's attendance and leavers: 9; + the network's last sending: 1
     ("director", "students:indicators"): 16,
     ("director", "students:indicators?year"): 16,
-    # the indicators, attendance, the ledgers and the hours, as the page and budget count
-    ("director", "network:download?year"): 19,
     ("director", "network:referentiels"): 3,  # no hub in the test: the page says so
     ("director", "students:leaving"): 4,
     ("director", "students:list"): 6,

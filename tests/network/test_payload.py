@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from network import payload
 from network.validation import validate
+from tests.students.conftest import make_student
 
 
 def test_the_payload_holds_the_years_aggregates_and_nothing_else(known_school, member):
@@ -49,3 +54,15 @@ def test_no_pupils_name_or_birth_date_is_in_what_is_sent(known_school, member):
             yield value
 
     assert all(isinstance(v, (int, str)) for v in leaves(json.loads(body)))
+
+
+def test_the_payload_takes_as_many_queries_whatever_the_number_of_pupils(
+    known_school, member, woodwork, django_assert_num_queries
+):
+    payload.build(2025)  # the first loads what stays loaded (the policy, content types)
+    with CaptureQueriesContext(connection) as few:
+        payload.build(2025)
+    for n in range(15):
+        make_student(woodwork, first_name=f"N{n}", entry_date=dt.date(2025, 9, 1))
+    with django_assert_num_queries(len(few.captured_queries)):
+        payload.build(2025)
