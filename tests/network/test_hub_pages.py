@@ -8,9 +8,11 @@ import json
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from network import hub_demo, payload
+from network import hub_demo, payload, receiving
 from network.consolidation import COLUMNS
 from network.models import MemberSchool, Report
 from tests.pdftext import pdf_text
@@ -162,3 +164,28 @@ def test_a_file_of_an_unknown_school_is_refused(
 
 def test_the_hubs_pages_are_not_routed_on_a_school(client, db):
     assert client.get("/reseau/api/v1/openapi.json").status_code == 404
+
+
+def test_the_hubs_pages_make_as_many_queries_whatever_the_number_of_schools(
+    client_for, demo_hub, network_staff
+):
+    client = client_for(network_staff)
+    urls = [reverse("hub:overview"), reverse("hub:export"), reverse("hub:schools"),
+            reverse("hub:school", args=[demo_hub[0].pk])]  # fmt: skip
+
+    def counts() -> list[int]:
+        result = []
+        for url in urls:
+            with CaptureQueriesContext(connection) as queries:
+                assert client.get(url, {"year": LATEST}).status_code == 200
+            result.append(len(queries.captured_queries))
+        return result
+
+    counts()
+    before = counts()
+    for n in range(4):
+        extra = MemberSchool.objects.create(name=f"EP {n}", uai=f"090000{n}Z")
+        for year in (2023, 2024, 2025):
+            data = hub_demo.figures(extra.name, extra.uai, "", 20 + n, year)
+            receiving.record(extra, data, year, by="test", via="upload")
+    assert counts() == before
