@@ -51,6 +51,8 @@ class Line:
     placed_12m: int = 0
     expected: int = 0
     attended: int = 0
+    on_the_last_day: int = 0
+    dropout_signals: int = 0
     resources: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(RESOURCES, ZERO))
     production_hours: Decimal = ZERO
     theory_hours: Decimal = ZERO
@@ -72,6 +74,7 @@ class Line:
             further_study=o["6_months"]["further_study"],
             known_12m=o["12_months"]["known"], placed_12m=o["12_months"]["placed"],
             expected=a["expected_half_days"], attended=a["attended_half_days"],
+            on_the_last_day=a["pupils_on_the_last_day"], dropout_signals=a["dropout_signals"],
             resources={s: Decimal(figures["budget"]["resources"][s]) for s in RESOURCES},
             production_hours=Decimal(figures["hours"]["production"]),
             theory_hours=Decimal(figures["hours"]["theory"]),
@@ -81,7 +84,8 @@ class Line:
         for name in (
             "schools", "enrolled", "entered", "leavers", "dropped", "without_qualification",
             "sat", "passed", "known_6m", "placed_6m", "further_study", "known_12m",
-            "placed_12m", "expected", "attended", "production_hours", "theory_hours",
+            "placed_12m", "expected", "attended", "on_the_last_day", "dropout_signals",
+            "production_hours", "theory_hours",
         ):  # fmt: skip
             setattr(self, name, getattr(self, name) + getattr(other, name))
         for source in RESOURCES:
@@ -104,6 +108,7 @@ class Line:
             "further_study": Rate(self.further_study, self.known_6m),
             "attendance": Rate(self.attended, self.expected),
             "drop_out": Rate(self.dropped, self.enrolled),
+            "dropout_signals": Rate(self.dropout_signals, self.on_the_last_day),
             "without_qualification": Rate(self.without_qualification, self.leavers),
         }[name]
 
@@ -126,6 +131,7 @@ class Column:
                 "further_study": line.known_6m,
                 "attendance": line.enrolled,
                 "drop_out": line.enrolled,
+                "dropout_signals": line.on_the_last_day,
                 "without_qualification": line.leavers,
             }[self.name]
         return None
@@ -141,6 +147,7 @@ COLUMNS = [
     Column("further_study", _("Further study at 6 months"), "rate"),
     Column("attendance", _("Attendance"), "rate"),
     Column("drop_out", _("Drop-out"), "rate"),
+    Column("dropout_signals", _("Signs of dropping out"), "rate"),
     Column("without_qualification", _("Left without a qualification"), "rate"),
     Column("production_share", _("Production's share of resources"), "share"),
     Column("production_hours", _("Hours of production"), "hours"),

@@ -87,7 +87,9 @@ def figures(name: str, uai: str, siret: str, pupils: int, year: int) -> dict:
             "12_months": {"leavers": leavers, "known": known_12m, "placed": placed_12m},
         },
         "attendance": {"expected_half_days": expected, "attended_half_days": attended,
-                       "unrecorded_half_days": unrecorded},
+                       "unrecorded_half_days": unrecorded,
+                       "pupils_on_the_last_day": enrolled - leavers,
+                       "dropout_signals": rng.randint(0, max(0, (enrolled - leavers) // 8))},
         "budget": {
             "resources": {k: f"{v:.2f}" for k, v in resources.items()},
             "total": f"{sum(resources.values()):.2f}",

@@ -196,7 +196,7 @@ def export(request: HttpRequest) -> HttpResponse:
 def report_pdf(request: HttpRequest) -> HttpResponse:
     year, _years = _year(request)
     context = _overview_context(year)
-    context["parts"] = [":5", "5:10", "10:"]  # an A4 page holds five figures a school
+    context["parts"] = [":5", "5:11", "11:"]  # an A4 page holds five figures a school
     pdf = render_pdf("pdf/network_report.html", context)
     response = HttpResponse(pdf, content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="reseau-rapport-{year}-{year + 1}.pdf"'

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from budget import figures
 from ecoles.models import Policy, School
+from schoollife import dropout
 from schoollife import indicators as schoollife_indicators
 from students import indicators
 from students.models import Student
@@ -42,6 +43,11 @@ def build(year: int) -> dict:
         Student.objects.exclude(status=Student.Status.APPLICANT), f.start, f.end
     )
     resources = {source: str(getattr(ledgers, source)) for source in RESOURCES}
+    # Early signs of dropping out (schoollife.dropout) are a state of the last weeks: the
+    # pupils on the books showing them on the year's last day, or today in a year in progress.
+    day = min(f.end, timezone.localdate())
+    present = list(Student.objects.present_during(day, day).select_related("workshop"))
+    signals = sum(s.flagged for s in dropout.compute(present, day, policy).values())
     return {
         "format": FORMAT,
         "school": {"uai": school.uai, "siret": school.siret, "name": school.name},
@@ -80,6 +86,8 @@ def build(year: int) -> dict:
             "expected_half_days": attendance.total.expected,
             "attended_half_days": attendance.total.attended,
             "unrecorded_half_days": attendance.total.unknown,
+            "pupils_on_the_last_day": len(present),
+            "dropout_signals": signals,
         },
         "budget": {
             "resources": resources,

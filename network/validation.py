@@ -43,6 +43,8 @@ SHAPE = {
         "expected_half_days": int,
         "attended_half_days": int,
         "unrecorded_half_days": int,
+        "pupils_on_the_last_day": int,
+        "dropout_signals": int,
     },
     "budget": {"resources": dict.fromkeys(RESOURCES, "amount"), "total": "amount"},
     "hours": {"production": "hours", "theory": "hours"},
@@ -155,6 +157,10 @@ def validate(data) -> int:
             f"attendance.{key}", attendance[key],
             "attendance.expected_half_days", attendance["expected_half_days"],
         )  # fmt: skip
+    _within(
+        "attendance.dropout_signals", attendance["dropout_signals"],
+        "attendance.pupils_on_the_last_day", attendance["pupils_on_the_last_day"],
+    )  # fmt: skip
     budget = data["budget"]
     try:
         parts = sum(Decimal(v) for v in budget["resources"].values())

@@ -10,7 +10,10 @@ from django.test.utils import CaptureQueriesContext
 
 from network import payload
 from network.validation import validate
+from schoollife.days import school_days
+from tests.schoollife.conftest import absent, call
 from tests.students.conftest import make_student
+from tests.training.conftest import make_pupil
 
 
 def test_the_payload_holds_the_years_aggregates_and_nothing_else(known_school, member):
@@ -35,6 +38,27 @@ def test_the_payload_holds_the_years_aggregates_and_nothing_else(known_school, m
     }
     assert data["outcomes"]["12_months"] == {"leavers": 6, "known": 3, "placed": 3}
     assert validate(data) == 2025
+    # F and G are on the books on 31 August 2026; the others had left or not come yet.
+    assert data["attendance"]["pupils_on_the_last_day"] == 2
+    assert data["attendance"]["dropout_signals"] == 0  # closed in August: nothing to see
+
+
+def test_a_year_in_progress_counts_todays_signs_of_dropping_out(
+    woodwork, woodwork_trainer, policy, school
+):
+    tom = make_pupil(woodwork, "Tom", "Berger", dt.date(2011, 3, 2), tutor=woodwork_trainer)
+    make_pupil(woodwork, "Zoé", "Caron", dt.date(2010, 1, 9))
+    today = dt.date(2026, 11, 26)
+    days = school_days(today - dt.timedelta(days=50), today - dt.timedelta(days=1))
+    for day in days[:-2]:
+        call(woodwork, day, "am", woodwork_trainer)
+    absent(woodwork, tom, days[-2:], woodwork_trainer)
+    policy.dropout_unjustified_half_days = 2
+    policy.dropout_consecutive_half_days = 2
+    policy.dropout_days_since_present = 2
+    policy.save()
+    attendance = payload.build(2026)["attendance"]
+    assert (attendance["pupils_on_the_last_day"], attendance["dropout_signals"]) == (2, 1)
 
 
 def test_no_pupils_name_or_birth_date_is_in_what_is_sent(known_school, member):
