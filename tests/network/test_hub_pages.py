@@ -189,3 +189,10 @@ def test_the_hubs_pages_make_as_many_queries_whatever_the_number_of_schools(
             data = hub_demo.figures(extra.name, extra.uai, "", 20 + n, year)
             receiving.record(extra, data, year, by="test", via="upload")
     assert counts() == before
+
+
+def test_a_hub_with_nothing_received_says_who_is_late(client_for, db, hub, network_staff, member):
+    body = text(client_for(network_staff).get(reverse("hub:overview")))
+    assert "Aucune école n'a encore envoyé cette année." in body
+    assert member.name in body.split("Qui est en retard")[1]
+    assert client_for(network_staff).get(reverse("hub:report_pdf")).status_code == 200
