@@ -49,7 +49,7 @@ class MemberSchool(models.Model):
     uai = models.CharField(_("UAI"), max_length=8, unique=True, validators=[validate_uai])
     siret = models.CharField(_("SIRET"), max_length=14, blank=True, validators=[validate_siret])
     key_id = models.CharField(_("API key id"), max_length=40, unique=True, default=new_key_id)
-    active = models.BooleanField(_("active"), default=True)
+    active = models.BooleanField(_("still a member"), default=True)
     joined_on = models.DateField(_("member since"), default=timezone.localdate)
     history = HistoricalRecords()
 
