@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-APPS := ecoles students safety orders training schoollife skills billing budget banking home
+APPS := ecoles students safety orders training schoollife skills billing budget banking network home
 
-.PHONY: run test install lint format messages bench clean
+.PHONY: run run-network test install lint format messages bench clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,18 @@ run: install .env
 	$(PY) manage.py db_worker & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The network's hub (issue 31) beside the school: its own data folder and port, seeded
+# with three member schools (the demo school among them, whose .env gets its key).
+NETWORK_PORT ?= 8001
+run-network: install .env
+	NETWORK_HUB=true DATA_DIR=$(CURDIR)/data-network $(PY) manage.py migrate --noinput
+	NETWORK_HUB=true DATA_DIR=$(CURDIR)/data-network $(PY) manage.py seed_network --if-empty --env .env --url http://127.0.0.1:$(NETWORK_PORT)/reseau/api/v1/
+	@echo ""
+	@echo "  Network hub: http://127.0.0.1:$(NETWORK_PORT)/reseau/  (login reseau / demo)"
+	@echo "  The demo school (make run, restarted) sends to it from its indicators page."
+	@echo ""
+	NETWORK_HUB=true DATA_DIR=$(CURDIR)/data-network $(PY) manage.py runserver 127.0.0.1:$(NETWORK_PORT)
 
 test: install .env
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -5,10 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cache
 
+from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TEACHER, TRAINER
+from ecoles.roles import ACCOUNTANT, DIRECTOR, NETWORK_STAFF, OFFICE, TEACHER, TRAINER
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,14 @@ NAV = [
     Entry(_("School"), "school", frozenset({DIRECTOR})),
     Entry(_("Staff"), "staff:list", frozenset({DIRECTOR})),
 ]
+# The network's hub (network/, issue 31): its pages exist only when it is switched on.
+if settings.NETWORK_HUB:
+    NAV += [
+        Entry(_("Network"), "hub:overview", frozenset({NETWORK_STAFF})),
+        Entry(_("Member schools"), "hub:schools", frozenset({NETWORK_STAFF})),
+        Entry(_("Upload"), "hub:upload", frozenset({NETWORK_STAFF})),
+        Entry(_("Référentiels"), "hub:referentiels", frozenset({NETWORK_STAFF})),
+    ]
 
 
 @cache

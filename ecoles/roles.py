@@ -13,6 +13,9 @@ TRAINER = "Maître professionnel"
 TEACHER = "Enseignant"
 ACCOUNTANT = "Comptable"
 ALL_ROLES = (DIRECTOR, OFFICE, TRAINER, TEACHER, ACCOUNTANT)
+# The network's staff, on the network's hub only (network/, NETWORK_HUB): not a role of a
+# school, so not among the roles a school's superuser holds.
+NETWORK_STAFF = "Réseau"
 
 
 def ensure_role_groups(**kwargs) -> None:
@@ -20,5 +23,5 @@ def ensure_role_groups(**kwargs) -> None:
     the data migration filled)."""
     from django.contrib.auth.models import Group  # here: settings.py imports this module
 
-    for name in ALL_ROLES:
+    for name in (*ALL_ROLES, NETWORK_STAFF):
         Group.objects.get_or_create(name=name)

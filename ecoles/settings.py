@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "billing",
     "budget",
     "banking",
+    "network",
     "home",
     "accounts",
     "django.contrib.admin",
@@ -227,6 +228,15 @@ EINVOICING_PLATFORM = {
     "LOGIN": env("EINVOICING_PLATFORM_LOGIN", default=""),
     "PASSWORD": env("EINVOICING_PLATFORM_PASSWORD", default=""),
 }
+
+# The network of schools (network/): NETWORK_HUB turns this instance into the network's
+# hub (member schools, the indicators API, the network's pages); its models exist either
+# way. A school sends its indicators to NETWORK_URL (the hub's API root, e.g.
+# https://reseau.example/reseau/api/v1/) with the key the hub gave it.
+NETWORK_HUB = env.bool("NETWORK_HUB", default=False)
+NETWORK_URL = env.str("NETWORK_URL", default="")
+NETWORK_KEY_ID = env.str("NETWORK_KEY_ID", default="")
+NETWORK_KEY_SECRET = env.str("NETWORK_KEY_SECRET", default="")
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
@@ -51,4 +52,8 @@ urlpatterns = [
     path("compte/", include("django.contrib.auth.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
+    path("reseau/", include("network.urls")),
 ]
+# The network's hub (issue 31): its API and pages on the network's own instance only.
+if settings.NETWORK_HUB:
+    urlpatterns.append(path("reseau/", include("network.hub_urls")))
