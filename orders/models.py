@@ -34,6 +34,7 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from ecoles import bounds, roles
+from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.db import Cents, Elapsed
 from ecoles.models import School
 from ecoles.uploads import validate_attachment
@@ -188,7 +189,7 @@ class CustomerQuerySet(models.QuerySet):
         )
 
 
-class Customer(models.Model):
+class Customer(ConstraintErrorsOnFields, models.Model):
     """A company (SIRET/SIREN, VAT number) or an individual who orders from the school."""
 
     class Kind(models.TextChoices):
@@ -263,6 +264,8 @@ class Customer(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="individual", siret="") | Q(kind="company"),
                 name="customer_individual_has_no_siret",
+                violation_error_code="siret",
+                violation_error_message=_("An individual has no SIRET."),
             ),
         ]
 
@@ -500,7 +503,7 @@ class OrderQuerySet(models.QuerySet):
         )
 
 
-class Order(models.Model):
+class Order(ConstraintErrorsOnFields, models.Model):
     """A customer's order, from quote to payment; only allowed transitions exist (R3).
 
     Transitions are methods (`send`, `accept`, ...) checked against TRANSITIONS; each one
@@ -618,13 +621,19 @@ class Order(models.Model):
                     ]
                 ),
                 name="order_status_valid",
+                violation_error_code="status",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
-                condition=Q(estimated_hours__gte=0), name="order_estimated_hours_positive"
+                condition=Q(estimated_hours__gte=0),
+                name="order_estimated_hours_positive",
+                violation_error_code="estimated_hours",
+                violation_error_message=_("The estimated hours cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~Q(verdict="does_not_conform") | ~Q(rework=""),
                 name="order_nonconformity_has_rework",
+                violation_error_code="rework",
                 violation_error_message=_(
                     "A delivery that does not conform must say what is to be reworked."
                 ),
@@ -633,10 +642,16 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="delivered") | Q(verdict__in=["conforms", "accepted_as_is"]),
                 name="order_delivered_is_accepted",
+                violation_error_code="verdict",
+                violation_error_message=_("A delivered order conforms or is accepted as is."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="rework") | Q(verdict="does_not_conform"),
                 name="order_rework_after_nonconformity",
+                violation_error_code="verdict",
+                violation_error_message=_(
+                    "An order goes back to rework only when it does not conform."
+                ),
             ),
         ]
 
@@ -953,7 +968,7 @@ class OrderEvent(models.Model):
         return str(rule.label) if rule else self.action
 
 
-class Delivery(models.Model):
+class Delivery(ConstraintErrorsOnFields, models.Model):
     """One delivery of an order and its verdict: the first, and each one after rework.
     The order keeps the latest; the conformity rate counts the first (SPEC.md R3)."""
 
@@ -981,10 +996,13 @@ class Delivery(models.Model):
             models.CheckConstraint(
                 condition=Q(verdict__in=["conforms", "does_not_conform", "accepted_as_is"]),
                 name="delivery_verdict_valid",
+                violation_error_code="verdict",
+                violation_error_message=_("Choose a verdict from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(verdict="does_not_conform") | ~Q(rework=""),
                 name="delivery_nonconformity_has_rework",
+                violation_error_code="rework",
                 violation_error_message=_(
                     "A delivery that does not conform must say what is to be reworked."
                 ),
@@ -1006,7 +1024,7 @@ class Unit(models.TextChoices):
     LUMP_SUM = "forfait", _("lump sum")
 
 
-class OrderLine(models.Model):
+class OrderLine(ConstraintErrorsOnFields, models.Model):
     """A line of the quote; its amount is computed (quantity × unit price, to the cent)."""
 
     order = models.ForeignKey(
@@ -1035,8 +1053,18 @@ class OrderLine(models.Model):
         verbose_name_plural = _("order lines")
         ordering = ["position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="orderline_quantity_positive",
+                violation_error_code="quantity",
+                violation_error_message=_("The quantity must be above zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0),
+                name="orderline_price_positive",
+                violation_error_code="unit_price",
+                violation_error_message=_("The unit price cannot be negative."),
+            ),
             # What the pages can read back and sum (ecoles.bounds): a line past it would
             # break its order's pages for everyone.
             models.CheckConstraint(
@@ -1044,6 +1072,7 @@ class OrderLine(models.Model):
                 & Q(unit_price__lte=bounds.MAX_AMOUNT)
                 & Q(amount_excl_vat__lte=bounds.MAX_AMOUNT),
                 name="orderline_amount_bounded",
+                violation_error_message=_("This line's quantity or price is too large."),
             ),
         ]
 
@@ -1078,7 +1107,7 @@ class OrderLine(models.Model):
         return self
 
 
-class Material(models.Model):
+class Material(ConstraintErrorsOnFields, models.Model):
     """Material bought for an order: its cost counts against the order's margin."""
 
     order = models.ForeignKey(
@@ -1097,7 +1126,12 @@ class Material(models.Model):
         verbose_name_plural = _("materials")
         ordering = ["bought_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(cost__gte=0), name="material_cost_positive"),
+            models.CheckConstraint(
+                condition=Q(cost__gte=0),
+                name="material_cost_positive",
+                violation_error_code="cost",
+                violation_error_message=_("The cost cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:
