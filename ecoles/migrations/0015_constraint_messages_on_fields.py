@@ -6,85 +6,174 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ecoles', '0014_policy_within_the_law_for_minors'),
+        ("ecoles", "0014_policy_within_the_law_for_minors"),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='closure',
-            name='closure_last_after_first',
-            constraint=models.CheckConstraint(condition=models.Q(('last_day__gte', models.F('first_day'))), name='closure_last_after_first', violation_error_code='last_day', violation_error_message='The last day cannot be before the first.'),
+            model_name="closure",
+            name="closure_last_after_first",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("last_day__gte", models.F("first_day"))),
+                name="closure_last_after_first",
+                violation_error_code="last_day",
+                violation_error_message="The last day cannot be before the first.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='closure',
-            name='closure_kind_valid',
-            constraint=models.CheckConstraint(condition=models.Q(('kind__in', ['holiday', 'closing'])), name='closure_kind_valid', violation_error_code='kind', violation_error_message='Choose a holiday or a closing.'),
+            model_name="closure",
+            name="closure_kind_valid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("kind__in", ["holiday", "closing"])),
+                name="closure_kind_valid",
+                violation_error_code="kind",
+                violation_error_message="Choose a holiday or a closing.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='openedday',
-            name='openedday_reason_given',
-            constraint=models.CheckConstraint(condition=models.Q(('reason', ''), _negated=True), name='openedday_reason_given', violation_error_code='reason', violation_error_message='Say why the school opens that day.'),
+            model_name="openedday",
+            name="openedday_reason_given",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("reason", ""), _negated=True),
+                name="openedday_reason_given",
+                violation_error_code="reason",
+                violation_error_message="Say why the school opens that day.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='policy',
-            name='policy_share_band_ordered',
-            constraint=models.CheckConstraint(condition=models.Q(('production_share_min__lte', models.F('production_share_max'))), name='policy_share_band_ordered', violation_error_code='production_share_max', violation_error_message='The highest production share must not be below the lowest.'),
+            model_name="policy",
+            name="policy_share_band_ordered",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("production_share_min__lte", models.F("production_share_max"))),
+                name="policy_share_band_ordered",
+                violation_error_code="production_share_max",
+                violation_error_message="The highest production share must not be below the lowest.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='policy',
-            name='policy_daily_hours_within_the_law',
-            constraint=models.CheckConstraint(condition=models.Q(('max_daily_hours__gt', 0), ('max_daily_hours__lte', Decimal('8'))), name='policy_daily_hours_within_the_law', violation_error_code='max_daily_hours', violation_error_message='A minor works at most 8 hours a day.'),
+            model_name="policy",
+            name="policy_daily_hours_within_the_law",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("max_daily_hours__gt", 0), ("max_daily_hours__lte", Decimal("8"))
+                ),
+                name="policy_daily_hours_within_the_law",
+                violation_error_code="max_daily_hours",
+                violation_error_message="A minor works at most 8 hours a day.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='policy',
-            name='policy_weekly_hours_within_the_law',
-            constraint=models.CheckConstraint(condition=models.Q(('max_weekly_hours__gt', 0), ('max_weekly_hours__lte', Decimal('35'))), name='policy_weekly_hours_within_the_law', violation_error_code='max_weekly_hours', violation_error_message='A minor works at most 35 hours a week.'),
+            model_name="policy",
+            name="policy_weekly_hours_within_the_law",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("max_weekly_hours__gt", 0), ("max_weekly_hours__lte", Decimal("35"))
+                ),
+                name="policy_weekly_hours_within_the_law",
+                violation_error_code="max_weekly_hours",
+                violation_error_message="A minor works at most 35 hours a week.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='policy',
-            name='policy_break_after_within_the_law',
-            constraint=models.CheckConstraint(condition=models.Q(('break_after_minutes__gt', 0), ('break_after_minutes__lte', 270)), name='policy_break_after_within_the_law', violation_error_code='break_after_minutes', violation_error_message='A break comes after at most 4 h 30 of work.'),
+            model_name="policy",
+            name="policy_break_after_within_the_law",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("break_after_minutes__gt", 0), ("break_after_minutes__lte", 270)
+                ),
+                name="policy_break_after_within_the_law",
+                violation_error_code="break_after_minutes",
+                violation_error_message="A break comes after at most 4 h 30 of work.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='policy',
-            name='policy_break_within_the_law',
-            constraint=models.CheckConstraint(condition=models.Q(('break_minutes__gte', 30)), name='policy_break_within_the_law', violation_error_code='break_minutes', violation_error_message='A break lasts at least 30 minutes.'),
+            model_name="policy",
+            name="policy_break_within_the_law",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("break_minutes__gte", 30)),
+                name="policy_break_within_the_law",
+                violation_error_code="break_minutes",
+                violation_error_message="A break lasts at least 30 minutes.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='policy',
-            name='policy_night_start_within_the_law',
-            constraint=models.CheckConstraint(condition=models.Q(('night_start__gte', datetime.time(12, 0)), ('night_start__lte', datetime.time(22, 0))), name='policy_night_start_within_the_law', violation_error_code='night_start', violation_error_message='Night starts between 12:00 and 22:00.'),
+            model_name="policy",
+            name="policy_night_start_within_the_law",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("night_start__gte", datetime.time(12, 0)),
+                    ("night_start__lte", datetime.time(22, 0)),
+                ),
+                name="policy_night_start_within_the_law",
+                violation_error_code="night_start",
+                violation_error_message="Night starts between 12:00 and 22:00.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='policy',
-            name='policy_night_start_under_16_within_the_law',
-            constraint=models.CheckConstraint(condition=models.Q(('night_start_under_16__gte', datetime.time(12, 0)), ('night_start_under_16__lte', datetime.time(20, 0))), name='policy_night_start_under_16_within_the_law', violation_error_code='night_start_under_16', violation_error_message='Night under 16 starts between 12:00 and 20:00.'),
+            model_name="policy",
+            name="policy_night_start_under_16_within_the_law",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("night_start_under_16__gte", datetime.time(12, 0)),
+                    ("night_start_under_16__lte", datetime.time(20, 0)),
+                ),
+                name="policy_night_start_under_16_within_the_law",
+                violation_error_code="night_start_under_16",
+                violation_error_message="Night under 16 starts between 12:00 and 20:00.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='policy',
-            name='policy_night_end_within_the_law',
-            constraint=models.CheckConstraint(condition=models.Q(('night_end__gte', datetime.time(6, 0)), ('night_end__lte', datetime.time(12, 0))), name='policy_night_end_within_the_law', violation_error_code='night_end', violation_error_message='Night ends between 06:00 and 12:00.'),
+            model_name="policy",
+            name="policy_night_end_within_the_law",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("night_end__gte", datetime.time(6, 0)),
+                    ("night_end__lte", datetime.time(12, 0)),
+                ),
+                name="policy_night_end_within_the_law",
+                violation_error_code="night_end",
+                violation_error_message="Night ends between 06:00 and 12:00.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='policy',
-            name='policy_rest_within_the_law',
-            constraint=models.CheckConstraint(condition=models.Q(('daily_rest_hours__gte', 12)), name='policy_rest_within_the_law', violation_error_code='daily_rest_hours', violation_error_message='A minor rests at least 12 hours in a row each day.'),
+            model_name="policy",
+            name="policy_rest_within_the_law",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("daily_rest_hours__gte", 12)),
+                name="policy_rest_within_the_law",
+                violation_error_code="daily_rest_hours",
+                violation_error_message="A minor rests at least 12 hours in a row each day.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='policy',
-            name='policy_rest_under_16_within_the_law',
-            constraint=models.CheckConstraint(condition=models.Q(('daily_rest_hours_under_16__gte', 14)), name='policy_rest_under_16_within_the_law', violation_error_code='daily_rest_hours_under_16', violation_error_message='A pupil under 16 rests at least 14 hours in a row each day.'),
+            model_name="policy",
+            name="policy_rest_under_16_within_the_law",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("daily_rest_hours_under_16__gte", 14)),
+                name="policy_rest_under_16_within_the_law",
+                violation_error_code="daily_rest_hours_under_16",
+                violation_error_message="A pupil under 16 rests at least 14 hours in a row each day.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='school',
-            name='school_payment_terms_max_60',
-            constraint=models.CheckConstraint(condition=models.Q(('payment_terms_days__lte', 60)), name='school_payment_terms_max_60', violation_error_code='payment_terms_days', violation_error_message='Payment terms are at most 60 days after the invoice.'),
+            model_name="school",
+            name="school_payment_terms_max_60",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("payment_terms_days__lte", 60)),
+                name="school_payment_terms_max_60",
+                violation_error_code="payment_terms_days",
+                violation_error_message="Payment terms are at most 60 days after the invoice.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='workshop',
-            name='workshop_capacity_positive',
-            constraint=models.CheckConstraint(condition=models.Q(('capacity__gte', 1)), name='workshop_capacity_positive', violation_error_code='capacity', violation_error_message='A workshop takes at least one pupil.'),
+            model_name="workshop",
+            name="workshop_capacity_positive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("capacity__gte", 1)),
+                name="workshop_capacity_positive",
+                violation_error_code="capacity",
+                violation_error_message="A workshop takes at least one pupil.",
+            ),
         ),
     ]

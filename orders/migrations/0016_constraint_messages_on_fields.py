@@ -6,72 +6,173 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ecoles', '0015_constraint_messages_on_fields'),
-        ('orders', '0015_customer_address_abroad'),
+        ("ecoles", "0015_constraint_messages_on_fields"),
+        ("orders", "0015_customer_address_abroad"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='customer',
-            name='customer_individual_has_no_siret',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind', 'individual'), ('siret', '')), ('kind', 'company'), _connector='OR'), name='customer_individual_has_no_siret', violation_error_code='siret', violation_error_message='An individual has no SIRET.'),
+            model_name="customer",
+            name="customer_individual_has_no_siret",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("kind", "individual"), ("siret", "")),
+                    ("kind", "company"),
+                    _connector="OR",
+                ),
+                name="customer_individual_has_no_siret",
+                violation_error_code="siret",
+                violation_error_message="An individual has no SIRET.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='delivery',
-            name='delivery_verdict_valid',
-            constraint=models.CheckConstraint(condition=models.Q(('verdict__in', ['conforms', 'does_not_conform', 'accepted_as_is'])), name='delivery_verdict_valid', violation_error_code='verdict', violation_error_message='Choose a verdict from the list.'),
+            model_name="delivery",
+            name="delivery_verdict_valid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("verdict__in", ["conforms", "does_not_conform", "accepted_as_is"])
+                ),
+                name="delivery_verdict_valid",
+                violation_error_code="verdict",
+                violation_error_message="Choose a verdict from the list.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='delivery',
-            name='delivery_nonconformity_has_rework',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('verdict', 'does_not_conform'), _negated=True), models.Q(('rework', ''), _negated=True), _connector='OR'), name='delivery_nonconformity_has_rework', violation_error_code='rework', violation_error_message='A delivery that does not conform must say what is to be reworked.'),
+            model_name="delivery",
+            name="delivery_nonconformity_has_rework",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("verdict", "does_not_conform"), _negated=True),
+                    models.Q(("rework", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="delivery_nonconformity_has_rework",
+                violation_error_code="rework",
+                violation_error_message="A delivery that does not conform must say what is to be reworked.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='material',
-            name='material_cost_positive',
-            constraint=models.CheckConstraint(condition=models.Q(('cost__gte', 0)), name='material_cost_positive', violation_error_code='cost', violation_error_message='The cost cannot be negative.'),
+            model_name="material",
+            name="material_cost_positive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("cost__gte", 0)),
+                name="material_cost_positive",
+                violation_error_code="cost",
+                violation_error_message="The cost cannot be negative.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='order',
-            name='order_status_valid',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['draft', 'sent', 'accepted', 'refused', 'expired', 'in_production', 'rework', 'delivered', 'invoiced', 'paid', 'cancelled'])), name='order_status_valid', violation_error_code='status', violation_error_message='Choose a status from the list.'),
+            model_name="order",
+            name="order_status_valid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        [
+                            "draft",
+                            "sent",
+                            "accepted",
+                            "refused",
+                            "expired",
+                            "in_production",
+                            "rework",
+                            "delivered",
+                            "invoiced",
+                            "paid",
+                            "cancelled",
+                        ],
+                    )
+                ),
+                name="order_status_valid",
+                violation_error_code="status",
+                violation_error_message="Choose a status from the list.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='order',
-            name='order_estimated_hours_positive',
-            constraint=models.CheckConstraint(condition=models.Q(('estimated_hours__gte', 0)), name='order_estimated_hours_positive', violation_error_code='estimated_hours', violation_error_message='The estimated hours cannot be negative.'),
+            model_name="order",
+            name="order_estimated_hours_positive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("estimated_hours__gte", 0)),
+                name="order_estimated_hours_positive",
+                violation_error_code="estimated_hours",
+                violation_error_message="The estimated hours cannot be negative.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='order',
-            name='order_nonconformity_has_rework',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('verdict', 'does_not_conform'), _negated=True), models.Q(('rework', ''), _negated=True), _connector='OR'), name='order_nonconformity_has_rework', violation_error_code='rework', violation_error_message='A delivery that does not conform must say what is to be reworked.'),
+            model_name="order",
+            name="order_nonconformity_has_rework",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("verdict", "does_not_conform"), _negated=True),
+                    models.Q(("rework", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="order_nonconformity_has_rework",
+                violation_error_code="rework",
+                violation_error_message="A delivery that does not conform must say what is to be reworked.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='order',
-            name='order_delivered_is_accepted',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'delivered'), _negated=True), ('verdict__in', ['conforms', 'accepted_as_is']), _connector='OR'), name='order_delivered_is_accepted', violation_error_code='verdict', violation_error_message='A delivered order conforms or is accepted as is.'),
+            model_name="order",
+            name="order_delivered_is_accepted",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "delivered"), _negated=True),
+                    ("verdict__in", ["conforms", "accepted_as_is"]),
+                    _connector="OR",
+                ),
+                name="order_delivered_is_accepted",
+                violation_error_code="verdict",
+                violation_error_message="A delivered order conforms or is accepted as is.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='order',
-            name='order_rework_after_nonconformity',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('status', 'rework'), _negated=True), ('verdict', 'does_not_conform'), _connector='OR'), name='order_rework_after_nonconformity', violation_error_code='verdict', violation_error_message='An order goes back to rework only when it does not conform.'),
+            model_name="order",
+            name="order_rework_after_nonconformity",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("status", "rework"), _negated=True),
+                    ("verdict", "does_not_conform"),
+                    _connector="OR",
+                ),
+                name="order_rework_after_nonconformity",
+                violation_error_code="verdict",
+                violation_error_message="An order goes back to rework only when it does not conform.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='orderline',
-            name='orderline_quantity_positive',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__gt', 0)), name='orderline_quantity_positive', violation_error_code='quantity', violation_error_message='The quantity must be above zero.'),
+            model_name="orderline",
+            name="orderline_quantity_positive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quantity__gt", 0)),
+                name="orderline_quantity_positive",
+                violation_error_code="quantity",
+                violation_error_message="The quantity must be above zero.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='orderline',
-            name='orderline_price_positive',
-            constraint=models.CheckConstraint(condition=models.Q(('unit_price__gte', 0)), name='orderline_price_positive', violation_error_code='unit_price', violation_error_message='The unit price cannot be negative.'),
+            model_name="orderline",
+            name="orderline_price_positive",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit_price__gte", 0)),
+                name="orderline_price_positive",
+                violation_error_code="unit_price",
+                violation_error_message="The unit price cannot be negative.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='orderline',
-            name='orderline_amount_bounded',
-            constraint=models.CheckConstraint(condition=models.Q(('quantity__lte', Decimal('99999.99')), ('unit_price__lte', Decimal('9999999.99')), ('amount_excl_vat__lte', Decimal('9999999.99'))), name='orderline_amount_bounded', violation_error_message="This line's quantity or price is too large."),
+            model_name="orderline",
+            name="orderline_amount_bounded",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("quantity__lte", Decimal("99999.99")),
+                    ("unit_price__lte", Decimal("9999999.99")),
+                    ("amount_excl_vat__lte", Decimal("9999999.99")),
+                ),
+                name="orderline_amount_bounded",
+                violation_error_message="This line's quantity or price is too large.",
+            ),
         ),
     ]

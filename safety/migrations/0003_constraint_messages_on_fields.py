@@ -5,32 +5,61 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('safety', '0002_declaration_risk_assessment_and_updates'),
-        ('students', '0008_constraint_messages_on_fields'),
+        ("safety", "0002_declaration_risk_assessment_and_updates"),
+        ("students", "0008_constraint_messages_on_fields"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='declaration',
-            name='declaration_risk_assessed_before',
-            constraint=models.CheckConstraint(condition=models.Q(('risk_assessed_on__isnull', True), ('risk_assessed_on__lte', models.F('sent_on')), _connector='OR'), name='declaration_risk_assessed_before', violation_error_code='risk_assessed_on', violation_error_message='The risks are assessed before the declaration is sent.'),
+            model_name="declaration",
+            name="declaration_risk_assessed_before",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("risk_assessed_on__isnull", True),
+                    ("risk_assessed_on__lte", models.F("sent_on")),
+                    _connector="OR",
+                ),
+                name="declaration_risk_assessed_before",
+                violation_error_code="risk_assessed_on",
+                violation_error_message="The risks are assessed before the declaration is sent.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='declarationsupervisor',
-            name='declaration_supervisor_once',
-            constraint=models.UniqueConstraint(fields=('declaration', 'person'), name='declaration_supervisor_once', violation_error_code='person', violation_error_message='This person already supervises under this declaration.'),
+            model_name="declarationsupervisor",
+            name="declaration_supervisor_once",
+            constraint=models.UniqueConstraint(
+                fields=("declaration", "person"),
+                name="declaration_supervisor_once",
+                violation_error_code="person",
+                violation_error_message="This person already supervises under this declaration.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='declarationupdate',
-            name='declarationupdate_sent_after_change',
-            constraint=models.CheckConstraint(condition=models.Q(('sent_on__isnull', True), ('sent_on__gte', models.F('changed_on')), _connector='OR'), name='declarationupdate_sent_after_change', violation_error_code='sent_on', violation_error_message='An update is sent after the change it declares.'),
+            model_name="declarationupdate",
+            name="declarationupdate_sent_after_change",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("sent_on__isnull", True),
+                    ("sent_on__gte", models.F("changed_on")),
+                    _connector="OR",
+                ),
+                name="declarationupdate_sent_after_change",
+                violation_error_code="sent_on",
+                violation_error_message="An update is sent after the change it declares.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='supervision',
-            name='supervision_end_after_start',
-            constraint=models.CheckConstraint(condition=models.Q(('end__isnull', True), ('end__gte', models.F('start')), _connector='OR'), name='supervision_end_after_start', violation_error_code='end', violation_error_message='The end cannot be before the start.'),
+            model_name="supervision",
+            name="supervision_end_after_start",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("end__isnull", True), ("end__gte", models.F("start")), _connector="OR"
+                ),
+                name="supervision_end_after_start",
+                violation_error_code="end",
+                violation_error_message="The end cannot be before the start.",
+            ),
         ),
     ]

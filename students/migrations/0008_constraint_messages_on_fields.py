@@ -5,67 +5,144 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('ecoles', '0015_constraint_messages_on_fields'),
-        ('students', '0007_phone_and_postal_code_shapes'),
+        ("ecoles", "0015_constraint_messages_on_fields"),
+        ("students", "0007_phone_and_postal_code_shapes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterConstraint(
-            model_name='followupnote',
-            name='followupnote_category_valid',
-            constraint=models.CheckConstraint(condition=models.Q(('category__in', ['family', 'housing', 'health', 'school', 'other'])), name='followupnote_category_valid', violation_error_code='category', violation_error_message='Choose a category from the list.'),
+            model_name="followupnote",
+            name="followupnote_category_valid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("category__in", ["family", "housing", "health", "school", "other"])
+                ),
+                name="followupnote_category_valid",
+                violation_error_code="category",
+                violation_error_message="Choose a category from the list.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='guardian',
-            name='guardian_called_has_a_phone',
-            constraint=models.CheckConstraint(condition=models.Q(('notices_by', 'email'), models.Q(('phone', ''), ('phone_other', ''), _negated=True), _connector='OR'), name='guardian_called_has_a_phone', violation_error_code='phone', violation_error_message='Give a phone number for the school to call, or choose email.'),
+            model_name="guardian",
+            name="guardian_called_has_a_phone",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("notices_by", "email"),
+                    models.Q(("phone", ""), ("phone_other", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="guardian_called_has_a_phone",
+                violation_error_code="phone",
+                violation_error_message="Give a phone number for the school to call, or choose email.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='student',
-            name='student_status_valid',
-            constraint=models.CheckConstraint(condition=models.Q(('status__in', ['applicant', 'enrolled', 'left', 'graduated'])), name='student_status_valid', violation_error_code='status', violation_error_message='Choose a status from the list.'),
+            model_name="student",
+            name="student_status_valid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status__in", ["applicant", "enrolled", "left", "graduated"])),
+                name="student_status_valid",
+                violation_error_code="status",
+                violation_error_message="Choose a status from the list.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='student',
-            name='student_programme_year_1_to_3',
-            constraint=models.CheckConstraint(condition=models.Q(('programme_year__gte', 1), ('programme_year__lte', 3)), name='student_programme_year_1_to_3', violation_error_code='programme_year', violation_error_message='The year of the programme is 1, 2 or 3.'),
+            model_name="student",
+            name="student_programme_year_1_to_3",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("programme_year__gte", 1), ("programme_year__lte", 3)),
+                name="student_programme_year_1_to_3",
+                violation_error_code="programme_year",
+                violation_error_message="The year of the programme is 1, 2 or 3.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='student',
-            name='student_other_programme_has_title',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('programme', 'other'), _negated=True), models.Q(('programme_title', ''), _negated=True), _connector='OR'), name='student_other_programme_has_title', violation_error_code='programme_title', violation_error_message='Name the programme when it is not in the list.'),
+            model_name="student",
+            name="student_other_programme_has_title",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("programme", "other"), _negated=True),
+                    models.Q(("programme_title", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="student_other_programme_has_title",
+                violation_error_code="programme_title",
+                violation_error_message="Name the programme when it is not in the list.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='student',
-            name='student_leaving_date_only_when_left',
-            constraint=models.CheckConstraint(condition=models.Q(('left_on__isnull', True), ('status__in', ['left', 'graduated']), _connector='OR'), name='student_leaving_date_only_when_left', violation_error_code='left_on', violation_error_message='A leaving date is only for a pupil who left or graduated.'),
+            model_name="student",
+            name="student_leaving_date_only_when_left",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("left_on__isnull", True),
+                    ("status__in", ["left", "graduated"]),
+                    _connector="OR",
+                ),
+                name="student_leaving_date_only_when_left",
+                violation_error_code="left_on",
+                violation_error_message="A leaving date is only for a pupil who left or graduated.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='student',
-            name='student_passed_is_graduated',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('exam_result', 'passed'), _negated=True), ('status', 'graduated'), _connector='OR'), name='student_passed_is_graduated', violation_error_code='status', violation_error_message='A pupil who passed the exam is graduated.'),
+            model_name="student",
+            name="student_passed_is_graduated",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("exam_result", "passed"), _negated=True),
+                    ("status", "graduated"),
+                    _connector="OR",
+                ),
+                name="student_passed_is_graduated",
+                violation_error_code="status",
+                violation_error_message="A pupil who passed the exam is graduated.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='student',
-            name='student_ine_unique',
-            constraint=models.UniqueConstraint(condition=models.Q(('ine', ''), _negated=True), fields=('ine',), name='student_ine_unique', violation_error_code='ine', violation_error_message='Another pupil already has this INE.'),
+            model_name="student",
+            name="student_ine_unique",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("ine", ""), _negated=True),
+                fields=("ine",),
+                name="student_ine_unique",
+                violation_error_code="ine",
+                violation_error_message="Another pupil already has this INE.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='student',
-            name='student_sex_valid',
-            constraint=models.CheckConstraint(condition=models.Q(('sex__in', ['', 'F', 'M'])), name='student_sex_valid', violation_error_code='sex', violation_error_message='Choose a sex from the list.'),
+            model_name="student",
+            name="student_sex_valid",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("sex__in", ["", "F", "M"])),
+                name="student_sex_valid",
+                violation_error_code="sex",
+                violation_error_message="Choose a sex from the list.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='student',
-            name='student_contract_6m_only_when_employed',
-            constraint=models.CheckConstraint(condition=models.Q(('destination_6m', 'employment'), ('contract_6m', ''), _connector='OR'), name='student_contract_6m_only_when_employed', violation_error_code='contract_6m', violation_error_message='A contract at 6 months is only for a pupil in employment.'),
+            model_name="student",
+            name="student_contract_6m_only_when_employed",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("destination_6m", "employment"), ("contract_6m", ""), _connector="OR"
+                ),
+                name="student_contract_6m_only_when_employed",
+                violation_error_code="contract_6m",
+                violation_error_message="A contract at 6 months is only for a pupil in employment.",
+            ),
         ),
         migrations.AlterConstraint(
-            model_name='student',
-            name='student_contract_12m_only_when_employed',
-            constraint=models.CheckConstraint(condition=models.Q(('destination_12m', 'employment'), ('contract_12m', ''), _connector='OR'), name='student_contract_12m_only_when_employed', violation_error_code='contract_12m', violation_error_message='A contract at 12 months is only for a pupil in employment.'),
+            model_name="student",
+            name="student_contract_12m_only_when_employed",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("destination_12m", "employment"), ("contract_12m", ""), _connector="OR"
+                ),
+                name="student_contract_12m_only_when_employed",
+                violation_error_code="contract_12m",
+                violation_error_message="A contract at 12 months is only for a pupil in employment.",
+            ),
         ),
     ]
