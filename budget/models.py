@@ -20,6 +20,7 @@ from stdnum.fr import siren as stdnum_siren
 from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.immutable import ImmutableError, InsertOnly, InsertOnlyQuerySet
 from ecoles.models import School
+from ecoles.shapes import validate_french_postal_code
 
 
 class BudgetYearQuerySet(models.QuerySet):
@@ -251,7 +252,10 @@ class Donor(ConstraintErrorsOnFields, models.Model):
     )
     siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    # A donor has no country of his own here: his address is a French one.
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[validate_french_postal_code]
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
     history = HistoricalRecords()

@@ -37,6 +37,7 @@ from ecoles import bounds, roles
 from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.db import Cents, Elapsed
 from ecoles.models import School
+from ecoles.shapes import validate_phone, validate_postal_code
 from ecoles.uploads import validate_attachment
 
 CENT = Decimal("0.01")
@@ -238,7 +239,7 @@ class Customer(ConstraintErrorsOnFields, models.Model):
         help_text=_("A company abroad: its registration in its country (e.g. CHE-123.456.789)."),
     )
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     address = models.CharField(_("billing address"), max_length=200, blank=True)
     address_line2 = models.CharField(
         _("address (continued)"), max_length=200, blank=True,
@@ -282,6 +283,11 @@ class Customer(ConstraintErrorsOnFields, models.Model):
         except StdnumError as exc:
             raise ValidationError(_("Only digits, letters and spaces, please.")) from exc
         abroad = self.country_code != "FR"
+        try:
+            # A French postcode has the French shape; one abroad its own country's.
+            validate_postal_code(self.postal_code, self.country_code)
+        except ValidationError as error:
+            raise ValidationError({"postal_code": error.messages}) from error
         if self.kind == self.Kind.INDIVIDUAL:
             if self.siret:
                 raise ValidationError({"siret": _("An individual has no SIRET.")})
@@ -384,7 +390,7 @@ class Contact(models.Model):
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("position"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     # R11: quotes, invoices, reminders and statements go to these contacts (the
     # customer's own address when none is ticked).
     receives_documents = models.BooleanField(_("receives quotes and invoices"), default=False)
