@@ -12,21 +12,19 @@ data) and stored once with their SHA-256.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from billing import exchange, facturx, reform
 from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, NumberSeries, Payment
-from ecoles import pdf
+from ecoles import pdf, stored
 from ecoles.formats import money
 from ecoles.models import School
 from orders.models import ZERO, Customer, Order, Totals, Unit, cents, compute_totals
@@ -584,16 +582,10 @@ def store_pdf(document: Invoice | CreditNote) -> Invoice | CreditNote:
         data, xml = render_facturx(document)
     else:
         data = render_document(document)
-    sha = hashlib.sha256(data).hexdigest()
-    field = document.pdf
-    name = field.storage.save(field.field.generate_filename(document, "doc.pdf"), ContentFile(data))
-    stored = {"pdf": name, "pdf_sha256": sha}
+    also = {}
     if xml:
-        stored |= {"facturx_xml": xml.decode(), "xml_sha256": hashlib.sha256(xml).hexdigest()}
-    # Only the first writer wins: a concurrent render's file is discarded.
-    if model.objects.filter(pk=document.pk, pdf="").update(**stored):
-        return model.objects.get(pk=document.pk)
-    field.storage.delete(name)
+        also = {"facturx_xml": xml.decode(), "xml_sha256": stored.sha256(xml)}
+    stored.store_once(document, data, filename="doc.pdf", **also)
     return model.objects.get(pk=document.pk)
 
 
@@ -601,11 +593,7 @@ def stored_pdf(document: Invoice | CreditNote) -> bytes:
     """The stored PDF, exactly as stored; rendered now if it never was (lazy, e.g. demo)."""
     if not document.pdf:
         document = store_pdf(document)
-    with document.pdf.open("rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != document.pdf_sha256:
-        raise OSError(f"stored PDF of {document.number} does not match its SHA-256")
-    return data
+    return stored.read_checked(document)
 
 
 def _store_quietly(document) -> None:

@@ -13,7 +13,6 @@ the one it replaces.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import logging
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -33,6 +31,7 @@ from billing.invoicing import format_number, school_identity, take_number
 from budget.models import Donation, Donor, ReceiptLine, TaxReceipt
 from budget.words import amount_in_words
 from ecoles import mail as outgoing
+from ecoles import stored
 from ecoles.db import Cents
 from ecoles.formats import money
 from ecoles.models import Mail, School
@@ -301,12 +300,7 @@ def store_pdf(receipt: TaxReceipt) -> TaxReceipt:
     receipt = TaxReceipt.objects.get(pk=receipt.pk)
     if receipt.pdf:
         return receipt
-    data = render_receipt(receipt)
-    sha = hashlib.sha256(data).hexdigest()
-    field = receipt.pdf
-    name = field.storage.save(field.field.generate_filename(receipt, "r.pdf"), ContentFile(data))
-    if not TaxReceipt.objects.filter(pk=receipt.pk, pdf="").update(pdf=name, pdf_sha256=sha):
-        field.storage.delete(name)  # a concurrent render won
+    stored.store_once(receipt, render_receipt(receipt), filename="r.pdf")
     return TaxReceipt.objects.get(pk=receipt.pk)
 
 
@@ -314,11 +308,7 @@ def stored_pdf(receipt: TaxReceipt) -> bytes:
     """The stored PDF exactly as stored (rendered now if it never was), checked."""
     if not receipt.pdf:
         receipt = store_pdf(receipt)
-    with receipt.pdf.open("rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != receipt.pdf_sha256:
-        raise OSError(f"stored PDF of {receipt.number} does not match its SHA-256")
-    return data
+    return stored.read_checked(receipt)
 
 
 def served_pdf(receipt: TaxReceipt) -> bytes:
