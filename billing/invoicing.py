@@ -22,7 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import exchange, facturx, reform
+from billing import exchange, facturx, numbering, reform
 from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, NumberSeries, Payment
 from ecoles import pdf, stored
 from ecoles.formats import money
@@ -34,23 +34,6 @@ logger = logging.getLogger(__name__)
 
 class InvoicingError(ValidationError):
     """An invoice, credit note or payment the rules refuse; the message says why."""
-
-
-def take_number(kind: str, year: int) -> int:
-    """The next number of `kind`'s series for `year`; call inside a transaction."""
-    # Create the year's row if missing without failing when another issuer does it at the
-    # same moment, then lock it: everyone else waits here until we commit or roll back.
-    NumberSeries.objects.bulk_create(
-        [NumberSeries(kind=kind, year=year, last=0)], ignore_conflicts=True
-    )
-    series = NumberSeries.objects.select_for_update().get(kind=kind, year=year)
-    series.last += 1
-    series.save(update_fields=["last"])
-    return series.last
-
-
-def format_number(prefix: str, year: int, sequence: int) -> str:
-    return f"{prefix}-{year}-{sequence:04d}"
 
 
 def check_chronology(kind: str, today: dt.date) -> None:
@@ -79,14 +62,10 @@ def _issued(kind: str, school: School, today: dt.date, by, totals) -> dict:
     """What an invoice and a credit note both carry from the moment of issue: the next
     number of the year's series (taken here, inside the caller's transaction), who issued
     it and when, the school as it stands, and the totals."""
-    sequence = take_number(kind, today.year)
+    sequence, number = numbering.next_number(kind, today, school)
     check_chronology(kind, today)  # under the series' lock: no one issues meanwhile
-    if kind == NumberSeries.Kind.INVOICE:
-        prefix = school.invoice_prefix
-    else:
-        prefix = school.credit_note_prefix
     return {
-        "number": format_number(prefix, today.year, sequence),
+        "number": number,
         "year": today.year,
         "sequence": sequence,
         "issue_date": today,
@@ -347,7 +326,7 @@ def issue_invoice(
         )
         if kind == Invoice.Kind.FINAL:
             order._mark_invoiced(by)
-            _settle(invoice, by)  # deposits already paid may settle the order at once
+            settle(invoice, by)  # deposits already paid may settle the order at once
         if render:
             transaction.on_commit(lambda: _store_quietly(invoice))
             exchange.schedule(invoice)
@@ -435,7 +414,7 @@ def issue_credit_note(
         CreditNoteLine.objects.bulk_create(
             CreditNoteLine(credit_note=note, **fields) for fields in _line_fields(lines)
         )
-        _settle(invoice, by)
+        settle(invoice, by)
         if render:
             transaction.on_commit(lambda: _store_quietly(note))
             exchange.schedule(note)
@@ -490,7 +469,7 @@ def record_payment(
         )  # fmt: skip
         payment.full_clean(exclude=["recorded_by"])
         payment.save(force_insert=True)
-        _settle(invoice, by)
+        settle(invoice, by)
         exchange.schedule_cashed(payment)  # an e-invoiced service: "Encaissée" (212)
     return payment
 
@@ -518,11 +497,11 @@ def reverse_payment(payment: Payment, by, *, reason: str, today: dt.date | None 
         # The cancellation passes the model's own validation, like any payment.
         reversal.full_clean(exclude=["recorded_by"])
         reversal.save(force_insert=True)
-        _settle(invoice, by, reason)
+        settle(invoice, by, reason)
     return reversal
 
 
-def _settle(invoice: Invoice, by, reason: str = "") -> None:
+def settle(invoice: Invoice, by, reason: str = "") -> None:
     """An invoice covered by payments and credit notes is settled (the lists of what is
     owed skip it). An invoiced order is paid once every invoice of it, deposits and final,
     is settled and money was received on it (an order credited in full is not "paid");

@@ -227,7 +227,7 @@ class InvoiceQuerySet(IssuedQuerySet):
             .values("s")
         )
         # Each sum rounded to the cent in SQL (ecoles.db.Cents): "settled" is the balance
-        # at or below zero, the same comparison here, in owed() and paid(), in _settle and
+        # at or below zero, the same comparison here, in owed() and paid(), in settle() and
         # on the pages, never disturbed by SQLite's floating point.
         return self.annotate(
             amount_paid=Cents(
@@ -288,7 +288,7 @@ class Invoice(ConstraintErrorsOnFields, IssuedDocument):
     )
     early_payment_discount = models.CharField(_("early-payment discount terms"), max_length=200)
     pdf = models.FileField(_("PDF"), upload_to=document_upload, blank=True)
-    # Set once payments and credit notes cover the total (billing.invoicing._settle), unset
+    # Set once payments and credit notes cover the total (billing.invoicing.settle), unset
     # if a payment is cancelled: what is owed is looked for among unsettled invoices only,
     # not in every invoice of every year.
     settled = models.BooleanField(_("settled"), default=False, editable=False)
@@ -468,6 +468,7 @@ class NumberSeries(ConstraintErrorsOnFields, models.Model):
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice")
         CREDIT_NOTE = "credit_note", _("Credit note")
+        TAX_RECEIPT = "tax_receipt", _("Tax receipt")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     year = models.PositiveSmallIntegerField(_("year"))

@@ -57,5 +57,5 @@ def record_refund(
         )  # fmt: skip
         refund.full_clean(exclude=["recorded_by"])
         refund.save(force_insert=True)
-        invoicing._settle(invoice, by)
+        invoicing.settle(invoice, by)
     return refund

@@ -3,7 +3,7 @@
 A receipt is issued only for money received without counterpart, once: a donation is on
 at most one receipt not cancelled. Its number comes from a gapless yearly series
 (RF-2026-0001) taken inside the transaction that creates it, from billing's yearly counter
-row locked with SELECT ... FOR UPDATE (billing.invoicing.take_number, its own series kind),
+row locked with SELECT ... FOR UPDATE (billing.numbering, its own declared series),
 so that a failure rolls the counter back and two people issuing at once queue on the lock.
 What it says is frozen at issue; the PDF is rendered after commit and stored once with its
 SHA-256. A wrong receipt is cancelled (with its reason) and a new one issued, which names
@@ -27,7 +27,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
-from billing.invoicing import format_number, school_identity, take_number
+from billing import numbering
+from billing.invoicing import school_identity
+from billing.models import NumberSeries
 from budget.models import Donation, Donor, ReceiptLine, TaxReceipt
 from budget.words import amount_in_words
 from ecoles import mail as outgoing
@@ -39,8 +41,6 @@ from ecoles.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 
-SERIES = "tax_receipt"  # billing.NumberSeries.kind of the receipts' series
-PREFIX = "RF"
 ZERO = Decimal("0.00")
 
 ARTICLES = {
@@ -87,10 +87,10 @@ def _issue(donor: Donor, donations: list[Donation], kind: str, by, today: dt.dat
         .order_by("-issued_at")
         .first()
     )
-    sequence = take_number(SERIES, today.year)
+    sequence, number = numbering.next_number(NumberSeries.Kind.TAX_RECEIPT, today)
     total = sum((d.amount for d in donations), ZERO)
     receipt = TaxReceipt.objects.create(
-        number=format_number(PREFIX, today.year, sequence),
+        number=number,
         year=today.year,
         sequence=sequence,
         kind=kind,
