@@ -442,6 +442,35 @@ def _refuse_if_deducted(deposit: Invoice) -> None:
             )
 
 
+def check_payment(
+    invoice: Invoice,
+    by,
+    *,
+    date: dt.date,
+    amount: Decimal,
+    method: str,
+    reference: str = "",
+) -> Payment:
+    """The payment `record_payment` would record, checked and not saved: pure (no write, no
+    lock), so the confirmation page asks only for what will pass; `record_payment` runs it
+    again on the locked invoice."""
+    if amount <= 0:
+        raise InvoicingError(_("A payment's amount must be positive."))
+    if amount > invoice.balance:
+        raise InvoicingError(
+            _("This is more than the balance due (%(balance)s).")
+            % {"balance": money(invoice.balance)}
+        )
+    if date < invoice.issue_date:
+        raise InvoicingError(_("A payment cannot be dated before its invoice."))
+    payment = Payment(
+        invoice=invoice, date=date, amount=amount, method=method, reference=reference,
+        recorded_by=by,
+    )  # fmt: skip
+    payment.full_clean(exclude=["recorded_by"])
+    return payment
+
+
 def record_payment(
     invoice: Invoice,
     by,
@@ -454,50 +483,46 @@ def record_payment(
     """Record money received; the order is paid when its invoice is covered."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if amount <= 0:
-            raise InvoicingError(_("A payment's amount must be positive."))
-        if amount > invoice.balance:
-            raise InvoicingError(
-                _("This is more than the balance due (%(balance)s).")
-                % {"balance": money(invoice.balance)}
-            )
-        if date < invoice.issue_date:
-            raise InvoicingError(_("A payment cannot be dated before its invoice."))
-        payment = Payment(
-            invoice=invoice, date=date, amount=amount, method=method, reference=reference,
-            recorded_by=by,
-        )  # fmt: skip
-        payment.full_clean(exclude=["recorded_by"])
+        payment = check_payment(
+            invoice, by, date=date, amount=amount, method=method, reference=reference
+        )
         payment.save(force_insert=True)
         settle(invoice, by)
         exchange.schedule_cashed(payment)  # an e-invoiced service: "Encaissée" (212)
     return payment
 
 
+def check_reversal(payment: Payment, by, *, reason: str, today: dt.date | None = None) -> Payment:
+    """The reversing entry `reverse_payment` would record, checked and not saved (pure)."""
+    today = today or timezone.localdate()
+    reason = reason.strip()
+    if not reason:
+        raise InvoicingError(_("Say why the payment is cancelled."))
+    if payment.reverses_id:
+        raise InvoicingError(_("A cancellation cannot itself be cancelled."))
+    if Payment.objects.filter(reverses=payment).exists():
+        raise InvoicingError(_("This payment is already cancelled."))
+    reversal = Payment(
+        invoice_id=payment.invoice_id, date=max(today, payment.date), amount=-payment.amount,
+        method=payment.method, reference=payment.reference, reverses=payment,
+        reason=reason, recorded_by=by,
+    )  # fmt: skip
+    # The cancellation passes the model's own validation, like any payment.
+    reversal.full_clean(exclude=["recorded_by"])
+    return reversal
+
+
 def reverse_payment(payment: Payment, by, *, reason: str, today: dt.date | None = None) -> Payment:
     """Cancel a payment recorded by mistake, or a cheque returned unpaid: a reversing entry
     of the opposite amount, dated today, that says why. The payment stays in the books
     beside it; the invoice is due again, and a paid order goes back to invoiced."""
-    today = today or timezone.localdate()
-    reason = reason.strip()
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
-        payment = Payment.objects.get(pk=payment.pk)
-        if not reason:
-            raise InvoicingError(_("Say why the payment is cancelled."))
-        if payment.reverses_id:
-            raise InvoicingError(_("A cancellation cannot itself be cancelled."))
-        if Payment.objects.filter(reverses=payment).exists():
-            raise InvoicingError(_("This payment is already cancelled."))
-        reversal = Payment(
-            invoice=invoice, date=max(today, payment.date), amount=-payment.amount,
-            method=payment.method, reference=payment.reference, reverses=payment,
-            reason=reason, recorded_by=by,
-        )  # fmt: skip
-        # The cancellation passes the model's own validation, like any payment.
-        reversal.full_clean(exclude=["recorded_by"])
+        reversal = check_reversal(
+            Payment.objects.get(pk=payment.pk), by, reason=reason, today=today
+        )
         reversal.save(force_insert=True)
-        settle(invoice, by, reason)
+        settle(invoice, by, reversal.reason)
     return reversal
 
 

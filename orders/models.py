@@ -736,9 +736,7 @@ class Order(ConstraintErrorsOnFields, models.Model):
     def has_uncredited_invoices(self) -> bool:
         return any(inv.net_incl_vat > 0 for inv in self.invoices.all())
 
-    def _move(
-        self, action: str, by, note: str = "", fields: Iterable[str] = (), target: str = ""
-    ) -> None:
+    def _check_move(self, action: str) -> None:
         rule = TRANSITIONS[action]
         shown = self.shown_status()
         if shown not in rule.sources:
@@ -746,6 +744,12 @@ class Order(ConstraintErrorsOnFields, models.Model):
                 _("%(action)s is not possible on an order that is %(status)s.")
                 % {"action": rule.label, "status": self.Status(shown).label}
             )
+
+    def _move(
+        self, action: str, by, note: str = "", fields: Iterable[str] = (), target: str = ""
+    ) -> None:
+        rule = TRANSITIONS[action]
+        self._check_move(action)
         previous = self.status
         self.status = target or rule.target
         self._change_reason = f"{action} by {by}"
@@ -852,11 +856,16 @@ class Order(ConstraintErrorsOnFields, models.Model):
             self.verdict, self.rework = verdict, rework
             self._move("correct_verdict", by, note, fields=["verdict", "rework"], target=target)
 
-    def cancel(self, by, note: str = "") -> None:
-        if self.shown_status() in TRANSITIONS["cancel"].sources and self.has_uncredited_invoices():
+    def check_cancel(self) -> None:
+        """Whether `cancel` would pass: pure (no write), for the confirmation page."""
+        self._check_move("cancel")
+        if self.has_uncredited_invoices():
             raise TransitionError(
                 _("This order has an invoice: cancel it with a credit note first.")
             )
+
+    def cancel(self, by, note: str = "") -> None:
+        self.check_cancel()
         self._move("cancel", by, note)
 
     # Called by billing.invoicing only: an invoice or its payment moves the order.
