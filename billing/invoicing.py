@@ -356,7 +356,11 @@ def issue_credit_note(
         if invoice.kind == Invoice.Kind.DEPOSIT:
             _refuse_if_deducted(invoice)
         charges_vat = not invoice.vat_mention
-        already = invoice.credited_incl_vat
+        already = (
+            Invoice.objects.with_balance()
+            .values_list("amount_credited", flat=True)
+            .get(pk=invoice.pk)
+        )
         if amount_excl_vat is None:
             if already:
                 raise InvoicingError(
@@ -454,6 +458,7 @@ def check_payment(
     """The payment `record_payment` would record, checked and not saved: pure (no write, no
     lock), so the confirmation page asks only for what will pass; `record_payment` runs it
     again on the locked invoice."""
+    invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
     if amount <= 0:
         raise InvoicingError(_("A payment's amount must be positive."))
     if amount > invoice.balance:

@@ -193,6 +193,10 @@ class IssuedDocument(Issued):
         return any(ln.vat_rate == 0 and not ln.vat_category for ln in self.lines.all())
 
 
+class BalanceNotAnnotated(RuntimeError):
+    """An invoice's money read on an invoice fetched without `with_balance()`."""
+
+
 class InvoiceQuerySet(IssuedQuerySet):
     def issued(self) -> InvoiceQuerySet:
         """Every Invoice row is issued: a number is taken only at issue (SPEC.md R4)."""
@@ -328,11 +332,20 @@ class Invoice(ConstraintErrorsOnFields, IssuedDocument):
             models.Index(fields=["due_date"], condition=Q(settled=False), name="invoice_unsettled"),
         ]
 
+    # The money of an invoice has one definition, in SQL (InvoiceQuerySet.with_balance):
+    # read on an invoice fetched without it, these say so instead of quietly running a
+    # query of their own for each invoice of a list.
+    def _annotated(self, name: str) -> Decimal:
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise BalanceNotAnnotated(
+                f"{name} of invoice {self.pk} is read without Invoice.objects.with_balance()"
+            ) from None
+
     @property
     def credited_incl_vat(self) -> Decimal:
-        if hasattr(self, "amount_credited"):
-            return self.amount_credited
-        return self.credit_notes.aggregate(s=Cents(Sum("total_incl_vat")))["s"] or ZERO
+        return self._annotated("amount_credited")
 
     @property
     def net_incl_vat(self) -> Decimal:
@@ -340,23 +353,17 @@ class Invoice(ConstraintErrorsOnFields, IssuedDocument):
 
     @property
     def paid_amount(self) -> Decimal:
-        if hasattr(self, "amount_paid"):
-            return self.amount_paid
-        return self.payments.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+        return self._annotated("amount_paid")
 
     @property
     def refunded_amount(self) -> Decimal:
-        if hasattr(self, "amount_refunded"):
-            return self.amount_refunded
-        return self.refunds.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+        return self._annotated("amount_refunded")
 
     @property
     def balance(self) -> Decimal:
         """What the customer still owes; negative when the school owes the customer (a
         credit note on a paid invoice, not yet refunded)."""
-        if hasattr(self, "balance_due"):
-            return self.balance_due
-        return self.net_incl_vat - self.paid_amount + self.refunded_amount
+        return self._annotated("balance_due")
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.balance > 0 and self.due_date < (today or timezone.localdate())

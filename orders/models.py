@@ -734,7 +734,10 @@ class Order(ConstraintErrorsOnFields, models.Model):
         return found
 
     def has_uncredited_invoices(self) -> bool:
-        return any(inv.net_incl_vat > 0 for inv in self.invoices.all())
+        # The order's page prefetches its invoices with their balance; elsewhere, one query.
+        if "invoices" in getattr(self, "_prefetched_objects_cache", {}):
+            return any(invoice.net_incl_vat > 0 for invoice in self.invoices.all())
+        return self.invoices.with_balance().filter(total_incl_vat__gt=F("amount_credited")).exists()
 
     def _check_move(self, action: str) -> None:
         rule = TRANSITIONS[action]
