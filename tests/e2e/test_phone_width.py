@@ -20,9 +20,23 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROLES = ["director", "office", "trainer", "teacher", "accountant"]
 
 # What a page measures in the browser: how far its content reaches to the right, against
-# the viewport. A table inside its own scrolling box does not count (the page does not
-# move sideways, the box does).
+# the viewport; and (issue 28, §5) every element of the page whose content is wider than
+# the screen, a table scrolling in its own box included: its columns are hidden sideways.
+# Only the outermost such element of each branch is named.
 WIDTH = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+HIDDEN = """() => {
+  const screen = document.documentElement.clientWidth;
+  const found = [];
+  for (const el of document.querySelectorAll("main *")) {
+    if (el.scrollWidth <= screen + 1 || el.getClientRects().length === 0) continue;
+    if (found.some((outer) => outer.contains(el))) continue;
+    found.push(el);
+  }
+  return found.map((el) => {
+    const cls = (el.getAttribute("class") || "").split(" ")[0];
+    return `${el.tagName.toLowerCase()}${cls ? "." + cls : ""} ${el.scrollWidth} px`;
+  });
+}"""
 
 
 @pytest.fixture
@@ -54,5 +68,7 @@ def test_no_page_is_wider_than_a_phone(demo_school, phone):
             seen += 1
             if width > viewport:
                 too_wide.append(f"{role} {name} {url}: {width} px on a {viewport} px screen")
+            for element in phone.evaluate(HIDDEN):
+                too_wide.append(f"{role} {name} {url}: {element} hidden sideways")
     assert seen > 50  # the walk found the school's pages, not only the home pages
     assert too_wide == [], "\n".join(too_wide)
