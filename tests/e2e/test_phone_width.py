@@ -28,13 +28,20 @@ HIDDEN = """() => {
   const screen = document.documentElement.clientWidth;
   const found = [];
   for (const el of document.querySelectorAll("main *")) {
-    if (el.scrollWidth <= screen + 1 || el.getClientRects().length === 0) continue;
+    if (el.getClientRects().length === 0) continue;
+    const inSvg = el.ownerSVGElement !== undefined && el.ownerSVGElement !== null;
+    if (inSvg) continue;  // a chart is measured as a whole: its drawn width
+    const wide = el.tagName.toLowerCase() === "svg"
+      ? el.getBoundingClientRect().right > screen + 1
+      : el.scrollWidth > screen + 1;
+    if (!wide) continue;
     if (found.some((outer) => outer.contains(el))) continue;
     found.push(el);
   }
   return found.map((el) => {
     const cls = (el.getAttribute("class") || "").split(" ")[0];
-    return `${el.tagName.toLowerCase()}${cls ? "." + cls : ""} ${el.scrollWidth} px`;
+    const width = Math.max(el.scrollWidth || 0, Math.round(el.getBoundingClientRect().right));
+    return `${el.tagName.toLowerCase()}${cls ? "." + cls : ""} ${width} px`;
   });
 }"""
 
