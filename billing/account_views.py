@@ -566,7 +566,7 @@ def refund_add(request: HttpRequest, pk: int) -> HttpResponse:
         request.method == "POST"
         and form.is_valid()
         and not is_confirmed(request)
-        and would_pass(form, refunds.record_refund, invoice, request.user, **form.cleaned_data)
+        and would_pass(form, refunds.check_refund, invoice, request.user, **form.cleaned_data)
     ):
         data = form.cleaned_data
         return ask(

@@ -4,15 +4,13 @@ rendered once and kept as sent, and customers' statements."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from decimal import Decimal
 
-from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from billing.models import Invoice, Reminder
 from billing.statement import Statement
-from ecoles import pdf
+from ecoles import pdf, stored
 
 INDEMNITY = Decimal("40.00")  # Code de commerce D441-5, per invoice, business customers
 
@@ -43,18 +41,9 @@ def stored_pdf(reminder: Reminder) -> bytes:
     """The reminder's PDF, rendered once and kept: what was sent stays what was sent."""
     reminder = Reminder.objects.select_related("invoice").get(pk=reminder.pk)
     if not reminder.pdf:
-        data = render_reminder(reminder)
-        field = reminder.pdf
-        name = field.storage.save(
-            field.field.generate_filename(reminder, "r.pdf"), ContentFile(data)
-        )
-        sha = hashlib.sha256(data).hexdigest()
-        if Reminder.objects.filter(pk=reminder.pk, pdf="").update(pdf=name, pdf_sha256=sha):
-            return data
-        field.storage.delete(name)
+        stored.store_once(reminder, render_reminder(reminder), filename="r.pdf")
         reminder = Reminder.objects.get(pk=reminder.pk)
-    with reminder.pdf.open("rb") as fh:
-        return fh.read()
+    return stored.read_checked(reminder)
 
 
 def render_statement(statement: Statement, *, registered: bool = False) -> bytes:

@@ -12,21 +12,19 @@ data) and stored once with their SHA-256.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from dataclasses import dataclass
 from decimal import Decimal
 from types import SimpleNamespace
 
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from billing import exchange, facturx, reform
+from billing import exchange, facturx, numbering, reform
 from billing.models import CreditNote, CreditNoteLine, Invoice, InvoiceLine, NumberSeries, Payment
-from ecoles import pdf
+from ecoles import pdf, stored
 from ecoles.formats import money
 from ecoles.models import School
 from orders.models import ZERO, Customer, Order, Totals, Unit, cents, compute_totals
@@ -36,23 +34,6 @@ logger = logging.getLogger(__name__)
 
 class InvoicingError(ValidationError):
     """An invoice, credit note or payment the rules refuse; the message says why."""
-
-
-def take_number(kind: str, year: int) -> int:
-    """The next number of `kind`'s series for `year`; call inside a transaction."""
-    # Create the year's row if missing without failing when another issuer does it at the
-    # same moment, then lock it: everyone else waits here until we commit or roll back.
-    NumberSeries.objects.bulk_create(
-        [NumberSeries(kind=kind, year=year, last=0)], ignore_conflicts=True
-    )
-    series = NumberSeries.objects.select_for_update().get(kind=kind, year=year)
-    series.last += 1
-    series.save(update_fields=["last"])
-    return series.last
-
-
-def format_number(prefix: str, year: int, sequence: int) -> str:
-    return f"{prefix}-{year}-{sequence:04d}"
 
 
 def check_chronology(kind: str, today: dt.date) -> None:
@@ -81,14 +62,10 @@ def _issued(kind: str, school: School, today: dt.date, by, totals) -> dict:
     """What an invoice and a credit note both carry from the moment of issue: the next
     number of the year's series (taken here, inside the caller's transaction), who issued
     it and when, the school as it stands, and the totals."""
-    sequence = take_number(kind, today.year)
+    sequence, number = numbering.next_number(kind, today, school)
     check_chronology(kind, today)  # under the series' lock: no one issues meanwhile
-    if kind == NumberSeries.Kind.INVOICE:
-        prefix = school.invoice_prefix
-    else:
-        prefix = school.credit_note_prefix
     return {
-        "number": format_number(prefix, today.year, sequence),
+        "number": number,
         "year": today.year,
         "sequence": sequence,
         "issue_date": today,
@@ -349,7 +326,7 @@ def issue_invoice(
         )
         if kind == Invoice.Kind.FINAL:
             order._mark_invoiced(by)
-            _settle(invoice, by)  # deposits already paid may settle the order at once
+            settle(invoice, by)  # deposits already paid may settle the order at once
         if render:
             transaction.on_commit(lambda: _store_quietly(invoice))
             exchange.schedule(invoice)
@@ -379,7 +356,11 @@ def issue_credit_note(
         if invoice.kind == Invoice.Kind.DEPOSIT:
             _refuse_if_deducted(invoice)
         charges_vat = not invoice.vat_mention
-        already = invoice.credited_incl_vat
+        already = (
+            Invoice.objects.with_balance()
+            .values_list("amount_credited", flat=True)
+            .get(pk=invoice.pk)
+        )
         if amount_excl_vat is None:
             if already:
                 raise InvoicingError(
@@ -437,7 +418,7 @@ def issue_credit_note(
         CreditNoteLine.objects.bulk_create(
             CreditNoteLine(credit_note=note, **fields) for fields in _line_fields(lines)
         )
-        _settle(invoice, by)
+        settle(invoice, by)
         if render:
             transaction.on_commit(lambda: _store_quietly(note))
             exchange.schedule(note)
@@ -465,6 +446,33 @@ def _refuse_if_deducted(deposit: Invoice) -> None:
             )
 
 
+def check_payment(
+    invoice: Invoice,
+    by,
+    *,
+    date: dt.date,
+    amount: Decimal,
+    method: str,
+    reference: str = "",
+) -> Payment:
+    """The payment `record_payment` would record, checked and not saved: pure (no write, no
+    lock), so the confirmation page asks only for what will pass; `record_payment` runs it
+    again on the locked invoice."""
+    invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
+    if amount <= 0:
+        raise InvoicingError(_("A payment's amount must be positive."))
+    # More than is due is recorded as it came (issue #29 §3): the bank and the books
+    # agree, the invoice is paid and the excess is the customer's credit (billing.credit).
+    if date < invoice.issue_date:
+        raise InvoicingError(_("A payment cannot be dated before its invoice."))
+    payment = Payment(
+        invoice=invoice, date=date, amount=amount, method=method, reference=reference,
+        recorded_by=by,
+    )  # fmt: skip
+    payment.full_clean(exclude=["recorded_by"])
+    return payment
+
+
 def record_payment(
     invoice: Invoice,
     by,
@@ -478,51 +486,50 @@ def record_payment(
     the balance is the customer's credit, to refund or use on another invoice."""
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if amount <= 0:
-            raise InvoicingError(_("A payment's amount must be positive."))
-        # More than is due is recorded as it came (issue #29 §3): the bank and the books
-        # agree, the invoice is paid and the excess is the customer's credit (billing.credit).
-        if date < invoice.issue_date:
-            raise InvoicingError(_("A payment cannot be dated before its invoice."))
-        payment = Payment(
-            invoice=invoice, date=date, amount=amount, method=method, reference=reference,
-            recorded_by=by,
-        )  # fmt: skip
-        payment.full_clean(exclude=["recorded_by"])
+        payment = check_payment(
+            invoice, by, date=date, amount=amount, method=method, reference=reference
+        )
         payment.save(force_insert=True)
-        _settle(invoice, by)
+        settle(invoice, by)
         exchange.schedule_cashed(payment)  # an e-invoiced service: "Encaissée" (212)
     return payment
+
+
+def check_reversal(payment: Payment, by, *, reason: str, today: dt.date | None = None) -> Payment:
+    """The reversing entry `reverse_payment` would record, checked and not saved (pure)."""
+    today = today or timezone.localdate()
+    reason = reason.strip()
+    if not reason:
+        raise InvoicingError(_("Say why the payment is cancelled."))
+    if payment.reverses_id:
+        raise InvoicingError(_("A cancellation cannot itself be cancelled."))
+    if Payment.objects.filter(reverses=payment).exists():
+        raise InvoicingError(_("This payment is already cancelled."))
+    reversal = Payment(
+        invoice_id=payment.invoice_id, date=max(today, payment.date), amount=-payment.amount,
+        method=payment.method, reference=payment.reference, reverses=payment,
+        reason=reason, recorded_by=by,
+    )  # fmt: skip
+    # The cancellation passes the model's own validation, like any payment.
+    reversal.full_clean(exclude=["recorded_by"])
+    return reversal
 
 
 def reverse_payment(payment: Payment, by, *, reason: str, today: dt.date | None = None) -> Payment:
     """Cancel a payment recorded by mistake, or a cheque returned unpaid: a reversing entry
     of the opposite amount, dated today, that says why. The payment stays in the books
     beside it; the invoice is due again, and a paid order goes back to invoiced."""
-    today = today or timezone.localdate()
-    reason = reason.strip()
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().get(pk=payment.invoice_id)
-        payment = Payment.objects.get(pk=payment.pk)
-        if not reason:
-            raise InvoicingError(_("Say why the payment is cancelled."))
-        if payment.reverses_id:
-            raise InvoicingError(_("A cancellation cannot itself be cancelled."))
-        if Payment.objects.filter(reverses=payment).exists():
-            raise InvoicingError(_("This payment is already cancelled."))
-        reversal = Payment(
-            invoice=invoice, date=max(today, payment.date), amount=-payment.amount,
-            method=payment.method, reference=payment.reference, reverses=payment,
-            reason=reason, recorded_by=by,
-        )  # fmt: skip
-        # The cancellation passes the model's own validation, like any payment.
-        reversal.full_clean(exclude=["recorded_by"])
+        reversal = check_reversal(
+            Payment.objects.get(pk=payment.pk), by, reason=reason, today=today
+        )
         reversal.save(force_insert=True)
-        _settle(invoice, by, reason)
+        settle(invoice, by, reversal.reason)
     return reversal
 
 
-def _settle(invoice: Invoice, by, reason: str = "") -> None:
+def settle(invoice: Invoice, by, reason: str = "") -> None:
     """An invoice covered by payments and credit notes is settled (the lists of what is
     owed skip it). An invoiced order is paid once every invoice of it, deposits and final,
     is settled and money was received on it (an order credited in full is not "paid");
@@ -583,16 +590,10 @@ def store_pdf(document: Invoice | CreditNote) -> Invoice | CreditNote:
         data, xml = render_facturx(document)
     else:
         data = render_document(document)
-    sha = hashlib.sha256(data).hexdigest()
-    field = document.pdf
-    name = field.storage.save(field.field.generate_filename(document, "doc.pdf"), ContentFile(data))
-    stored = {"pdf": name, "pdf_sha256": sha}
+    also = {}
     if xml:
-        stored |= {"facturx_xml": xml.decode(), "xml_sha256": hashlib.sha256(xml).hexdigest()}
-    # Only the first writer wins: a concurrent render's file is discarded.
-    if model.objects.filter(pk=document.pk, pdf="").update(**stored):
-        return model.objects.get(pk=document.pk)
-    field.storage.delete(name)
+        also = {"facturx_xml": xml.decode(), "xml_sha256": stored.sha256(xml)}
+    stored.store_once(document, data, filename="doc.pdf", **also)
     return model.objects.get(pk=document.pk)
 
 
@@ -600,11 +601,7 @@ def stored_pdf(document: Invoice | CreditNote) -> bytes:
     """The stored PDF, exactly as stored; rendered now if it never was (lazy, e.g. demo)."""
     if not document.pdf:
         document = store_pdf(document)
-    with document.pdf.open("rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != document.pdf_sha256:
-        raise OSError(f"stored PDF of {document.number} does not match its SHA-256")
-    return data
+    return stored.read_checked(document)
 
 
 def _store_quietly(document) -> None:

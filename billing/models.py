@@ -28,6 +28,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 import ecoles.immutable
+from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.db import Cents
 from ecoles.immutable import InsertOnly, InsertOnlyQuerySet
 from ecoles.models import SingletonModel
@@ -167,6 +168,10 @@ class IssuedDocument(Issued):
         return any(ln.vat_rate == 0 and not ln.vat_category for ln in self.lines.all())
 
 
+class BalanceNotAnnotated(RuntimeError):
+    """An invoice's money read on an invoice fetched without `with_balance()`."""
+
+
 class InvoiceQuerySet(IssuedQuerySet):
     def issued(self) -> InvoiceQuerySet:
         """Every Invoice row is issued: a number is taken only at issue (SPEC.md R4)."""
@@ -218,7 +223,7 @@ class InvoiceQuerySet(IssuedQuerySet):
             .values("s")
         )
         # Each sum rounded to the cent in SQL (ecoles.db.Cents): "settled" is the balance
-        # at or below zero, the same comparison here, in owed() and paid(), in _settle and
+        # at or below zero, the same comparison here, in owed() and paid(), in settle() and
         # on the pages, never disturbed by SQLite's floating point.
         return self.annotate(
             amount_paid=Cents(
@@ -264,7 +269,7 @@ def document_upload(instance: IssuedDocument, filename: str) -> str:
     return f"invoices/{instance.year}/{instance.number}.pdf"
 
 
-class Invoice(IssuedDocument):
+class Invoice(ConstraintErrorsOnFields, IssuedDocument):
     """A facture: numbered at issue, copied from the order, never edited or deleted (R4)."""
 
     class Kind(models.TextChoices):
@@ -287,7 +292,7 @@ class Invoice(IssuedDocument):
     )
     early_payment_discount = models.CharField(_("early-payment discount terms"), max_length=200)
     pdf = models.FileField(_("PDF"), upload_to=document_upload, blank=True)
-    # Set once payments and credit notes cover the total (billing.invoicing._settle), unset
+    # Set once payments and credit notes cover the total (billing.invoicing.settle), unset
     # if a payment is cancelled: what is owed is looked for among unsettled invoices only,
     # not in every invoice of every year.
     settled = models.BooleanField(_("settled"), default=False, editable=False)
@@ -301,10 +306,23 @@ class Invoice(IssuedDocument):
         verbose_name_plural = _("invoices")
         ordering = ["-year", "-sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="invoice_number_unique"),
-            models.CheckConstraint(condition=Q(sequence__gte=1), name="invoice_sequence_positive"),
+            models.UniqueConstraint(
+                fields=["year", "sequence"],
+                name="invoice_number_unique",
+                violation_error_code="sequence",
+                violation_error_message=_("This invoice number is already taken."),
+            ),
             models.CheckConstraint(
-                condition=Q(due_date__gte=F("issue_date")), name="invoice_due_after_issue"
+                condition=Q(sequence__gte=1),
+                name="invoice_sequence_positive",
+                violation_error_code="sequence",
+                violation_error_message=_("A document's number starts at 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gte=F("issue_date")),
+                name="invoice_due_after_issue",
+                violation_error_code="due_date",
+                violation_error_message=_("The due date cannot be before the issue date."),
             ),
         ]
         indexes = [
@@ -314,11 +332,20 @@ class Invoice(IssuedDocument):
             models.Index(fields=["due_date"], condition=Q(settled=False), name="invoice_unsettled"),
         ]
 
+    # The money of an invoice has one definition, in SQL (InvoiceQuerySet.with_balance):
+    # read on an invoice fetched without it, these say so instead of quietly running a
+    # query of their own for each invoice of a list.
+    def _annotated(self, name: str) -> Decimal:
+        try:
+            return self.__dict__[name]
+        except KeyError:
+            raise BalanceNotAnnotated(
+                f"{name} of invoice {self.pk} is read without Invoice.objects.with_balance()"
+            ) from None
+
     @property
     def credited_incl_vat(self) -> Decimal:
-        if hasattr(self, "amount_credited"):
-            return self.amount_credited
-        return self.credit_notes.aggregate(s=Cents(Sum("total_incl_vat")))["s"] or ZERO
+        return self._annotated("amount_credited")
 
     @property
     def net_incl_vat(self) -> Decimal:
@@ -326,44 +353,28 @@ class Invoice(IssuedDocument):
 
     @property
     def paid_amount(self) -> Decimal:
-        if hasattr(self, "amount_paid"):
-            return self.amount_paid
-        return self.payments.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+        return self._annotated("amount_paid")
 
     @property
     def refunded_amount(self) -> Decimal:
-        if hasattr(self, "amount_refunded"):
-            return self.amount_refunded
-        return self.refunds.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+        return self._annotated("amount_refunded")
 
     @property
     def credit_used_amount(self) -> Decimal:
         """This invoice's credit used to pay other invoices of the customer."""
-        if hasattr(self, "credit_used"):
-            return self.credit_used
-        return self.credit_uses.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+        return self._annotated("credit_used")
 
     @property
     def credit_received_amount(self) -> Decimal:
         """What the customer's credit on other invoices paid of this one."""
-        if hasattr(self, "credit_received"):
-            return self.credit_received
-        return self.paid_by_credit.aggregate(s=Cents(Sum("amount")))["s"] or ZERO
+        return self._annotated("credit_received")
 
     @property
     def balance(self) -> Decimal:
         """What the customer still owes; negative when the school owes the customer (a
         credit note on a paid invoice, or a payment of more than was due, not yet refunded
         nor used on another invoice)."""
-        if hasattr(self, "balance_due"):
-            return self.balance_due
-        return (
-            self.net_incl_vat
-            - self.paid_amount
-            + self.refunded_amount
-            + self.credit_used_amount
-            - self.credit_received_amount
-        )
+        return self._annotated("balance_due")
 
     def is_overdue(self, today: dt.date | None = None) -> bool:
         return self.balance > 0 and self.due_date < (today or timezone.localdate())
@@ -418,7 +429,7 @@ class CreditNoteQuerySet(IssuedQuerySet):
     pass
 
 
-class CreditNote(IssuedDocument):
+class CreditNote(ConstraintErrorsOnFields, IssuedDocument):
     """An avoir: cancels an invoice in full or in part, its own gapless series (R4)."""
 
     invoice = models.ForeignKey(
@@ -436,12 +447,23 @@ class CreditNote(IssuedDocument):
         verbose_name_plural = _("credit notes")
         ordering = ["-year", "-sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="creditnote_number_unique"),
-            models.CheckConstraint(
-                condition=Q(sequence__gte=1), name="creditnote_sequence_positive"
+            models.UniqueConstraint(
+                fields=["year", "sequence"],
+                name="creditnote_number_unique",
+                violation_error_code="sequence",
+                violation_error_message=_("This credit note number is already taken."),
             ),
             models.CheckConstraint(
-                condition=Q(total_incl_vat__gt=0), name="creditnote_total_positive"
+                condition=Q(sequence__gte=1),
+                name="creditnote_sequence_positive",
+                violation_error_code="sequence",
+                violation_error_message=_("A document's number starts at 1."),
+            ),
+            models.CheckConstraint(
+                condition=Q(total_incl_vat__gt=0),
+                name="creditnote_total_positive",
+                violation_error_code="total_incl_vat",
+                violation_error_message=_("A credit note's total must be above zero."),
             ),
         ]
 
@@ -457,13 +479,14 @@ class CreditNoteLine(DocumentLine):
         verbose_name_plural = _("credit note lines")
 
 
-class NumberSeries(models.Model):
+class NumberSeries(ConstraintErrorsOnFields, models.Model):
     """The last number given in a year's series; its row is locked while issuing, so that
     two people issuing at the same second get consecutive numbers (SPEC.md R4)."""
 
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice")
         CREDIT_NOTE = "credit_note", _("Credit note")
+        TAX_RECEIPT = "tax_receipt", _("Tax receipt")
 
     kind = models.CharField(_("kind"), max_length=20, choices=Kind)
     year = models.PositiveSmallIntegerField(_("year"))
@@ -474,7 +497,12 @@ class NumberSeries(models.Model):
         verbose_name = _("number series")
         verbose_name_plural = _("number series")
         constraints = [
-            models.UniqueConstraint(fields=["kind", "year"], name="numberseries_kind_year"),
+            models.UniqueConstraint(
+                fields=["kind", "year"],
+                name="numberseries_kind_year",
+                violation_error_code="year",
+                violation_error_message=_("This series already has a counter for this year."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -485,7 +513,7 @@ class PaymentQuerySet(InsertOnlyQuerySet):
     pass
 
 
-class Payment(InsertOnly):
+class Payment(ConstraintErrorsOnFields, InsertOnly):
     """Money received against an invoice (SPEC.md R4); never changed nor deleted, only
     cancelled by a reversing entry (the database refuses it too, migration 0007)."""
 
@@ -536,6 +564,7 @@ class Payment(InsertOnly):
                 condition=Q(amount__gt=0, reverses__isnull=True)
                 | (Q(amount__lt=0, reverses__isnull=False) & ~Q(reason="")),
                 name="payment_amount_sign",
+                violation_error_code="amount",
                 violation_error_message=_(
                     "A payment is positive; only the cancellation of a payment, with its "
                     "reason, is negative."
@@ -589,7 +618,7 @@ class RefundQuerySet(InsertOnlyQuerySet):
     pass
 
 
-class Refund(InsertOnly):
+class Refund(ConstraintErrorsOnFields, InsertOnly):
     """Money given back to a customer whom a credit note on a paid invoice left in credit
     (SPEC.md R11): the invoice's balance returns to zero. Like a payment, it is money: an
     immutable record in exact cents (the database refuses a change, migration 0003)."""
@@ -620,6 +649,7 @@ class Refund(InsertOnly):
             models.CheckConstraint(
                 condition=Q(amount__gt=0),
                 name="refund_amount_positive",
+                violation_error_code="amount",
                 violation_error_message=_("A refund's amount must be positive."),
             ),
         ]
@@ -693,7 +723,7 @@ def reminder_upload(instance: Reminder, filename: str) -> str:
     return f"reminders/{instance.invoice.year}/{instance.invoice.number}-{instance.level}.pdf"
 
 
-class Reminder(models.Model):
+class Reminder(ConstraintErrorsOnFields, models.Model):
     """One step of an overdue invoice's reminder ladder (SPEC.md R11): friendly, firm, then
     the formal notice (mise en demeure) restating the penalties and the 40 € indemnity
     (Code de commerce L441-10, D441-5). Each level is sent once per invoice; what it said
@@ -725,9 +755,24 @@ class Reminder(models.Model):
         verbose_name_plural = _("reminders")
         ordering = ["invoice", "level"]
         constraints = [
-            models.UniqueConstraint(fields=["invoice", "level"], name="reminder_once_per_level"),
-            models.CheckConstraint(condition=Q(level__in=[1, 2, 3]), name="reminder_level_valid"),
-            models.CheckConstraint(condition=Q(balance_due__gt=0), name="reminder_something_due"),
+            models.UniqueConstraint(
+                fields=["invoice", "level"],
+                name="reminder_once_per_level",
+                violation_error_code="level",
+                violation_error_message=_("This invoice already had a reminder at this level."),
+            ),
+            models.CheckConstraint(
+                condition=Q(level__in=[1, 2, 3]),
+                name="reminder_level_valid",
+                violation_error_code="level",
+                violation_error_message=_("A reminder's level is 1, 2 or 3."),
+            ),
+            models.CheckConstraint(
+                condition=Q(balance_due__gt=0),
+                name="reminder_something_due",
+                violation_error_code="balance_due",
+                violation_error_message=_("A reminder is only for an amount still due."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -746,7 +791,7 @@ def sent_upload(instance: DocumentSend, filename: str) -> str:
     return f"sent/{instance.created_at:%Y}/{instance.kind}-{instance.pk or 'new'}.pdf"
 
 
-class DocumentSend(models.Model):
+class DocumentSend(ConstraintErrorsOnFields, models.Model):
     """A document mailed to a customer with its PDF (SPEC.md R11): queued by a page, sent by
     the task worker (billing.sending), retried on failure; the log says when, to whom, how
     it went."""
@@ -816,10 +861,16 @@ class DocumentSend(models.Model):
         ordering = ["-created_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(status__in=["queued", "sent", "failed"]), name="send_status_valid"
+                condition=Q(status__in=["queued", "sent", "failed"]),
+                name="send_status_valid",
+                violation_error_code="status",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
-                condition=Q(sent_at__isnull=True) | Q(status="sent"), name="send_sent_has_status"
+                condition=Q(sent_at__isnull=True) | Q(status="sent"),
+                name="send_sent_has_status",
+                violation_error_code="status",
+                violation_error_message=_("A sending with a time sent is marked sent."),
             ),
             models.CheckConstraint(
                 condition=Q(channel="email", posted_on__isnull=True)
@@ -987,6 +1038,7 @@ class PlatformFlow(models.Model):
                 condition=Q(invoice__isnull=False, credit_note__isnull=True)
                 | Q(invoice__isnull=True, credit_note__isnull=False),
                 name="platformflow_one_document",
+                violation_error_message=_("A flow carries one invoice or one credit note."),
             ),
         ]
 
@@ -998,7 +1050,7 @@ class PlatformFlow(models.Model):
         return self.invoice or self.credit_note
 
 
-class LifecycleEvent(models.Model):
+class LifecycleEvent(ConstraintErrorsOnFields, models.Model):
     """One status the platform reported on a flow, in the order it came: the document's
     e-invoicing history."""
 
@@ -1012,7 +1064,14 @@ class LifecycleEvent(models.Model):
         verbose_name_plural = _("lifecycle statuses")
         ordering = ["at", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["flow", "status", "at"], name="lifecycle_once"),
+            models.UniqueConstraint(
+                fields=["flow", "status", "at"],
+                name="lifecycle_once",
+                violation_error_code="status",
+                violation_error_message=_(
+                    "This status is already recorded at this time for this flow."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:

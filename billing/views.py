@@ -310,7 +310,7 @@ def payment_add(request: HttpRequest, pk: int) -> HttpResponse:
     if (
         form.is_valid()
         and not is_confirmed(request)
-        and would_pass(form, invoicing.record_payment, invoice, request.user, **form.cleaned_data)
+        and would_pass(form, invoicing.check_payment, invoice, request.user, **form.cleaned_data)
     ):
         data = form.cleaned_data
         facts = [
@@ -377,7 +377,7 @@ def payment_reverse(request: HttpRequest, pk: int) -> HttpResponse:
         request.method == "POST"
         and form.is_valid()
         and not is_confirmed(request)
-        and would_pass(form, invoicing.reverse_payment, payment, request.user, **form.cleaned_data)
+        and would_pass(form, invoicing.check_reversal, payment, request.user, **form.cleaned_data)
     ):
         return ask(
             request,

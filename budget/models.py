@@ -19,8 +19,10 @@ from simple_history.models import HistoricalRecords
 from stdnum.fr import siren as stdnum_siren
 
 from billing.models import DocumentSend
+from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.immutable import ImmutableError, InsertOnly, InsertOnlyQuerySet
 from ecoles.models import School
+from ecoles.shapes import validate_french_postal_code
 
 
 class BudgetYearQuerySet(models.QuerySet):
@@ -28,7 +30,7 @@ class BudgetYearQuerySet(models.QuerySet):
         return self.filter(start__lte=day, end__gte=day)
 
 
-class BudgetYear(models.Model):
+class BudgetYear(ConstraintErrorsOnFields, models.Model):
     """A budget year (exercice) of twelve months from the school's start month (SPEC.md R5).
 
     Its production revenue is never typed: it is computed from the invoices and credit
@@ -48,7 +50,10 @@ class BudgetYear(models.Model):
         ordering = ["-start"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(end__gt=models.F("start")), name="budgetyear_end_after_start"
+                condition=models.Q(end__gt=models.F("start")),
+                name="budgetyear_end_after_start",
+                violation_error_code="end",
+                violation_error_message=_("The end must be after the start."),
             ),
         ]
 
@@ -81,7 +86,7 @@ COMPUTED_SOURCES = ("production", "donations", "apprenticeship_tax", "grants", "
 COMPUTED_CATEGORIES = ("materials",)
 
 
-class BudgetLine(models.Model):
+class BudgetLine(ConstraintErrorsOnFields, models.Model):
     """A planned and an actual amount, for one source of resources or one kind of expense."""
 
     class Kind(models.TextChoices):
@@ -143,6 +148,7 @@ class BudgetLine(models.Model):
                     | models.Q(kind="expense", source="") & ~models.Q(category="")
                 ),
                 name="budgetline_source_or_category",
+                violation_error_message=_("A resource has a source, an expense a category."),
             ),
             # SPEC.md R5, R11: what a ledger holds is computed from it, never typed.
             models.CheckConstraint(
@@ -150,16 +156,23 @@ class BudgetLine(models.Model):
                 & ~models.Q(category__in=COMPUTED_CATEGORIES)
                 | models.Q(actual__isnull=True),
                 name="budgetline_ledger_actual_computed",
+                violation_error_code="actual",
+                violation_error_message=_(
+                    "This line's actual amount comes from the books: leave it empty."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(planned__gte=0)
                 & (models.Q(actual__isnull=True) | models.Q(actual__gte=0)),
                 name="budgetline_amounts_positive",
+                violation_error_message=_("The amounts cannot be negative."),
             ),
             models.UniqueConstraint(
                 fields=["year"],
                 condition=models.Q(source="production"),
                 name="budgetline_one_production_line",
+                violation_error_code="source",
+                violation_error_message=_("This year already has a production line."),
             ),
         ]
 
@@ -228,7 +241,7 @@ class DonorQuerySet(models.QuerySet):
         )
 
 
-class Donor(models.Model):
+class Donor(ConstraintErrorsOnFields, models.Model):
     """A person or a company who gives to the school (SPEC.md R11)."""
 
     class Kind(models.TextChoices):
@@ -241,7 +254,10 @@ class Donor(models.Model):
     )
     siren = models.CharField(_("SIREN"), max_length=9, blank=True, validators=[validate_siren])
     address = models.CharField(_("address"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=10, blank=True)
+    # A donor has no country of his own here: his address is a French one.
+    postal_code = models.CharField(
+        _("postal code"), max_length=10, blank=True, validators=[validate_french_postal_code]
+    )
     city = models.CharField(_("city"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
     history = HistoricalRecords()
@@ -257,6 +273,8 @@ class Donor(models.Model):
                 condition=models.Q(kind="company") & ~models.Q(siren="")
                 | models.Q(kind="person", siren=""),
                 name="donor_siren_for_companies",
+                violation_error_code="siren",
+                violation_error_message=_("A company has a SIREN, a person none."),
             ),
         ]
 
@@ -344,7 +362,7 @@ class DonationQuerySet(models.QuerySet):
         )
 
 
-class Donation(models.Model):
+class Donation(ConstraintErrorsOnFields, models.Model):
     """A gift: a tax receipt may be issued once it is received, if it has no counterpart."""
 
     class Form(models.TextChoices):
@@ -406,17 +424,26 @@ class Donation(models.Model):
         ordering = ["-date", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="donation_amount_positive"
+                condition=models.Q(amount__gt=0),
+                name="donation_amount_positive",
+                violation_error_code="amount",
+                violation_error_message=_("The amount must be above zero."),
             ),
             models.CheckConstraint(
                 condition=models.Q(nature="cash") & ~models.Q(method="")
                 | models.Q(nature="in_kind", method=""),
                 name="donation_method_for_cash",
+                violation_error_code="method",
+                violation_error_message=_(
+                    "A gift of money has a means of payment, a gift in kind none."
+                ),
             ),
             models.CheckConstraint(
                 condition=models.Q(received_on__isnull=True)
                 | models.Q(received_on__gte=models.F("date")),
                 name="donation_received_after_gift",
+                violation_error_code="received_on",
+                violation_error_message=_("A gift is received on or after its date."),
             ),
         ]
         # The budget sums the donations received in a year.
@@ -493,7 +520,7 @@ def receipt_upload(instance: TaxReceipt, filename: str) -> str:
     return f"tax_receipts/{instance.year}/{instance.number}.pdf"
 
 
-class TaxReceipt(IssuedReceipt):
+class TaxReceipt(ConstraintErrorsOnFields, IssuedReceipt):
     """A reçu fiscal (Cerfa n° 11580): a gapless yearly series RF-2026-0001, the mentions
     frozen at issue, never edited nor deleted; a wrong one is cancelled and replaced
     (budget/receipts.py). The database refuses changes too (migration 0003)."""
@@ -548,17 +575,32 @@ class TaxReceipt(IssuedReceipt):
         verbose_name_plural = _("tax receipts")
         ordering = ["-year", "-sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["year", "sequence"], name="taxreceipt_number_unique"),
-            models.CheckConstraint(
-                condition=models.Q(sequence__gte=1), name="taxreceipt_sequence_positive"
+            models.UniqueConstraint(
+                fields=["year", "sequence"],
+                name="taxreceipt_number_unique",
+                violation_error_code="sequence",
+                violation_error_message=_("This receipt number is already taken."),
             ),
             models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="taxreceipt_amount_positive"
+                condition=models.Q(sequence__gte=1),
+                name="taxreceipt_sequence_positive",
+                violation_error_code="sequence",
+                violation_error_message=_("A document's number starts at 1."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="taxreceipt_amount_positive",
+                violation_error_code="amount",
+                violation_error_message=_("The amount must be above zero."),
             ),
             models.CheckConstraint(
                 condition=models.Q(cancelled_at__isnull=True, cancel_reason="")
                 | models.Q(cancelled_at__isnull=False) & ~models.Q(cancel_reason=""),
                 name="taxreceipt_cancel_with_reason",
+                violation_error_code="cancel_reason",
+                violation_error_message=_(
+                    "A cancelled receipt says why, and only a cancelled one."
+                ),
             ),
         ]
 
@@ -666,7 +708,7 @@ class TaxCampaign(models.Model):
         return str(self.year)
 
 
-class Pledge(models.Model):
+class Pledge(ConstraintErrorsOnFields, models.Model):
     """A company approached in a campaign: its promise and the follow-up."""
 
     class Status(models.TextChoices):
@@ -711,10 +753,17 @@ class Pledge(models.Model):
         verbose_name_plural = _("promises")
         ordering = ["company", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["campaign", "company"], name="pledge_one_per_company"),
+            models.UniqueConstraint(
+                fields=["campaign", "company"],
+                name="pledge_one_per_company",
+                violation_error_code="company",
+                violation_error_message=_("This company already has a pledge in this campaign."),
+            ),
             models.CheckConstraint(
                 condition=~models.Q(status="promised") | models.Q(amount__isnull=False),
                 name="pledge_promise_has_amount",
+                violation_error_code="amount",
+                violation_error_message=_("A promise has an amount."),
             ),
         ]
 
@@ -730,7 +779,7 @@ class Pledge(models.Model):
             raise ValidationError(errors)
 
 
-class Transfer(models.Model):
+class Transfer(ConstraintErrorsOnFields, models.Model):
     """Money received from the national body (SOLTéA, Caisse des dépôts): the budget's
     apprenticeship tax actual is their sum."""
 
@@ -764,11 +813,16 @@ class Transfer(models.Model):
         ordering = ["-date", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="transfer_amount_positive"
+                condition=models.Q(amount__gt=0),
+                name="transfer_amount_positive",
+                violation_error_code="amount",
+                violation_error_message=_("The amount must be above zero."),
             ),
             models.CheckConstraint(
                 condition=~models.Q(kind="unallocated") | models.Q(pledge__isnull=True),
                 name="transfer_unallocated_no_pledge",
+                violation_error_code="pledge",
+                violation_error_message=_("An unallocated transfer answers no pledge."),
             ),
         ]
         indexes = [models.Index(fields=["date"], name="transfer_date")]
@@ -796,7 +850,7 @@ class GrantQuerySet(models.QuerySet):
         return self.filter(report_due__lte=day, report_sent_on=None)
 
 
-class Grant(models.Model):
+class Grant(ConstraintErrorsOnFields, models.Model):
     """A subvention: the agreement, its instalments, the report the funder expects."""
 
     funder = models.CharField(_("funder"), max_length=200)
@@ -819,6 +873,8 @@ class Grant(models.Model):
             models.CheckConstraint(
                 condition=models.Q(agreement_end__gte=models.F("agreement_start")),
                 name="grant_agreement_dates",
+                violation_error_code="agreement_end",
+                violation_error_message=_("The agreement cannot end before it starts."),
             ),
         ]
         # The director's home looks for the reports not sent, by due date.
@@ -846,7 +902,7 @@ class Grant(models.Model):
             raise ValidationError(errors)
 
 
-class Instalment(models.Model):
+class Instalment(ConstraintErrorsOnFields, models.Model):
     """A payment of a grant: expected, then received (the budget's grants actual)."""
 
     grant = models.ForeignKey(
@@ -871,6 +927,10 @@ class Instalment(models.Model):
                     received_on__isnull=False, received_amount__isnull=False, received_amount__gt=0
                 ),
                 name="instalment_received_with_amount",
+                violation_error_code="received_amount",
+                violation_error_message=_(
+                    "A received instalment has its date and an amount above zero."
+                ),
             ),
         ]
         indexes = [models.Index(fields=["received_on"], name="instalment_received_on")]
@@ -892,7 +952,7 @@ class Instalment(models.Model):
 # --- Families' contributions ----------------------------------------------------------------
 
 
-class FamilyContribution(models.Model):
+class FamilyContribution(ConstraintErrorsOnFields, models.Model):
     """What a pupil's family owes for a budget year."""
 
     student = models.ForeignKey(
@@ -917,9 +977,17 @@ class FamilyContribution(models.Model):
         verbose_name_plural = _("family contributions")
         ordering = ["student__last_name", "student__first_name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["student", "year"], name="contribution_one_a_year"),
+            models.UniqueConstraint(
+                fields=["student", "year"],
+                name="contribution_one_a_year",
+                violation_error_code="year",
+                violation_error_message=_("This pupil already has a contribution for this year."),
+            ),
             models.CheckConstraint(
-                condition=models.Q(amount_due__gte=0), name="contribution_due_positive"
+                condition=models.Q(amount_due__gte=0),
+                name="contribution_due_positive",
+                violation_error_code="amount_due",
+                violation_error_message=_("The amount due cannot be negative."),
             ),
         ]
 
@@ -927,7 +995,7 @@ class FamilyContribution(models.Model):
         return f"{self.student} {self.year}"
 
 
-class FamilyPayment(models.Model):
+class FamilyPayment(ConstraintErrorsOnFields, models.Model):
     """What a family paid (the budget's families actual)."""
 
     contribution = models.ForeignKey(
@@ -947,7 +1015,10 @@ class FamilyPayment(models.Model):
         ordering = ["date", "pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(amount__gt=0), name="familypayment_amount_positive"
+                condition=models.Q(amount__gt=0),
+                name="familypayment_amount_positive",
+                violation_error_code="amount",
+                violation_error_message=_("The amount must be above zero."),
             ),
         ]
         indexes = [models.Index(fields=["date"], name="familypayment_date")]

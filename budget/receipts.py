@@ -3,7 +3,7 @@
 A receipt is issued only for money received without counterpart, once: a donation is on
 at most one receipt not cancelled. Its number comes from a gapless yearly series
 (RF-2026-0001) taken inside the transaction that creates it, from billing's yearly counter
-row locked with SELECT ... FOR UPDATE (billing.invoicing.take_number, its own series kind),
+row locked with SELECT ... FOR UPDATE (billing.numbering, its own declared series),
 so that a failure rolls the counter back and two people issuing at once queue on the lock.
 What it says is frozen at issue; the PDF is rendered after commit and stored once with its
 SHA-256. A wrong receipt is cancelled (with its reason) and a new one issued, which names
@@ -13,7 +13,6 @@ the one it replaces.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import logging
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Count, Q, Sum
@@ -29,10 +27,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from pypdf import PdfReader, PdfWriter
 
-from billing.invoicing import format_number, school_identity, take_number
+from billing import numbering
+from billing.invoicing import school_identity
+from billing.models import NumberSeries
 from budget.models import Donation, Donor, ReceiptLine, ReceiptSend, TaxReceipt, counterpart_cap
 from budget.words import amount_in_words
 from ecoles import mail as outgoing
+from ecoles import stored
 from ecoles.db import Cents
 from ecoles.formats import money
 from ecoles.models import Mail, School
@@ -40,8 +41,6 @@ from ecoles.pdf import render_pdf
 
 logger = logging.getLogger(__name__)
 
-SERIES = "tax_receipt"  # billing.NumberSeries.kind of the receipts' series
-PREFIX = "RF"
 ZERO = Decimal("0.00")
 
 ARTICLES = {
@@ -89,10 +88,10 @@ def _issue(donor: Donor, donations: list[Donation], kind: str, by, today: dt.dat
         .order_by("-issued_at")
         .first()
     )
-    sequence = take_number(SERIES, today.year)
+    sequence, number = numbering.next_number(NumberSeries.Kind.TAX_RECEIPT, today)
     total = sum((d.amount for d in donations), ZERO)
     receipt = TaxReceipt.objects.create(
-        number=format_number(PREFIX, today.year, sequence),
+        number=number,
         year=today.year,
         sequence=sequence,
         kind=kind,
@@ -364,12 +363,7 @@ def store_pdf(receipt: TaxReceipt) -> TaxReceipt:
     receipt = TaxReceipt.objects.get(pk=receipt.pk)
     if receipt.pdf:
         return receipt
-    data = render_receipt(receipt)
-    sha = hashlib.sha256(data).hexdigest()
-    field = receipt.pdf
-    name = field.storage.save(field.field.generate_filename(receipt, "r.pdf"), ContentFile(data))
-    if not TaxReceipt.objects.filter(pk=receipt.pk, pdf="").update(pdf=name, pdf_sha256=sha):
-        field.storage.delete(name)  # a concurrent render won
+    stored.store_once(receipt, render_receipt(receipt), filename="r.pdf")
     return TaxReceipt.objects.get(pk=receipt.pk)
 
 
@@ -377,11 +371,7 @@ def stored_pdf(receipt: TaxReceipt) -> bytes:
     """The stored PDF exactly as stored (rendered now if it never was), checked."""
     if not receipt.pdf:
         receipt = store_pdf(receipt)
-    with receipt.pdf.open("rb") as fh:
-        data = fh.read()
-    if hashlib.sha256(data).hexdigest() != receipt.pdf_sha256:
-        raise OSError(f"stored PDF of {receipt.number} does not match its SHA-256")
-    return data
+    return stored.read_checked(receipt)
 
 
 def served_pdf(receipt: TaxReceipt) -> bytes:

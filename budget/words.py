@@ -1,74 +1,20 @@
 """Amounts in French words, as a tax receipt states them (« mille deux cent trente-quatre
 euros et cinquante centimes »), by the traditional spelling rules: "et" in 21, 31... 71,
 "quatre-vingts" and "deux cents" plural only when they end the number, "mille" invariable,
-"million" and "milliard" nouns that take an s."""
+"million" and "milliard" nouns that take an s. The numbers are num2words' (which follows
+those rules); the euros and centimes are ours."""
 
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 
-UNITS = [
-    "zéro", "un", "deux", "trois", "quatre", "cinq", "six", "sept", "huit", "neuf", "dix",
-    "onze", "douze", "treize", "quatorze", "quinze", "seize", "dix-sept", "dix-huit",
-    "dix-neuf",
-]  # fmt: skip
-TENS = {2: "vingt", 3: "trente", 4: "quarante", 5: "cinquante", 6: "soixante"}
-
-
-def _below_100(n: int) -> str:
-    if n < 20:
-        return UNITS[n]
-    tens, unit = divmod(n, 10)
-    if tens in (7, 9):  # soixante-dix..., quatre-vingt-dix...
-        base = "soixante" if tens == 7 else "quatre-vingt"
-        if tens == 7 and unit == 1:
-            return "soixante et onze"
-        return f"{base}-{UNITS[10 + unit]}"
-    if tens == 8:
-        return "quatre-vingts" if unit == 0 else f"quatre-vingt-{UNITS[unit]}"
-    if unit == 0:
-        return TENS[tens]
-    if unit == 1:
-        return f"{TENS[tens]} et un"
-    return f"{TENS[tens]}-{UNITS[unit]}"
-
-
-def _below_1000(n: int, final: bool = True) -> str:
-    """`final`: nothing follows (quatre-vingts, deux cents); before "mille" they lose
-    their s (deux cent mille, quatre-vingt mille)."""
-    hundreds, rest = divmod(n, 100)
-    words = []
-    if hundreds == 1:
-        words.append("cent")
-    elif hundreds > 1:
-        words.append(f"{UNITS[hundreds]} cent" + ("s" if rest == 0 and final else ""))
-    if rest or not words:
-        part = _below_100(rest)
-        if not final and part.endswith("quatre-vingts"):
-            part = part[:-1]
-        words.append(part)
-    return " ".join(words)
+from num2words import num2words
 
 
 def integer_in_words(n: int) -> str:
     if n < 0:
         raise ValueError("negative amount")
-    if n < 1000:
-        return _below_1000(n)
-    parts = []
-    for value, singular, plural in (
-        (10**9, "milliard", "milliards"),
-        (10**6, "million", "millions"),
-    ):
-        count, n = divmod(n, value)
-        if count:
-            parts.append(f"{integer_in_words(count)} {singular if count == 1 else plural}")
-    thousands, rest = divmod(n, 1000)
-    if thousands:
-        parts.append("mille" if thousands == 1 else f"{_below_1000(thousands, final=False)} mille")
-    if rest:
-        parts.append(_below_1000(rest))
-    return " ".join(parts)
+    return num2words(n, lang="fr")
 
 
 def amount_in_words(amount: Decimal) -> str:

@@ -17,8 +17,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
 
+from dateutil.easter import easter
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from icalendar import Calendar as ICalendar
 
 from ecoles.models import Closure, OpenedDay, Policy
 
@@ -50,28 +52,12 @@ def monday_of(day: dt.date) -> dt.date:
     return day - dt.timedelta(days=day.weekday())
 
 
-def easter(year: int) -> dt.date:
-    """Easter Sunday of a Gregorian year (the anonymous Gregorian computus, Meeus/Jones/
-    Butcher): valid for every year from 1583."""
-    a = year % 19
-    b, c = divmod(year, 100)
-    d, e = divmod(b, 4)
-    f = (b + 8) // 25
-    g = (b - f + 1) // 3
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    leap = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 22 * leap) // 451
-    month, day = divmod(h + leap - 7 * m + 114, 31)
-    return dt.date(year, month, day + 1)
-
-
 @cache
 def _public_holidays(year: int) -> dict[dt.date, object]:
     days: dict[dt.date, object] = {
         dt.date(year, m, d): name for (m, d), name in FIXED_HOLIDAYS.items()
     }
-    sunday = easter(year)
+    sunday = easter(year)  # dateutil's, the Gregorian computus
     for offset, name in MOVABLE_HOLIDAYS.items():
         days[sunday + dt.timedelta(days=offset)] = name
     return days
@@ -192,18 +178,9 @@ class Period:
     last_day: dt.date
 
 
-def _ics_date(value: str) -> dt.date:
-    digits = value.strip()[:8]
-    try:
-        return dt.date(int(digits[:4]), int(digits[4:6]), int(digits[6:8]))
-    except ValueError as exc:
-        raise CalendarFileError(
-            _("A date of the file cannot be read: %(value)s") % {"value": value}
-        ) from exc
-
-
-def _unescape(text: str) -> str:
-    return text.replace("\\n", " ").replace("\\,", ",").replace("\\;", ";").replace("\\\\", "\\")
+def _day(value) -> dt.date:
+    """The calendar day of a DTSTART or DTEND, as written in the file."""
+    return value.date() if isinstance(value, dt.datetime) else value
 
 
 def parse_ics(text: str) -> list[Period]:
@@ -211,34 +188,27 @@ def parse_ics(text: str) -> list[Period]:
     (one file per zone): each event with a start and an end; an all-day DTEND is the day
     lessons resume (exclusive, RFC 5545), so the last day is the day before. One-day
     landmarks without an end ("Rentrée scolaire des élèves") are left out; " - Zone A"
-    is dropped from the names."""
-    lines: list[str] = []
-    for raw in text.splitlines():
-        if raw[:1] in (" ", "\t") and lines:
-            lines[-1] += raw[1:]
-        else:
-            lines.append(raw.rstrip("\r"))
-    if not any(line.strip().upper() == "BEGIN:VCALENDAR" for line in lines):
+    is dropped from the names. The file is read by icalendar (folding, escapes, time
+    zones)."""
+    if "BEGIN:VCALENDAR" not in text.upper():
         raise CalendarFileError(_("This is not an iCalendar (.ics) file."))
-    periods, event = [], None
-    for line in lines:
-        key, _sep, value = line.partition(":")
-        name = key.split(";")[0].strip().upper()
-        if name == "BEGIN" and value.strip().upper() == "VEVENT":
-            event = {}
-        elif name == "END" and value.strip().upper() == "VEVENT" and event is not None:
-            if "DTSTART" in event and "DTEND" in event and event.get("SUMMARY"):
-                first = _ics_date(event["DTSTART"])
-                last = _ics_date(event["DTEND"])
-                if "T" not in event["DTEND"]:
-                    last -= ONE_DAY
-                if last >= first:
-                    title = _unescape(event["SUMMARY"]).strip()
-                    title = title.split(" - Zone")[0].strip()
-                    periods.append(Period(title[:100], first, last))
-            event = None
-        elif event is not None and name in ("DTSTART", "DTEND", "SUMMARY"):
-            event[name] = value
+    try:
+        events = list(ICalendar.from_ical(text).walk("VEVENT"))
+        periods = []
+        for event in events:
+            start, end, summary = event.get("DTSTART"), event.get("DTEND"), event.get("SUMMARY")
+            if start is None or end is None or not str(summary or "").strip():
+                continue
+            first, last = _day(start.dt), _day(end.dt)
+            if not isinstance(end.dt, dt.datetime):
+                last -= ONE_DAY
+            if last >= first:
+                title = " ".join(str(summary).split()).split(" - Zone")[0].strip()
+                periods.append(Period(title[:100], first, last))
+    except (ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
+        raise CalendarFileError(
+            _("A date of the file cannot be read: %(value)s") % {"value": str(exc)[:120]}
+        ) from exc
     return sorted(set(periods), key=lambda p: (p.first_day, p.name))
 
 

@@ -25,8 +25,6 @@ from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from ecoles.admin import dry_run
-
 FIELD = "confirmed"
 
 
@@ -71,11 +69,13 @@ def ask(
     )
 
 
-def would_pass(form: Form, process, *args, **kwargs) -> bool:
-    """Try `process(*args, **kwargs)` and roll it back: its refusal becomes the form's
-    error, so that the confirmation page is shown only for what will then be done."""
+def would_pass(form: Form, check, *args, **kwargs) -> bool:
+    """Run the act's pure check (`check(*args, **kwargs)`, the same the act runs under its
+    lock, which writes and locks nothing): its refusal becomes the form's error, so that the
+    confirmation page is shown only for what will then be done. Showing that page writes
+    nothing (tests/test_confirmations.py captures its SQL)."""
     try:
-        dry_run(process, *args, **kwargs)
+        check(*args, **kwargs)
     except ValidationError as exc:
         form.add_error(None, exc)
         return False

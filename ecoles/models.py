@@ -20,6 +20,7 @@ from stdnum.fr import siret as stdnum_siret
 from stdnum.fr import tva as stdnum_tva
 
 from ecoles import law, roles
+from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.shapes import validate_french_postal_code, validate_phone
 from ecoles.uploads import validate_logo
 
@@ -125,7 +126,7 @@ class SingletonsPerRequest:
             _loaded.reset(token)
 
 
-class School(SingletonModel):
+class School(ConstraintErrorsOnFields, SingletonModel):
     """The school's identity as it must appear on quotes and invoices (SPEC.md R4)."""
 
     class VatRegime(models.TextChoices):
@@ -234,7 +235,10 @@ class School(SingletonModel):
         verbose_name_plural = _("school")
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(payment_terms_days__lte=60), name="school_payment_terms_max_60"
+                condition=models.Q(payment_terms_days__lte=60),
+                name="school_payment_terms_max_60",
+                violation_error_code="payment_terms_days",
+                violation_error_message=_("Payment terms are at most 60 days after the invoice."),
             ),
         ]
 
@@ -293,7 +297,7 @@ _MORNING = _("The night ends in the morning: a time before noon.")
 HEX_COLOUR = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour as #rrggbb."))
 
 
-class Policy(SingletonModel):
+class Policy(ConstraintErrorsOnFields, SingletonModel):
     """The numbers behind SPEC.md R1 (2/3-1/3 balance), R2 (minors' working time) and R5.
 
     R2's defaults are the French rules for workers under 18 (Code du travail L3162-1 to
@@ -529,31 +533,45 @@ class Policy(SingletonModel):
             models.CheckConstraint(
                 condition=models.Q(production_share_min__lte=models.F("production_share_max")),
                 name="policy_share_band_ordered",
+                violation_error_code="production_share_max",
+                violation_error_message=_(
+                    "The highest production share must not be below the lowest."
+                ),
             ),
             # R2: stricter than the law, never looser (Code du travail L3162-1 to L3164-1).
             models.CheckConstraint(
                 condition=models.Q(max_daily_hours__gt=0, max_daily_hours__lte=law.MAX_DAILY_HOURS),
                 name="policy_daily_hours_within_the_law",
+                violation_error_code="max_daily_hours",
+                violation_error_message=_("A minor works at most 8 hours a day."),
             ),
             models.CheckConstraint(
                 condition=models.Q(
                     max_weekly_hours__gt=0, max_weekly_hours__lte=law.MAX_WEEKLY_HOURS
                 ),
                 name="policy_weekly_hours_within_the_law",
+                violation_error_code="max_weekly_hours",
+                violation_error_message=_("A minor works at most 35 hours a week."),
             ),
             models.CheckConstraint(
                 condition=models.Q(
                     break_after_minutes__gt=0, break_after_minutes__lte=law.BREAK_AFTER_MINUTES
                 ),
                 name="policy_break_after_within_the_law",
+                violation_error_code="break_after_minutes",
+                violation_error_message=_("A break comes after at most 4 h 30 of work."),
             ),
             models.CheckConstraint(
                 condition=models.Q(break_minutes__gte=law.BREAK_MINUTES),
                 name="policy_break_within_the_law",
+                violation_error_code="break_minutes",
+                violation_error_message=_("A break lasts at least 30 minutes."),
             ),
             models.CheckConstraint(
                 condition=models.Q(night_start__gte=NOON, night_start__lte=law.NIGHT_START),
                 name="policy_night_start_within_the_law",
+                violation_error_code="night_start",
+                violation_error_message=_("Night starts between 12:00 and 22:00."),
             ),
             models.CheckConstraint(
                 condition=models.Q(
@@ -561,18 +579,28 @@ class Policy(SingletonModel):
                     night_start_under_16__lte=law.NIGHT_START_UNDER_16,
                 ),
                 name="policy_night_start_under_16_within_the_law",
+                violation_error_code="night_start_under_16",
+                violation_error_message=_("Night under 16 starts between 12:00 and 20:00."),
             ),
             models.CheckConstraint(
                 condition=models.Q(night_end__gte=law.NIGHT_END, night_end__lte=NOON),
                 name="policy_night_end_within_the_law",
+                violation_error_code="night_end",
+                violation_error_message=_("Night ends between 06:00 and 12:00."),
             ),
             models.CheckConstraint(
                 condition=models.Q(daily_rest_hours__gte=law.DAILY_REST_HOURS),
                 name="policy_rest_within_the_law",
+                violation_error_code="daily_rest_hours",
+                violation_error_message=_("A minor rests at least 12 hours in a row each day."),
             ),
             models.CheckConstraint(
                 condition=models.Q(daily_rest_hours_under_16__gte=law.DAILY_REST_HOURS_UNDER_16),
                 name="policy_rest_under_16_within_the_law",
+                violation_error_code="daily_rest_hours_under_16",
+                violation_error_message=_(
+                    "A pupil under 16 rests at least 14 hours in a row each day."
+                ),
             ),
         ]
 
@@ -619,7 +647,7 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(trainers=user)
 
 
-class Workshop(models.Model):
+class Workshop(ConstraintErrorsOnFields, models.Model):
     """An atelier, run by one or more maîtres professionnels, 10-12 pupils at most."""
 
     name = models.CharField(_("name"), max_length=100, unique=True)
@@ -653,7 +681,10 @@ class Workshop(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(capacity__gte=1), name="workshop_capacity_positive"
+                condition=models.Q(capacity__gte=1),
+                name="workshop_capacity_positive",
+                violation_error_code="capacity",
+                violation_error_message=_("A workshop takes at least one pupil."),
             ),
         ]
 
@@ -666,7 +697,7 @@ class ClosureQuerySet(models.QuerySet):
         return self.filter(first_day__lte=end, last_day__gte=start)
 
 
-class Closure(models.Model):
+class Closure(ConstraintErrorsOnFields, models.Model):
     """Days the school is closed besides Sundays and public holidays (SPEC.md R8): the
     school holidays of its zone (their dates change every year and by zone, so each
     school enters them) and its own closing days (a bridge, a staff training day)."""
@@ -693,9 +724,14 @@ class Closure(models.Model):
             models.CheckConstraint(
                 condition=models.Q(last_day__gte=models.F("first_day")),
                 name="closure_last_after_first",
+                violation_error_code="last_day",
+                violation_error_message=_("The last day cannot be before the first."),
             ),
             models.CheckConstraint(
-                condition=models.Q(kind__in=["holiday", "closing"]), name="closure_kind_valid"
+                condition=models.Q(kind__in=["holiday", "closing"]),
+                name="closure_kind_valid",
+                violation_error_code="kind",
+                violation_error_message=_("Choose a holiday or a closing."),
             ),
         ]
 
@@ -712,7 +748,7 @@ class Closure(models.Model):
                 )
 
 
-class OpenedDay(models.Model):
+class OpenedDay(ConstraintErrorsOnFields, models.Model):
     """A day the director opens although the calendar closes it (an open day, a Saturday
     market, a customer's urgent delivery): work, sessions and roll calls are then allowed
     on it (SPEC.md R8); the reason is kept and shown."""
@@ -730,7 +766,12 @@ class OpenedDay(models.Model):
         verbose_name_plural = _("opened days")
         ordering = ["day"]
         constraints = [
-            models.CheckConstraint(condition=~models.Q(reason=""), name="openedday_reason_given"),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""),
+                name="openedday_reason_given",
+                violation_error_code="reason",
+                violation_error_message=_("Say why the school opens that day."),
+            ),
         ]
 
     def __str__(self) -> str:

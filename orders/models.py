@@ -34,8 +34,10 @@ from stdnum.fr import siren as stdnum_siren
 from stdnum.fr import siret as stdnum_siret
 
 from ecoles import bounds, roles
+from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.db import Cents, Elapsed
 from ecoles.models import School
+from ecoles.shapes import validate_phone, validate_postal_code
 from ecoles.uploads import validate_attachment
 
 CENT = Decimal("0.01")
@@ -260,7 +262,7 @@ class CustomerQuerySet(models.QuerySet):
         )
 
 
-class Customer(models.Model):
+class Customer(ConstraintErrorsOnFields, models.Model):
     """A company (SIRET/SIREN, VAT number) or an individual who orders from the school."""
 
     class Kind(models.TextChoices):
@@ -309,7 +311,7 @@ class Customer(models.Model):
         help_text=_("A company abroad: its registration in its country (e.g. CHE-123.456.789)."),
     )
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     address = models.CharField(_("billing address"), max_length=200, blank=True)
     address_line2 = models.CharField(
         _("address (continued)"), max_length=200, blank=True,
@@ -335,6 +337,8 @@ class Customer(models.Model):
             models.CheckConstraint(
                 condition=Q(kind="individual", siret="") | Q(kind="company"),
                 name="customer_individual_has_no_siret",
+                violation_error_code="siret",
+                violation_error_message=_("An individual has no SIRET."),
             ),
         ]
 
@@ -351,6 +355,11 @@ class Customer(models.Model):
         except StdnumError as exc:
             raise ValidationError(_("Only digits, letters and spaces, please.")) from exc
         abroad = self.country_code != "FR"
+        try:
+            # A French postcode has the French shape; one abroad its own country's.
+            validate_postal_code(self.postal_code, self.country_code)
+        except ValidationError as error:
+            raise ValidationError({"postal_code": error.messages}) from error
         if self.kind == self.Kind.INDIVIDUAL:
             if self.siret:
                 raise ValidationError({"siret": _("An individual has no SIRET.")})
@@ -453,7 +462,7 @@ class Contact(models.Model):
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("position"), max_length=100, blank=True)
     email = models.EmailField(_("email"), blank=True)
-    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[validate_phone])
     # R11: quotes, invoices, reminders and statements go to these contacts (the
     # customer's own address when none is ticked).
     receives_documents = models.BooleanField(_("receives quotes and invoices"), default=False)
@@ -572,7 +581,7 @@ class OrderQuerySet(models.QuerySet):
         )
 
 
-class Order(models.Model):
+class Order(ConstraintErrorsOnFields, models.Model):
     """A customer's order, from quote to payment; only allowed transitions exist (R3).
 
     Transitions are methods (`send`, `accept`, ...) checked against TRANSITIONS; each one
@@ -690,13 +699,19 @@ class Order(models.Model):
                     ]
                 ),
                 name="order_status_valid",
+                violation_error_code="status",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
-                condition=Q(estimated_hours__gte=0), name="order_estimated_hours_positive"
+                condition=Q(estimated_hours__gte=0),
+                name="order_estimated_hours_positive",
+                violation_error_code="estimated_hours",
+                violation_error_message=_("The estimated hours cannot be negative."),
             ),
             models.CheckConstraint(
                 condition=~Q(verdict="does_not_conform") | ~Q(rework=""),
                 name="order_nonconformity_has_rework",
+                violation_error_code="rework",
                 violation_error_message=_(
                     "A delivery that does not conform must say what is to be reworked."
                 ),
@@ -705,10 +720,16 @@ class Order(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="delivered") | Q(verdict__in=["conforms", "accepted_as_is"]),
                 name="order_delivered_is_accepted",
+                violation_error_code="verdict",
+                violation_error_message=_("A delivered order conforms or is accepted as is."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="rework") | Q(verdict="does_not_conform"),
                 name="order_rework_after_nonconformity",
+                violation_error_code="verdict",
+                violation_error_message=_(
+                    "An order goes back to rework only when it does not conform."
+                ),
             ),
         ]
 
@@ -822,11 +843,12 @@ class Order(models.Model):
         return found
 
     def has_uncredited_invoices(self) -> bool:
-        return any(inv.net_incl_vat > 0 for inv in self.invoices.all())
+        # The order's page prefetches its invoices with their balance; elsewhere, one query.
+        if "invoices" in getattr(self, "_prefetched_objects_cache", {}):
+            return any(invoice.net_incl_vat > 0 for invoice in self.invoices.all())
+        return self.invoices.with_balance().filter(total_incl_vat__gt=F("amount_credited")).exists()
 
-    def _move(
-        self, action: str, by, note: str = "", fields: Iterable[str] = (), target: str = ""
-    ) -> None:
+    def _check_move(self, action: str) -> None:
         rule = TRANSITIONS[action]
         shown = self.shown_status()
         if shown not in rule.sources:
@@ -834,6 +856,12 @@ class Order(models.Model):
                 _("%(action)s is not possible on an order that is %(status)s.")
                 % {"action": rule.label, "status": self.Status(shown).label}
             )
+
+    def _move(
+        self, action: str, by, note: str = "", fields: Iterable[str] = (), target: str = ""
+    ) -> None:
+        rule = TRANSITIONS[action]
+        self._check_move(action)
         previous = self.status
         self.status = target or rule.target
         self._change_reason = f"{action} by {by}"
@@ -940,11 +968,16 @@ class Order(models.Model):
             self.verdict, self.rework = verdict, rework
             self._move("correct_verdict", by, note, fields=["verdict", "rework"], target=target)
 
-    def cancel(self, by, note: str = "") -> None:
-        if self.shown_status() in TRANSITIONS["cancel"].sources and self.has_uncredited_invoices():
+    def check_cancel(self) -> None:
+        """Whether `cancel` would pass: pure (no write), for the confirmation page."""
+        self._check_move("cancel")
+        if self.has_uncredited_invoices():
             raise TransitionError(
                 _("This order has an invoice: cancel it with a credit note first.")
             )
+
+    def cancel(self, by, note: str = "") -> None:
+        self.check_cancel()
         self._move("cancel", by, note)
 
     # Called by billing.invoicing only: an invoice or its payment moves the order.
@@ -1062,7 +1095,7 @@ class OrderEvent(models.Model):
         return str(rule.label) if rule else self.action
 
 
-class Delivery(models.Model):
+class Delivery(ConstraintErrorsOnFields, models.Model):
     """One delivery of an order and its verdict: the first, and each one after rework.
     The order keeps the latest; the conformity rate counts the first (SPEC.md R3)."""
 
@@ -1090,10 +1123,13 @@ class Delivery(models.Model):
             models.CheckConstraint(
                 condition=Q(verdict__in=["conforms", "does_not_conform", "accepted_as_is"]),
                 name="delivery_verdict_valid",
+                violation_error_code="verdict",
+                violation_error_message=_("Choose a verdict from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(verdict="does_not_conform") | ~Q(rework=""),
                 name="delivery_nonconformity_has_rework",
+                violation_error_code="rework",
                 violation_error_message=_(
                     "A delivery that does not conform must say what is to be reworked."
                 ),
@@ -1115,7 +1151,7 @@ class Unit(models.TextChoices):
     LUMP_SUM = "forfait", _("lump sum")
 
 
-class OrderLine(models.Model):
+class OrderLine(ConstraintErrorsOnFields, models.Model):
     """A line of the quote; its amount is computed (quantity × unit price, to the cent)."""
 
     order = models.ForeignKey(
@@ -1144,8 +1180,18 @@ class OrderLine(models.Model):
         verbose_name_plural = _("order lines")
         ordering = ["position", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(quantity__gt=0), name="orderline_quantity_positive"),
-            models.CheckConstraint(condition=Q(unit_price__gte=0), name="orderline_price_positive"),
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="orderline_quantity_positive",
+                violation_error_code="quantity",
+                violation_error_message=_("The quantity must be above zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(unit_price__gte=0),
+                name="orderline_price_positive",
+                violation_error_code="unit_price",
+                violation_error_message=_("The unit price cannot be negative."),
+            ),
             # What the pages can read back and sum (ecoles.bounds): a line past it would
             # break its order's pages for everyone.
             models.CheckConstraint(
@@ -1153,6 +1199,7 @@ class OrderLine(models.Model):
                 & Q(unit_price__lte=bounds.MAX_AMOUNT)
                 & Q(amount_excl_vat__lte=bounds.MAX_AMOUNT),
                 name="orderline_amount_bounded",
+                violation_error_message=_("This line's quantity or price is too large."),
             ),
         ]
 
@@ -1187,7 +1234,7 @@ class OrderLine(models.Model):
         return self
 
 
-class Material(models.Model):
+class Material(ConstraintErrorsOnFields, models.Model):
     """Material bought for an order: its cost counts against the order's margin."""
 
     order = models.ForeignKey(
@@ -1206,7 +1253,12 @@ class Material(models.Model):
         verbose_name_plural = _("materials")
         ordering = ["bought_on", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(cost__gte=0), name="material_cost_positive"),
+            models.CheckConstraint(
+                condition=Q(cost__gte=0),
+                name="material_cost_positive",
+                violation_error_code="cost",
+                violation_error_message=_("The cost cannot be negative."),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
+from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.uploads import FileCheck
 from students.models import add_months
 
@@ -119,7 +120,7 @@ class DeclarationQuerySet(models.QuerySet):
         return self.filter(sent_on__lte=day, valid_until__gte=day)
 
 
-class Declaration(models.Model):
+class Declaration(ConstraintErrorsOnFields, models.Model):
     """A declaration of derogation sent to the labour inspector (art. R4153-40 to -45):
     the works and machines it covers, the trainings and places, the supervisors. In
     force three years from its sending; a new declaration renews it."""
@@ -182,6 +183,8 @@ class Declaration(models.Model):
                 condition=Q(risk_assessed_on__isnull=True)
                 | Q(risk_assessed_on__lte=models.F("sent_on")),
                 name="declaration_risk_assessed_before",
+                violation_error_code="risk_assessed_on",
+                violation_error_message=_("The risks are assessed before the declaration is sent."),
             )
         ]
 
@@ -218,7 +221,7 @@ class DeclarationUpdateQuerySet(models.QuerySet):
         return self.filter(sent_on__isnull=True)
 
 
-class DeclarationUpdate(models.Model):
+class DeclarationUpdate(ConstraintErrorsOnFields, models.Model):
     """A change to what a declaration of derogation says (Code du travail R4153-42: the
     sector, the trainings, the works and machines of R4153-41 1°, 2° and 4°): the updated
     information goes to the labour inspector "par tout moyen conférant date certaine dans
@@ -252,6 +255,8 @@ class DeclarationUpdate(models.Model):
             models.CheckConstraint(
                 condition=Q(sent_on__isnull=True) | Q(sent_on__gte=models.F("changed_on")),
                 name="declarationupdate_sent_after_change",
+                violation_error_code="sent_on",
+                violation_error_message=_("An update is sent after the change it declares."),
             )
         ]
         # The homes list the updates not sent, soonest due first.
@@ -273,7 +278,7 @@ class DeclarationUpdate(models.Model):
             raise ValidationError({"sent_on": _("Record what was sent, not what will be.")})
 
 
-class DeclarationSupervisor(models.Model):
+class DeclarationSupervisor(ConstraintErrorsOnFields, models.Model):
     """A person competent to supervise the young people, and his role (R4153-40 5°)."""
 
     declaration = models.ForeignKey(
@@ -292,7 +297,10 @@ class DeclarationSupervisor(models.Model):
         verbose_name_plural = _("supervisors of the declaration")
         constraints = [
             models.UniqueConstraint(
-                fields=["declaration", "person"], name="declaration_supervisor_once"
+                fields=["declaration", "person"],
+                name="declaration_supervisor_once",
+                violation_error_code="person",
+                violation_error_message=_("This person already supervises under this declaration."),
             )
         ]
 
@@ -444,7 +452,7 @@ class SupervisionQuerySet(models.QuerySet):
         return self.filter(start__lte=day).filter(Q(end__isnull=True) | Q(end__gte=day))
 
 
-class Supervision(models.Model):
+class Supervision(ConstraintErrorsOnFields, models.Model):
     """The supervisor named for a pupil at the regulated works, from a day (R4153-40 5°)."""
 
     student = models.ForeignKey(
@@ -473,6 +481,8 @@ class Supervision(models.Model):
             models.CheckConstraint(
                 condition=Q(end__isnull=True) | Q(end__gte=models.F("start")),
                 name="supervision_end_after_start",
+                violation_error_code="end",
+                violation_error_message=_("The end cannot be before the start."),
             )
         ]
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
+from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.uploads import FileCheck
 from students.models import Guardian
 
@@ -39,7 +40,7 @@ class RollCallQuerySet(models.QuerySet):
         return self.none()
 
 
-class RollCall(models.Model):
+class RollCall(ConstraintErrorsOnFields, models.Model):
     """The workshop roll call (appel) the trainer takes at the start of a half-day: every
     pupil it called is present but the exceptions marked (SPEC.md R9)."""
 
@@ -72,8 +73,20 @@ class RollCall(models.Model):
         verbose_name_plural = _("workshop roll calls")
         ordering = ["-day", "-half"]
         constraints = [
-            models.UniqueConstraint(fields=["workshop", "day", "half"], name="rollcall_unique"),
-            models.CheckConstraint(condition=Q(half__in=["am", "pm"]), name="rollcall_half_valid"),
+            models.UniqueConstraint(
+                fields=["workshop", "day", "half"],
+                name="rollcall_unique",
+                violation_error_code="half",
+                violation_error_message=_(
+                    "This workshop's roll call for this half-day is already taken."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(half__in=["am", "pm"]),
+                name="rollcall_half_valid",
+                violation_error_code="half",
+                violation_error_message=_("Choose the morning or the afternoon."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -100,7 +113,7 @@ class Activity(models.TextChoices):
     OTHER = "other", _("Other school activity")
 
 
-class RollCallMark(models.Model):
+class RollCallMark(ConstraintErrorsOnFields, models.Model):
     """One exception in a workshop roll call: absent, late (minutes) or away."""
 
     roll_call = models.ForeignKey(
@@ -121,17 +134,32 @@ class RollCallMark(models.Model):
         verbose_name = _("roll call mark")
         verbose_name_plural = _("roll call marks")
         constraints = [
-            models.UniqueConstraint(fields=["roll_call", "student"], name="rollcallmark_unique"),
+            models.UniqueConstraint(
+                fields=["roll_call", "student"],
+                name="rollcallmark_unique",
+                violation_error_code="student",
+                violation_error_message=_("This pupil is already marked in this roll call."),
+            ),
             models.CheckConstraint(
-                condition=Q(status__in=["late", "absent", "away"]), name="rollcallmark_status"
+                condition=Q(status__in=["late", "absent", "away"]),
+                name="rollcallmark_status",
+                violation_error_code="status",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(status="late", late_minutes__gt=0)
                 | (~Q(status="late") & Q(late_minutes=0)),
                 name="rollcallmark_late_minutes",
+                violation_error_code="late_minutes",
+                violation_error_message=_("A pupil marked late has minutes late, and only he."),
             ),
             models.CheckConstraint(
-                condition=Q(status="away") | Q(activity=""), name="rollcallmark_activity_if_away"
+                condition=Q(status="away") | Q(activity=""),
+                name="rollcallmark_activity_if_away",
+                violation_error_code="activity",
+                violation_error_message=_(
+                    "An activity is only for a pupil away from the workshop."
+                ),
             ),
         ]
 
@@ -203,7 +231,7 @@ class AbsenceQuerySet(models.QuerySet):
         return self.filter(accepted=False).filter(Q(reason__isnull=False) | ~Q(reported_how=""))
 
 
-class Absence(models.Model):
+class Absence(ConstraintErrorsOnFields, models.Model):
     """A pupil's absence for a half-day: its reason, how the family reported it, an
     optional document, and whether the school accepted it. Until accepted it is
     unjustified (SPEC.md R9), and counts for the law's threshold (L131-8)."""
@@ -268,11 +296,25 @@ class Absence(models.Model):
         verbose_name_plural = _("absences")
         ordering = ["-day", "-half", "student__last_name"]
         constraints = [
-            models.UniqueConstraint(fields=["student", "day", "half"], name="absence_unique"),
-            models.CheckConstraint(condition=Q(half__in=["am", "pm"]), name="absence_half_valid"),
+            models.UniqueConstraint(
+                fields=["student", "day", "half"],
+                name="absence_unique",
+                violation_error_code="half",
+                violation_error_message=_(
+                    "This pupil's absence for this half-day is already recorded."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(half__in=["am", "pm"]),
+                name="absence_half_valid",
+                violation_error_code="half",
+                violation_error_message=_("Choose the morning or the afternoon."),
+            ),
             models.CheckConstraint(
                 condition=Q(accepted=False) | Q(reason__isnull=False),
                 name="absence_accepted_has_reason",
+                violation_error_code="reason",
+                violation_error_message=_("An accepted absence has a reason."),
             ),
         ]
         # The month's absences of a pupil (the threshold) and of a day (the register).
@@ -311,7 +353,7 @@ class Absence(models.Model):
         return self.notices.all()
 
 
-class FamilyNotice(models.Model):
+class FamilyNotice(ConstraintErrorsOnFields, models.Model):
     """Telling a guardian, the same day, of an absence the family did not report (SPEC.md
     R9): a mail, or a call the office makes for a guardian who asked for one or has no
     email; when it may happen (never 20:00-07:00 nor on Sunday), and its result."""
@@ -367,11 +409,15 @@ class FamilyNotice(models.Model):
                 fields=["absence", "email"],
                 condition=models.Q(channel="email"),
                 name="familynotice_unique",
+                violation_error_code="email",
+                violation_error_message=_("This family was already written to about this absence."),
             ),
             models.UniqueConstraint(
                 fields=["absence", "phone"],
                 condition=models.Q(channel="phone"),
                 name="familynotice_unique_call",
+                violation_error_code="phone",
+                violation_error_message=_("This number was already called about this absence."),
             ),
         ]
 
@@ -379,7 +425,7 @@ class FamilyNotice(models.Model):
         return f"{self.absence} → {self.email or self.phone}"
 
 
-class AuthorityReport(models.Model):
+class AuthorityReport(ConstraintErrorsOnFields, models.Model):
     """What the school did about a pupil's unjustified absences, when and by whom.
 
     Code de l'éducation L131-8, as in force since loi n° 2019-791 du 26 juillet 2019: for
@@ -440,17 +486,31 @@ class AuthorityReport(models.Model):
         ordering = ["-month", "student__last_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["student", "month", "kind"], name="authorityreport_unique"
+                fields=["student", "month", "kind"],
+                name="authorityreport_unique",
+                violation_error_code="kind",
+                violation_error_message=_(
+                    "This report is already recorded for this pupil this month."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(kind__in=["dasen", "meeting", "mission"]),
                 name="authorityreport_kind_in_force",
+                violation_error_code="kind",
+                violation_error_message=_("Choose a kind of report from the list."),
             ),
-            models.CheckConstraint(condition=Q(month__day=1), name="authorityreport_month_first"),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="authorityreport_month_first",
+                violation_error_code="month",
+                violation_error_message=_("A report's month starts on its first day."),
+            ),
             # The meeting on persistence names its referent (L131-8).
             models.CheckConstraint(
                 condition=~Q(kind="meeting") | ~Q(referent=""),
                 name="authorityreport_meeting_has_referent",
+                violation_error_code="referent",
+                violation_error_message=_("A meeting on persistence names its referent."),
             ),
         ]
 
@@ -469,7 +529,7 @@ class AuthorityReport(models.Model):
             raise ValidationError(errors)
 
 
-class DeclarationSent(models.Model):
+class DeclarationSent(ConstraintErrorsOnFields, models.Model):
     """A hors-contrat school's declaration sent to the academic authority and the mayor
     (SPEC.md R9): the year's pupils (due within 8 days of the school year's start) or a
     month's arrivals and departures; when it was sent and by whom."""
@@ -497,9 +557,17 @@ class DeclarationSent(models.Model):
         verbose_name_plural = _("declarations sent")
         ordering = ["-period", "kind"]
         constraints = [
-            models.UniqueConstraint(fields=["kind", "period"], name="declarationsent_unique"),
+            models.UniqueConstraint(
+                fields=["kind", "period"],
+                name="declarationsent_unique",
+                violation_error_code="period",
+                violation_error_message=_("This declaration is already sent for this period."),
+            ),
             models.CheckConstraint(
-                condition=Q(kind__in=["year", "month"]), name="declarationsent_kind"
+                condition=Q(kind__in=["year", "month"]),
+                name="declarationsent_kind",
+                violation_error_code="kind",
+                violation_error_message=_("Choose a yearly or a monthly declaration."),
             ),
         ]
 

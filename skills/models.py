@@ -25,6 +25,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
+from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.uploads import IMAGE_TYPES, FileCheck
 
 validate_photo = FileCheck(IMAGE_TYPES)
@@ -55,7 +56,7 @@ class Diploma(models.Model):
         return f"{self.get_kind_display()} {self.name}"
 
 
-class DiplomaVersion(models.Model):
+class DiplomaVersion(ConstraintErrorsOnFields, models.Model):
     """One référentiel of a diploma (the arrêté that defines it); renewing it is a new
     version whose `previous` is the old one."""
 
@@ -82,7 +83,12 @@ class DiplomaVersion(models.Model):
         verbose_name_plural = _("référentiel versions")
         ordering = ["diploma__name", "-label"]
         constraints = [
-            models.UniqueConstraint(fields=["diploma", "label"], name="diplomaversion_unique"),
+            models.UniqueConstraint(
+                fields=["diploma", "label"],
+                name="diplomaversion_unique",
+                violation_error_code="label",
+                violation_error_message=_("This diploma already has a version with this label."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -142,7 +148,7 @@ class RncpFiche(models.Model):
         )
 
 
-class Bloc(models.Model):
+class Bloc(ConstraintErrorsOnFields, models.Model):
     """A bloc of competencies, which is a unit of the exam (épreuve / unité)."""
 
     class Subject(models.TextChoices):
@@ -170,7 +176,12 @@ class Bloc(models.Model):
         verbose_name_plural = _("blocs")
         ordering = ["version", "position", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "code"], name="bloc_unique_code"),
+            models.UniqueConstraint(
+                fields=["version", "code"],
+                name="bloc_unique_code",
+                violation_error_code="code",
+                violation_error_message=_("This version already has a block with this code."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -194,7 +205,7 @@ def teacher_subjects(user) -> list[str]:
     return [s for s in sessions if s]
 
 
-class Competency(models.Model):
+class Competency(ConstraintErrorsOnFields, models.Model):
     bloc = models.ForeignKey(
         Bloc, verbose_name=_("bloc"), on_delete=models.CASCADE, related_name="competencies"
     )
@@ -213,7 +224,12 @@ class Competency(models.Model):
         verbose_name_plural = _("competencies")
         ordering = ["bloc__position", "bloc__code", "position", "code"]
         constraints = [
-            models.UniqueConstraint(fields=["bloc", "code"], name="competency_unique_code"),
+            models.UniqueConstraint(
+                fields=["bloc", "code"],
+                name="competency_unique_code",
+                violation_error_code="code",
+                violation_error_message=_("This block already has a competency with this code."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -237,7 +253,7 @@ class KnowledgeItem(models.Model):
         return self.wording
 
 
-class CompetencyMapping(models.Model):
+class CompetencyMapping(ConstraintErrorsOnFields, models.Model):
     """Old competency -> new one, between a version and the version that replaces it: the
     evidence of a pupil who started under the old référentiel counts for the new one."""
 
@@ -255,8 +271,18 @@ class CompetencyMapping(models.Model):
         verbose_name = _("competency mapping")
         verbose_name_plural = _("competency mappings")
         constraints = [
-            models.UniqueConstraint(fields=["old", "new"], name="mapping_unique"),
-            models.CheckConstraint(condition=~Q(old=models.F("new")), name="mapping_not_itself"),
+            models.UniqueConstraint(
+                fields=["old", "new"],
+                name="mapping_unique",
+                violation_error_code="new",
+                violation_error_message=_("These two competencies are already mapped."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(old=models.F("new")),
+                name="mapping_not_itself",
+                violation_error_code="new",
+                violation_error_message=_("A competency cannot map to itself."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -272,7 +298,7 @@ class CompetencyMapping(models.Model):
                 )
 
 
-class Programme(models.Model):
+class Programme(ConstraintErrorsOnFields, models.Model):
     """The référentiel a pupil prepares. Here rather than on students.Student so that the
     pupils' app stays ignorant of the référentiels; a ForeignKey with a unique constraint
     (not a one-to-one) so that the pupil's data export lists it with the rest."""
@@ -293,7 +319,12 @@ class Programme(models.Model):
         verbose_name = _("programme")
         verbose_name_plural = _("programmes")
         constraints = [
-            models.UniqueConstraint(fields=["student"], name="programme_one_per_pupil"),
+            models.UniqueConstraint(
+                fields=["student"],
+                name="programme_one_per_pupil",
+                violation_error_code="student",
+                violation_error_message=_("This pupil already has a programme."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -357,7 +388,7 @@ class EvidenceQuerySet(models.QuerySet):
         return super().delete()
 
 
-class Evidence(models.Model):
+class Evidence(ConstraintErrorsOnFields, models.Model):
     """What proves a pupil's competency (SPEC.md R10): immutable once validated."""
 
     class Source(models.TextChoices):
@@ -446,27 +477,42 @@ class Evidence(models.Model):
             models.Index(fields=["student", "date"], name="evidence_student_date"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(level__gte=1, level__lte=4), name="evidence_level"),
+            models.CheckConstraint(
+                condition=Q(level__gte=1, level__lte=4),
+                name="evidence_level",
+                violation_error_code="level",
+                violation_error_message=_("A level is from 1 to 4."),
+            ),
             models.CheckConstraint(
                 condition=Q(self_level__isnull=True) | Q(self_level__gte=1, self_level__lte=4),
                 name="evidence_self_level",
+                violation_error_code="self_level",
+                violation_error_message=_("A level is from 1 to 4."),
             ),
             models.CheckConstraint(
                 condition=Q(validated_at__isnull=True, validated_by__isnull=True)
                 | Q(validated_at__isnull=False, validated_by__isnull=False),
                 name="evidence_validated_by_and_at",
+                violation_error_code="validated_by",
+                violation_error_message=_("A validation names who validated it and when."),
             ),
             models.CheckConstraint(
                 condition=~Q(source="work_log") | Q(work_log__isnull=False),
                 name="evidence_work_log_source",
+                violation_error_code="work_log",
+                violation_error_message=_("Evidence from the workshop names its work log."),
             ),
             models.CheckConstraint(
                 condition=~Q(source="order") | Q(order__isnull=False),
                 name="evidence_order_source",
+                violation_error_code="order",
+                violation_error_message=_("Evidence from an order names the order."),
             ),
             models.CheckConstraint(
                 condition=~Q(source="theory") | Q(theory_session__isnull=False),
                 name="evidence_theory_source",
+                violation_error_code="theory_session",
+                violation_error_message=_("Evidence from a lesson names the session."),
             ),
         ]
 
@@ -624,7 +670,7 @@ class EvidencePhoto(models.Model):
         return Evidence.objects.filter(pk=self.evidence_id, validated_at__isnull=False).exists()
 
 
-class ChefDoeuvre(models.Model):
+class ChefDoeuvre(ConstraintErrorsOnFields, models.Model):
     """The chef-d'œuvre of the CAP and Bac Pro reforms (2019): a multi-year project made
     of real orders, presented at an oral."""
 
@@ -653,10 +699,17 @@ class ChefDoeuvre(models.Model):
         verbose_name = _("chef-d'œuvre")
         verbose_name_plural = _("chefs-d'œuvre")
         constraints = [
-            models.UniqueConstraint(fields=["student"], name="chefdoeuvre_one_per_pupil"),
+            models.UniqueConstraint(
+                fields=["student"],
+                name="chefdoeuvre_one_per_pupil",
+                violation_error_code="student",
+                violation_error_message=_("This pupil already has a chef-d'oeuvre."),
+            ),
             models.CheckConstraint(
                 condition=Q(oral_mark__isnull=True) | Q(oral_mark__gte=0, oral_mark__lte=20),
                 name="chefdoeuvre_mark_range",
+                violation_error_code="oral_mark",
+                violation_error_message=_("A mark is from 0 to 20."),
             ),
         ]
 
@@ -683,7 +736,7 @@ class ChefDoeuvreStep(models.Model):
         return self.title
 
 
-class Appraisal(models.Model):
+class Appraisal(ConstraintErrorsOnFields, models.Model):
     """A trainer's or a teacher's appraisal of a pupil for a term of the booklet."""
 
     student = models.ForeignKey(
@@ -709,7 +762,10 @@ class Appraisal(models.Model):
         ordering = ["term_start", "written_at"]
         constraints = [
             models.UniqueConstraint(
-                fields=["student", "term_start", "author"], name="appraisal_one_per_author"
+                fields=["student", "term_start", "author"],
+                name="appraisal_one_per_author",
+                violation_error_code="term_start",
+                violation_error_message=_("You already appraised this pupil for this term."),
             ),
         ]
 
@@ -726,7 +782,7 @@ class ExamRegistrationQuerySet(models.QuerySet):
         return self.none()
 
 
-class ExamRegistration(models.Model):
+class ExamRegistration(ConstraintErrorsOnFields, models.Model):
     """A pupil's registration for a diploma's final (ponctuel) exam session."""
 
     class Outcome(models.TextChoices):
@@ -771,7 +827,12 @@ class ExamRegistration(models.Model):
         ordering = ["-session_year", "student__last_name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["student", "version", "session_year"], name="examregistration_unique"
+                fields=["student", "version", "session_year"],
+                name="examregistration_unique",
+                violation_error_code="session_year",
+                violation_error_message=_(
+                    "This pupil is already registered for this exam session."
+                ),
             ),
         ]
 
@@ -811,7 +872,7 @@ class ExamRegistration(models.Model):
         return lacks
 
 
-class UnitResult(models.Model):
+class UnitResult(ConstraintErrorsOnFields, models.Model):
     """One exam unit of a registration and, once known, its result."""
 
     class Result(models.TextChoices):
@@ -846,10 +907,17 @@ class UnitResult(models.Model):
         verbose_name_plural = _("unit results")
         ordering = ["registration", "bloc__position"]
         constraints = [
-            models.UniqueConstraint(fields=["registration", "bloc"], name="unitresult_unique"),
+            models.UniqueConstraint(
+                fields=["registration", "bloc"],
+                name="unitresult_unique",
+                violation_error_code="bloc",
+                violation_error_message=_("This block already has a result for this registration."),
+            ),
             models.CheckConstraint(
                 condition=Q(mark__isnull=True) | Q(mark__gte=0, mark__lte=20),
                 name="unitresult_mark_range",
+                violation_error_code="mark",
+                violation_error_message=_("A mark is from 0 to 20."),
             ),
         ]
 

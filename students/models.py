@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
+from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.models import Workshop
 from ecoles.shapes import validate_french_postal_code, validate_phone
 from students.ine import normalise as normalise_ine
@@ -138,7 +139,7 @@ class StudentQuerySet(models.QuerySet):
         )
 
 
-class Student(models.Model):
+class Student(ConstraintErrorsOnFields, models.Model):
     """A pupil of 14 to 18 under school status (SPEC.md R6).
 
     Leaving data (date, reason, exam result) and the destinations at 6 and 12 months feed
@@ -316,35 +317,64 @@ class Student(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["applicant", "enrolled", "left", "graduated"]),
                 name="student_status_valid",
+                violation_error_code="status",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(programme_year__gte=1, programme_year__lte=3),
                 name="student_programme_year_1_to_3",
+                violation_error_code="programme_year",
+                violation_error_message=_("The year of the programme is 1, 2 or 3."),
             ),
             models.CheckConstraint(
                 condition=~Q(programme="other") | ~Q(programme_title=""),
                 name="student_other_programme_has_title",
+                violation_error_code="programme_title",
+                violation_error_message=_("Name the programme when it is not in the list."),
             ),
             # Only those who left have a leaving date, and a passed exam is a graduate.
             models.CheckConstraint(
                 condition=Q(left_on__isnull=True) | Q(status__in=["left", "graduated"]),
                 name="student_leaving_date_only_when_left",
+                violation_error_code="left_on",
+                violation_error_message=_(
+                    "A leaving date is only for a pupil who left or graduated."
+                ),
             ),
             models.CheckConstraint(
                 condition=~Q(exam_result="passed") | Q(status="graduated"),
                 name="student_passed_is_graduated",
+                violation_error_code="status",
+                violation_error_message=_("A pupil who passed the exam is graduated."),
             ),
             models.UniqueConstraint(
-                fields=["ine"], condition=~Q(ine=""), name="student_ine_unique"
+                fields=["ine"],
+                condition=~Q(ine=""),
+                name="student_ine_unique",
+                violation_error_code="ine",
+                violation_error_message=_("Another pupil already has this INE."),
             ),
-            models.CheckConstraint(condition=Q(sex__in=["", "F", "M"]), name="student_sex_valid"),
+            models.CheckConstraint(
+                condition=Q(sex__in=["", "F", "M"]),
+                name="student_sex_valid",
+                violation_error_code="sex",
+                violation_error_message=_("Choose a sex from the list."),
+            ),
             models.CheckConstraint(
                 condition=Q(destination_6m="employment") | Q(contract_6m=""),
                 name="student_contract_6m_only_when_employed",
+                violation_error_code="contract_6m",
+                violation_error_message=_(
+                    "A contract at 6 months is only for a pupil in employment."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(destination_12m="employment") | Q(contract_12m=""),
                 name="student_contract_12m_only_when_employed",
+                violation_error_code="contract_12m",
+                violation_error_message=_(
+                    "A contract at 12 months is only for a pupil in employment."
+                ),
             ),
         ]
 
@@ -515,7 +545,7 @@ class Student(models.Model):
         return self.tutor_id is not None and self.tutor_id == user.pk
 
 
-class Guardian(models.Model):
+class Guardian(ConstraintErrorsOnFields, models.Model):
     """A parent or other adult responsible for the pupil, and who receives the mail."""
 
     class Relationship(models.TextChoices):
@@ -573,6 +603,10 @@ class Guardian(models.Model):
             models.CheckConstraint(
                 condition=models.Q(notices_by="email") | ~models.Q(phone="", phone_other=""),
                 name="guardian_called_has_a_phone",
+                violation_error_code="phone",
+                violation_error_message=_(
+                    "Give a phone number for the school to call, or choose email."
+                ),
             ),
         ]
 
@@ -599,7 +633,7 @@ class FollowUpNoteQuerySet(models.QuerySet):
         return self.none()
 
 
-class FollowUpNote(models.Model):
+class FollowUpNote(ConstraintErrorsOnFields, models.Model):
     """Suivi social: a confidential note by the pupil's tutor or the direction.
 
     Only the pupil's tutor and the direction read them; every reading is recorded by the
@@ -639,6 +673,8 @@ class FollowUpNote(models.Model):
             models.CheckConstraint(
                 condition=Q(category__in=["family", "housing", "health", "school", "other"]),
                 name="followupnote_category_valid",
+                violation_error_code="category",
+                violation_error_message=_("Choose a category from the list."),
             ),
         ]
 

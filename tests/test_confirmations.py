@@ -19,6 +19,8 @@ from decimal import Decimal
 from html.parser import HTMLParser
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -58,10 +60,23 @@ def text(response) -> str:
     return body.replace("\u00a0", " ").replace("\u202f", " ")
 
 
+# A savepoint alone is no write: Django's own constraint check (Q.check) takes one inside
+# the test's transaction.
+WRITES = re.compile(r"^\s*(INSERT|UPDATE|DELETE)\b|\bFOR UPDATE\b", re.IGNORECASE)
+
+
+def writes(queries) -> list[str]:
+    """The statements that write or lock (issue 28, §4: a preview is a pure check)."""
+    return [q["sql"] for q in queries if WRITES.search(q["sql"])]
+
+
 def asks_first(client, url: str, data: dict, acted, *, says: str):
     """The first POST changes nothing and shows the confirmation; the confirmation page's
-    own form then acts. Returns the response to the confirmed POST."""
-    first = client.post(url, data)
+    own form then acts. Returns the response to the confirmed POST. Showing the page
+    writes nothing and locks nothing: no write rolled back, no savepoint, no FOR UPDATE."""
+    with CaptureQueriesContext(connection) as queries:
+        first = client.post(url, data)
+    assert not writes(queries), writes(queries)
     body = text(first)
     assert first.status_code == 200, first.status_code
     assert not acted(), "the first POST acted without asking"
@@ -277,6 +292,7 @@ def test_mailing_again_asks_first(client_for, office, invoice, mailed):  # noqa:
     )  # fmt: skip
 
 
+@pytest.mark.usefixtures("policy")  # Policy.load() would create it: not the preview's write
 def test_sending_the_reminders_asks_first(client_for, office, invoice, mailed, time_machine):  # noqa: F811
     time_machine.move_to(dt.datetime(2026, 4, 20, 10, 0, tzinfo=dt.UTC))
     asks_first(

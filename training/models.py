@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from ecoles import roles
+from ecoles.constraints import ConstraintErrorsOnFields
 from ecoles.db import Elapsed
 
 DURATION = Elapsed("end", "start")
@@ -57,7 +58,7 @@ class ClosedPeriodQuerySet(models.QuerySet):
         return self.filter(month__in={d.replace(day=1) for d in days})
 
 
-class ClosedPeriod(models.Model):
+class ClosedPeriod(ConstraintErrorsOnFields, models.Model):
     """A month the director has closed: its logs and attendance can no longer change."""
 
     month = models.DateField(_("month"), unique=True, help_text=_("First day of the month."))
@@ -77,7 +78,12 @@ class ClosedPeriod(models.Model):
         verbose_name_plural = _("closed periods")
         ordering = ["-month"]
         constraints = [
-            models.CheckConstraint(condition=Q(month__day=1), name="closedperiod_first_of_month"),
+            models.CheckConstraint(
+                condition=Q(month__day=1),
+                name="closedperiod_first_of_month",
+                violation_error_code="month",
+                violation_error_message=_("A closed period starts on the first of a month."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -148,7 +154,7 @@ class WorkLogQuerySet(models.QuerySet):
         return self.aggregate(total=Sum(DURATION))["total"] or dt.timedelta()
 
 
-class WorkLog(models.Model):
+class WorkLog(ConstraintErrorsOnFields, models.Model):
     """Production hours: a pupil's work on an order, start and end on the same day (R1)."""
 
     order = models.ForeignKey(
@@ -194,7 +200,12 @@ class WorkLog(models.Model):
             models.Index(fields=["start"], name="worklog_start"),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="worklog_end_after_start"),
+            models.CheckConstraint(
+                condition=Q(end__gt=F("start")),
+                name="worklog_end_after_start",
+                violation_error_code="end",
+                violation_error_message=_("The end must be after the start."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -265,7 +276,7 @@ class TheorySessionQuerySet(models.QuerySet):
         )
 
 
-class TheorySession(models.Model):
+class TheorySession(ConstraintErrorsOnFields, models.Model):
     """A theory lesson (cours théorique), general or technological; the pupils expected
     are its attendance rows, and only attended time counts as theory (R1)."""
 
@@ -334,18 +345,33 @@ class TheorySession(models.Model):
         ordering = ["-start"]
         indexes = [models.Index(fields=["start"], name="theorysession_start")]
         constraints = [
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="session_end_after_start"),
             models.CheckConstraint(
-                condition=Q(subject__in=["general", "technological"]), name="session_subject_valid"
+                condition=Q(end__gt=F("start")),
+                name="session_end_after_start",
+                violation_error_code="end",
+                violation_error_message=_("The end must be after the start."),
+            ),
+            models.CheckConstraint(
+                condition=Q(subject__in=["general", "technological"]),
+                name="session_subject_valid",
+                violation_error_code="subject",
+                violation_error_message=_("Choose a subject from the list."),
             ),
             models.CheckConstraint(
                 condition=Q(cancelled_at__isnull=True, cancel_reason="")
                 | (Q(cancelled_at__isnull=False) & ~Q(cancel_reason="")),
                 name="session_cancelled_with_reason",
+                violation_error_code="cancel_reason",
+                violation_error_message=_(
+                    "A cancelled session says why, and only a cancelled one."
+                ),
             ),
             # A pattern makes one session per slot day.
             models.UniqueConstraint(
-                fields=["pattern", "pattern_day"], name="session_one_per_pattern_day"
+                fields=["pattern", "pattern_day"],
+                name="session_one_per_pattern_day",
+                violation_error_code="pattern_day",
+                violation_error_message=_("This pattern already has a session that day."),
             ),
         ]
 
@@ -409,7 +435,7 @@ class AttendanceQuerySet(models.QuerySet):
         return self.filter(session__start__gte=lo, session__start__lt=hi)
 
 
-class Attendance(models.Model):
+class Attendance(ConstraintErrorsOnFields, models.Model):
     """One expected pupil in one theory session, and the teacher's roll call (appel)."""
 
     class Status(models.TextChoices):
@@ -456,13 +482,23 @@ class Attendance(models.Model):
         verbose_name_plural = _("attendance")
         ordering = ["student__last_name", "student__first_name"]
         constraints = [
-            models.UniqueConstraint(fields=["session", "student"], name="attendance_unique"),
+            models.UniqueConstraint(
+                fields=["session", "student"],
+                name="attendance_unique",
+                violation_error_code="student",
+                violation_error_message=_("This pupil is already on the register of this session."),
+            ),
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "present", "late", "absent", "excused"]),
                 name="attendance_status_valid",
+                violation_error_code="status",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
-                condition=Q(late_minutes=0) | Q(status="late"), name="attendance_late_only"
+                condition=Q(late_minutes=0) | Q(status="late"),
+                name="attendance_late_only",
+                violation_error_code="late_minutes",
+                violation_error_message=_("Minutes late are only for a pupil marked late."),
             ),
         ]
         # Roll calls still to take: a few rows among years of taken ones (partial index).
@@ -527,7 +563,7 @@ class OverrideQuerySet(models.QuerySet):
         return self.of_legal_limits().filter(acknowledged_at__isnull=True)
 
 
-class Override(models.Model):
+class Override(ConstraintErrorsOnFields, models.Model):
     """A director's written decision to let a refused time entry through (R1, R2).
 
     Overlaps are never overridable; this keeps which rule, for whom, why, by whom."""
@@ -605,8 +641,15 @@ class Override(models.Model):
                     rule__in=["balance", "daily", "weekly", "break", "night", "rest", "frozen"]
                 ),
                 name="override_rule_valid",
+                violation_error_code="rule",
+                violation_error_message=_("Choose a rule from the list."),
             ),
-            models.CheckConstraint(condition=~Q(reason=""), name="override_reason_given"),
+            models.CheckConstraint(
+                condition=~Q(reason=""),
+                name="override_reason_given",
+                violation_error_code="reason",
+                violation_error_message=_("Say why the rule is overridden."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -629,7 +672,7 @@ class SessionPatternQuerySet(models.QuerySet):
         return self.none()
 
 
-class SessionPattern(models.Model):
+class SessionPattern(ConstraintErrorsOnFields, models.Model):
     """A weekly line of the theory timetable (SPEC.md R8): the same lesson, same group,
     same weekday and times, from one date to another. It makes one session per open day
     (training.timetable); editing it changes only its sessions not yet held."""
@@ -676,14 +719,28 @@ class SessionPattern(models.Model):
         ordering = ["weekday", "start_time", "title"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_time__gt=F("start_time")), name="pattern_end_after_start"
+                condition=Q(end_time__gt=F("start_time")),
+                name="pattern_end_after_start",
+                violation_error_code="end_time",
+                violation_error_message=_("The end must be after the start."),
             ),
             models.CheckConstraint(
-                condition=Q(last_day__gte=F("first_day")), name="pattern_last_after_first"
+                condition=Q(last_day__gte=F("first_day")),
+                name="pattern_last_after_first",
+                violation_error_code="last_day",
+                violation_error_message=_("The last day cannot be before the first."),
             ),
-            models.CheckConstraint(condition=Q(weekday__lte=5), name="pattern_weekday_valid"),
             models.CheckConstraint(
-                condition=Q(subject__in=["general", "technological"]), name="pattern_subject_valid"
+                condition=Q(weekday__lte=5),
+                name="pattern_weekday_valid",
+                violation_error_code="weekday",
+                violation_error_message=_("Choose a weekday from Monday to Saturday."),
+            ),
+            models.CheckConstraint(
+                condition=Q(subject__in=["general", "technological"]),
+                name="pattern_subject_valid",
+                violation_error_code="subject",
+                violation_error_message=_("Choose a subject from the list."),
             ),
         ]
 
@@ -719,7 +776,7 @@ class WorkshopSlotQuerySet(models.QuerySet):
         return self
 
 
-class WorkshopSlot(models.Model):
+class WorkshopSlot(ConstraintErrorsOnFields, models.Model):
     """A usual production half-day of a workshop's week (R8): where its pupils are
     expected when no theory session calls them elsewhere."""
 
@@ -745,11 +802,22 @@ class WorkshopSlot(models.Model):
         ordering = ["workshop", "weekday", "half_day"]
         constraints = [
             models.UniqueConstraint(
-                fields=["workshop", "weekday", "half_day"], name="workshopslot_unique"
+                fields=["workshop", "weekday", "half_day"],
+                name="workshopslot_unique",
+                violation_error_code="half_day",
+                violation_error_message=_("This workshop already has this half-day."),
             ),
-            models.CheckConstraint(condition=Q(weekday__lte=5), name="workshopslot_weekday_valid"),
             models.CheckConstraint(
-                condition=Q(half_day__in=["am", "pm"]), name="workshopslot_half_day_valid"
+                condition=Q(weekday__lte=5),
+                name="workshopslot_weekday_valid",
+                violation_error_code="weekday",
+                violation_error_message=_("Choose a weekday from Monday to Saturday."),
+            ),
+            models.CheckConstraint(
+                condition=Q(half_day__in=["am", "pm"]),
+                name="workshopslot_half_day_valid",
+                violation_error_code="half_day",
+                violation_error_message=_("Choose the morning or the afternoon."),
             ),
         ]
 

@@ -256,19 +256,25 @@ def move_session(
     return session
 
 
-def cancel_session(session: TheorySession, *, reason: str, by) -> TheorySession:
-    """Cancel a session with its reason (R8): it counts no theory and its pupils are free.
-    Not once its roll call was taken."""
+def check_cancel_session(session: TheorySession, *, reason: str, by) -> None:
+    """Whether `cancel_session` would pass: pure (no write, no lock), for the confirmation
+    page; `cancel_session` runs it again on the locked session."""
     if not (by.has_role(DIRECTOR, OFFICE) or by.pk == session.teacher_id):
         raise PermissionDenied(_("Only the session's teacher or the direction cancels it."))
     if session.is_cancelled:
         raise ValidationError(_("This session is cancelled."))
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the session is cancelled.")})
+    if session.attendances.exclude(status=Attendance.Status.PENDING).exists():
+        raise ValidationError(_("Its roll call was taken: the session was held."))
+
+
+def cancel_session(session: TheorySession, *, reason: str, by) -> TheorySession:
+    """Cancel a session with its reason (R8): it counts no theory and its pupils are free.
+    Not once its roll call was taken."""
     with transaction.atomic():
-        locked = TheorySession.objects.select_for_update().get(pk=session.pk)
-        if locked.attendances.exclude(status=Attendance.Status.PENDING).exists():
-            raise ValidationError(_("Its roll call was taken: the session was held."))
+        TheorySession.objects.select_for_update().only("pk").get(pk=session.pk)
+        check_cancel_session(session, reason=reason, by=by)
         session.cancelled_at = timezone.now()
         session.cancelled_by = by
         session.cancel_reason = reason.strip()[:200]

@@ -229,8 +229,8 @@ def session_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         and not is_confirmed(request)
         and would_pass(
             form,
-            timetable.cancel_session,
-            TheorySession.objects.get(pk=session.pk),  # a copy: the try changes it
+            timetable.check_cancel_session,
+            session,
             reason=form.cleaned_data["reason"],
             by=request.user,
         )

@@ -18,6 +18,7 @@ from pypdf import PdfReader
 from billing import facturx, invoicing
 from billing.models import Invoice
 from ecoles.models import School
+from ecoles.stored import sha256
 from orders.models import Customer, Order, OrderLine
 from tests.orders.conftest import walk_to
 
@@ -237,8 +238,8 @@ def test_the_stored_pdf_is_a_pdf_a3_carrying_the_stored_xml(
         filename, xml = get_xml_from_pdf(data, check_xsd=True)
         assert filename == "factur-x.xml"
         assert xml.decode() == document.facturx_xml
-        assert invoicing.hashlib.sha256(xml).hexdigest() == document.xml_sha256
-        assert invoicing.hashlib.sha256(data).hexdigest() == document.pdf_sha256
+        assert sha256(xml) == document.xml_sha256
+        assert sha256(data) == document.pdf_sha256
         reader = PdfReader(io.BytesIO(data))
         xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode()
         assert "<pdfaid:part>3</pdfaid:part>" in xmp

@@ -371,7 +371,7 @@ def test_the_stored_pdf_says_every_mention(signed_school, company, office):
 @pytest.mark.django_db(transaction=True)
 def test_twenty_people_issuing_receipts_at_once_get_1_to_20_without_gap(signed_school, office):
     # Twenty donors, so that only the counter's lock is shared (without select_for_update
-    # in billing.invoicing.take_number, this test fails: checked).
+    # in billing.numbering.take_number, this test fails: checked).
     donations = [gift(Donor.objects.create(name=f"Donateur {n}"), "10") for n in range(20)]
     barrier = threading.Barrier(20)
     numbers, errors = [], []

@@ -20,9 +20,50 @@ pytestmark = pytest.mark.django_db(transaction=True)
 ROLES = ["director", "office", "trainer", "teacher", "accountant"]
 
 # What a page measures in the browser: how far its content reaches to the right, against
-# the viewport. A table inside its own scrolling box does not count (the page does not
-# move sideways, the box does).
+# the viewport; and (issue 28, §5) every element of the page whose content is wider than
+# the screen, a table scrolling in its own box included: its columns are hidden sideways.
+# Only the outermost such element of each branch is named.
 WIDTH = "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+HIDDEN = """() => {
+  const screen = document.documentElement.clientWidth;
+  const found = [];
+  for (const el of document.querySelectorAll("main *")) {
+    if (el.getClientRects().length === 0) continue;
+    const inSvg = el.ownerSVGElement !== undefined && el.ownerSVGElement !== null;
+    if (inSvg) continue;  // a chart is measured as a whole: its drawn width
+    const wide = el.tagName.toLowerCase() === "svg"
+      ? el.getBoundingClientRect().right > screen + 1
+      : el.scrollWidth > screen + 1;
+    if (!wide) continue;
+    if (found.some((outer) => outer.contains(el))) continue;
+    found.push(el);
+  }
+  return found.map((el) => {
+    const cls = (el.getAttribute("class") || "").split(" ")[0];
+    const width = Math.max(el.scrollWidth || 0, Math.round(el.getBoundingClientRect().right));
+    return `${el.tagName.toLowerCase()}${cls ? "." + cls : ""} ${width} px`;
+  });
+}"""
+
+
+# Issue 28, §5, still to do: the pages whose tables still hide columns sideways on a
+# phone (by URL name; the whole page is never wider, the table scrolls in its own box).
+# Any other page fails; a page made to fit leaves this list.
+STILL_HIDDEN = {
+    "billing:ereporting",
+    "billing:reminders",
+    "billing:statement",
+    "budget:receipt_statement",
+    "home",
+    "opened_day_edit",
+    "orders:lines",
+    "skills:pending",
+    "skills:workshop",
+    "students:detail",
+    "training:cohort_balance",
+    "training:student_time",
+    "training:workshop_balance",
+}
 
 
 @pytest.fixture
@@ -54,5 +95,9 @@ def test_no_page_is_wider_than_a_phone(demo_school, phone):
             seen += 1
             if width > viewport:
                 too_wide.append(f"{role} {name} {url}: {width} px on a {viewport} px screen")
+            if name.split("?")[0] in STILL_HIDDEN:
+                continue
+            for element in phone.evaluate(HIDDEN):
+                too_wide.append(f"{role} {name} {url}: {element} hidden sideways")
     assert seen > 50  # the walk found the school's pages, not only the home pages
     assert too_wide == [], "\n".join(too_wide)
