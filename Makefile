@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-APPS := ecoles students safety orders training schoollife skills billing budget home
+APPS := ecoles students safety orders training schoollife skills billing budget families home
 
 .PHONY: run test install lint format messages bench clean
 

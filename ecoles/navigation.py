@@ -8,7 +8,7 @@ from functools import cache
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ecoles.roles import ACCOUNTANT, DIRECTOR, OFFICE, TEACHER, TRAINER
+from ecoles.roles import ACCOUNTANT, DIRECTOR, FAMILY, OFFICE, PUPIL, TEACHER, TRAINER
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,8 @@ NAV = [
     Entry(_("Team entry"), "training:team_entry", frozenset({TRAINER, DIRECTOR})),
     Entry(_("Roll call"), "schoollife:roll_call", frozenset({TRAINER})),
     Entry(_("School life"), "schoollife:absences", frozenset({DIRECTOR, OFFICE})),
+    # R14: what families reported and the documents they answer.
+    Entry(_("Families"), "families:reports", frozenset({DIRECTOR, OFFICE})),
     Entry(_("Theory"), "training:sessions", frozenset({TEACHER, DIRECTOR, OFFICE})),
     Entry(_("Timetable"), "training:timetable", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("Competencies"), "skills:index", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
@@ -44,6 +46,8 @@ NAV = [
     Entry(_("Indicators"), "students:indicators", frozenset({DIRECTOR, OFFICE})),
     Entry(_("Calendar"), "calendar", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("School"), "school", frozenset({DIRECTOR})),
+    # R14: the families' and pupils' own spaces (they see nothing else).
+    Entry(_("My space"), "families:home", frozenset({FAMILY, PUPIL})),
 ]
 
 

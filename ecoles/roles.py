@@ -1,4 +1,5 @@
-"""The five roles of SPEC.md §2, as Django groups (created by a data migration).
+"""The roles of SPEC.md §2, as Django groups (created by a data migration): five staff
+roles, and the two of the families' and pupils' spaces (R14, the `families` app).
 
 What a role may do is decided in one place per page, `role_required(...)` on the view
 (ecoles.access), and per object by the model's `visible_to(user)` queryset: the groups
@@ -13,12 +14,17 @@ TRAINER = "Maître professionnel"
 TEACHER = "Enseignant"
 ACCOUNTANT = "Comptable"
 ALL_ROLES = (DIRECTOR, OFFICE, TRAINER, TEACHER, ACCOUNTANT)
+# R14: a guardian and a pupil reach their own space only (families.middleware), never a
+# staff page; a superuser does not hold them (he is staff).
+FAMILY = "Famille"
+PUPIL = "Élève"
+SPACE_ROLES = (FAMILY, PUPIL)
 
 
 def ensure_role_groups(**kwargs) -> None:
-    """post_migrate: the five groups exist (also after a flush, which empties the table
+    """post_migrate: the role groups exist (also after a flush, which empties the table
     the data migration filled)."""
     from django.contrib.auth.models import Group  # here: settings.py imports this module
 
-    for name in ALL_ROLES:
+    for name in ALL_ROLES + SPACE_ROLES:
         Group.objects.get_or_create(name=name)

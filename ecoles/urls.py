@@ -45,6 +45,7 @@ urlpatterns = [
     path("temps/", include("training.urls")),
     path("vie-scolaire/", include("schoollife.urls")),
     path("competences/", include("skills.urls")),
+    path("espace/", include("families.urls")),
     path("compte/", include("accounts.urls")),
     path("compte/", include("django.contrib.auth.urls")),
     path("langue/", login_not_required(set_language), name="set_language"),

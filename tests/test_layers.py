@@ -1,7 +1,7 @@
 """The house's one-way flow (STYLE.md): an app imports only the apps below it.
 
     ecoles ← accounts ← students ← safety ← orders ← training ← schoollife ← skills ← billing
-    ← budget ← home
+    ← budget ← families ← home
 
 A model of a higher app is named by string ("orders.Order") or reached through a reverse
 relation, never imported from below; `home` may import every app, and none imports it.
@@ -25,6 +25,7 @@ LAYERS = [
     "skills",
     "billing",
     "budget",
+    "families",
     "home",
 ]
 ROOT = Path(settings.BASE_DIR)
