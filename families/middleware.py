@@ -24,7 +24,9 @@ class SpaceOnlyMiddleware:
         if not in_a_space_only(request.user):
             return None
         match = request.resolver_match
-        if match.namespace == "families" or match.url_name in OWN_ACCOUNT_PAGES:
+        if match.namespace == "families" or (
+            not match.namespace and match.url_name in OWN_ACCOUNT_PAGES
+        ):
             return None
         if match.url_name == "home" and not match.namespace:
             return redirect("families:home")
