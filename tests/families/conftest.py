@@ -6,6 +6,7 @@ import pytest
 
 from ecoles import roles
 from families.models import GuardianAccount, PupilAccount
+from skills.models import Bloc, Competency, Diploma, DiplomaVersion
 from students.models import Guardian, Student
 from tests.conftest import make_user
 
@@ -55,3 +56,12 @@ def pupil_user(child):
     user = make_user("eleve", roles.PUPIL)
     PupilAccount.objects.create(student=child, user=user)
     return user
+
+
+@pytest.fixture
+def usiner(db):
+    """A competency of a small CAP framework."""
+    diploma = Diploma.objects.create(kind="cap", code="CAP-MF", name="Menuisier fabricant", years=2)
+    version = DiplomaVersion.objects.create(diploma=diploma, label="2016")
+    bloc = Bloc.objects.create(version=version, code="UP2", name="Fabrication", position=1)
+    return Competency.objects.create(bloc=bloc, code="C3.3", wording="Usiner", position=1)

@@ -27,7 +27,10 @@ def run_worker():
     call_command("db_worker", "--batch", "--no-startup-delay", verbosity=0)
 
 
-def redeem(client, code, username="nadia", password="Un-mot-de-passe-long-42"):
+PASSWORD = "Un-mot-de-passe-long-42"  # noqa: S105 - a test's
+
+
+def redeem(client, code, username="nadia", password=PASSWORD):
     return client.post(
         reverse("families:redeem"),
         {"code": code, "username": username, "password1": password, "password2": password},
