@@ -25,7 +25,7 @@ run: install .env
 	$(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  Ecoles: http://127.0.0.1:$(PORT)/"
-	@echo "  Logins (password 'demo'): director, office, trainer, teacher, accountant, admin"
+	@echo "  Logins (password 'demo'): director, office, trainer, teacher, accountant, admin, parent, eleve"
 	@echo ""
 	@# The task worker (mails, retries) runs beside the server and stops with it.
 	$(PY) manage.py db_worker & worker=$$!; \

@@ -23,6 +23,7 @@ SEEDERS = [
     "schoollife.demo",
     "skills.demo",
     "budget.demo",
+    "families.demo",
 ]
 
 
