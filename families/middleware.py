@@ -5,8 +5,8 @@ staff view has or lacks. Its home is its space."""
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import redirect
 
+from families import views
 from families.access import in_a_space_only
 
 # The pages of his own account a family or pupil account may open besides its space.
@@ -29,5 +29,5 @@ class SpaceOnlyMiddleware:
         ):
             return None
         if match.url_name == "home" and not match.namespace:
-            return redirect("families:home")
+            return views.home(request)
         raise Http404

@@ -89,7 +89,7 @@ def _publications_for(student: Student):
 def home(request: HttpRequest) -> HttpResponse:
     """A pupil's space, or the list of a guardian's children with what awaits him."""
     if not request.user.has_role(roles.FAMILY):
-        return redirect("families:pupil")
+        return pupil(request)
     children = list(access.children_of(request.user))
     waiting = {}
     for child in children:

@@ -20,7 +20,7 @@ from students.models import Guardian
 from tests.families.conftest import pupil
 
 pytestmark = pytest.mark.django_db
-NOT_VALID = "not valid"
+NOT_VALID = "n’est pas valable"  # the same answer whatever is wrong
 
 
 def run_worker():
@@ -130,8 +130,9 @@ def test_a_logged_in_guardian_adds_a_sibling_with_a_code(client, office, guardia
 
 def test_a_taken_login_or_weak_password_is_a_form_error(client, office, mother, child, director):
     _inv, code = invitations.invite_by_letter(child, mother, by=office)
-    assert "taken" in redeem(client, code, username="dir").content.decode()
-    assert "password" in redeem(client, code, password="123").content.decode()
+    assert "déjà pris" in redeem(client, code, username="dir").content.decode()
+    weak = redeem(client, code, password="123")
+    assert weak.redirect_chain == [] and 'id="id_password1_error"' in weak.content.decode()
     assert invitations.find(code) is not None
 
 
@@ -143,5 +144,5 @@ def test_invitations_are_the_offices(client, teacher, woodwork_trainer, child):
 
 def test_a_guardian_without_email_gets_a_letter_not_a_mail(office, child):
     row = Guardian.objects.create(student=child, last_name="Martin", phone="0601020304")
-    with pytest.raises(Exception, match="letter"):
+    with pytest.raises(Exception, match="courrier"):
         invitations.invite_by_mail(child, row, by=office)
