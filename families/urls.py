@@ -16,6 +16,8 @@ urlpatterns = [
         views.acknowledge,
         name="acknowledge",
     ),
+    path("enfant/<int:pk>/releve-heures/", views.child_statement, name="child_statement"),
+    path("enfant/<int:pk>/certificat/", views.child_certificate, name="child_certificate"),
     path("documents/<int:pk>/fichier/", views.publication_file, name="publication_file"),
     path("preferences/", views.preferences, name="preferences"),
     path("donnees/", views.data_kept, name="data_kept"),

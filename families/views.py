@@ -25,7 +25,7 @@ from ecoles.access import role_required
 from ecoles.bounds import parse_school_date
 from ecoles.calendar import monday_of
 from ecoles.confirm import ask, is_confirmed
-from ecoles.models import Policy
+from ecoles.models import Policy, School, User
 from ecoles.pdf import render_pdf
 from families import access, invitations, reports
 from families.forms import (
@@ -54,6 +54,7 @@ from skills.models import ChefDoeuvre, Evidence, EvidencePhoto, ExamRegistration
 from students.models import Guardian, Student
 from training import balance, timetable
 from training.models import TheorySession
+from training.views import _of_school as of_school
 
 OFFICE_ROLES = (roles.DIRECTOR, roles.OFFICE)
 
@@ -237,6 +238,59 @@ def publication_file(request: HttpRequest, pk: int) -> FileResponse:
     response = FileResponse(publication.file.open("rb"), content_type="application/pdf")
     response["Cache-Control"] = "private, max-age=3600"
     return response
+
+
+def _director():
+    return User.objects.filter(groups__name=roles.DIRECTOR, is_active=True).order_by("pk").first()
+
+
+def _pdf(pdf: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    return response
+
+
+@role_required(roles.FAMILY)
+def child_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hours statement of the school year to date, as the office prints it."""
+    child = access.child_of(request.user, pk)
+    policy = Policy.load()
+    today = timezone.localdate()
+    start, _end = balance.periods(today, policy)["year"]
+    figures = balance.statement(child, start, today, policy)
+    target = balance.policy_numbers(policy)[0]
+    pdf = render_pdf(
+        "pdf/statement.html",
+        {
+            "student": child, "period_name": "year", "start": start, "end": today,
+            "weeks": figures.weeks, "total": figures.total,
+            "total_hours": figures.total_hours, "orders": figures.orders,
+            "chart": charts.weekly_chart(figures.series, target), "today": today,
+            "signer": _director(),
+        },
+    )  # fmt: skip
+    return _pdf(pdf, f"releve-heures-{child.pk}.pdf")
+
+
+@role_required(roles.FAMILY)
+def child_certificate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The certificate of schooling of this school year, signed by the director."""
+    child = access.child_of(request.user, pk)
+    policy = Policy.load()
+    today = timezone.localdate()
+    year_start = policy.school_year_start(today)
+    director = _director()
+    pdf = render_pdf(
+        "pdf/certificate.html",
+        {
+            "student": child, "today": today, "year_start": year_start,
+            "year_end": dt.date(year_start.year + 1, year_start.month, year_start.day)
+            - dt.timedelta(days=1),
+            "signer": director, "signatory": director,
+            "of_school": of_school(School.load().name),
+        },
+    )  # fmt: skip
+    return _pdf(pdf, f"certificat-scolarite-{child.pk}.pdf")
 
 
 @role_required(roles.FAMILY)

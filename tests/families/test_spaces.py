@@ -232,3 +232,13 @@ def test_each_space_says_what_data_is_kept(client, guardian, pupil_user):
     for user in (guardian, pupil_user):
         client.force_login(user)
         assert client.get(reverse("families:data_kept")).status_code == 200
+
+
+def test_a_guardian_prints_the_certificate_and_the_hours_statement(
+    client, guardian, child, other_child, director
+):
+    client.force_login(guardian)
+    for name in ("child_certificate", "child_statement"):
+        response = client.get(reverse(f"families:{name}", args=[child.pk]))
+        assert response["Content-Type"] == "application/pdf"
+        assert client.get(reverse(f"families:{name}", args=[other_child.pk])).status_code == 404
