@@ -136,3 +136,12 @@ def test_staff_get_403_on_the_spaces(client, director, child):
     client.force_login(director)
     assert client.get(reverse("families:child_week", args=[child.pk])).status_code == 403
     assert client.get(reverse("families:pupil")).status_code == 403
+
+
+def test_anonymising_the_pupil_closes_his_guardians_account(client, guardian, child):
+    from students.anonymisation import anonymise
+    from students.models import Student
+
+    anonymise(Student.objects.filter(pk=child.pk))
+    guardian.refresh_from_db()
+    assert not guardian.is_active and guardian.email == "" and guardian.last_name == ""
