@@ -24,6 +24,9 @@ PUBLIC = {
     "password_reset_complete",
     "set_language",
     "admin:login",
+    # R14: a family redeems its invitation's one-time link or code before it has an account.
+    "families:redeem",
+    "families:redeem_link",
 }
 
 
