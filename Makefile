@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-APPS := ecoles students safety orders training schoollife skills billing budget banking network home
+APPS := ecoles students safety orders training schoollife skills billing budget banking families network home
 
 .PHONY: run run-network test install lint format messages bench clean
 
@@ -25,7 +25,7 @@ run: install .env
 	$(PY) manage.py seed_demo --if-empty
 	@echo ""
 	@echo "  Ecoles: http://127.0.0.1:$(PORT)/"
-	@echo "  Logins (password 'demo'): director, office, trainer, teacher, accountant, admin"
+	@echo "  Logins (password 'demo'): director, office, trainer, teacher, accountant, admin, parent, eleve"
 	@echo ""
 	@# The task worker (mails, retries) runs beside the server and stops with it.
 	$(PY) manage.py db_worker & worker=$$!; \

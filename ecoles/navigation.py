@@ -9,7 +9,16 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext_lazy as _
 
-from ecoles.roles import ACCOUNTANT, DIRECTOR, NETWORK_STAFF, OFFICE, TEACHER, TRAINER
+from ecoles.roles import (
+    ACCOUNTANT,
+    DIRECTOR,
+    FAMILY,
+    NETWORK_STAFF,
+    OFFICE,
+    PUPIL,
+    TEACHER,
+    TRAINER,
+)
 
 
 @dataclass(frozen=True)
@@ -25,6 +34,8 @@ NAV = [
     Entry(_("Team entry"), "training:team_entry", frozenset({TRAINER, DIRECTOR})),
     Entry(_("Roll call"), "schoollife:roll_call", frozenset({TRAINER})),
     Entry(_("School life"), "schoollife:absences", frozenset({DIRECTOR, OFFICE})),
+    # R14: what families reported and the documents they answer.
+    Entry(_("Families"), "families:reports", frozenset({DIRECTOR, OFFICE})),
     Entry(_("Theory"), "training:sessions", frozenset({TEACHER, DIRECTOR, OFFICE})),
     Entry(_("Timetable"), "training:timetable", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("Competencies"), "skills:index", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
@@ -47,6 +58,8 @@ NAV = [
     Entry(_("Calendar"), "calendar", frozenset({DIRECTOR, OFFICE, TRAINER, TEACHER})),
     Entry(_("School"), "school", frozenset({DIRECTOR})),
     Entry(_("Staff"), "staff:list", frozenset({DIRECTOR})),
+    # R14: the families' and pupils' own spaces (they see nothing else).
+    Entry(_("My space"), "families:home", frozenset({FAMILY, PUPIL})),
 ]
 # The network's hub (network/, issue 31): its pages exist only when it is switched on.
 if settings.NETWORK_HUB:

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "billing",
     "budget",
     "banking",
+    "families",
     "network",
     "home",
     "accounts",
@@ -95,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Every page needs a login but those marked @login_not_required (login, reset).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    # A family or pupil account reaches its own space only (R14): elsewhere a 404.
+    "families.middleware.SpaceOnlyMiddleware",
     # 12 h at most, 30 min idle for roles that read notes or money (SESSION_IDLE_ROLES).
     "accounts.sessions.SessionTimeoutMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -171,6 +174,10 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# R14: how long a family's or pupil's invitation (a link by mail, a code on a letter)
+# may be used.
+FAMILY_INVITATION_DAYS = env.int("FAMILY_INVITATION_DAYS", default=14)
+
 AXES_FAILURE_LIMIT = 5
 AXES_COOLOFF_TIME = dt.timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]

@@ -47,6 +47,7 @@ urlpatterns = [
     path("temps/", include("training.urls")),
     path("vie-scolaire/", include("schoollife.urls")),
     path("competences/", include("skills.urls")),
+    path("espace/", include("families.urls")),
     path("compte/", include("accounts.urls")),
     path("comptes/personnel/", include("accounts.staff_urls")),
     path("compte/", include("django.contrib.auth.urls")),

@@ -1,7 +1,7 @@
 """The house's one-way flow (STYLE.md): an app imports only the apps below it.
 
     ecoles ← accounts ← students ← safety ← orders ← training ← schoollife ← skills ← billing
-    ← budget ← banking ← network ← home
+    ← budget ← banking ← families ← network ← home
 
 A model of a higher app is named by string ("orders.Order") or reached through a reverse
 relation, never imported from below; `home` may import every app, and none imports it.
@@ -26,6 +26,7 @@ LAYERS = [
     "billing",
     "budget",
     "banking",
+    "families",
     "network",
     "home",
 ]

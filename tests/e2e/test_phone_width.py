@@ -17,7 +17,7 @@ from tests.urlwalk import crawl
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-ROLES = ["director", "office", "trainer", "teacher", "accountant"]
+ROLES = ["director", "office", "trainer", "teacher", "accountant", "parent", "eleve"]
 
 # What a page measures in the browser: how far its content reaches to the right, against
 # the viewport; and (issue 28, §5) every element of the page whose content is wider than

@@ -26,6 +26,9 @@ PUBLIC = {
     "invitation_done",
     "set_language",
     "admin:login",
+    # R14: a family redeems its invitation's one-time link or code before it has an account.
+    "families:redeem",
+    "families:redeem_link",
 }
 
 

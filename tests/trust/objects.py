@@ -41,9 +41,10 @@ from budget.models import (
     Transfer,
 )
 from ecoles.models import Closure, OpenedDay
+from families.models import AbsenceReport, Invitation, Publication
 from orders.models import Attachment, Customer, Order, OrderLine
 from safety.models import Declaration, Machine, MedicalOpinion
-from schoollife.models import Absence
+from schoollife.models import Absence, AbsenceReason
 from skills.models import (
     Bloc,
     Competency,
@@ -123,6 +124,13 @@ RULES: list[tuple[str, str, str]] = [
     (r"^banking:line_", "pk", "statement_line"),
     (r"^banking:batch", "pk", "transfer_batch"),
     (r"^staff:", "pk", "member"),
+    (r"^families:(child_\w+|report_absence|acknowledge|invitations|invite)$", "pk", "student"),
+    (r"^families:(child|pupil)_photo$", "photo", "evidence_photo"),
+    (r"^families:acknowledge$", "doc", "publication"),
+    (r"^families:publication(_file)?$", "pk", "publication"),
+    (r"^families:self_assess$", "pk", "evidence"),
+    (r"^families:invitation_revoke$", "pk", "invitation"),
+    (r"^families:report_(decide|document)$", "pk", "absence_report"),
 ]
 
 
@@ -193,6 +201,33 @@ class Scenario:
     def _build_absence(self):
         pupil = self.get("student")[0]
         return Absence.objects.create(student=pupil, day=dt.date(2026, 11, 16), half="am"), None
+
+    def _build_publication(self):
+        # Own: to every family; other: to a cohort the own pupil is not in.
+        def publish(audience, cohort):
+            return Publication.objects.create(
+                title="Règlement", file=default_storage.save("publications/r.pdf", ContentFile(
+                    b"%PDF-1.4\n%%EOF")), audience=audience, cohort=cohort,
+                published_by=self.director,
+            )  # fmt: skip
+
+        return publish("all", None), publish("cohort", 2019)
+
+    def _build_invitation(self):
+        return Invitation.objects.create(
+            student=self.get("student")[0], channel="letter", created_by=self.director,
+            expires_at=timezone.now() + dt.timedelta(days=14),
+        ), None  # fmt: skip
+
+    def _build_absence_report(self):
+        AbsenceReason.objects.ensure_defaults()
+        report = AbsenceReport.objects.create(
+            student=self.get("student")[0], reported_by=self.director,
+            reason=AbsenceReason.objects.first(), first_day=dt.date(2026, 11, 16),
+            last_day=dt.date(2026, 11, 16), document=default_storage.save(
+                "absences/families/r.pdf", ContentFile(b"%PDF-1.4\n%%EOF")),
+        )  # fmt: skip
+        return report, None
 
     def _build_letter_kind(self):
         return "dasen", None

@@ -9,6 +9,7 @@ from decimal import Decimal as D
 
 import pytest
 import time_machine
+from django.core.files.base import ContentFile
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import call_command
 from django.db import connection
@@ -22,6 +23,9 @@ from budget.models import Donation, Donor
 from ecoles import mail as outgoing
 from ecoles import roles
 from ecoles.models import Mail, School, User
+from families import invitations
+from families import mails as family_mails
+from families.models import GuardianAccount, Publication
 from schoollife import families
 from schoollife.models import Absence
 from students.models import Guardian
@@ -58,11 +62,27 @@ def exercise_every_mail(scenario, client, office) -> list[str]:
     sending.send_invoice(invoice, office)
     sending.send_statement(customer, office, dt.date(2026, 9, 1), dt.date(2026, 10, 31))
     pupil = scenario.get("student")[0]
-    Guardian.objects.create(
+    mother = Guardian.objects.create(
         student=pupil, relationship="mother", first_name="Nadia", last_name="Benali",
         email="nadia.benali@exemple.fr", legal_representative=True,
     )  # fmt: skip
     families.notify(Absence.objects.create(student=pupil, day=WEDNESDAY, half="am"))
+    # R14: the mother is invited to her space; the father, who has one, is reminded of
+    # the school rules he has not acknowledged.
+    invitations.invite_by_mail(pupil, mother, by=office)
+    father = Guardian.objects.create(
+        student=pupil, relationship="father", first_name="Karim", last_name="Benali",
+        email="karim.benali@exemple.fr", legal_representative=True,
+    )  # fmt: skip
+    account = User.objects.create_user(
+        "karim", email=father.email, first_name="Karim", last_name="Benali"
+    )
+    GuardianAccount.objects.create(guardian=father, user=account)
+    rules = Publication.objects.create(
+        title="Règlement", file=ContentFile(b"%PDF-1.4\n%%EOF", name="r.pdf"),
+        published_by=office,
+    )  # fmt: skip
+    outgoing.queue(family_mails.REMINDER_KIND, rules.pk, to_kind="user", to_id=account.pk)
     school = School.load()
     school.receipt_signatory, school.receipt_signatory_title = "Claire Vasseur", "Directrice"
     school.save()
@@ -80,7 +100,7 @@ def exercise_every_mail(scenario, client, office) -> list[str]:
     return [
         "Karim", "Haddad", "karim.haddad@ecole.fr",
         office.first_name, office.last_name, office.username, pupil.first_name,
-        pupil.last_name, "Nadia", "Benali", customer.name, "Dupuis",
+        pupil.last_name, "Nadia", "Benali", "Karim", customer.name, "Dupuis",
     ]  # fmt: skip
 
 

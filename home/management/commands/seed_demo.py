@@ -24,6 +24,7 @@ SEEDERS = [
     "skills.demo",
     "budget.demo",
     "banking.demo",
+    "families.demo",
 ]
 
 
