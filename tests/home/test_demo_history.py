@@ -29,7 +29,7 @@ TODAY = dt.date(2026, 11, 18)
 def history(tmp_path):
     moment = dt.datetime.combine(TODAY, dt.time(10), tzinfo=ZoneInfo("Europe/Paris"))
     out = io.StringIO()
-    with time_machine.travel(moment, tick=False), override_settings(MEDIA_ROOT=tmp_path):
+    with time_machine.travel(moment, tick=False), override_settings(DEBUG=True, MEDIA_ROOT=tmp_path):
         call_command("seed_demo", "--scale", "3", stdout=out)
     return out.getvalue()
 
