@@ -32,7 +32,7 @@ from measure import percentile  # bench/ is first on sys.path
 from run import LOAD_SECTION, OUT, ROOT, WORK, environment, prepare
 
 BENCH_VENV = ROOT / ".venv-bench"
-PORT = 8765
+PORT = int(os.environ.get("BENCH_PORT", "8765"))
 MAX_P95_MS = 250
 LOG_IN = "log in"
 LOCKED = "database is locked"

@@ -44,7 +44,6 @@ LISTS = [
     ("donors", "budget:donors", "Donor"),
     ("tax receipts", "budget:receipts", "TaxReceipt"),
     ("exam registrations", "skills:exams", "ExamRegistration"),
-    ("supplier invoices", "billing:supplier_invoices", "SupplierInvoice"),
 ]
 # The user for whom both are timed: the demo superuser, who sees every row in both.
 LIST_USER = "admin"
@@ -311,7 +310,9 @@ def documents() -> dict[str, tuple[str, str]]:
             "accountant",
             reverse("budget:fec_file", args=[budget_year.pk]),
         )
-    found["reminders batch"] = ("office", reverse("billing:letters_pdf"))
+    reminders = importlib.import_module(f"{model_named('Reminder')._meta.app_label}.reminders")
+    if reminders.waiting_letters().exists():  # else the page says none waits
+        found["reminders batch"] = ("office", reverse("billing:letters_pdf"))
     return {name: found[name] for name in DOCUMENTS if name in found}
 
 

@@ -35,7 +35,8 @@ from measure import LIST_USER, percentile  # bench/ is first on sys.path
 
 ROOT = Path(__file__).resolve().parent.parent
 PY = sys.executable  # the project's virtualenv, the one running this script
-WORK = Path("/tmp/ecoles-bench")  # noqa: S108 - scratch databases, rebuilt at will
+# Scratch databases, rebuilt at will (BENCH_WORK: another place, for two runs side by side).
+WORK = Path(os.environ.get("BENCH_WORK", "/tmp/ecoles-bench"))  # noqa: S108
 PG = "postgres://postgres@127.0.0.1:5432/"
 OUT = ROOT / "docs" / "performance.md"
 LOAD_SECTION = "## Load test"  # bench/load.py's part of the report, kept by a new run

@@ -298,7 +298,8 @@ def _history(ctx: DemoContext) -> None:
     day, a friendly reminder (and its mail) for those paid after its step, a credit note
     refunded each past calendar year, the platform's lifecycle statuses of the B2B
     invoices (deposited, received, approved, paid) and a supplier's invoice a month
-    through the platform. Own random source: the seeders after this draw as before."""
+    through the platform; today's reminders prepared as letters to post. Own random
+    source: the seeders after this draw as before."""
     rng = random.Random(32)  # noqa: S311 (demo data)
     office = ctx.users["office"]
     accountant = ctx.users.get("accountant", office)
@@ -387,9 +388,14 @@ def _history(ctx: DemoContext) -> None:
         exchange.receive(f"DEMO-IN-{number}", xml, at)
         received += 1
         month = (month + dt.timedelta(days=32)).replace(day=1)
+    # The reminders due today prepared as letters, waiting to be posted: the office's
+    # batch to print (bench/run.py times its PDF).
+    due = {item.invoice.pk for item in reminders.pending(ctx.today)}
+    letters = reminders.prepare_letters(ctx.today, office, due, registered=False)
     ctx.progress(
         f"billing: history of {len(sends)} invoices mailed, {len(ladder)} reminders, "
-        f"{refunded} refunds, {len(flows)} platform flows, {received} supplier invoices"
+        f"{refunded} refunds, {len(flows)} platform flows, {received} supplier invoices, "
+        f"{len(letters)} letters to post"
     )
 
 

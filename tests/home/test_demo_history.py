@@ -14,6 +14,7 @@ import time_machine
 from django.core.management import call_command
 from django.test import override_settings
 
+from billing import reminders
 from billing.models import DocumentSend, LifecycleEvent, Refund, Reminder, SupplierInvoice
 from budget.models import Donation, FamilyContribution, Grant, TaxReceipt
 from ecoles.models import Policy
@@ -29,7 +30,10 @@ TODAY = dt.date(2026, 11, 18)
 def history(tmp_path):
     moment = dt.datetime.combine(TODAY, dt.time(10), tzinfo=ZoneInfo("Europe/Paris"))
     out = io.StringIO()
-    with time_machine.travel(moment, tick=False), override_settings(DEBUG=True, MEDIA_ROOT=tmp_path):
+    with (
+        time_machine.travel(moment, tick=False),
+        override_settings(DEBUG=True, MEDIA_ROOT=tmp_path),
+    ):
         call_command("seed_demo", "--scale", "3", stdout=out)
     return out.getvalue()
 
@@ -75,6 +79,7 @@ def test_every_domain_has_the_years_before_the_current_one(history):
     ).exists()
     assert DocumentSend.objects.filter(kind="reminder", created_at__date__lt=before).exists()
     assert Reminder.objects.filter(created_at__date__lt=before).exists()
+    assert reminders.waiting_letters().exists()  # the day's letters, for the batch PDF
     assert Refund.objects.filter(date__lt=dt.date(TODAY.year, 1, 1)).exists()
     assert LifecycleEvent.objects.filter(at__date__lt=before, status="205").exists()
     assert (
