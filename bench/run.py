@@ -9,7 +9,9 @@ interpreter). For each database and scale it builds the demo school once (`seed_
 --scale N`, kept between runs in /tmp/ecoles-bench; `migrate` brings it up to date), starts
 bench/measure.py on each of them, all alive at once, and has each time the same thing in
 turn: every page of every role, then each of our lists against the Django admin's
-changelist of the same model, then an invoice rendered to PDF. It explains what misses a
+changelist of the same model, then an invoice rendered to PDF, then issue #32's documents of
+a period (a month's register, a term's booklet, a year's hours statement, FEC and journal,
+the reminders batch), each against its own budget. It explains what misses a
 target (where the time goes, which queries grow) and writes docs/performance.md. The load
 test is bench/load.py. Not part of the suite.
 """
