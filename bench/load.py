@@ -140,7 +140,7 @@ def rush(args: argparse.Namespace, database: str, exe: str) -> dict:
     mails = WORK / f"mails-{database}"
     shutil.rmtree(mails, ignore_errors=True)
     mails.mkdir(parents=True)
-    env["EMAIL_URL"] = f"filemail://{mails}"
+    env["EMAIL_URL"] = f"filemail:///{mails}"  # django-environ drops one "/" of the path
     env["BENCH_MORNING"] = subprocess.run(  # noqa: S603
         [sys.executable, str(ROOT / "bench" / "clock.py"), "--print"],
         env=env, cwd=ROOT, capture_output=True, text=True, check=True,
@@ -161,7 +161,12 @@ def rush(args: argparse.Namespace, database: str, exe: str) -> dict:
                 "-t", f"{int(args.minutes * 60)}s", "--csv", str(prefix), "--only-summary",
             ],
             check=False,
-            env={**os.environ, "PYTHONWARNINGS": "ignore", "BENCH_SAMPLES": str(samples_file)},
+            env={
+                **os.environ,
+                "PYTHONWARNINGS": "ignore",
+                "BENCH_SAMPLES": str(samples_file),
+                "BENCH_MORNING": env["BENCH_MORNING"],
+            },
         )  # fmt: skip
         started = time.monotonic()
         while time.monotonic() - started < DRAIN_SECONDS:

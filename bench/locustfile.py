@@ -13,6 +13,7 @@ absence already entered) is a normal answer, counted apart as "refused"; an erro
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import os
@@ -28,6 +29,15 @@ SKIP = re.compile(r"^/(admin|static|media)/|logout|/langue/|\.csv|export|pdf|/co
 SAMPLES = open(os.environ["BENCH_SAMPLES"], "a", encoding="utf-8")  # noqa: SIM115
 START = time.monotonic()
 RNG = random.Random(8)  # noqa: S311 - a load test's choices, reproducible run to run
+# The server's clock (bench/clock.py): the morning it started on, ticking since; it
+# started before the users, so this is a little behind it (work is logged up to it).
+MORNING = dt.datetime.fromisoformat(os.environ["BENCH_MORNING"])
+SHARES = 5  # users of one trainer account at 30 users: each logs a fifth of the team
+MINUTE, FIFTEEN = dt.timedelta(minutes=1), dt.timedelta(minutes=15)
+
+
+def server_now() -> dt.datetime:
+    return MORNING + dt.timedelta(seconds=time.monotonic() - START)
 
 
 @events.request.add_listener
@@ -113,7 +123,9 @@ class _Staff(HttpUser):
     turn = itertools.count()
 
     def on_start(self) -> None:
-        self.username = self.accounts[next(self.turn) % len(self.accounts)]
+        number = next(self.turn)
+        self.username = self.accounts[number % len(self.accounts)]
+        self.share = number // len(self.accounts) % SHARES  # his share of a team
         self.client.get("/compte/login/", name="login page")
         token = self.client.cookies.get("csrftoken", "")
         with self.client.post(
@@ -186,21 +198,30 @@ class Trainer(_Staff):
 
     @task(3)
     def team_work(self) -> None:
+        """The team's work since the last entry, up to now on the server's clock (work is
+        logged once done): each user of an account logs his share of the team, so that
+        two users of one workshop do not log the same pupils."""
+        now = server_now()
+        start = max(getattr(self, "logged_until", now.replace(hour=8, minute=30)), now - FIFTEEN)
+        end = now.replace(second=0, microsecond=0)
+        if end - start < MINUTE:
+            return
         order = self.picked("/temps/equipe/commandes/", "team entry: orders")
         if order is None:
             return
+        share = self.share
 
         def fill(fields, choices) -> None:
-            start = 8 * 60 + 30 + RNG.choice([0, 15, 30, 45])  # minutes into the day
-            end = start + 60 * RNG.choice([1, 2, 3])
             fields["order"] = [str(order)]
+            fields["date"] = [f"{end:%Y-%m-%d}"]
             fields["slot"] = ["custom"]
-            fields["start_time"] = [f"{start // 60:02d}:{start % 60:02d}"]
-            fields["end_time"] = [f"{end // 60:02d}:{end % 60:02d}"]
-            fields["students"] = choices.get("students", [])
+            fields["start_time"] = [f"{start:%H:%M}"]
+            fields["end_time"] = [f"{end:%H:%M}"]
+            fields["students"] = choices.get("students", [])[share::SHARES]
             fields["task"] = ["Débit et assemblage"]
 
         self.submit("/temps/equipe/", "team entry", fill)
+        self.logged_until = end
 
 
 class Teacher(_Staff):
