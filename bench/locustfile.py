@@ -29,8 +29,9 @@ SKIP = re.compile(r"^/(admin|static|media)/|logout|/langue/|\.csv|export|pdf|/co
 SAMPLES = open(os.environ["BENCH_SAMPLES"], "a", encoding="utf-8")  # noqa: SIM115
 START = time.monotonic()
 RNG = random.Random(8)  # noqa: S311 - a load test's choices, reproducible run to run
-# The server's clock (bench/clock.py): the morning it started on, ticking since; it
-# started before the users, so this is a little behind it (work is logged up to it).
+# The server's clock (bench/clock.py): the morning it started on (a minute into the
+# half-day), ticking since; it started before the users, so this is a little behind it
+# (work is logged up to it).
 MORNING = dt.datetime.fromisoformat(os.environ["BENCH_MORNING"])
 SHARES = 5  # users of one trainer account at 30 users: each logs a fifth of the team
 MINUTE, FIFTEEN = dt.timedelta(minutes=1), dt.timedelta(minutes=15)
@@ -202,8 +203,8 @@ class Trainer(_Staff):
         logged once done): each user of an account logs his share of the team, so that
         two users of one workshop do not log the same pupils."""
         now = server_now()
-        start = max(getattr(self, "logged_until", now.replace(hour=8, minute=30)), now - FIFTEEN)
         end = now.replace(second=0, microsecond=0)
+        start = max(getattr(self, "logged_until", MORNING - MINUTE), end - FIFTEEN)
         if end - start < MINUTE:
             return
         order = self.picked("/temps/equipe/commandes/", "team entry: orders")
