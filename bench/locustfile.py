@@ -61,8 +61,8 @@ def close(**kwargs) -> None:
 
 class Forms(HTMLParser):
     """The POST forms of a page (the log-out and language forms left out): for each, its
-    action and its fields as a browser would send them untouched, and the choices of its
-    radios, checkboxes and selects."""
+    action and its fields as a browser would send them untouched, the choices of its
+    radios, checkboxes and selects, and the pupils it shows as busy."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -74,7 +74,7 @@ class Forms(HTMLParser):
         a = dict(attrs)
         if tag == "form":
             if (a.get("method") or "").lower() == "post":
-                self.form = {"action": a.get("action"), "fields": {}, "choices": {}}
+                self.form = {"action": a.get("action"), "fields": {}, "choices": {}, "busy": set()}
             return
         if self.form is None:
             return
@@ -83,6 +83,8 @@ class Forms(HTMLParser):
             kind = (a.get("type") or "text").lower()
             if kind in ("radio", "checkbox"):
                 self.form["choices"].setdefault(name, []).append(a.get("value", "on"))
+                if "data-busy" in a:  # a pupil absent or expected elsewhere now
+                    self.form["busy"].add(a.get("value"))
                 if "checked" in a:
                     self.form["fields"].setdefault(name, []).append(a.get("value", "on"))
             elif kind != "file":
@@ -142,7 +144,7 @@ class _Staff(HttpUser):
         self.pages = sorted({h for h in HREF.findall(home.text) if not SKIP.search(h)}) or ["/"]
 
     def submit(self, url: str, name: str, change) -> None:
-        """GET the page, change its main form's fields (`change(fields, choices)`), POST
+        """GET the page, change its main form's fields (`change(fields, choices, busy)`), POST
         it back as a browser would: saved when answered with a redirect, refused when the
         form comes back with its errors."""
         page = self.client.get(url, name=f"{name}: page")
@@ -150,7 +152,7 @@ class _Staff(HttpUser):
         if form is None:
             return
         fields = form["fields"]
-        change(fields, form["choices"])
+        change(fields, form["choices"], form["busy"])
         with self.client.post(
             form["action"] or url,
             data=fields,
@@ -185,7 +187,7 @@ class Trainer(_Staff):
 
     @task(3)
     def roll_call(self) -> None:
-        def mark(fields, choices) -> None:
+        def mark(fields, choices, busy) -> None:
             for name in choices:
                 if re.fullmatch(r"s\d+", name):
                     draw = RNG.random()
@@ -212,13 +214,15 @@ class Trainer(_Staff):
             return
         share = self.share
 
-        def fill(fields, choices) -> None:
+        def fill(fields, choices, busy) -> None:
             fields["order"] = [str(order)]
             fields["date"] = [f"{end:%Y-%m-%d}"]
             fields["slot"] = ["custom"]
             fields["start_time"] = [f"{start:%H:%M}"]
             fields["end_time"] = [f"{end:%H:%M}"]
-            fields["students"] = choices.get("students", [])[share::SHARES]
+            # The pupils of his share the page does not show absent or elsewhere.
+            team = [pk for pk in choices.get("students", []) if pk not in busy]
+            fields["students"] = team[share::SHARES]
             fields["task"] = ["Débit et assemblage"]
 
         self.submit("/temps/equipe/", "team entry", fill)
@@ -236,7 +240,7 @@ class Teacher(_Staff):
         if not sessions:
             return
 
-        def mark(fields, choices) -> None:
+        def mark(fields, choices, busy) -> None:
             fields.pop("all_present", None)
             for name, values in choices.items():
                 if name.startswith("status_") and "absent" in values and RNG.random() < 0.08:
@@ -255,7 +259,7 @@ class Office(_Staff):
         if pupil is None:
             return
 
-        def fill(fields, choices) -> None:
+        def fill(fields, choices, busy) -> None:
             fields["student"] = [str(pupil)]
             reasons = [r for r in choices.get("reason", []) if r]
             fields["reason"] = [RNG.choice(reasons)] if reasons else [""]
