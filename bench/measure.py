@@ -54,9 +54,8 @@ DOCUMENTS = [
     "register month",  # a month's register PDF for a workshop (group)
     "booklet term",  # a final-year pupil's booklet PDF for a term
     "hours statement year",  # a pupil's hours statement PDF for a school year
-    "FEC year",  # the invoicing journal's FEC for a calendar year
-    "journal year",  # the invoicing journal's page for a calendar year
-    "budget FEC year",  # the budget ledgers' FEC for a budget year
+    "FEC year",  # the FEC of the last closed fiscal year (budget:fec_file)
+    "journal year",  # the invoicing journal's extract of a calendar year (FEC layout)
     "reminders batch",  # every reminder letter waiting to be posted, one PDF
 ]
 
@@ -302,14 +301,10 @@ def documents() -> dict[str, tuple[str, str]]:
         found["hours statement year"] = ("director", f"{url}?period=year&date={month:%Y-%m-%d}")
     year = today.year - 1
     period = f"start={year}-01-01&end={year}-12-31"
-    found["FEC year"] = ("accountant", f"{reverse('billing:journal_fec')}?{period}")
-    found["journal year"] = ("accountant", f"{reverse('billing:journal')}?{period}")
+    found["journal year"] = ("accountant", f"{reverse('billing:journal_fec')}?{period}")
     budget_year = model_named("BudgetYear").objects.filter(end__lt=today).order_by("-start").first()
     if budget_year:
-        found["budget FEC year"] = (
-            "accountant",
-            reverse("budget:fec_file", args=[budget_year.pk]),
-        )
+        found["FEC year"] = ("accountant", reverse("budget:fec_file", args=[budget_year.pk]))
     reminders = importlib.import_module(f"{model_named('Reminder')._meta.app_label}.reminders")
     if reminders.waiting_letters().exists():  # else the page says none waits
         found["reminders batch"] = ("office", reverse("billing:letters_pdf"))

@@ -57,9 +57,8 @@ DOCUMENT_BUDGETS_MS = {
     "register month": 1000,  # a month's register PDF for a group
     "booklet term": 1000,  # a term's booklet
     "hours statement year": 1000,  # a year's hours statement
-    "FEC year": 5000,  # a year's FEC
-    "journal year": 5000,  # a year's journal
-    "budget FEC year": 5000,  # the budget ledgers' FEC of a year
+    "FEC year": 5000,  # a fiscal year's FEC
+    "journal year": 5000,  # a year's journal (the invoicing journal's extract)
     "reminders batch": 1000,  # the reminder letters waiting, one PDF
 }
 # A 1 000-line bank statement imported and matched (issue #32): measured by
