@@ -355,6 +355,7 @@ def _history(ctx, policy) -> None:
                     )
                 )  # fmt: skip
     bulk_create_with_history(ranges, Absence, batch_size=BATCH, default_user=office)
+    truant = _history_truancy(ctx, policy, first, start, worked, taken)
     # L131-8: the months a pupil under 16 missed four half-days or more unjustified.
     births = dict(Student.objects.values_list("pk", "birth_date"))
     counts = defaultdict(int)
@@ -389,8 +390,47 @@ def _history(ctx, policy) -> None:
     bulk_create_with_history(reports, AuthorityReport, default_user=director)
     ctx.progress(
         f"schoollife: history of {len(rows)} declarations sent, {len(ranges)} absences "
-        f"entered over ranges, {len(reports)} actions on absences"
+        f"entered over ranges, {truant} unreported, {len(reports)} actions on absences"
     )
+
+
+def _history_truancy(ctx, policy, first, start, worked, taken) -> int:
+    """Each past school year, the youngest pupil under 16 then missed two whole days of
+    November without a word (his work of those days dropped, the roll calls marking him
+    absent): the director's referral to the DASEN follows (L131-8)."""
+    made = []
+    year = first
+    while year < start:
+        november = dt.date(year.year, 11, 1)
+        pupils = Student.objects.present_during(november, november + dt.timedelta(days=29))
+        young = [
+            p for p in pupils.exclude(workshop=None).order_by("-birth_date", "pk")[:5]
+            if age_on(p.birth_date, november) < 16
+        ]  # fmt: skip
+        days = sorted(
+            d for pk, d in worked if young and pk == young[0].pk and d.year == year.year
+            and d.month == 11
+        )[:2]  # fmt: skip
+        year = year.replace(year=year.year + 1)
+        if len(days) < 2:
+            continue
+        pupil = young[0]
+        _drop_work(pupil, days, policy)
+        for day in days:
+            for half in HALVES:
+                if (pupil.pk, day, half) in taken:
+                    continue
+                taken.add((pupil.pk, day, half))
+                made.append(Absence(student=pupil, day=day, half=half))
+                call = RollCall.objects.filter(
+                    workshop_id=pupil.workshop_id, day=day, half=half
+                ).first()
+                if call:
+                    RollCallMark.objects.update_or_create(
+                        roll_call=call, student=pupil, defaults={"status": "absent"}
+                    )
+    bulk_create_with_history(made, Absence, default_user=ctx.users["office"])
+    return len(made)
 
 
 def _declarations(ctx, policy) -> int:

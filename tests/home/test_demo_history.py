@@ -51,6 +51,8 @@ def test_every_domain_has_the_years_before_the_current_one(history):
     assert DeclarationSent.objects.filter(kind="year", period=oldest).exists()
     ill = Absence.objects.filter(day__gte=oldest, day__lt=start, reason_detail="Certificat médical")
     assert ill.count() > 20
+    referrals = AuthorityReport.objects.filter(month__lt=start, kind="dasen")
+    assert referrals.exists()  # a pupil under 16 missed two days of November unreported
     for report in AuthorityReport.objects.filter(month__lt=start):  # as L131-8 asks
         assert report.half_days >= 4
         assert report.kind == "dasen" or report.referent
