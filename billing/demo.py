@@ -14,7 +14,16 @@ from django.db.models import Max
 from django.utils import timezone
 
 from billing import exchange, facturx, invoicing, refunds, reminders, sending
-from billing.models import CreditNote, DocumentSend, Invoice, Reminder, Route
+from billing.models import (
+    CreditNote,
+    DocumentSend,
+    Invoice,
+    LifecycleEvent,
+    LifecycleStatus,
+    PlatformFlow,
+    Reminder,
+    Route,
+)
 from billing.platform.local import LocalPlatform
 from ecoles.demo import DemoContext
 from ecoles.models import Policy, School, Workshop
@@ -32,6 +41,8 @@ def seed(ctx: DemoContext) -> None:
     _einvoicing(ctx, ctx.users["office"])
     ctx.progress(f"billing: {Invoice.objects.count()} invoices")
     seed_money_in(ctx)
+    if ctx.scale > 1:
+        _history(ctx)
 
 
 def _invoices(ctx: DemoContext, plans, office) -> None:
@@ -279,5 +290,183 @@ def _supplier_xml(ctx: DemoContext, school: School) -> bytes:
         by_rate=[(D("20"), D("1860.00"), D("372.00"))], total_excl_vat=D("1860.00"),
         total_vat=D("372.00"), total_incl_vat=D("2232.00"), early_payment_discount="",
         late_penalty_rate=D("12"), lines=SimpleNamespace(all=lambda: [line]),
+    )  # fmt: skip
+    return facturx.build_xml(document)
+
+
+# --- history at scale N (issue #32) ---------------------------------------------------------
+
+SUPPLIERS = [
+    ("Bois & Scieries du Lyonnais SARL", "40483304800022", "FR83404833048", "Chêne massif (m³)"),
+    ("Aciers Découpés du Rhône SAS", "38012345600017", "FR12380123456", "Barres d'acier S235"),
+    ("Métro Cash & Carry Lyon", "39931525700013", "FR20399315257", "Denrées alimentaires"),
+]
+
+
+def _history(ctx: DemoContext) -> None:
+    """At scale N, the years before the current one: every invoice mailed on its issue
+    day, a friendly reminder (and its mail) for those paid after its step, a credit note
+    refunded each past calendar year, the platform's lifecycle statuses of the B2B
+    invoices (deposited, received, approved, paid) and a supplier's invoice a month
+    through the platform; today's reminders prepared as letters to post. Own random
+    source: the seeders after this draw as before."""
+    rng = random.Random(32)  # noqa: S311 (demo data)
+    office = ctx.users["office"]
+    accountant = ctx.users.get("accountant", office)
+    policy = Policy.load()
+    start = policy.school_year_start(ctx.today)
+    first = start.replace(year=start.year - ctx.scale + 1)
+    friendly_days = reminders.thresholds(policy)[0][1]
+    invoices = list(
+        Invoice.objects.filter(issue_date__lt=start, kind=Invoice.Kind.FINAL)
+        .exclude(sends__isnull=False)
+        .select_related("order__customer")
+        .annotate(paid_on=Max("payments__date"))
+        .order_by("issue_date", "pk")
+    )
+    sends, ladder, flows, events = [], [], [], []
+    for n, invoice in enumerate(invoices):
+        ctx.bar("billing: history", n + 1, len(invoices))
+        at = timezone.make_aware(dt.datetime.combine(invoice.issue_date, dt.time(16, 40)))
+        to = ",".join(sending.recipients(invoice.order.customer)) or "contact@example.fr"
+        sends.append(
+            DocumentSend(
+                kind=DocumentSend.Kind.INVOICE, customer=invoice.order.customer,
+                invoice=invoice, recipients=to, subject=f"Facture {invoice.number}",
+                status=DocumentSend.Status.SENT, attempts=1, created_at=at, created_by=office,
+                sent_at=at + dt.timedelta(minutes=rng.randrange(1, 5)),
+            )
+        )  # fmt: skip
+        paid_on = invoice.paid_on
+        if paid_on and (paid_on - invoice.due_date).days > friendly_days:
+            when = timezone.make_aware(
+                dt.datetime.combine(
+                    invoice.due_date + dt.timedelta(days=friendly_days), dt.time(9, 15)
+                )
+            )
+            ladder.append(
+                (
+                    Reminder(
+                        invoice=invoice, level=Reminder.Level.FRIENDLY,
+                        balance_due=invoice.total_incl_vat, days_late=friendly_days,
+                        created_at=when, created_by=office,
+                    ),
+                    DocumentSend(
+                        kind=DocumentSend.Kind.REMINDER, customer=invoice.order.customer,
+                        recipients=to, subject=f"Relance : facture {invoice.number}",
+                        status=DocumentSend.Status.SENT, attempts=1, created_at=when,
+                        created_by=office, sent_at=when + dt.timedelta(minutes=1),
+                    ),
+                )
+            )  # fmt: skip
+        if invoice.route == Route.PLATFORM:
+            flows.append(
+                PlatformFlow(
+                    invoice=invoice, flow_id=f"DEMO-{invoice.number}", submitted_at=at,
+                    status=LifecycleStatus.PAID if paid_on else LifecycleStatus.APPROVED,
+                    status_at=at + dt.timedelta(days=(paid_on - invoice.issue_date).days)
+                    if paid_on else at + dt.timedelta(days=4),
+                )
+            )  # fmt: skip
+    Reminder.objects.bulk_create([r for r, _ in ladder], batch_size=2000)
+    for reminder, mail in ladder:
+        mail.reminder = reminder
+    DocumentSend.objects.bulk_create(sends + [m for _, m in ladder], batch_size=2000)
+    PlatformFlow.objects.bulk_create(flows, batch_size=2000)
+    steps = [
+        (LifecycleStatus.DEPOSITED, 0), (LifecycleStatus.RECEIVED, 1),
+        (LifecycleStatus.APPROVED, 4),
+    ]  # fmt: skip
+    for flow in flows:
+        events += [
+            LifecycleEvent(flow=flow, status=s, at=flow.submitted_at + dt.timedelta(days=d))
+            for s, d in steps
+        ]
+        if flow.status == LifecycleStatus.PAID:
+            events.append(LifecycleEvent(flow=flow, status=flow.status, at=flow.status_at))
+    LifecycleEvent.objects.bulk_create(events, batch_size=2000, ignore_conflicts=True)
+    refunded = _history_refunds(ctx, accountant, first, start)
+    school = School.load()
+    received = 0
+    month = first
+    while month < start:
+        name, siret, vat, label = SUPPLIERS[received % len(SUPPLIERS)]
+        day = month + dt.timedelta(days=rng.randrange(0, 25))
+        number = f"F{day.year}-{100 + received}"
+        xml = _history_supplier_xml(school, name, siret, vat, label, number, day, rng)
+        at = timezone.make_aware(dt.datetime.combine(day, dt.time(7, 30)))
+        exchange.receive(f"DEMO-IN-{number}", xml, at)
+        received += 1
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    # The reminders due today prepared as letters, waiting to be posted: the office's
+    # batch to print (bench/run.py times its PDF).
+    due = {item.invoice.pk for item in reminders.pending(ctx.today)}
+    letters = reminders.prepare_letters(ctx.today, office, due, registered=False)
+    ctx.progress(
+        f"billing: history of {len(sends)} invoices mailed, {len(ladder)} reminders, "
+        f"{refunded} refunds, {len(flows)} platform flows, {received} supplier invoices, "
+        f"{len(letters)} letters to post"
+    )
+
+
+def _history_refunds(ctx: DemoContext, accountant, first: dt.date, start: dt.date) -> int:
+    """Each past calendar year, a paid invoice credited a month later and refunded (the
+    credit note dated after the year's latest: the series follows the dates)."""
+    done = 0
+    for year in range(first.year, start.year + 1):
+        invoice = (
+            Invoice.objects.paid()
+            .filter(kind=Invoice.Kind.FINAL, amount_credited=0, issue_date__year=year)
+            .filter(issue_date__gte=first, issue_date__lt=min(start, dt.date(year, 11, 1)))
+            .order_by("issue_date", "pk")
+            .first()
+        )
+        if invoice is None:
+            continue
+        day = invoice.issue_date + dt.timedelta(days=30)
+        latest = CreditNote.objects.filter(year=year).aggregate(m=Max("issue_date"))["m"]
+        day = max(day, latest or day)
+        if day.year != year or day > ctx.today:
+            continue
+        invoicing.issue_credit_note(
+            invoice, accountant, reason="Pièce abîmée à la livraison, remise accordée",
+            amount_excl_vat=(invoice.total_excl_vat / 5).quantize(D("0.01")), today=day,
+            render=False,
+        )  # fmt: skip
+        invoice = Invoice.objects.with_balance().get(pk=invoice.pk)
+        refunds.record_refund(
+            invoice, accountant, date=min(day + dt.timedelta(days=5), ctx.today),
+            amount=-invoice.balance_due, method="transfer",
+            reference=f"VIR-REMB-{year}", today=ctx.today,
+        )  # fmt: skip
+        done += 1
+    return done
+
+
+def _history_supplier_xml(school, name, siret, vat, label, number, day, rng) -> bytes:
+    """A supplier's invoice to the school, in CII EN 16931 (as _supplier_xml, dated)."""
+    quantity = D(rng.randint(2, 12))
+    price = D(rng.randint(80, 900))
+    excl = quantity * price
+    tax = (excl * D("0.2")).quantize(D("0.01"))
+    line = SimpleNamespace(
+        position=1, description=label, quantity=quantity, unit=Unit.PIECE, unit_price=price,
+        vat_rate=D("20"), amount_excl_vat=excl,
+    )  # fmt: skip
+    document = SimpleNamespace(
+        number=number, kind="final", issue_date=day, due_date=day + dt.timedelta(days=30),
+        delivery_date=day, order_reference="", operation_category="goods",
+        vat_on_debits=False, vat_mention="", route="platform", buyer_reference="",
+        commitment_number="", delivery_address="", customer_kind="company",
+        customer_tax_status="fr_vat", customer_name=school.name,
+        customer_address=f"{school.address}\n{school.postal_code} {school.city}",
+        customer_siren=school.siret[:9], customer_siret="", customer_country_code="FR",
+        customer_vat_number=school.vat_number, customer_electronic_address=school.siret[:9],
+        issuer={"name": name, "siret": siret, "address": "Zone industrielle",
+                "postal_code": "69200", "city": "Vénissieux", "vat_number": vat,
+                "iban": "FR7630006000011234567890189", "electronic_address": siret[:9]},
+        by_rate=[(D("20"), excl, tax)], total_excl_vat=excl, total_vat=tax,
+        total_incl_vat=excl + tax, early_payment_discount="", late_penalty_rate=D("12"),
+        lines=SimpleNamespace(all=lambda: [line]),
     )  # fmt: skip
     return facturx.build_xml(document)

@@ -9,8 +9,10 @@ Runs last, after the invoices exist, so that the production share shows real fig
 from __future__ import annotations
 
 import datetime as dt
+import random
 from decimal import Decimal
 
+from simple_history.utils import bulk_create_with_history
 from stdnum import luhn
 
 from budget import receipts
@@ -116,11 +118,126 @@ def seed(ctx: DemoContext) -> None:
         )
     if Donor.objects.exists():
         return  # the ledgers were seeded before (idempotent)
+    if ctx.scale > 1:
+        _history_gifts(ctx, years)
     _donations(ctx, years)
     _apprenticeship_tax(ctx, years)
     _grants(ctx, years)
     _families(ctx, years)
     ctx.progress(f"budget: {Donation.objects.count()} donations, {Grant.objects.count()} grants")
+    if ctx.scale > 1:
+        _history(ctx, years)
+
+
+def _history(ctx: DemoContext, years: list[BudgetYear]) -> None:
+    """At scale N, the years before the two the demo shows in full: the
+    region's and the metropole's grants with their instalments received and reports sent,
+    the families' contributions of the pupils then in the school and their payments (the
+    tax campaigns of every year are made by _apprenticeship_tax). Own random source;
+    bulk, with history where the model is audited."""
+    rng = random.Random(11)  # noqa: S311 (demo data)
+    office = ctx.users["office"]
+    older = years[2:]
+    for year in older:
+        region = Grant(
+            funder="Région Auvergne-Rhône-Alpes",
+            programme=f"Écoles de production {year.start.year}-{year.start.year + 1}",
+            amount_granted=D("100000") + D(1000) * rng.randint(0, 10),
+            agreement_start=year.start, agreement_end=year.end,
+            conditions="Accueil d'au moins 36 élèves ; bilan d'activité à mi-parcours.",
+            report_due=year.end + dt.timedelta(days=90),
+            report_sent_on=year.end + dt.timedelta(days=rng.randint(40, 80)),
+        )  # fmt: skip
+        metropole = Grant(
+            funder="Métropole de Lyon",
+            programme=f"Insertion des jeunes {year.start.year}-{year.start.year + 1}",
+            amount_granted=D("25000"), agreement_start=year.start, agreement_end=year.end,
+            conditions="Rapport final avec le devenir des élèves sortis.",
+            report_due=year.end + dt.timedelta(days=60),
+            report_sent_on=year.end + dt.timedelta(days=rng.randint(30, 55)),
+        )  # fmt: skip
+        for grant in (region, metropole):
+            grant.save()
+            half = grant.amount_granted / 2
+            Instalment.objects.bulk_create(
+                Instalment(
+                    grant=grant,
+                    expected_on=day,
+                    expected_amount=half,
+                    received_on=day + dt.timedelta(days=rng.randint(0, 12)),
+                    received_amount=half,
+                )  # fmt: skip
+                for day in (year.start + dt.timedelta(days=45), year.start + dt.timedelta(days=200))
+            )
+    contributions = []
+    for year in older:
+        pupils = Student.objects.present_during(year.start, year.end).order_by("pk")
+        contributions += [
+            FamilyContribution(student=s, year=year, amount_due=D("300")) for s in pupils
+        ]
+    contributions = bulk_create_with_history(
+        contributions, FamilyContribution, batch_size=2000, default_user=office
+    )
+    payments = []
+    for c in contributions:
+        for term in range(3):
+            if rng.random() < 0.9:
+                payments.append(
+                    FamilyPayment(
+                        contribution=c, date=c.year.start + dt.timedelta(days=20 + 120 * term),
+                        amount=D("100"), method=rng.choice(["transfer", "cheque", "cash"]),
+                    )
+                )  # fmt: skip
+    bulk_create_with_history(payments, FamilyPayment, batch_size=2000, default_user=office)
+    ctx.progress(
+        f"budget: history of {2 * len(older)} "
+        f"grants, {len(contributions)} family contributions, {len(payments)} payments"
+    )
+
+
+def _history_gifts(ctx: DemoContext, years: list[BudgetYear]) -> None:
+    """At scale N, a dozen gifts each past year from donors of those years, made before
+    _donations so that its pass issues their tax receipts with the others, in date order
+    (the series runs with the dates). Own random source; bulk, with history."""
+    rng = random.Random(11)  # noqa: S311 (demo data)
+    today = ctx.today
+    office = ctx.users["office"]
+    donors = [
+        Donor.objects.create(
+            kind=Donor.Kind.PERSON,
+            name=f"{first} {last}",
+            address=f"{n + 3} rue Garibaldi",
+            postal_code="69007",
+            city="Lyon",
+        )  # fmt: skip
+        for n, (first, last) in enumerate(
+            [("Alain", "Perret"), ("Sylvie", "Charpin"), ("Gérard", "Bouvier"), ("Nicole", "Rey")]
+        )
+    ]
+    donors.append(
+        Donor.objects.create(
+            kind=Donor.Kind.COMPANY, name="Charpente Rhodanienne SAS", siren=_siren(9),
+            address="7 rue Croix-Barret", postal_code="69007", city="Lyon",
+        )
+    )  # fmt: skip
+    gifts = []
+    for year in years[1:]:
+        span = (min(year.end, today) - year.start).days
+        for _ in range(12):
+            donor = rng.choice(donors)
+            big = donor.kind == Donor.Kind.COMPANY
+            day = year.start + dt.timedelta(days=rng.randrange(max(span, 1)))
+            amount = D(rng.choice([3000, 5000, 8000]) if big else rng.choice([50, 100, 200, 400]))
+            gifts.append(
+                Donation(
+                    donor=donor, date=day, amount=amount, received_on=day,
+                    method=rng.choice(["transfer", "cheque"]),
+                    form=Donation.Form.PRIVATE_DEED if big else Donation.Form.MANUAL_GIFT,
+                    campaign="Campagne de fin d'année" if day.month in (11, 12) else "",
+                )
+            )  # fmt: skip
+    gifts = bulk_create_with_history(gifts, Donation, default_user=office)
+    ctx.progress(f"budget: history of {len(gifts)} donations")
 
 
 def _donations(ctx: DemoContext, years: list[BudgetYear]) -> None:

@@ -7,6 +7,7 @@ logs that name a machine are made by training.demo, through safety.rules."""
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from simple_history.utils import bulk_create_with_history
 
@@ -167,4 +168,102 @@ def seed(ctx: DemoContext) -> None:
     ctx.progress(
         f"safety: {sum(len(m) for m in machines.values())} machines, 2 declarations, "
         f"{len(opinions)} medical opinions, {len(trainings)} trainings"
+    )
+    if ctx.scale > 1:
+        _history(ctx, main, ending)
+
+
+def _history(ctx: DemoContext, main: Declaration, ending: Declaration) -> None:
+    """At scale N, the years before the current one: each declaration renewed every three
+    years back to the demo's first year (R4153-40: in force three years from its sending),
+    a medical opinion each school year for every pupil of 15 or more then (valid a year,
+    R4153-40 2°), and the former pupils' trainings on their workshop's machines and their
+    supervisors until they left. Own random source: the seeders after this draw as
+    before. Bulk, with history."""
+    rng = random.Random(13)  # noqa: S311 (demo data)
+    today, year_start = ctx.today, ctx.school_year_start
+    director = ctx.users["director"]
+    first_day = year_start.replace(year=year_start.year - ctx.scale + 1)
+    renewed = 0
+    for latest in (main, ending):
+        machines = list(latest.machines.all())
+        supervisors = list(latest.supervisors.all())
+        sent_on = add_months(latest.sent_on, -12 * DECLARATION_YEARS)
+        newer = latest
+        while sent_on >= first_day:
+            older = Declaration(
+                sent_on=sent_on,
+                risk_assessed_on=sent_on - dt.timedelta(days=30),
+                method=latest.method,
+                inspection_office=latest.inspection_office,
+                trainings=latest.trainings,
+                places=latest.places,
+                created_by=director,
+            )
+            older.save()
+            older.machines.set(machines)
+            DeclarationSupervisor.objects.bulk_create(
+                DeclarationSupervisor(declaration=older, person_id=s.person_id, role=s.role)
+                for s in supervisors
+            )
+            Declaration.objects.filter(pk=newer.pk).update(renews=older)
+            newer, renewed = older, renewed + 1
+            sent_on = add_months(sent_on, -12 * DECLARATION_YEARS)
+    machines = {
+        w: list(Machine.objects.filter(workshop_id=w).order_by("pk"))
+        for w in Machine.objects.values_list("workshop_id", flat=True).distinct()
+    }
+    trainers = {w.pk: ctx.trainer_of(w) for w in ctx.workshops.values()}
+    pupils = list(
+        Student.objects.filter(entry_date__lt=year_start, workshop__isnull=False)
+        .exclude(status=Student.Status.APPLICANT)
+        .order_by("pk")
+    )
+    opinions, trainings, supervisions = [], [], []
+    trained = set(SafetyTraining.objects.values_list("student_id", flat=True))
+    for n, pupil in enumerate(pupils):
+        ctx.bar("safety: history", n + 1, len(pupils))
+        if pupil.workshop_id not in machines:
+            continue
+        last = min(pupil.left_on or today, year_start - dt.timedelta(days=1))
+        day = pupil.entry_date + dt.timedelta(days=rng.randint(5, 25))
+        while day <= last:
+            if age_on(pupil.birth_date, day) >= 15:
+                opinions.append(
+                    MedicalOpinion(
+                        student=pupil,
+                        date=day,
+                        valid_until=last_valid_day(day, OPINION_MONTHS),
+                        doctor=rng.choice(DOCTORS),
+                        outcome=MedicalOpinion.Outcome.FIT,
+                        recorded_by=director,
+                    )
+                )
+            day = add_months(day, OPINION_MONTHS) - dt.timedelta(days=rng.randint(3, 20))
+        if pupil.pk in trained:
+            continue
+        trained_on = pupil.entry_date + dt.timedelta(days=rng.randint(3, 20))
+        if pupil.left_on and trained_on > pupil.left_on:
+            continue
+        trainer = trainers.get(pupil.workshop_id, director)
+        trainings += [
+            SafetyTraining(
+                student=pupil,
+                machine=machine,
+                date=trained_on,
+                given_by=trainer,
+                signed=True,
+                content="Consignes, protections, arrêt d'urgence, démonstration",
+            )
+            for machine in machines[pupil.workshop_id]
+        ]
+        supervisions.append(
+            Supervision(student=pupil, supervisor=trainer, start=trained_on, end=pupil.left_on)
+        )
+    bulk_create_with_history(opinions, MedicalOpinion, batch_size=2000)
+    bulk_create_with_history(trainings, SafetyTraining, batch_size=2000)
+    bulk_create_with_history(supervisions, Supervision, batch_size=2000)
+    ctx.progress(
+        f"safety: history of {renewed} declarations renewed, {len(opinions)} opinions, "
+        f"{len(trainings)} trainings"
     )

@@ -8,10 +8,12 @@ threshold this month and one showing early signs of dropping out. Deterministic
 from __future__ import annotations
 
 import datetime as dt
+import random
 from collections import defaultdict
 
+from django.db.models import Q
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from ecoles.demo import FIRST_NAMES
 from ecoles.models import Policy
@@ -21,6 +23,7 @@ from schoollife.models import (
     HALVES,
     Absence,
     AbsenceReason,
+    AuthorityReport,
     DeclarationSent,
     FamilyNotice,
     RollCall,
@@ -28,7 +31,7 @@ from schoollife.models import (
 )
 from schoollife.register import expected, half_span
 from students.ine import bea_key
-from students.models import Guardian, Student
+from students.models import Guardian, Student, age_on
 from training.models import Attendance, WorkLog, local_bounds
 
 BATCH = 5000
@@ -274,6 +277,174 @@ def seed(ctx) -> None:
         f"schoollife: {len(calls)} roll calls, {len(marks)} exceptions, {len(absences)} absences,"
         f" {told} family notices, {sent} declarations sent"
     )
+    if ctx.scale > 1:
+        _history(ctx, policy)
+
+
+def _history(ctx, policy) -> None:
+    """At scale N, the years before the current one (their roll calls, absences and
+    notices follow the work logs above): a week's illness now and then entered by the
+    office as one range of reported absences on the days the pupil logged no work, the
+    declarations each year sent (the year's list and the months' arrivals and
+    departures, R131-3 / L441-2), and the director's actions on the months a pupil
+    under 16 missed four half-days or more without a valid reason (L131-8: referral to
+    the DASEN; a meeting of the educational community, with its referent, when it went
+    on the next month). Own random source; bulk, with history."""
+    rng = random.Random(32)  # noqa: S311 (demo data)
+    start = policy.school_year_start(ctx.today)
+    first = start.replace(year=start.year - ctx.scale + 1)
+    office, director = ctx.users["office"], ctx.users["director"]
+    known = set(DeclarationSent.objects.values_list("kind", "period"))
+    rows = []
+    year = first
+    while year < start:
+        following = year.replace(year=year.year + 1)
+        rows.append(
+            DeclarationSent(
+                kind="year", period=year, sent_on=year + dt.timedelta(days=6), sent_by=office
+            )
+        )
+        month = year
+        while month < following:
+            after = month_bounds(month)[1] + dt.timedelta(days=1)
+            rows.append(
+                DeclarationSent(
+                    kind="month", period=month, sent_on=after + dt.timedelta(days=2),
+                    sent_by=office,
+                )
+            )  # fmt: skip
+            month = after
+        year = following
+    rows = [r for r in rows if (r.kind, r.period) not in known and r.sent_on < ctx.today]
+    bulk_create_with_history(rows, DeclarationSent, default_user=office)
+    # Ranges: the office enters an illness over the days the pupil missed in a row.
+    reasons = list(AbsenceReason.objects.filter(legal=True).order_by("pk")) or list(
+        AbsenceReason.objects.order_by("pk")
+    )
+    taken = set(
+        Absence.objects.filter(day__gte=first, day__lt=start).values_list(
+            "student_id", "day", "half"
+        )
+    )
+    worked = {
+        (sid, timezone.localtime(s).date())
+        for sid, s in WorkLog.objects.filter(
+            start__gte=local_bounds(first, first)[0], start__lt=local_bounds(start, start)[0]
+        ).values_list("student_id", "start")
+    }
+    school_days = {day for _sid, day in worked}
+    pupils = list(
+        Student.objects.filter(entry_date__lt=start)
+        .exclude(status="applicant")
+        .order_by("pk")
+        .values_list("pk", "entry_date", "left_on")
+    )
+    ranges = []
+    for n, (pk, entry, left) in enumerate(pupils):
+        ctx.bar("schoollife: history", n + 1, len(pupils))
+        if rng.random() > 0.4:
+            continue
+        day = max(entry, first) + dt.timedelta(days=rng.randrange(20, 300))
+        end = min(left or start, start) - dt.timedelta(days=1)
+        length = rng.randint(2, 5)
+        days = []
+        while len(days) < length and day <= end:
+            if day in school_days and (pk, day) not in worked:
+                days.append(day)
+            day += dt.timedelta(days=1)
+        reason = rng.choice(reasons) if reasons else None
+        for day in days:
+            for half in HALVES:
+                if (pk, day, half) in taken:
+                    continue
+                taken.add((pk, day, half))
+                ranges.append(
+                    Absence(
+                        student_id=pk, day=day, half=half, reason=reason,
+                        reason_detail="Certificat médical", reported_how="note",
+                        accepted=True, decided_by=director,
+                        decided_at=timezone.make_aware(
+                            dt.datetime.combine(days[-1], dt.time(17, 0))
+                        ),
+                    )
+                )  # fmt: skip
+    bulk_create_with_history(ranges, Absence, batch_size=BATCH, default_user=office)
+    truant = _history_truancy(ctx, policy, first, start, worked, taken)
+    # L131-8: the months a pupil under 16 missed four half-days or more unjustified.
+    births = dict(Student.objects.values_list("pk", "birth_date"))
+    counts = defaultdict(int)
+    for sid, day in (
+        Absence.objects.filter(day__gte=first, day__lt=start)
+        .filter(Q(reason__isnull=True) | Q(accepted=False))
+        .values_list("student_id", "day")
+    ):
+        counts[(sid, day.replace(day=1))] += 1
+    reports = []
+    for (sid, month), half_days in sorted(counts.items()):
+        if half_days < 4 or age_on(births[sid], month) >= 16:
+            continue
+        sent_on = month_bounds(month)[1] + dt.timedelta(days=3)
+        reports.append(
+            AuthorityReport(
+                student_id=sid, month=month, kind=AuthorityReport.Kind.DASEN,
+                half_days=half_days, sent_on=sent_on, method=AuthorityReport.Method.EMAIL,
+                sent_by=director,
+            )
+        )  # fmt: skip
+        following = month_bounds(month)[1] + dt.timedelta(days=1)
+        if counts.get((sid, following), 0) >= 4:
+            reports.append(
+                AuthorityReport(
+                    student_id=sid, month=following, kind=AuthorityReport.Kind.MEETING,
+                    half_days=counts[(sid, following)],
+                    sent_on=month_bounds(following)[1] + dt.timedelta(days=5),
+                    referent="Julien Caron, professeur référent", sent_by=director,
+                )
+            )  # fmt: skip
+    bulk_create_with_history(reports, AuthorityReport, default_user=director)
+    ctx.progress(
+        f"schoollife: history of {len(rows)} declarations sent, {len(ranges)} absences "
+        f"entered over ranges, {truant} unreported, {len(reports)} actions on absences"
+    )
+
+
+def _history_truancy(ctx, policy, first, start, worked, taken) -> int:
+    """Each past school year, the youngest pupil under 16 then missed two whole days of
+    November without a word (his work of those days dropped, the roll calls marking him
+    absent): the director's referral to the DASEN follows (L131-8)."""
+    made = []
+    year = first
+    while year < start:
+        november = dt.date(year.year, 11, 1)
+        pupils = Student.objects.present_during(november, november + dt.timedelta(days=29))
+        young = [
+            p for p in pupils.exclude(workshop=None).order_by("-birth_date", "pk")[:5]
+            if age_on(p.birth_date, november) < 16
+        ]  # fmt: skip
+        days = sorted(
+            d for pk, d in worked if young and pk == young[0].pk and d.year == year.year
+            and d.month == 11
+        )[:2]  # fmt: skip
+        year = year.replace(year=year.year + 1)
+        if len(days) < 2:
+            continue
+        pupil = young[0]
+        _drop_work(pupil, days, policy)
+        for day in days:
+            for half in HALVES:
+                if (pupil.pk, day, half) in taken:
+                    continue
+                taken.add((pupil.pk, day, half))
+                made.append(Absence(student=pupil, day=day, half=half))
+                call = RollCall.objects.filter(
+                    workshop_id=pupil.workshop_id, day=day, half=half
+                ).first()
+                if call:
+                    RollCallMark.objects.update_or_create(
+                        roll_call=call, student=pupil, defaults={"status": "absent"}
+                    )
+    bulk_create_with_history(made, Absence, default_user=ctx.users["office"])
+    return len(made)
 
 
 def _declarations(ctx, policy) -> int:

@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import random
 from collections import defaultdict
+from decimal import Decimal
 from pathlib import Path
 
 from django.core.files.base import ContentFile
@@ -109,6 +111,8 @@ def seed(ctx) -> None:
     _chefs(ctx)
     _exams(ctx, versions)
     _appraisals(ctx)
+    if ctx.scale > 1:
+        _history(ctx)
 
 
 def _referentiels() -> dict[str, list[DiplomaVersion]]:
@@ -468,3 +472,139 @@ def _appraisals(ctx) -> None:
             )
         )
     bulk_create_with_history(rows, Appraisal)
+
+
+def _history(ctx) -> None:
+    """At scale N, the former pupils' years (their exam sessions and results are made by
+    _exams above): evidence from their own work logs on their programme's competencies,
+    validated by their trainer, a photo now and then, the trainer's appraisal of every
+    term they were in the school, and the chef-d'œuvre of those who finished their
+    programme, presented in May of their last year. Own random source; bulk, with
+    history."""
+    rng = random.Random(41)  # noqa: S311 (demo data)
+    policy = Policy.load()
+    year_start = policy.school_year_start(ctx.today)
+    tags: dict[int, list[int]] = defaultdict(list)
+    for order_id, competency_id in Competency.orders.through.objects.values_list(
+        "order_id", "competency_id"
+    ):
+        tags[order_id].append(competency_id)
+    own: dict[int, set[int]] = defaultdict(set)
+    for pk, version_id in Competency.objects.values_list("pk", "bloc__version"):
+        own[version_id].add(pk)
+    programmes = list(
+        Programme.objects.exclude(student__status=Student.Status.ENROLLED)
+        .exclude(student__status=Student.Status.APPLICANT)
+        .select_related("student__workshop")
+        .order_by("student_id")
+    )
+    logs = defaultdict(list)
+    for student_id, pk, order_id, start in (
+        WorkLog.objects.filter(
+            student__in=[p.student_id for p in programmes], order_id__in=list(tags)
+        )
+        .order_by("start")
+        .values_list("student_id", "pk", "order_id", "start")
+    ):
+        logs[student_id].append((pk, order_id, start))
+    trainers = {w.name: ctx.trainer_of(w) for w in ctx.workshops.values()}
+    evidence, appraisals, chefs, finished = [], [], [], []
+    for n, programme in enumerate(programmes):
+        ctx.bar("skills: history", n + 1, len(programmes))
+        pupil = programme.student
+        trainer = trainers.get(pupil.workshop.name) if pupil.workshop else None
+        if trainer is None:
+            continue
+        mine = [
+            (log, order, start, [c for c in tags[order] if c in own[programme.version_id]])
+            for log, order, start in logs[pupil.pk]
+        ]
+        mine = [m for m in mine if m[3]]
+        picks = sorted(rng.sample(mine, min(len(mine), EVIDENCE_PER_PUPIL)), key=lambda m: m[2])
+        for index, (log_id, order_id, start, competencies) in enumerate(picks):
+            progress = index / max(1, len(picks) - 1)
+            level = min(4, max(1, round(1 + progress * 3 + rng.uniform(-0.6, 0.6))))
+            evidence.append(
+                Evidence(
+                    student=pupil,
+                    competency_id=rng.choice(competencies),
+                    source=Evidence.Source.WORK_LOG,
+                    work_log_id=log_id,
+                    order_id=order_id,
+                    date=timezone.localtime(start).date(),
+                    level=level,
+                    autonomy=Autonomy.AUTONOMOUS if progress > 0.6 else Autonomy.PARTLY,
+                    self_level=min(4, max(1, level + rng.choice([-1, 0, 0, 1]))),
+                    recorded_by=trainer,
+                    recorded_at=start,
+                    validated_by=trainer,
+                    validated_at=start + dt.timedelta(days=1),
+                )
+            )
+        last = min(pupil.left_on or ctx.today, year_start - dt.timedelta(days=1))
+        day = pupil.entry_date
+        while day <= last:
+            school_year = policy.school_year_start(day)
+            term_start, term_end, _number = term_bounds(day, school_year)
+            text = rng.choice(APPRAISALS).format(first=pupil.first_name)
+            appraisals.append(
+                Appraisal(student=pupil, term_start=term_start, author=trainer, text=text)
+            )
+            day = term_end + dt.timedelta(days=1)
+        if pupil.leaving_reason == Student.LeavingReason.END_OF_PROGRAMME and pupil.left_on:
+            oral = dt.date(pupil.left_on.year, 5, 20)
+            chefs.append(
+                ChefDoeuvre(
+                    student=pupil,
+                    subject=CHEFS.get(pupil.workshop.name, "Un ouvrage"),
+                    oral_date=oral,
+                    oral_mark=Decimal(rng.randint(20, 36)) / 2,
+                )
+            )
+            finished.append((pupil, oral, [m[1] for m in picks[:2]]))
+    bulk_create_with_history(evidence, Evidence, batch_size=2000)
+    bulk_create_with_history(appraisals, Appraisal, batch_size=2000)
+    bulk_create_with_history(chefs, ChefDoeuvre)
+    made = {
+        c.student_id: c.pk
+        for c in ChefDoeuvre.objects.filter(student__in=[p for p, *_ in finished])
+    }
+    steps, links = [], []
+    for pupil, oral, orders in finished:
+        chef_id = made[pupil.pk]
+        planned = [
+            dt.date(oral.year - 2, 11, 15), dt.date(oral.year - 1, 10, 1),
+            dt.date(oral.year, 4, 15),
+        ]  # fmt: skip
+        steps += [
+            ChefDoeuvreStep(chef_doeuvre_id=chef_id, title=title, planned_on=day, done_on=day)
+            for title, day in zip(STEPS, planned, strict=True)
+        ]
+        links += [
+            ChefDoeuvre.orders.through(chefdoeuvre_id=chef_id, order_id=o) for o in set(orders)
+        ]
+    bulk_create_with_history(steps, ChefDoeuvreStep, batch_size=2000)
+    ChefDoeuvre.orders.through.objects.bulk_create(links, ignore_conflicts=True)
+    # A photo on one piece of evidence in forty: the same small drawings, files of their own.
+    drawings = {
+        name: [_drawing(bg, ink, v) for v in range(3)] for name, (bg, ink) in PALETTES.items()
+    }
+    photos = []
+    for item in (
+        Evidence.objects.filter(student__in=[p.student_id for p in programmes])
+        .select_related("student__workshop")
+        .order_by("pk")
+    ):
+        if rng.random() >= 0.025:
+            continue
+        pool = drawings.get(item.student.workshop.name, drawings["Menuiserie"])
+        name = default_storage.save(
+            f"evidence/{item.student_id}/demo-{item.pk}-1.jpg",
+            ContentFile(pool[item.pk % len(pool)]),
+        )
+        photos.append(EvidencePhoto(evidence=item, student_id=item.student_id, image=name))
+    EvidencePhoto.objects.bulk_create(photos)
+    ctx.progress(
+        f"skills: history of {len(evidence)} evidence, {len(photos)} photos, "
+        f"{len(appraisals)} appraisals, {len(chefs)} chefs-d'œuvre"
+    )
