@@ -16,6 +16,7 @@ from stdnum import bic as stdnum_bic
 from stdnum import iban as stdnum_iban
 from stdnum.exceptions import ValidationError as StdnumError
 
+from ecoles.constraints import ConstraintErrorsOnFields
 from orders.models import MONEY
 
 
@@ -178,7 +179,7 @@ class StatementLineQuerySet(models.QuerySet):
         return self.filter(status=StatementLine.Status.OPEN)
 
 
-class StatementLine(models.Model):
+class StatementLine(ConstraintErrorsOnFields, models.Model):
     """One movement on the account: a credit (positive) or a debit (negative). Matched to
     what it pays, or explained in a word; until then it stays on the list to reconcile."""
 
@@ -223,11 +224,15 @@ class StatementLine(models.Model):
         ordering = ["booking_date", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["account", "bank_reference"], name="statementline_once_per_account"
+                fields=["account", "bank_reference"],
+                name="statementline_once_per_account",
+                violation_error_message=_("This line of the statement is already imported."),
             ),
             models.CheckConstraint(
                 condition=Q(status__in=["open", "matched", "explained"]),
                 name="statementline_status_valid",
+                violation_error_code="status",
+                violation_error_message=_("Choose a status from the list."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="explained") | ~Q(explanation=""),
@@ -284,17 +289,32 @@ class KnownIban(models.Model):
                 | Q(customer__isnull=True, donor__isnull=False, student__isnull=True)
                 | Q(customer__isnull=True, donor__isnull=True, student__isnull=False),
                 name="knowniban_one_party",
+                violation_error_message=_(
+                    "A known IBAN belongs to one customer, one donor or one pupil's family."
+                ),
             ),
-            models.UniqueConstraint(fields=["iban", "customer"], name="knowniban_customer"),
-            models.UniqueConstraint(fields=["iban", "donor"], name="knowniban_donor"),
-            models.UniqueConstraint(fields=["iban", "student"], name="knowniban_student"),
+            models.UniqueConstraint(
+                fields=["iban", "customer"],
+                name="knowniban_customer",
+                violation_error_message=_("This IBAN is already known for this customer."),
+            ),
+            models.UniqueConstraint(
+                fields=["iban", "donor"],
+                name="knowniban_donor",
+                violation_error_message=_("This IBAN is already known for this donor."),
+            ),
+            models.UniqueConstraint(
+                fields=["iban", "student"],
+                name="knowniban_student",
+                violation_error_message=_("This IBAN is already known for this pupil's family."),
+            ),
         ]
 
     def __str__(self) -> str:
         return format_iban(self.iban)
 
 
-class Match(models.Model):
+class Match(ConstraintErrorsOnFields, models.Model):
     """What a statement line paid, with the amount: one line may pay several things, and
     one invoice may be paid by several lines. The record it made (the payment, the
     donation, the family's payment...) is named beside it."""
@@ -351,14 +371,19 @@ class Match(models.Model):
         verbose_name_plural = _("matches")
         ordering = ["line", "pk"]
         constraints = [
-            models.CheckConstraint(condition=~Q(amount=0), name="match_amount_not_zero"),
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="match_amount_not_zero",
+                violation_error_code="amount",
+                violation_error_message=_("A match carries an amount other than zero."),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.line_id} → {self.label}"
 
 
-class TransferBatch(models.Model):
+class TransferBatch(ConstraintErrorsOnFields, models.Model):
     """A SEPA credit transfer file (pain.001.001.03) of refunds, built here and handed to
     the bank; the refunds are recorded when the office says it was sent."""
 
@@ -385,14 +410,19 @@ class TransferBatch(models.Model):
         verbose_name_plural = _("transfer files")
         ordering = ["-created_at", "-pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(total__gt=0), name="transferbatch_total_positive"),
+            models.CheckConstraint(
+                condition=Q(total__gt=0),
+                name="transferbatch_total_positive",
+                violation_error_code="total",
+                violation_error_message=_("A transfer file's total must be positive."),
+            ),
         ]
 
     def __str__(self) -> str:
         return self.message_id
 
 
-class TransferItem(models.Model):
+class TransferItem(ConstraintErrorsOnFields, models.Model):
     """One refund in a transfer file: to whom, which IBAN, how much, and the refund
     recorded when the file was sent."""
 
@@ -411,7 +441,12 @@ class TransferItem(models.Model):
         verbose_name_plural = pgettext_lazy("bank", "transfers")
         ordering = ["batch", "pk"]
         constraints = [
-            models.CheckConstraint(condition=Q(amount__gt=0), name="transferitem_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(amount__gt=0),
+                name="transferitem_amount_positive",
+                violation_error_code="amount",
+                violation_error_message=_("A transfer's amount must be positive."),
+            ),
         ]
 
     def __str__(self) -> str:

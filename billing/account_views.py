@@ -620,7 +620,7 @@ def credit_use(request: HttpRequest, pk: int) -> HttpResponse:
         and not is_confirmed(request)
         and would_pass(
             form,
-            credit.use_credit,
+            credit.check_use_credit,
             invoice,
             form.cleaned_data["target"],
             request.user,

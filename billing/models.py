@@ -668,7 +668,7 @@ class CreditUseQuerySet(InsertOnlyQuerySet):
     pass
 
 
-class CreditUse(InsertOnly):
+class CreditUse(ConstraintErrorsOnFields, InsertOnly):
     """A customer's credit on one invoice (paid more than was due, or credited after it was
     paid: its balance below zero) used to pay another invoice of the same customer (issue
     #29 §3). The money stays on the customer's account (411): the journal moves it from
@@ -704,6 +704,7 @@ class CreditUse(InsertOnly):
             models.CheckConstraint(
                 condition=Q(amount__gt=0),
                 name="credit_use_amount_positive",
+                violation_error_code="amount",
                 violation_error_message=_("The amount used must be positive."),
             ),
             models.CheckConstraint(

@@ -17,6 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from simple_history.models import HistoricalRecords
 
 from ecoles.uploads import FileCheck
@@ -112,6 +113,7 @@ class AdultConsent(models.Model):
                 fields=["student"],
                 condition=Q(withdrawn_at__isnull=True),
                 name="adult_consent_one_in_force",
+                violation_error_message=_("The pupil's agreement is already recorded."),
             )
         ]
 
@@ -189,7 +191,7 @@ class Invitation(models.Model):
         if self.revoked_at:
             return _("Revoked")
         if self.expires_at <= timezone.now():
-            return _("Expired")
+            return pgettext("invitation", "Expired")
         return _("Waiting")
 
     @property
@@ -275,6 +277,7 @@ class AbsenceReport(models.Model):
             models.CheckConstraint(
                 condition=Q(status="pending") | Q(decided_at__isnull=False),
                 name="absence_report_decided_at",
+                violation_error_message=_("A report accepted or refused says when."),
             ),
         ]
 
@@ -381,6 +384,7 @@ class Acknowledgement(models.Model):
             models.UniqueConstraint(
                 fields=["publication", "student", "user", "version"],
                 name="acknowledgement_once_per_version",
+                violation_error_message=_("This version of the document is already answered."),
             )
         ]
 

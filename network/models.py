@@ -146,7 +146,11 @@ class Nonce(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["key_id", "value"], name="network_nonce_once")
+            models.UniqueConstraint(
+                fields=["key_id", "value"],
+                name="network_nonce_once",
+                violation_error_message=_("This request was already received (a replay)."),
+            )
         ]
 
     def __str__(self) -> str:

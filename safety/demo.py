@@ -206,7 +206,8 @@ def _history(ctx: DemoContext, main: Declaration, ending: Declaration) -> None:
                 DeclarationSupervisor(declaration=older, person_id=s.person_id, role=s.role)
                 for s in supervisors
             )
-            Declaration.objects.filter(pk=newer.pk).update(renews=older)
+            newer.renews = older
+            newer.save(update_fields=["renews"])  # audited: the history says who linked them
             newer, renewed = older, renewed + 1
             sent_on = add_months(sent_on, -12 * DECLARATION_YEARS)
     machines = {

@@ -486,7 +486,30 @@ def page_contribution(p):
     return p["accountant"], url, {None: contribution}, {}
 
 
+def page_bank_account(p):
+    from banking.models import BankAccount
+
+    account = BankAccount.objects.create(
+        name="Compte courant", iban="FR7630006000011234567890189", bic="AGRIFRPP"
+    )
+    url = reverse("banking:account_edit", args=[account.pk])
+    return p["office"], url, {None: account}, {}
+
+
+def page_csv_mapping(p):
+    from banking.models import BankAccount, CsvMapping
+
+    account = BankAccount.objects.create(name="Compte", iban="FR7630006000011234567890189")
+    mapping = CsvMapping.objects.create(
+        account=account, name="Banque Populaire", amount_column=4, label_column=3
+    )
+    url = reverse("banking:mapping_edit", args=[mapping.pk])
+    return p["office"], url, {None: mapping}, {}
+
+
 EDIT_PAGES = {
+    "banking:account_edit": [page_bank_account],
+    "banking:mapping_edit": [page_csv_mapping],
     "closure_edit": [page_closure],
     "opened_day_edit": [page_opened_day],
     "training:pattern_edit": [page_pattern],

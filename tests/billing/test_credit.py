@@ -91,7 +91,6 @@ def test_the_credit_pays_another_invoice_of_the_customer(overpaid, second, offic
     assert first.balance_due == D("0.00") and other.balance_due == D("320.00")
     assert other.credit_received == D("40.00") and first.credit_used == D("40.00")
     assert other.balance == D("320.00")  # the property without the annotation agrees
-    assert Invoice.objects.get(pk=second.pk).balance == D("320.00")
     # The statement shows it on both sides and still balances.
     drawn = statement.build(first.order.customer, dt.date(2026, 1, 1), dt.date(2026, 3, 31))
     moved = [r for r in drawn.rows if r.kind == "credit_use"]

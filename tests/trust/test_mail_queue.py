@@ -92,6 +92,11 @@ def exercise_every_mail(scenario, client, office) -> list[str]:
     )
     receipt = receipts.issue_receipt(gift, office, today=WEDNESDAY, render=False)
     receipts.cancel_receipt(receipt, office, reason="Montant erroné")
+    second = Donation.objects.create(
+        donor=donor, date=WEDNESDAY, received_on=WEDNESDAY, amount=D("50"), method="cheque"
+    )
+    mailed = receipts.issue_receipt(second, office, today=WEDNESDAY, render=False)
+    receipts.send_receipt(mailed, office, channel="email")  # its PDF made by the worker
     director = User.objects.filter(groups__name=roles.DIRECTOR).first() or office
     staff.invite(
         by=director, first_name="Karim", last_name="Haddad", email="karim.haddad@ecole.fr",
