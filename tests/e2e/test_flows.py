@@ -156,7 +156,18 @@ def test_the_office_takes_an_order_from_quote_to_paid_invoice_and_downloads_it(
         vat_rate=Decimal("20"),
     ).compute().save()
     log_in(page, "office", PASSWORD)
-    for action in ["send", "accept", "start_production"]:
+    # Sending the quote is one step (issue #29): here handed over, then confirmed.
+    page.goto(f"/commandes/{order.pk}/")
+    page.click(f"a[href$='/{order.pk}/devis/envoyer/']")
+    page.wait_for_load_state()
+    page.check("input[name=how][value=hand]")
+    page.click("main form button[type=submit]")
+    page.wait_for_load_state()
+    page.click("main form button[type=submit]")  # the confirmation
+    page.wait_for_load_state()
+    order.refresh_from_db()
+    assert order.status == "sent"
+    for action in ["accept", "start_production"]:
         page.goto(f"/commandes/{order.pk}/")
         page.click(f"form[action$='/action/{action}/'] button")
         page.wait_for_load_state()
