@@ -117,9 +117,15 @@ def child_week(request: HttpRequest, pk: int) -> HttpResponse:
     sunday = monday + dt.timedelta(days=6)
     cells = register.build([child], monday, sunday)
     days = _week_of(child, monday)
+    today = timezone.localdate()
     for day in days:
         for half in day["halves"]:
-            half["cell"] = cells.get((child.pk, day["day"], half["half"]))
+            cell = cells.get((child.pk, day["day"], half["half"]))
+            # A half-day still to come has no state (the staff's register stops at today
+            # too), unless an absence was already reported for it.
+            if day["day"] > today and cell is not None and cell.state == register.UNKNOWN:
+                cell = None
+            half["cell"] = cell
     absences = (
         Absence.objects.filter(student=child).between(monday, sunday).select_related("reason")
     )

@@ -242,3 +242,19 @@ def test_a_guardian_prints_the_certificate_and_the_hours_statement(
         response = client.get(reverse(f"families:{name}", args=[child.pk]))
         assert response["Content-Type"] == "application/pdf"
         assert client.get(reverse(f"families:{name}", args=[other_child.pk])).status_code == 404
+
+
+def test_the_week_says_nothing_of_half_days_still_to_come_but_an_absence_reported(
+    client, guardian, child, illness
+):
+    """A half-day not yet come is not "not recorded" (the school has not failed to record
+    it): it shows no state, as the staff's register stops at today; an absence the family
+    reported in advance still shows."""
+    Absence.objects.create(student=child, day=dt.date(2026, 11, 20), half="am", reason=illness)
+    client.force_login(guardian)
+    week = client.get(reverse("families:child_week", args=[child.pk]) + "?semaine=2026-11-23")
+    assert "non relevé" not in week.content.decode()
+    this_week = client.get(reverse("families:child_week", args=[child.pk])).content.decode()
+    friday = this_week[this_week.index("vendredi 20/11") :]
+    assert "absent" in friday.split("après-midi")[0].lower()
+    assert "non relevé" not in friday
